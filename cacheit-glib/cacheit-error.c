@@ -1,0 +1,207 @@
+/* cacheit-error.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cacheit-error.h"
+#include "cacheit-private.h"
+
+/* An extended error domain (GLib 2.68): errors of CACHEIT_ERROR carry the
+ * HTTP status with them, so that cacheit_error_get_http_status() works on any
+ * copy of the error, such as the one in CacheitResource:last-error.
+ * G_DEFINE_EXTENDED_ERROR would register the domain under its type name; the
+ * domain's name is part of our ABI ("cacheit-error-quark"), so it is
+ * registered here by hand. */
+
+typedef struct
+{
+  guint http_status;
+} CacheitErrorPrivate;
+
+static inline CacheitErrorPrivate *
+cacheit_error_get_private (const GError *error)
+{
+  /* The private data sits right before the GError, aligned as GLib aligns it. */
+  const gsize sa = 2 * sizeof (gsize);
+  const gsize as = (sizeof (CacheitErrorPrivate) + (sa - 1)) & -sa;
+
+  return (CacheitErrorPrivate *) (((guint8 *) error) - as);
+}
+
+static void
+cacheit_error_private_init (GError *error)
+{
+  cacheit_error_get_private (error)->http_status = 0;
+}
+
+static void
+cacheit_error_private_copy (const GError *src,
+                            GError       *dest)
+{
+  cacheit_error_get_private (dest)->http_status = cacheit_error_get_private (src)->http_status;
+}
+
+static void
+cacheit_error_private_clear (GError *error)
+{
+}
+
+/**
+ * cacheit_error_quark:
+ *
+ * The error domain of cacheit-glib.
+ *
+ * Returns: the quark of `CACHEIT_ERROR`
+ *
+ * Since: 1.0
+ */
+GQuark
+cacheit_error_quark (void)
+{
+  static GQuark q;
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      _cacheit_init_i18n ();
+      q = g_error_domain_register_static ("cacheit-error-quark",
+                                          sizeof (CacheitErrorPrivate),
+                                          cacheit_error_private_init,
+                                          cacheit_error_private_copy,
+                                          cacheit_error_private_clear);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return q;
+}
+
+/**
+ * cacheit_error_get_http_status:
+ * @error: an error
+ *
+ * Gets the HTTP status that made a fetch fail with
+ * `CACHEIT_ERROR_HTTP_STATUS`.
+ *
+ * The status travels with the error and its copies in C and gjs. From Python,
+ * whose exceptions keep only the domain, code and message, read
+ * [property@Resource:status] instead.
+ *
+ * Returns: the HTTP status, or 0 if @error is not an HTTP status error
+ *
+ * Since: 1.0
+ */
+guint
+cacheit_error_get_http_status (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, 0);
+
+  if (!g_error_matches (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS))
+    return 0;
+
+  return cacheit_error_get_private (error)->http_status;
+}
+
+GError *
+_cacheit_error_new_http (const char *safe_url,
+                         guint       status,
+                         const char *reason)
+{
+  GError *error;
+
+  if (reason == NULL || *reason == '\0')
+    reason = soup_status_get_phrase (status);
+
+  /* Translators: the first %u is an HTTP status such as 404, the %s after it
+   * its reason such as "Not Found", the last %s a URL. */
+  error = g_error_new (CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS,
+                       _("The server answered %u %s for %s"),
+                       status, reason != NULL ? reason : "", safe_url);
+  cacheit_error_get_private (error)->http_status = status;
+
+  return error;
+}
+
+GError *
+_cacheit_error_new_for_url (CacheitError  code,
+                            const char   *safe_url,
+                            const char   *detail)
+{
+  switch (code)
+    {
+    case CACHEIT_ERROR_NO_URL:
+      return g_error_new_literal (CACHEIT_ERROR, code,
+                                  _("The resource has no URL to fetch"));
+
+    case CACHEIT_ERROR_INVALID_URL:
+      /* The URL is not shown: it could not be parsed, so the user info in it
+       * could not be left out. */
+      return g_error_new_literal (CACHEIT_ERROR, code,
+                                  _("The URL of the resource is not a valid HTTP or HTTPS URL"));
+
+    case CACHEIT_ERROR_INVALID_JSON:
+      /* Translators: the first %s is a URL, the second a detail in English. */
+      return g_error_new (CACHEIT_ERROR, code,
+                          _("The response from %s is not valid JSON: %s"),
+                          safe_url, detail);
+
+    case CACHEIT_ERROR_WRONG_SHAPE:
+      /* Translators: the first %s is a URL, the second says what was wrong. */
+      return g_error_new (CACHEIT_ERROR, code,
+                          _("The response from %s is not of the expected shape: %s"),
+                          safe_url, detail);
+
+    case CACHEIT_ERROR_TOO_LARGE:
+      /* Translators: the first %s is a URL, the second a size such as "256 MB". */
+      return g_error_new (CACHEIT_ERROR, code,
+                          _("The response from %s is larger than the limit of %s"),
+                          safe_url, detail);
+
+    case CACHEIT_ERROR_TOO_DEEP:
+      /* Translators: %s is a URL, %d a number of levels. */
+      return g_error_new (CACHEIT_ERROR, code,
+                          _("The response from %s is nested deeper than %d levels"),
+                          safe_url, CACHEIT_MAX_DEPTH);
+
+    case CACHEIT_ERROR_HTTP_STATUS:
+      return _cacheit_error_new_http (safe_url, 0, detail);
+
+    case CACHEIT_ERROR_FAILED:
+    default:
+      /* Translators: the first %s is a URL, the second a detail in English. */
+      return g_error_new (CACHEIT_ERROR, CACHEIT_ERROR_FAILED,
+                          _("Fetching %s failed: %s"),
+                          safe_url, detail);
+    }
+}
+
+char *
+_cacheit_uri_to_safe_string (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (url == NULL)
+    return g_strdup ("(none)");
+
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED, NULL);
+  if (uri == NULL)
+    return g_strdup (_("(an invalid URL)"));
+
+  return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_AUTH_PARAMS);
+}
+
+void
+_cacheit_init_i18n (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      g_once_init_leave (&initialized, 1);
+    }
+}

@@ -1,0 +1,284 @@
+/* cacheit-json.c: json-glib values into GObject property values.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include "cacheit-json.h"
+
+static gboolean
+node_to_int64 (JsonNode *node,
+               gint64   *out)
+{
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *out = json_node_get_int (node);
+      return TRUE;
+    }
+
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      /* 3.0 is an integer; 3.5 and 1e300 are not. */
+      if (d == floor (d) && d >= (double) G_MININT64 && d < (double) G_MAXINT64)
+        {
+          *out = (gint64) d;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static gboolean
+node_to_double (JsonNode *node,
+                double   *out)
+{
+  GType type = json_node_get_value_type (node);
+
+  if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
+    {
+      *out = json_node_get_double (node);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Sets an integer of any width, or fails when it does not fit. */
+static gboolean
+set_integer (GValue *value,
+             gint64  i)
+{
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
+    {
+    case G_TYPE_CHAR:
+      if (i < G_MININT8 || i > G_MAXINT8)
+        return FALSE;
+      g_value_set_schar (value, (gint8) i);
+      return TRUE;
+
+    case G_TYPE_UCHAR:
+      if (i < 0 || i > G_MAXUINT8)
+        return FALSE;
+      g_value_set_uchar (value, (guint8) i);
+      return TRUE;
+
+    case G_TYPE_INT:
+      if (i < G_MININT || i > G_MAXINT)
+        return FALSE;
+      g_value_set_int (value, (int) i);
+      return TRUE;
+
+    case G_TYPE_UINT:
+      if (i < 0 || i > G_MAXUINT)
+        return FALSE;
+      g_value_set_uint (value, (guint) i);
+      return TRUE;
+
+    case G_TYPE_LONG:
+      if (i < G_MINLONG || i > G_MAXLONG)
+        return FALSE;
+      g_value_set_long (value, (long) i);
+      return TRUE;
+
+    case G_TYPE_ULONG:
+      if (i < 0 || (guint64) i > G_MAXULONG)
+        return FALSE;
+      g_value_set_ulong (value, (gulong) i);
+      return TRUE;
+
+    case G_TYPE_INT64:
+      g_value_set_int64 (value, i);
+      return TRUE;
+
+    case G_TYPE_UINT64:
+      if (i < 0)
+        return FALSE;
+      g_value_set_uint64 (value, (guint64) i);
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+set_enum (GValue   *value,
+          JsonNode *node)
+{
+  g_autoptr(GEnumClass) enum_class = g_type_class_ref (G_VALUE_TYPE (value));
+  GEnumValue *enum_value = NULL;
+  gint64 i;
+
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *s = json_node_get_string (node);
+
+      enum_value = g_enum_get_value_by_nick (enum_class, s);
+      if (enum_value == NULL)
+        enum_value = g_enum_get_value_by_name (enum_class, s);
+    }
+  else if (node_to_int64 (node, &i) && i >= G_MININT && i <= G_MAXINT)
+    enum_value = g_enum_get_value (enum_class, (int) i);
+
+  if (enum_value == NULL)
+    return FALSE;
+
+  g_value_set_enum (value, enum_value->value);
+  return TRUE;
+}
+
+static gboolean
+set_strv (GValue   *value,
+          JsonNode *node)
+{
+  JsonArray *array;
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+
+  array = json_node_get_array (node);
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (json_node_get_value_type (element) != G_TYPE_STRING)
+        return FALSE;
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+
+  g_value_take_boxed (value, g_strv_builder_end (builder));
+  return TRUE;
+}
+
+static gboolean
+set_boxed (GValue   *value,
+           JsonNode *node)
+{
+  GType type = G_VALUE_TYPE (value);
+
+  if (type == G_TYPE_STRV)
+    return set_strv (value, node);
+
+  if (type == JSON_TYPE_NODE)
+    {
+      g_value_set_boxed (value, node);
+      return TRUE;
+    }
+
+  if (type == JSON_TYPE_OBJECT && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_value_set_boxed (value, json_node_get_object (node));
+      return TRUE;
+    }
+
+  if (type == JSON_TYPE_ARRAY && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_value_set_boxed (value, json_node_get_array (node));
+      return TRUE;
+    }
+
+  if (type == G_TYPE_DATE_TIME && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      GDateTime *dt = g_date_time_new_from_iso8601 (json_node_get_string (node), NULL);
+
+      if (dt == NULL)
+        return FALSE;
+      g_value_take_boxed (value, dt);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+_cacheit_json_to_value (JsonNode   *node,
+                        GParamSpec *pspec,
+                        GValue     *value)
+{
+  g_auto(GValue) converted = G_VALUE_INIT;
+  gint64 i;
+  double d;
+  gboolean ok = FALSE;
+
+  g_value_init (&converted, G_VALUE_TYPE (value));
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      g_param_value_set_default (pspec, &converted);
+      g_value_copy (&converted, value);
+      return TRUE;
+    }
+
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
+    {
+    case G_TYPE_STRING:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          g_value_set_string (&converted, json_node_get_string (node));
+          ok = TRUE;
+        }
+      break;
+
+    case G_TYPE_BOOLEAN:
+      if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        {
+          g_value_set_boolean (&converted, json_node_get_boolean (node));
+          ok = TRUE;
+        }
+      break;
+
+    case G_TYPE_CHAR:
+    case G_TYPE_UCHAR:
+    case G_TYPE_INT:
+    case G_TYPE_UINT:
+    case G_TYPE_LONG:
+    case G_TYPE_ULONG:
+    case G_TYPE_INT64:
+    case G_TYPE_UINT64:
+      ok = node_to_int64 (node, &i) && set_integer (&converted, i);
+      break;
+
+    case G_TYPE_DOUBLE:
+      if (node_to_double (node, &d))
+        {
+          g_value_set_double (&converted, d);
+          ok = TRUE;
+        }
+      break;
+
+    case G_TYPE_FLOAT:
+      if (node_to_double (node, &d) && isfinite ((float) d))
+        {
+          g_value_set_float (&converted, (float) d);
+          ok = TRUE;
+        }
+      break;
+
+    case G_TYPE_ENUM:
+      ok = set_enum (&converted, node);
+      break;
+
+    case G_TYPE_BOXED:
+      ok = set_boxed (&converted, node);
+      break;
+
+    default:
+      ok = FALSE;
+      break;
+    }
+
+  /* Out of the property's range: refuse rather than clamp. */
+  if (!ok || g_param_value_validate (pspec, &converted))
+    return FALSE;
+
+  g_value_copy (&converted, value);
+  return TRUE;
+}

@@ -1,0 +1,20 @@
+/* cacheit-json.h: json-glib values into GObject property values.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Converts @node (NULL for a missing member) to a value of @pspec's type in
+ * @value, which must be initialised to that type. A missing member or JSON
+ * null gives the property's default. Returns FALSE, with @value unchanged,
+ * when the JSON value cannot be converted or is out of the property's range. */
+gboolean _cacheit_json_to_value (JsonNode   *node,
+                                 GParamSpec *pspec,
+                                 GValue     *value);
+
+G_END_DECLS

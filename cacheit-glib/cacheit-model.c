@@ -1,0 +1,493 @@
+/* cacheit-model.c: one JSON object at a URL (R9)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "cacheit-model.h"
+#include "cacheit-decode.h"
+#include "cacheit-json.h"
+#include "cacheit-private.h"
+
+/**
+ * CacheitModel:
+ *
+ * One JSON object at a URL, fetched once and shared by every caller.
+ *
+ * A model holds the attributes of the object (`GET url` → `{...}`), read
+ * with [method@Model.get_attributes] or the typed getters such as
+ * [method@Model.get_string]. After each fetch that changed them, it emits
+ * [signal@Model::changed] once for every attribute whose value changed, with
+ * the attribute's name as the detail; a fetch of identical data emits
+ * nothing.
+ *
+ * ## Typed models
+ *
+ * A subclass that declares GObject properties gets them filled from the JSON
+ * members of the same name: the member `first_name` or `first-name` fills
+ * the property `first-name`. A property is set only when its value changes,
+ * so `notify` is emitted exactly for the properties that changed; that is what
+ * GTK binds to. Strings, booleans, integers and floating-point numbers of any
+ * width, enumerations (by nick, name or value), string arrays (`GStrv`),
+ * `GDateTime` (from an ISO 8601 string) and JSON values ([struct@Json.Node],
+ * [struct@Json.Object], [struct@Json.Array]) are filled. A member that is
+ * missing or `null` resets the property to its default. A value that cannot
+ * be converted, or is out of the property's range, leaves the property
+ * unchanged and is logged with `g_debug()`.
+ *
+ * In Python, declare the properties with `GObject.Property`; in gjs, with
+ * `GObject.registerClass()` and `Properties`.
+ *
+ * Since: 1.0
+ */
+
+typedef struct
+{
+  JsonObject *attributes;
+} CacheitModelPrivate;
+
+/* The writable properties of a typed model class, and the JSON member names
+ * that fill each. */
+typedef struct
+{
+  GParamSpec *pspec;
+  char       *underscored;   /* "first_name" for "first-name", or NULL. */
+} TypedProperty;
+
+typedef struct
+{
+  guint         n_properties;
+  TypedProperty properties[];
+} TypedClass;
+
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GQuark typed_class_quark;
+
+G_DEFINE_TYPE_WITH_PRIVATE (CacheitModel, cacheit_model, CACHEIT_TYPE_RESOURCE)
+
+static const TypedClass *
+typed_class_get (CacheitModel *self)
+{
+  GType type = G_OBJECT_TYPE (self);
+  static GMutex lock;
+  TypedClass *typed;
+
+  g_mutex_lock (&lock);
+  typed = g_type_get_qdata (type, typed_class_quark);
+  if (typed == NULL)
+    {
+      g_autofree GParamSpec **pspecs = NULL;
+      guint n_pspecs;
+      guint n = 0;
+
+      pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self), &n_pspecs);
+      typed = g_malloc0 (sizeof (TypedClass) + n_pspecs * sizeof (TypedProperty));
+
+      for (guint i = 0; i < n_pspecs; i++)
+        {
+          GParamSpec *pspec = pspecs[i];
+
+          /* Only the properties a subclass declared, and only those that can
+           * be set after construction. */
+          if (pspec->owner_type == CACHEIT_TYPE_MODEL ||
+              !g_type_is_a (pspec->owner_type, CACHEIT_TYPE_MODEL) ||
+              (pspec->flags & G_PARAM_WRITABLE) == 0 ||
+              (pspec->flags & G_PARAM_CONSTRUCT_ONLY) != 0)
+            continue;
+
+          typed->properties[n].pspec = pspec;
+          if (strchr (pspec->name, '-') != NULL)
+            typed->properties[n].underscored = g_strdelimit (g_strdup (pspec->name), "-", '_');
+          n++;
+        }
+      typed->n_properties = n;
+
+      /* Kept for the life of the type, as GObject keeps its pspecs. */
+      g_type_set_qdata (type, typed_class_quark, typed);
+    }
+  g_mutex_unlock (&lock);
+
+  return typed;
+}
+
+static void
+update_typed_properties (CacheitModel *self,
+                         JsonObject   *attributes)
+{
+  const TypedClass *typed = typed_class_get (self);
+
+  for (guint i = 0; i < typed->n_properties; i++)
+    {
+      const TypedProperty *prop = &typed->properties[i];
+      GParamSpec *pspec = prop->pspec;
+      g_auto(GValue) current = G_VALUE_INIT;
+      g_auto(GValue) value = G_VALUE_INIT;
+      JsonNode *node;
+
+      node = json_object_get_member (attributes, pspec->name);
+      if (node == NULL && prop->underscored != NULL)
+        node = json_object_get_member (attributes, prop->underscored);
+
+      g_value_init (&value, pspec->value_type);
+      if (!_cacheit_json_to_value (node, pspec, &value))
+        {
+          g_debug ("%s: cannot set property “%s” of type %s from the JSON value; "
+                   "it is left unchanged",
+                   G_OBJECT_TYPE_NAME (self), pspec->name, g_type_name (pspec->value_type));
+          continue;
+        }
+
+      /* Set only what changed, so notify is exact (R9). */
+      g_value_init (&current, pspec->value_type);
+      g_object_get_property (G_OBJECT (self), pspec->name, &current);
+      if (g_param_values_cmp (pspec, &current, &value) == 0)
+        continue;
+
+      g_object_set_property (G_OBJECT (self), pspec->name, &value);
+    }
+}
+
+/* The names of the members that differ between @old and @new, including
+ * those that are only in one of them. */
+static GPtrArray *
+changed_members (JsonObject *old,
+                 JsonObject *new)
+{
+  GPtrArray *changed = g_ptr_array_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init_ordered (&iter, new);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      JsonNode *old_node = json_object_get_member (old, name);
+
+      if (old_node == NULL || !json_node_equal (old_node, node))
+        g_ptr_array_add (changed, (gpointer) name);
+    }
+
+  json_object_iter_init_ordered (&iter, old);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    if (!json_object_has_member (new, name))
+      g_ptr_array_add (changed, (gpointer) name);
+
+  return changed;
+}
+
+static void
+model_apply (CacheitModel *self,
+             JsonObject   *attributes)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+  g_autoptr(JsonObject) old = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+
+  /* The names in @changed belong to @old and @attributes: keep both. */
+  old = g_steal_pointer (&priv->attributes);
+  priv->attributes = json_object_ref (attributes);
+
+  changed = changed_members (old, attributes);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  update_typed_properties (self, attributes);
+  for (guint i = 0; i < changed->len; i++)
+    {
+      const char *name = g_ptr_array_index (changed, i);
+
+      g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (name), name);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* Resource ops: how a model is decoded and applied */
+
+static gpointer
+model_decode (gpointer     prepared,
+              const char  *data,
+              gsize        length,
+              const char  *root_pointer,
+              GError     **error)
+{
+  return _cacheit_decode_node (data, length, root_pointer, CACHEIT_SHAPE_OBJECT, error);
+}
+
+static gpointer
+model_from_node (CacheitResource  *self,
+                 JsonNode         *node,
+                 GError          **error)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE,
+                   "expected an object, got %s", json_node_type_name (node));
+      return NULL;
+    }
+
+  return json_node_ref (node);
+}
+
+static void
+model_apply_decoded (CacheitResource *self,
+                     gpointer         decoded)
+{
+  model_apply (CACHEIT_MODEL (self), json_node_get_object (decoded));
+}
+
+static const CacheitResourceOps model_ops = {
+  .decode = model_decode,
+  .from_node = model_from_node,
+  .apply = model_apply_decoded,
+  .decoded_free = (GDestroyNotify) json_node_unref,
+};
+
+static void
+cacheit_model_finalize (GObject *object)
+{
+  CacheitModel *self = CACHEIT_MODEL (object);
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  g_clear_pointer (&priv->attributes, json_object_unref);
+
+  G_OBJECT_CLASS (cacheit_model_parent_class)->finalize (object);
+}
+
+static void
+cacheit_model_class_init (CacheitModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cacheit_model_finalize;
+
+  _cacheit_resource_class_set_ops (CACHEIT_RESOURCE_CLASS (klass), &model_ops);
+  typed_class_quark = g_quark_from_static_string ("cacheit-model-typed-class");
+
+  /**
+   * CacheitModel::changed:
+   * @self: the model
+   * @name: the name of the attribute
+   *
+   * Emitted after a fetch for each attribute whose value changed, was added
+   * or was removed, with the attribute's name as the detail: connect to
+   * `changed::title` to hear of `title` alone.
+   *
+   * A fetch of identical data emits nothing.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+cacheit_model_init (CacheitModel *self)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  priv->attributes = json_object_new ();
+}
+
+/**
+ * cacheit_model_new:
+ * @url: (nullable): the URL of the JSON object
+ *
+ * Creates a model of the JSON object at @url.
+ *
+ * Nothing is fetched until [method@Resource.fetch_async] is called.
+ *
+ * Returns: (transfer full): a new model
+ *
+ * Since: 1.0
+ */
+CacheitModel *
+cacheit_model_new (const char *url)
+{
+  return g_object_new (CACHEIT_TYPE_MODEL, "url", url, NULL);
+}
+
+/**
+ * cacheit_model_get_attributes:
+ * @self: a model
+ *
+ * Gets the attributes of @self: the JSON object of the last successful
+ * fetch, empty before any.
+ *
+ * The object is replaced, not changed, by a later fetch; do not modify it.
+ *
+ * Returns: (transfer none): the attributes
+ *
+ * Since: 1.0
+ */
+JsonObject *
+cacheit_model_get_attributes (CacheitModel *self)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_MODEL (self), NULL);
+
+  return priv->attributes;
+}
+
+/**
+ * cacheit_model_get_attribute:
+ * @self: a model
+ * @name: the name of an attribute
+ *
+ * Gets the value of the attribute @name.
+ *
+ * Returns: (transfer none) (nullable): the value, or `NULL` if @self has no
+ *   such attribute
+ *
+ * Since: 1.0
+ */
+JsonNode *
+cacheit_model_get_attribute (CacheitModel *self,
+                             const char   *name)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_MODEL (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return json_object_get_member (priv->attributes, name);
+}
+
+/**
+ * cacheit_model_has:
+ * @self: a model
+ * @name: the name of an attribute
+ *
+ * Gets whether @self has the attribute @name (even if it is `null`).
+ *
+ * Returns: `TRUE` if the attribute is present
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_model_has (CacheitModel *self,
+                   const char   *name)
+{
+  return cacheit_model_get_attribute (self, name) != NULL;
+}
+
+/**
+ * cacheit_model_get_string:
+ * @self: a model
+ * @name: the name of an attribute
+ *
+ * Gets the attribute @name as a string.
+ *
+ * Returns: (nullable): the string, or `NULL` if the attribute is missing or
+ *   is not a string
+ *
+ * Since: 1.0
+ */
+const char *
+cacheit_model_get_string (CacheitModel *self,
+                          const char   *name)
+{
+  JsonNode *node = cacheit_model_get_attribute (self, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/**
+ * cacheit_model_get_int:
+ * @self: a model
+ * @name: the name of an attribute
+ *
+ * Gets the attribute @name as an integer.
+ *
+ * A floating-point number is truncated towards zero.
+ *
+ * Returns: the integer, or 0 if the attribute is missing or is not a number
+ *
+ * Since: 1.0
+ */
+gint64
+cacheit_model_get_int (CacheitModel *self,
+                       const char   *name)
+{
+  JsonNode *node = cacheit_model_get_attribute (self, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return (gint64) json_node_get_double (node);
+
+  return 0;
+}
+
+/**
+ * cacheit_model_get_double:
+ * @self: a model
+ * @name: the name of an attribute
+ *
+ * Gets the attribute @name as a floating-point number.
+ *
+ * Returns: the number, or 0 if the attribute is missing or is not a number
+ *
+ * Since: 1.0
+ */
+double
+cacheit_model_get_double (CacheitModel *self,
+                          const char   *name)
+{
+  JsonNode *node = cacheit_model_get_attribute (self, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0.0;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64 ||
+      json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return json_node_get_double (node);
+
+  return 0.0;
+}
+
+/**
+ * cacheit_model_get_boolean:
+ * @self: a model
+ * @name: the name of an attribute
+ *
+ * Gets the attribute @name as a boolean.
+ *
+ * Returns: the boolean, or `FALSE` if the attribute is missing or is not a
+ *   boolean
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_model_get_boolean (CacheitModel *self,
+                           const char   *name)
+{
+  JsonNode *node = cacheit_model_get_attribute (self, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+
+  return json_node_get_boolean (node);
+}

@@ -1,0 +1,101 @@
+/* cacheit-private.h: what the library's units share and do not export.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "cacheit-error.h"
+#include "cacheit-resource.h"
+
+G_BEGIN_DECLS
+
+/* Bytes readable (and zeroed) after the end of every body, as simdjson needs;
+ * cacheit-decode.cpp checks this is at least simdjson::SIMDJSON_PADDING. */
+#define CACHEIT_BODY_PADDING 64
+
+/* The default of CacheitResource:max-size. */
+#define CACHEIT_DEFAULT_MAX_SIZE (G_GUINT64_CONSTANT (256) * 1024 * 1024)
+
+/* cacheit-error.c */
+GError *_cacheit_error_new_http           (const char   *safe_url,
+                                           guint         status,
+                                           const char   *reason);
+GError *_cacheit_error_new_for_url        (CacheitError  code,
+                                           const char   *safe_url,
+                                           const char   *detail);
+char   *_cacheit_uri_to_safe_string       (const char   *url);
+
+/* cacheit-i18n: binds the text domain once. */
+void    _cacheit_init_i18n                (void);
+
+/* What a subclass of CacheitResource inside the library tells the fetch state
+ * machine: how to decode a body in a worker thread, and how to apply the
+ * result in the resource's own main context. The resource knows nothing else
+ * of its subclasses. */
+typedef struct
+{
+  /* Main context, when a fetch's body is about to be decoded: an immutable
+   * snapshot of what the worker needs (may be NULL). */
+  gpointer (* prepare)      (CacheitResource *self);
+  GDestroyNotify prepare_free;
+
+  /* Worker thread: the body (padded by CACHEIT_BODY_PADDING) into the data to
+   * apply. Errors are in CACHEIT_ERROR, with a detail message; the resource
+   * adds the URL. */
+  gpointer (* decode)       (gpointer         prepared,
+                             const char      *data,
+                             gsize            length,
+                             const char      *root_pointer,
+                             GError         **error);
+
+  /* Main context, the slow path when CacheitResourceClass.parse is
+   * overridden: the result of parse into the data to apply. */
+  gpointer (* from_node)    (CacheitResource *self,
+                             JsonNode        *node,
+                             GError         **error);
+
+  /* Main context: applies the data, emitting the data change signals. */
+  void     (* apply)        (CacheitResource *self,
+                             gpointer         decoded);
+  GDestroyNotify decoded_free;
+} CacheitResourceOps;
+
+void    _cacheit_resource_class_set_ops   (CacheitResourceClass     *klass,
+                                           const CacheitResourceOps *ops);
+
+/* cacheit-reader.c: the body stream into bytes, max-size on decoded bytes. */
+void    _cacheit_read_body_async          (GInputStream        *stream,
+                                           gint64               size_hint,
+                                           guint64              max_size,
+                                           int                  io_priority,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+GBytes *_cacheit_read_body_finish         (GInputStream        *stream,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+
+/* cacheit-dispatch.c: completes callers in their own main contexts, many at a
+ * time, always on a later iteration. Holds a reference to @source_object and
+ * @result until @callback has run. */
+void    _cacheit_dispatch                 (GMainContext        *context,
+                                           GAsyncReadyCallback  callback,
+                                           GObject             *source_object,
+                                           GAsyncResult        *result,
+                                           gpointer             user_data);
+
+/* cacheit-fetch-result.c: the GAsyncResult every caller of one fetch shares. */
+#define CACHEIT_TYPE_FETCH_RESULT (cacheit_fetch_result_get_type ())
+G_DECLARE_FINAL_TYPE (CacheitFetchResult, cacheit_fetch_result, CACHEIT, FETCH_RESULT, GObject)
+
+CacheitFetchResult *_cacheit_fetch_result_new       (CacheitResource    *source,
+                                                     const GError       *error);
+gboolean            _cacheit_fetch_result_propagate (CacheitFetchResult *self,
+                                                     GError            **error);
+
+G_END_DECLS

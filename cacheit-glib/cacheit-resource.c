@@ -1,0 +1,1599 @@
+/* cacheit-resource.c: the fetch state machine (R1–R7, R12)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cacheit-resource.h"
+#include "cacheit-decode.h"
+#include "cacheit-enums.h"
+#include "cacheit-private.h"
+
+/**
+ * CacheitResource:
+ *
+ * JSON at a URL, fetched once and shared by every caller until someone asks
+ * to reload.
+ *
+ * `CacheitResource` is the abstract base of [class@Model] (one JSON object) and
+ * the other kinds of resources. It holds the URL, the [class@Soup.Session], the
+ * reload policy and the fetch state machine.
+ *
+ * ## The fetch contract
+ *
+ * - While a fetch is in flight, every further [method@Resource.fetch_async]
+ *   without `CACHEIT_FETCH_RELOAD` joins it: one HTTP request serves them all,
+ *   and every caller receives the same [iface@Gio.AsyncResult], on which
+ *   [method@Resource.fetch_finish] may be called any number of times.
+ * - After a successful fetch, a fetch without reload makes no request: it
+ *   completes with that same result, on a later main-loop iteration.
+ * - `CACHEIT_FETCH_RELOAD`, or [property@Resource:reload], always starts a new
+ *   request. A request still in flight is cancelled and its response is never
+ *   applied, even if it arrives; its callers complete with the newest data.
+ * - When a request fails, every caller gets the same error,
+ *   [signal@Resource::error] is emitted, [property@Resource:last-error] is set,
+ *   and the data of the last successful fetch stays as it was. A failure is
+ *   not cached: the next fetch makes a new request.
+ * - A caller's own [class@Gio.Cancellable] completes that caller alone, with
+ *   `G_IO_ERROR_CANCELLED`. The request is aborted only when no caller is left.
+ * - Each callback runs in the thread-default main context of its caller.
+ *   Signals, notifications and data changes happen in the main context in
+ *   which the resource was created. Use a resource from the thread that
+ *   created it, as you would a GTK widget.
+ *
+ * ## Off the main thread
+ *
+ * The body is read with non-blocking reads and decoded in a worker thread, so
+ * the main loop never waits for a large response. Only applying the result
+ * happens in the resource's main context. [property@Resource:root-pointer]
+ * picks the data out of an envelope in the worker too; overriding
+ * [vfunc@Resource.parse] instead makes the whole response a [struct@Json.Node]
+ * first, and is the slow path.
+ *
+ * Since: 1.0
+ */
+
+typedef struct _Fetch Fetch;
+
+typedef struct
+{
+  char                     *url;
+  SoupSession              *session;
+  char                     *root_pointer;
+  guint64                   max_size;
+  GError                   *last_error;
+  guint                     status;
+  guint                     reload : 1;
+  guint                     fetched : 1;
+
+  /* The context the resource was created in: signals, data and I/O. */
+  GMainContext             *context;
+  const CacheitResourceOps *ops;
+
+  /* The fetch in flight, if any, and the result of the last success (R3). */
+  Fetch                    *fetch;
+  CacheitFetchResult       *result;
+} CacheitResourcePrivate;
+
+/* One HTTP request and the callers waiting for it. A fetch that is no longer
+ * priv->fetch has been superseded or aborted: whatever it still receives is
+ * dropped. */
+struct _Fetch
+{
+  gatomicrefcount  ref_count;
+  CacheitResource *self;
+  GCancellable    *cancellable;
+  SoupMessage     *message;
+  char            *safe_url;
+  GQueue           callers;
+  guint            use_parse : 1;
+};
+
+typedef struct
+{
+  CacheitResource     *self;        /* Not owned: the fetch owns it. */
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+  GMainContext        *context;
+  GSource             *cancel_source;
+  GList                link;        /* In Fetch.callers. */
+} Caller;
+
+/* What a worker thread decodes, and what it gives back. */
+typedef struct
+{
+  const CacheitResourceOps *ops;
+  gpointer                  prepared;
+  GBytes                   *body;
+  char                     *root_pointer;
+  guint                     use_parse : 1;
+} DecodeJob;
+
+typedef struct
+{
+  const CacheitResourceOps *ops;
+  gpointer                  decoded;
+  JsonNode                 *node;
+} Decoded;
+
+enum {
+  PROP_0,
+  PROP_URL,
+  PROP_SESSION,
+  PROP_RELOAD,
+  PROP_MAX_SIZE,
+  PROP_ROOT_POINTER,
+  PROP_FETCHING,
+  PROP_FETCHED,
+  PROP_LAST_ERROR,
+  PROP_STATUS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_REQUEST,
+  SIGNAL_SYNC,
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CacheitResource, cacheit_resource, G_TYPE_OBJECT)
+
+static GQuark ops_quark;
+
+/* Fetches and callers */
+
+static JsonNode *
+cacheit_resource_real_parse (CacheitResource  *self,
+                             JsonNode         *response,
+                             GError          **error)
+{
+  return json_node_ref (response);
+}
+
+
+static Fetch *
+fetch_ref (Fetch *fetch)
+{
+  g_atomic_ref_count_inc (&fetch->ref_count);
+  return fetch;
+}
+
+static void
+fetch_unref (Fetch *fetch)
+{
+  if (!g_atomic_ref_count_dec (&fetch->ref_count))
+    return;
+
+  g_assert (g_queue_is_empty (&fetch->callers));
+  g_clear_object (&fetch->cancellable);
+  g_clear_object (&fetch->message);
+  g_clear_pointer (&fetch->safe_url, g_free);
+  g_clear_object (&fetch->self);
+  g_free (fetch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_unref)
+
+static Fetch *
+fetch_new (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  g_atomic_ref_count_init (&fetch->ref_count);
+  fetch->self = g_object_ref (self);
+  fetch->cancellable = g_cancellable_new ();
+  fetch->safe_url = _cacheit_uri_to_safe_string (priv->url);
+  g_queue_init (&fetch->callers);
+
+  return fetch;
+}
+
+static gboolean
+fetch_is_current (Fetch *fetch)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+
+  return priv->fetch == fetch;
+}
+
+static void
+caller_free (Caller *caller)
+{
+  if (caller->cancel_source != NULL)
+    {
+      g_source_destroy (caller->cancel_source);
+      g_clear_pointer (&caller->cancel_source, g_source_unref);
+    }
+  g_clear_pointer (&caller->context, g_main_context_unref);
+  g_free (caller);
+}
+
+static void
+caller_complete (Caller             *caller,
+                 CacheitFetchResult *result)
+{
+  _cacheit_dispatch (caller->context, caller->callback,
+                     G_OBJECT (caller->self), G_ASYNC_RESULT (result),
+                     caller->user_data);
+  caller_free (caller);
+}
+
+static void
+caller_complete_cancelled (Caller       *caller,
+                           GCancellable *cancellable)
+{
+  g_autoptr(CacheitFetchResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (cancellable == NULL || !g_cancellable_set_error_if_cancelled (cancellable, &error))
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+  result = _cacheit_fetch_result_new (caller->self, error);
+  caller_complete (caller, result);
+}
+
+static void
+set_fetching (CacheitResource *self,
+              Fetch           *fetch)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean was_fetching = priv->fetch != NULL;
+
+  if (priv->fetch == fetch)
+    return;
+
+  /* A fetch that is replaced is cancelled: its response is never applied. */
+  if (priv->fetch != NULL)
+    {
+      g_cancellable_cancel (priv->fetch->cancellable);
+      fetch_unref (priv->fetch);
+    }
+  priv->fetch = fetch != NULL ? fetch_ref (fetch) : NULL;
+
+  if (was_fetching != (fetch != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHING]);
+}
+
+static void
+set_last_error (CacheitResource *self,
+                const GError    *error)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (priv->last_error == NULL && error == NULL)
+    return;
+
+  g_clear_error (&priv->last_error);
+  priv->last_error = error != NULL ? g_error_copy (error) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+set_status (CacheitResource *self,
+            guint            status)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (priv->status == status)
+    return;
+
+  priv->status = status;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+/* Ends @fetch, which must be current, with @error or with success. Every
+ * caller gets the same result, after the signals. */
+static void
+fetch_complete (Fetch        *fetch,
+                const GError *error)
+{
+  CacheitResource *self = fetch->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(CacheitFetchResult) result = NULL;
+  g_autoptr(Fetch) hold = fetch_ref (fetch);
+  GQueue callers = G_QUEUE_INIT;
+  GList *link;
+
+  g_assert (fetch_is_current (fetch));
+
+  /* Detach first: a signal handler below may start another fetch. */
+  callers = fetch->callers;
+  g_queue_init (&fetch->callers);
+
+  result = _cacheit_fetch_result_new (self, error);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  set_fetching (self, NULL);
+  set_last_error (self, error);
+
+  if (error == NULL)
+    {
+      g_set_object (&priv->result, result);
+      if (!priv->fetched)
+        {
+          priv->fetched = TRUE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED]);
+        }
+      g_signal_emit (self, signals[SIGNAL_SYNC], 0);
+    }
+  else
+    {
+      /* A failure is not cached (R5): the next fetch makes a new request. */
+      g_clear_object (&priv->result);
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  while ((link = g_queue_pop_head_link (&callers)) != NULL)
+    caller_complete (link->data, result);
+}
+
+static void
+fetch_fail (Fetch  *fetch,
+            GError *error)
+{
+  fetch_complete (fetch, error);
+  g_error_free (error);
+}
+
+/* Errors from the worker side name no URL; this gives them the fetch's. */
+static GError *
+fetch_wrap_error (Fetch  *fetch,
+                  GError *error)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+  g_autofree char *detail = NULL;
+  GError *wrapped;
+
+  if (error->domain != CACHEIT_ERROR)
+    return error;
+
+  if (error->code == CACHEIT_ERROR_TOO_LARGE)
+    detail = g_format_size (priv->max_size);
+
+  wrapped = _cacheit_error_new_for_url (error->code, fetch->safe_url,
+                                        detail != NULL ? detail : error->message);
+  g_error_free (error);
+
+  return wrapped;
+}
+
+/* The worker side */
+
+static void
+decode_job_free (DecodeJob *job)
+{
+  if (job->prepared != NULL && job->ops->prepare_free != NULL)
+    job->ops->prepare_free (job->prepared);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_clear_pointer (&job->root_pointer, g_free);
+  g_free (job);
+}
+
+static void
+decoded_free (Decoded *decoded)
+{
+  if (decoded->decoded != NULL)
+    decoded->ops->decoded_free (decoded->decoded);
+  g_clear_pointer (&decoded->node, json_node_unref);
+  g_free (decoded);
+}
+
+static void
+decode_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  DecodeJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  Decoded *decoded;
+  gsize length;
+  const char *data = g_bytes_get_data (job->body, &length);
+
+  decoded = g_new0 (Decoded, 1);
+  decoded->ops = job->ops;
+
+  if (job->use_parse)
+    decoded->node = _cacheit_decode_node (data, length, job->root_pointer,
+                                          CACHEIT_SHAPE_ANY, &error);
+  else
+    decoded->decoded = job->ops->decode (job->prepared, data, length,
+                                         job->root_pointer, &error);
+
+  /* The body is not needed any more: free it here, not on the main thread. */
+  g_clear_pointer (&job->body, g_bytes_unref);
+
+  if (error != NULL)
+    {
+      decoded_free (decoded);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, decoded, (GDestroyNotify) decoded_free);
+}
+
+/* The steps of a fetch, each in the resource's context */
+
+static void
+fetch_apply (Fetch   *fetch,
+             Decoded *decoded)
+{
+  CacheitResource *self = fetch->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  GError *error = NULL;
+
+  if (decoded->node != NULL)
+    {
+      g_autoptr(JsonNode) parsed = NULL;
+
+      /* The slow path: parse() wants the whole response as a JsonNode. */
+      parsed = CACHEIT_RESOURCE_GET_CLASS (self)->parse (self, decoded->node, &error);
+
+      /* parse() may have started another fetch. */
+      if (!fetch_is_current (fetch))
+        {
+          g_clear_error (&error);
+          return;
+        }
+
+      if (parsed == NULL && error == NULL)
+        error = g_error_new_literal (CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE,
+                                     "parse() returned nothing");
+      if (error == NULL)
+        decoded->decoded = priv->ops->from_node (self, parsed, &error);
+      if (error != NULL)
+        {
+          fetch_fail (fetch, fetch_wrap_error (fetch, error));
+          return;
+        }
+    }
+
+  priv->ops->apply (self, decoded->decoded);
+  fetch_complete (fetch, NULL);
+}
+
+static void
+decode_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Fetch) fetch = user_data;
+  g_autoptr(GError) error = NULL;
+  Decoded *decoded;
+
+  decoded = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (!fetch_is_current (fetch))
+    {
+      g_clear_pointer (&decoded, decoded_free);
+      return;
+    }
+
+  if (decoded == NULL)
+    {
+      fetch_fail (fetch, fetch_wrap_error (fetch, g_steal_pointer (&error)));
+      return;
+    }
+
+  fetch_apply (fetch, decoded);
+  decoded_free (decoded);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(Fetch) fetch = user_data;
+  CacheitResource *self = fetch->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  DecodeJob *job;
+
+  body = _cacheit_read_body_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (!fetch_is_current (fetch))
+    return;
+
+  if (body == NULL)
+    {
+      fetch_fail (fetch, fetch_wrap_error (fetch, g_steal_pointer (&error)));
+      return;
+    }
+
+  job = g_new0 (DecodeJob, 1);
+  job->ops = priv->ops;
+  job->prepared = priv->ops->prepare != NULL ? priv->ops->prepare (self) : NULL;
+  job->body = g_steal_pointer (&body);
+  job->root_pointer = g_strdup (priv->root_pointer);
+  job->use_parse = fetch->use_parse;
+
+  /* No source object: a worker thread must never hold the resource. */
+  g_main_context_push_thread_default (priv->context);
+  task = g_task_new (NULL, fetch->cancellable, decode_cb, fetch_ref (fetch));
+  g_main_context_pop_thread_default (priv->context);
+  g_task_set_source_tag (task, read_cb);
+  g_task_set_name (task, "[cacheit] decode");
+  g_task_set_task_data (task, job, (GDestroyNotify) decode_job_free);
+  g_task_run_in_thread (task, decode_thread);
+}
+
+static gint64
+content_length_hint (SoupMessage *message)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    return -1;
+
+  return soup_message_headers_get_content_length (headers);
+}
+
+static gboolean
+body_is_compressed (SoupMessage *message)
+{
+  const char *coding = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                     "Content-Encoding");
+
+  return coding != NULL && g_ascii_strcasecmp (coding, "identity") != 0;
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(Fetch) fetch = user_data;
+  CacheitResource *self = fetch->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GInputStream) stream = NULL;
+  GError *error = NULL;
+  guint status;
+  gint64 hint;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+
+  if (!fetch_is_current (fetch))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  if (stream == NULL)
+    {
+      /* Transport errors pass through unchanged. */
+      fetch_fail (fetch, error);
+      return;
+    }
+
+  status = soup_message_get_status (fetch->message);
+  set_status (self, status);
+
+  /* A handler of notify::status may have started another fetch. */
+  if (!fetch_is_current (fetch))
+    return;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      fetch_fail (fetch, _cacheit_error_new_http (fetch->safe_url, status,
+                                                  soup_message_get_reason_phrase (fetch->message)));
+      return;
+    }
+
+  hint = content_length_hint (fetch->message);
+  if (hint >= 0 && (guint64) hint > priv->max_size && !body_is_compressed (fetch->message))
+    {
+      /* Known to be too large: fail without reading a byte of it. */
+      fetch_fail (fetch, fetch_wrap_error (fetch, g_error_new_literal (CACHEIT_ERROR,
+                                                                       CACHEIT_ERROR_TOO_LARGE,
+                                                                       "")));
+      return;
+    }
+
+  _cacheit_read_body_async (stream, hint, priv->max_size, G_PRIORITY_DEFAULT,
+                            fetch->cancellable, read_cb, fetch_ref (fetch));
+}
+
+static gboolean
+fail_later_cb (gpointer user_data)
+{
+  Fetch *fetch = user_data;
+  GError *error = g_object_steal_data (G_OBJECT (fetch->cancellable), "cacheit-error");
+
+  if (fetch_is_current (fetch))
+    fetch_fail (fetch, error);
+  else
+    g_error_free (error);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Fails @fetch on a later iteration: errors found before any I/O must not be
+ * reported from inside fetch_async(). */
+static void
+fetch_fail_later (Fetch  *fetch,
+                  GError *error)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_object_set_data_full (G_OBJECT (fetch->cancellable), "cacheit-error",
+                          error, (GDestroyNotify) g_error_free);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[cacheit] fail fetch");
+  g_source_set_callback (source, fail_later_cb, fetch_ref (fetch), (GDestroyNotify) fetch_unref);
+  g_source_attach (source, priv->context);
+}
+
+static void
+fetch_start (Fetch *fetch)
+{
+  CacheitResource *self = fetch->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  if (priv->url == NULL || *priv->url == '\0')
+    {
+      fetch_fail_later (fetch, _cacheit_error_new_for_url (CACHEIT_ERROR_NO_URL, NULL, NULL));
+      return;
+    }
+
+  uri = g_uri_parse (priv->url, SOUP_HTTP_URI_FLAGS, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    {
+      fetch_fail_later (fetch, _cacheit_error_new_for_url (CACHEIT_ERROR_INVALID_URL, NULL, NULL));
+      return;
+    }
+
+  /* Decoding into a whole JsonNode is only done for an overridden parse(). */
+  fetch->use_parse = CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse;
+
+  fetch->message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  soup_message_headers_replace (soup_message_get_request_headers (fetch->message),
+                                "Accept", "application/json");
+
+  g_signal_emit (self, signals[SIGNAL_REQUEST], 0, fetch->message);
+
+  /* A handler may have started another fetch, or cancelled every caller. */
+  if (!fetch_is_current (fetch))
+    return;
+
+  g_main_context_push_thread_default (priv->context);
+  soup_session_send_async (cacheit_resource_get_session (self), fetch->message,
+                           G_PRIORITY_DEFAULT, fetch->cancellable,
+                           send_cb, fetch_ref (fetch));
+  g_main_context_pop_thread_default (priv->context);
+}
+
+static gboolean
+caller_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  Caller *caller = user_data;
+  CacheitResource *self = caller->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  Fetch *fetch = priv->fetch;
+
+  /* Callers always wait on the current fetch: a fetch that is superseded
+   * hands its callers on. */
+  g_assert (fetch != NULL);
+  g_queue_unlink (&fetch->callers, &caller->link);
+
+  /* This destroys the source being dispatched, which GLib allows. */
+  caller_complete_cancelled (caller, cancellable);
+
+  /* Abort the request only when no caller is left waiting for it (R6). */
+  if (g_queue_is_empty (&fetch->callers))
+    set_fetching (self, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static Caller *
+caller_new (CacheitResource     *self,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  Caller *caller = g_new0 (Caller, 1);
+
+  caller->self = self;
+  caller->callback = callback;
+  caller->user_data = user_data;
+  caller->context = g_main_context_ref_thread_default ();
+  caller->link.data = caller;
+
+  if (cancellable != NULL)
+    {
+      /* Handled in the resource's context, whatever thread cancels. */
+      caller->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (caller->cancel_source, "[cacheit] caller cancelled");
+      g_source_set_priority (caller->cancel_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (caller->cancel_source, G_SOURCE_FUNC (caller_cancelled_cb),
+                             caller, NULL);
+      g_source_attach (caller->cancel_source, priv->context);
+    }
+
+  return caller;
+}
+
+/* GObject */
+
+static void
+cacheit_resource_constructed (GObject *object)
+{
+  CacheitResource *self = CACHEIT_RESOURCE (object);
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  G_OBJECT_CLASS (cacheit_resource_parent_class)->constructed (object);
+
+  /* The nearest class that told us how to decode and apply. */
+  for (GType type = G_OBJECT_TYPE (object); priv->ops == NULL && type != 0; type = g_type_parent (type))
+    priv->ops = g_type_get_qdata (type, ops_quark);
+
+  if (priv->ops == NULL)
+    g_critical ("%s is not a kind of resource cacheit-glib can fetch; "
+                "derive from CacheitModel", G_OBJECT_TYPE_NAME (object));
+}
+
+static void
+cacheit_resource_dispose (GObject *object)
+{
+  CacheitResource *self = CACHEIT_RESOURCE (object);
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  /* A fetch keeps its resource alive, so only g_object_run_dispose() gets
+   * here with one in flight: its callers complete as cancelled. */
+  if (priv->fetch != NULL)
+    {
+      GList *link;
+
+      while ((link = g_queue_pop_head_link (&priv->fetch->callers)) != NULL)
+        caller_complete_cancelled (link->data, NULL);
+      set_fetching (self, NULL);
+    }
+
+  g_clear_object (&priv->session);
+  g_clear_object (&priv->result);
+
+  G_OBJECT_CLASS (cacheit_resource_parent_class)->dispose (object);
+}
+
+static void
+cacheit_resource_finalize (GObject *object)
+{
+  CacheitResource *self = CACHEIT_RESOURCE (object);
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_clear_pointer (&priv->url, g_free);
+  g_clear_pointer (&priv->root_pointer, g_free);
+  g_clear_error (&priv->last_error);
+  g_clear_pointer (&priv->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (cacheit_resource_parent_class)->finalize (object);
+}
+
+static void
+cacheit_resource_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  CacheitResource *self = CACHEIT_RESOURCE (object);
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      g_value_set_string (value, priv->url);
+      break;
+
+    case PROP_SESSION:
+      g_value_set_object (value, cacheit_resource_get_session (self));
+      break;
+
+    case PROP_RELOAD:
+      g_value_set_boolean (value, priv->reload);
+      break;
+
+    case PROP_MAX_SIZE:
+      g_value_set_uint64 (value, priv->max_size);
+      break;
+
+    case PROP_ROOT_POINTER:
+      g_value_set_string (value, priv->root_pointer);
+      break;
+
+    case PROP_FETCHING:
+      g_value_set_boolean (value, priv->fetch != NULL);
+      break;
+
+    case PROP_FETCHED:
+      g_value_set_boolean (value, priv->fetched);
+      break;
+
+    case PROP_LAST_ERROR:
+      g_value_set_boxed (value, priv->last_error);
+      break;
+
+    case PROP_STATUS:
+      g_value_set_uint (value, priv->status);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cacheit_resource_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  CacheitResource *self = CACHEIT_RESOURCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      cacheit_resource_set_url (self, g_value_get_string (value));
+      break;
+
+    case PROP_SESSION:
+      cacheit_resource_set_session (self, g_value_get_object (value));
+      break;
+
+    case PROP_RELOAD:
+      cacheit_resource_set_reload (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_MAX_SIZE:
+      cacheit_resource_set_max_size (self, g_value_get_uint64 (value));
+      break;
+
+    case PROP_ROOT_POINTER:
+      cacheit_resource_set_root_pointer (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cacheit_resource_class_init (CacheitResourceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _cacheit_init_i18n ();
+  ops_quark = g_quark_from_static_string ("cacheit-resource-ops");
+
+  object_class->constructed = cacheit_resource_constructed;
+  object_class->dispose = cacheit_resource_dispose;
+  object_class->finalize = cacheit_resource_finalize;
+  object_class->get_property = cacheit_resource_get_property;
+  object_class->set_property = cacheit_resource_set_property;
+
+  klass->parse = cacheit_resource_real_parse;
+
+  /**
+   * CacheitResource:url:
+   *
+   * The URL to fetch, `http` or `https`.
+   *
+   * Changing it does not drop the data in hand; the next fetch without
+   * reload still completes from the cache.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:session:
+   *
+   * The session that sends the requests.
+   *
+   * When unset (or set to `NULL`), a process-wide default session is used:
+   * see [func@get_default_session].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         SOUP_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:reload:
+   *
+   * Whether every fetch makes a new request, as if it were given
+   * `CACHEIT_FETCH_RELOAD`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_RELOAD] =
+    g_param_spec_boolean ("reload", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:max-size:
+   *
+   * The largest body, in bytes after decompression, that a fetch accepts.
+   *
+   * A larger body fails the fetch with `CACHEIT_ERROR_TOO_LARGE` while it is
+   * read, without buffering it first. The default is 256 MiB.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_SIZE] =
+    g_param_spec_uint64 ("max-size", NULL, NULL,
+                         0, G_MAXUINT64, CACHEIT_DEFAULT_MAX_SIZE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:root-pointer:
+   *
+   * Where the data is inside the response, as an RFC 6901 JSON Pointer.
+   *
+   * For a response such as `{"results": {"user": {...}}}`, set it to
+   * `/results/user`. It is applied off the main thread, unlike an override
+   * of [vfunc@Resource.parse], which receives the value it points to.
+   * `NULL` or the empty string mean the whole response.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ROOT_POINTER] =
+    g_param_spec_string ("root-pointer", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:fetching:
+   *
+   * Whether a request is in flight.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FETCHING] =
+    g_param_spec_boolean ("fetching", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:fetched:
+   *
+   * Whether data from a successful fetch is present.
+   *
+   * It stays `TRUE` after a later fetch fails: the data is kept.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FETCHED] =
+    g_param_spec_boolean ("fetched", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:last-error:
+   *
+   * The error of the last fetch that failed, or `NULL` when the last fetch
+   * succeeded or none failed yet.
+   *
+   * Cancelling a caller is not a failure and leaves it as it is.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_boxed ("last-error", NULL, NULL,
+                        G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:status:
+   *
+   * The HTTP status of the last response received, or 0 before any.
+   *
+   * After a fetch failed with `CACHEIT_ERROR_HTTP_STATUS`, this is the status
+   * the server answered.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_STATUS] =
+    g_param_spec_uint ("status", NULL, NULL,
+                       0, 999, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CacheitResource::request:
+   * @self: the resource
+   * @message: the request about to be sent
+   *
+   * Emitted when a real HTTP request is about to be sent, never for a fetch
+   * answered from the cache.
+   *
+   * Handlers may change @message, to add an `Authorization` header, say.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_REQUEST] =
+    g_signal_new ("request",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 1, SOUP_TYPE_MESSAGE);
+
+  /**
+   * CacheitResource::sync:
+   * @self: the resource
+   *
+   * Emitted when new data has been applied, after the data change signals
+   * and before the callers' callbacks run.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_SYNC] =
+    g_signal_new ("sync",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * CacheitResource::error:
+   * @self: the resource
+   * @error: what went wrong
+   *
+   * Emitted when a fetch failed, before the callers' callbacks run. The data
+   * of the last successful fetch is kept.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+cacheit_resource_init (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  priv->max_size = CACHEIT_DEFAULT_MAX_SIZE;
+  priv->context = g_main_context_ref_thread_default ();
+}
+
+void
+_cacheit_resource_class_set_ops (CacheitResourceClass     *klass,
+                                 const CacheitResourceOps *ops)
+{
+  g_type_set_qdata (G_TYPE_FROM_CLASS (klass), ops_quark, (gpointer) ops);
+}
+
+/* Public API */
+
+/**
+ * cacheit_get_default_session:
+ *
+ * Gets the session that resources use when [property@Resource:session] is
+ * unset.
+ *
+ * It is made on first use and lives as long as the process. Configure it
+ * (features, timeouts) before the first request, from the thread that first
+ * called this function.
+ *
+ * Returns: (transfer none): the default session
+ *
+ * Since: 1.0
+ */
+SoupSession *
+cacheit_get_default_session (void)
+{
+  static SoupSession *session;
+
+  if (g_once_init_enter (&session))
+    {
+      SoupSession *new_session = soup_session_new_with_options ("user-agent",
+                                                                "cacheit-glib/" PACKAGE_VERSION " ",
+                                                                NULL);
+
+      g_once_init_leave (&session, new_session);
+    }
+
+  return session;
+}
+
+/**
+ * cacheit_resource_get_url:
+ * @self: a resource
+ *
+ * Gets the URL of @self.
+ *
+ * Returns: (nullable): the URL
+ *
+ * Since: 1.0
+ */
+const char *
+cacheit_resource_get_url (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  return priv->url;
+}
+
+/**
+ * cacheit_resource_set_url:
+ * @self: a resource
+ * @url: (nullable): the URL to fetch
+ *
+ * Sets the URL of @self.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_url (CacheitResource *self,
+                          const char      *url)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  if (g_strcmp0 (priv->url, url) == 0)
+    return;
+
+  g_free (priv->url);
+  priv->url = g_strdup (url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+}
+
+/**
+ * cacheit_resource_get_session:
+ * @self: a resource
+ *
+ * Gets the session that sends the requests of @self.
+ *
+ * Returns: (transfer none): the session set, or the default session
+ *
+ * Since: 1.0
+ */
+SoupSession *
+cacheit_resource_get_session (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  return priv->session != NULL ? priv->session : cacheit_get_default_session ();
+}
+
+/**
+ * cacheit_resource_set_session:
+ * @self: a resource
+ * @session: (nullable): a session, or `NULL` for the default session
+ *
+ * Sets the session that sends the requests of @self.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_session (CacheitResource *self,
+                              SoupSession     *session)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+  g_return_if_fail (session == NULL || SOUP_IS_SESSION (session));
+
+  if (g_set_object (&priv->session, session))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/**
+ * cacheit_resource_get_reload:
+ * @self: a resource
+ *
+ * Gets whether every fetch of @self makes a new request.
+ *
+ * Returns: the value of [property@Resource:reload]
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_reload (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return priv->reload;
+}
+
+/**
+ * cacheit_resource_set_reload:
+ * @self: a resource
+ * @reload: whether every fetch makes a new request
+ *
+ * Sets whether every fetch of @self makes a new request.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_reload (CacheitResource *self,
+                             gboolean         reload)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  reload = !!reload;
+  if (priv->reload == (guint) reload)
+    return;
+
+  priv->reload = reload;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELOAD]);
+}
+
+/**
+ * cacheit_resource_get_max_size:
+ * @self: a resource
+ *
+ * Gets the largest body, in decoded bytes, that a fetch of @self accepts.
+ *
+ * Returns: the value of [property@Resource:max-size]
+ *
+ * Since: 1.0
+ */
+guint64
+cacheit_resource_get_max_size (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
+
+  return priv->max_size;
+}
+
+/**
+ * cacheit_resource_set_max_size:
+ * @self: a resource
+ * @max_size: the largest body accepted, in bytes
+ *
+ * Sets the largest body, in decoded bytes, that a fetch of @self accepts.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_max_size (CacheitResource *self,
+                               guint64          max_size)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  if (priv->max_size == max_size)
+    return;
+
+  priv->max_size = max_size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SIZE]);
+}
+
+/**
+ * cacheit_resource_get_root_pointer:
+ * @self: a resource
+ *
+ * Gets where the data of @self is inside the response.
+ *
+ * Returns: (nullable): the JSON Pointer
+ *
+ * Since: 1.0
+ */
+const char *
+cacheit_resource_get_root_pointer (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  return priv->root_pointer;
+}
+
+/**
+ * cacheit_resource_set_root_pointer:
+ * @self: a resource
+ * @root_pointer: (nullable): an RFC 6901 JSON Pointer such as `/results/items`
+ *
+ * Sets where the data of @self is inside the response.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_root_pointer (CacheitResource *self,
+                                   const char      *root_pointer)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+  g_return_if_fail (_cacheit_json_pointer_is_valid (root_pointer));
+
+  if (g_strcmp0 (priv->root_pointer, root_pointer) == 0)
+    return;
+
+  g_free (priv->root_pointer);
+  priv->root_pointer = g_strdup (root_pointer);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROOT_POINTER]);
+}
+
+/**
+ * cacheit_resource_get_fetching:
+ * @self: a resource
+ *
+ * Gets whether a request of @self is in flight.
+ *
+ * Returns: the value of [property@Resource:fetching]
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_fetching (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return priv->fetch != NULL;
+}
+
+/**
+ * cacheit_resource_get_fetched:
+ * @self: a resource
+ *
+ * Gets whether @self holds data from a successful fetch.
+ *
+ * Returns: the value of [property@Resource:fetched]
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_fetched (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return priv->fetched;
+}
+
+/**
+ * cacheit_resource_get_last_error:
+ * @self: a resource
+ *
+ * Gets the error of the last fetch of @self, if it failed.
+ *
+ * Returns: (nullable) (transfer none): the value of [property@Resource:last-error]
+ *
+ * Since: 1.0
+ */
+const GError *
+cacheit_resource_get_last_error (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  return priv->last_error;
+}
+
+/**
+ * cacheit_resource_get_status:
+ * @self: a resource
+ *
+ * Gets the HTTP status of the last response @self received.
+ *
+ * Returns: the value of [property@Resource:status]
+ *
+ * Since: 1.0
+ */
+guint
+cacheit_resource_get_status (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
+
+  return priv->status;
+}
+
+/**
+ * cacheit_resource_fetch_async:
+ * @self: a resource
+ * @flags: how the cache may be used
+ * @cancellable: (nullable): a cancellable for this caller alone
+ * @callback: (scope async) (closure user_data): called when done
+ * @user_data: data for @callback
+ *
+ * Fetches @self, joins the fetch already in flight, or completes from the
+ * data in hand.
+ *
+ * Without `CACHEIT_FETCH_RELOAD` (and with [property@Resource:reload] unset),
+ * a fetch joins the one in flight, or completes from the cache on a later
+ * main-loop iteration when a fetch succeeded before: no request is made. With
+ * it, a new request is made and any older one is cancelled.
+ *
+ * @callback runs in the thread-default main context of the caller. Call
+ * [method@Resource.fetch_finish] from it.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_fetch_async (CacheitResource     *self,
+                              CacheitFetchFlags    flags,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(Fetch) fetch = NULL;
+  Fetch *previous;
+  Caller *caller;
+  gboolean reload;
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (priv->ops != NULL);
+
+  reload = (flags & CACHEIT_FETCH_RELOAD) != 0 || priv->reload;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      caller = caller_new (self, NULL, callback, user_data);
+      caller_complete_cancelled (caller, cancellable);
+      return;
+    }
+
+  /* R3: completed from the cache, on a later iteration. */
+  if (!reload && priv->fetch == NULL && priv->result != NULL)
+    {
+      _cacheit_dispatch (g_main_context_get_thread_default (), callback, G_OBJECT (self), G_ASYNC_RESULT (priv->result),
+                         user_data);
+      return;
+    }
+
+  caller = caller_new (self, cancellable, callback, user_data);
+
+  /* R1: join the fetch in flight. */
+  if (!reload && priv->fetch != NULL)
+    {
+      g_queue_push_tail_link (&priv->fetch->callers, &caller->link);
+      return;
+    }
+
+  /* R4: a new request; the callers of the one it supersedes come along. */
+  fetch = fetch_new (self);
+  previous = priv->fetch;
+  if (previous != NULL)
+    {
+      GList *link;
+
+      while ((link = g_queue_pop_head_link (&previous->callers)) != NULL)
+        g_queue_push_tail_link (&fetch->callers, link);
+    }
+  g_queue_push_tail_link (&fetch->callers, &caller->link);
+
+  set_fetching (self, fetch);
+  fetch_start (fetch);
+}
+
+/**
+ * cacheit_resource_fetch_finish:
+ * @self: a resource
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Gets the outcome of a fetch started with [method@Resource.fetch_async].
+ *
+ * Every caller of one fetch receives the same @result, and this may be
+ * called on it any number of times.
+ *
+ * Returns: `TRUE` when @self holds the fetched data, `FALSE` with @error set
+ *   otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_fetch_finish (CacheitResource  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+  g_return_val_if_fail (CACHEIT_IS_FETCH_RESULT (result), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _cacheit_fetch_result_propagate (CACHEIT_FETCH_RESULT (result), error);
+}
+
+static void
+fetch_sync_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+  g_main_context_wakeup (g_main_context_get_thread_default ());
+}
+
+/**
+ * cacheit_resource_fetch:
+ * @self: a resource
+ * @flags: how the cache may be used
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for an error
+ *
+ * Fetches @self and waits for the outcome: the blocking form of
+ * [method@Resource.fetch_async], for scripts and command-line tools.
+ *
+ * It iterates the main context of @self until the fetch completes, so it
+ * works whether or not a main loop is running. In an application with a
+ * user interface, use [method@Resource.fetch_async].
+ *
+ * Returns: `TRUE` when @self holds the fetched data, `FALSE` with @error set
+ *   otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_fetch (CacheitResource    *self,
+                        CacheitFetchFlags   flags,
+                        GCancellable       *cancellable,
+                        GError            **error)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_main_context_push_thread_default (priv->context);
+  cacheit_resource_fetch_async (self, flags, cancellable, fetch_sync_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (priv->context, TRUE);
+  g_main_context_pop_thread_default (priv->context);
+
+  return cacheit_resource_fetch_finish (self, result, error);
+}

@@ -1,0 +1,117 @@
+/* cacheit-resource.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(_CACHEIT_INSIDE) && !defined(CACHEIT_COMPILATION)
+# error "Only <cacheit.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "cacheit-version-macros.h"
+
+G_BEGIN_DECLS
+
+/**
+ * CacheitFetchFlags:
+ * @CACHEIT_FETCH_NONE: use the cached data when there is some, and join a
+ *   fetch already in flight
+ * @CACHEIT_FETCH_RELOAD: always make a new request; a request still in flight
+ *   is cancelled and its callers are carried over to the new one
+ *
+ * How [method@Resource.fetch_async] may use the cache.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/
+{
+  CACHEIT_FETCH_NONE   = 0,
+  CACHEIT_FETCH_RELOAD = 1 << 0,
+} CacheitFetchFlags;
+
+#define CACHEIT_TYPE_RESOURCE (cacheit_resource_get_type ())
+
+CACHEIT_AVAILABLE_IN_ALL
+G_DECLARE_DERIVABLE_TYPE (CacheitResource, cacheit_resource, CACHEIT, RESOURCE, GObject)
+
+/**
+ * CacheitResourceClass:
+ * @parent_class: the parent class
+ * @parse: turns the decoded response into the data the resource holds: the
+ *   attributes object of a model. The default returns the response as it is.
+ *
+ * The class structure of [class@Resource].
+ *
+ * Since: 1.0
+ */
+struct _CacheitResourceClass
+{
+  GObjectClass parent_class;
+
+  JsonNode *(* parse) (CacheitResource  *self,
+                       JsonNode         *response,
+                       GError          **error);
+
+  /*< private >*/
+  gpointer padding[12];
+};
+
+CACHEIT_AVAILABLE_IN_ALL
+const char   *cacheit_resource_get_url          (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_url          (CacheitResource    *self,
+                                                 const char         *url);
+CACHEIT_AVAILABLE_IN_ALL
+SoupSession  *cacheit_resource_get_session      (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_session      (CacheitResource    *self,
+                                                 SoupSession        *session);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_reload       (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_reload       (CacheitResource    *self,
+                                                 gboolean            reload);
+CACHEIT_AVAILABLE_IN_ALL
+guint64       cacheit_resource_get_max_size     (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_max_size     (CacheitResource    *self,
+                                                 guint64             max_size);
+CACHEIT_AVAILABLE_IN_ALL
+const char   *cacheit_resource_get_root_pointer (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_root_pointer (CacheitResource    *self,
+                                                 const char         *root_pointer);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_fetching     (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_fetched      (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+const GError *cacheit_resource_get_last_error   (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+guint         cacheit_resource_get_status       (CacheitResource    *self);
+
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_fetch_async      (CacheitResource    *self,
+                                                 CacheitFetchFlags   flags,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_fetch_finish     (CacheitResource    *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_fetch            (CacheitResource    *self,
+                                                 CacheitFetchFlags   flags,
+                                                 GCancellable       *cancellable,
+                                                 GError            **error);
+
+CACHEIT_AVAILABLE_IN_ALL
+SoupSession  *cacheit_get_default_session       (void);
+
+G_END_DECLS
