@@ -1,0 +1,432 @@
+/* cacheit-test-server.c: a real HTTP server on 127.0.0.1 for the C tests.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "cacheit-test-server.h"
+
+#include <string.h>
+
+typedef struct
+{
+  guint       status;
+  char       *content_type;
+  char       *content_encoding;
+  gboolean    chunked;
+  GBytes     *body;
+  char       *raw;
+  gboolean    hold;
+  GPtrArray  *held;        /* HeldMessage: paused, with the answer of the time. */
+  guint       count;
+  SoupMessageHeaders *last_headers;
+} Route;
+
+struct _CacheitTestServer
+{
+  SoupServer       *server;
+  GSocketService   *raw_service;   /* Threaded: its handler blocks. */
+  GMutex            lock;          /* Guards routes: the raw handler runs in a thread. */
+  guint16           port;
+  guint16           raw_port;
+  GHashTable       *routes;   /* path → Route */
+};
+
+/* A held request keeps the answer its route had when it arrived. */
+typedef struct
+{
+  SoupServerMessage *msg;
+  Route             *answer;
+} HeldMessage;
+
+static void
+route_free (Route *route);
+
+static void
+held_message_free (HeldMessage *held)
+{
+  g_clear_object (&held->msg);
+  g_clear_pointer (&held->answer, route_free);
+  g_free (held);
+}
+
+static void
+route_free (Route *route)
+{
+  g_free (route->content_type);
+  g_free (route->content_encoding);
+  g_clear_pointer (&route->body, g_bytes_unref);
+  g_free (route->raw);
+  g_clear_pointer (&route->held, g_ptr_array_unref);
+  g_clear_pointer (&route->last_headers, soup_message_headers_unref);
+  g_free (route);
+}
+
+static Route *
+route_get (CacheitTestServer *server,
+           const char        *path)
+{
+  Route *route;
+
+  g_mutex_lock (&server->lock);
+  route = g_hash_table_lookup (server->routes, path);
+
+  if (route == NULL)
+    {
+      route = g_new0 (Route, 1);
+      route->status = SOUP_STATUS_NOT_FOUND;
+      route->body = g_bytes_new_static ("{\"error\": \"not found\"}", 22);
+      route->content_type = g_strdup ("application/json");
+      route->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_message_free);
+      g_hash_table_insert (server->routes, g_strdup (path), route);
+    }
+  g_mutex_unlock (&server->lock);
+
+  return route;
+}
+
+static void
+respond (Route             *route,
+         SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  gsize length;
+  gconstpointer data = g_bytes_get_data (route->body, &length);
+
+  soup_server_message_set_status (msg, route->status, NULL);
+  if (route->content_encoding != NULL)
+    soup_message_headers_replace (headers, "Content-Encoding", route->content_encoding);
+  if (route->chunked)
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_server_message_set_response (msg, route->content_type, SOUP_MEMORY_COPY, data, length);
+}
+
+static void
+handler_cb (SoupServer        *soup_server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  CacheitTestServer *server = user_data;
+  Route *route = route_get (server, path);
+
+  route->count++;
+  g_clear_pointer (&route->last_headers, soup_message_headers_unref);
+  route->last_headers = soup_message_headers_ref (soup_server_message_get_request_headers (msg));
+
+  if (route->hold)
+    {
+      HeldMessage *held = g_new0 (HeldMessage, 1);
+
+      held->msg = g_object_ref (msg);
+      held->answer = g_new0 (Route, 1);
+      held->answer->status = route->status;
+      held->answer->content_type = g_strdup (route->content_type);
+      held->answer->content_encoding = g_strdup (route->content_encoding);
+      held->answer->chunked = route->chunked;
+      held->answer->body = g_bytes_ref (route->body);
+      g_ptr_array_add (route->held, held);
+      soup_server_message_pause (msg);
+      return;
+    }
+
+  respond (route, msg);
+}
+
+/* The raw listener, in a thread of its own: reads the request head, writes
+ * the route's raw bytes, closes. */
+static gboolean
+raw_run_cb (GThreadedSocketService *service,
+            GSocketConnection      *connection,
+            GObject                *source_object,
+            gpointer                user_data)
+{
+  CacheitTestServer *server = user_data;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GString) head = g_string_new (NULL);
+  g_auto(GStrv) words = NULL;
+  char c;
+  g_autofree char *raw = NULL;
+  Route *route;
+
+  while (strstr (head->str, "\r\n\r\n") == NULL &&
+         g_input_stream_read (in, &c, 1, NULL, NULL) == 1)
+    g_string_append_c (head, c);
+
+  words = g_strsplit (head->str, " ", 3);
+  route = route_get (server, g_strv_length (words) >= 2 ? words[1] : "/");
+  g_mutex_lock (&server->lock);
+  route->count++;
+  raw = g_strdup (route->raw);
+  g_mutex_unlock (&server->lock);
+
+  if (raw != NULL)
+    g_output_stream_write_all (out, raw, strlen (raw), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+
+  return TRUE;
+}
+
+CacheitTestServer *
+cacheit_test_server_new (void)
+{
+  CacheitTestServer *server = g_new0 (CacheitTestServer, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  server->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) route_free);
+
+  server->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server->server, NULL, handler_cb, server, NULL);
+  soup_server_listen (server->server, address, 0, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server->server);
+  server->port = (guint16) g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_mutex_init (&server->lock);
+  server->raw_service = g_threaded_socket_service_new (4);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (server->raw_service), address,
+                                 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  server->raw_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_signal_connect (server->raw_service, "run", G_CALLBACK (raw_run_cb), server);
+  g_socket_service_start (server->raw_service);
+
+  return server;
+}
+
+void
+cacheit_test_server_free (CacheitTestServer *server)
+{
+  GHashTableIter iter;
+  Route *route;
+
+  /* Answer whatever is still held, so no client waits on a dead server. */
+  g_hash_table_iter_init (&iter, server->routes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &route))
+    for (guint i = 0; i < route->held->len; i++)
+      {
+        HeldMessage *held = g_ptr_array_index (route->held, i);
+
+        respond (held->answer, held->msg);
+        soup_server_message_unpause (held->msg);
+      }
+
+  soup_server_disconnect (server->server);
+  g_clear_object (&server->server);
+  g_socket_service_stop (server->raw_service);
+  g_socket_listener_close (G_SOCKET_LISTENER (server->raw_service));
+  g_clear_object (&server->raw_service);
+  g_hash_table_unref (server->routes);
+  g_mutex_clear (&server->lock);
+  g_free (server);
+}
+
+char *
+cacheit_test_server_url (CacheitTestServer *server,
+                         const char        *path)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u%s", server->port, path);
+}
+
+char *
+cacheit_test_server_raw_url (CacheitTestServer *server,
+                             const char        *path)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u%s", server->raw_port, path);
+}
+
+void
+cacheit_test_server_set_bytes (CacheitTestServer *server,
+                               const char        *path,
+                               guint              status,
+                               const char        *content_type,
+                               const char        *content_encoding,
+                               gboolean           chunked,
+                               GBytes            *body)
+{
+  Route *route = route_get (server, path);
+
+  route->status = status;
+  g_free (route->content_type);
+  route->content_type = g_strdup (content_type);
+  g_free (route->content_encoding);
+  route->content_encoding = g_strdup (content_encoding);
+  route->chunked = chunked;
+  g_clear_pointer (&route->body, g_bytes_unref);
+  route->body = g_bytes_ref (body);
+}
+
+void
+cacheit_test_server_set (CacheitTestServer *server,
+                         const char        *path,
+                         guint              status,
+                         const char        *body)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+  cacheit_test_server_set_bytes (server, path, status, "application/json", NULL, FALSE, bytes);
+}
+
+void
+cacheit_test_server_set_raw (CacheitTestServer *server,
+                             const char        *path,
+                             const char        *response)
+{
+  Route *route = route_get (server, path);
+
+  g_mutex_lock (&server->lock);
+  g_free (route->raw);
+  route->raw = g_strdup (response);
+  g_mutex_unlock (&server->lock);
+}
+
+void
+cacheit_test_server_hold (CacheitTestServer *server,
+                          const char        *path)
+{
+  route_get (server, path)->hold = TRUE;
+}
+
+guint
+cacheit_test_server_release (CacheitTestServer *server,
+                             const char        *path)
+{
+  Route *route = route_get (server, path);
+  guint n = route->held->len;
+
+  route->hold = FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      HeldMessage *held = g_ptr_array_index (route->held, i);
+
+      respond (held->answer, held->msg);
+      soup_server_message_unpause (held->msg);
+    }
+  g_ptr_array_set_size (route->held, 0);
+
+  return n;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+cacheit_test_server_wait_held (CacheitTestServer *server,
+                               const char        *path,
+                               guint              n)
+{
+  Route *route = route_get (server, path);
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+
+  while (route->held->len < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+guint
+cacheit_test_server_count (CacheitTestServer *server,
+                           const char        *path)
+{
+  Route *route = route_get (server, path);
+  guint count;
+
+  g_mutex_lock (&server->lock);
+  count = route->count;
+  g_mutex_unlock (&server->lock);
+
+  return count;
+}
+
+const char *
+cacheit_test_server_last_header (CacheitTestServer *server,
+                                 const char        *path,
+                                 const char        *name)
+{
+  Route *route = route_get (server, path);
+
+  if (route->last_headers == NULL)
+    return NULL;
+
+  return soup_message_headers_get_one (route->last_headers, name);
+}
+
+void
+cacheit_test_wait_for (gboolean *flag)
+{
+  gboolean timed_out = FALSE;
+  GSource *source = g_timeout_source_new_seconds (30);
+
+  g_source_set_callback (source, timeout_cb, &timed_out, NULL);
+  g_source_attach (source, g_main_context_get_thread_default ());
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+
+  g_source_destroy (source);
+  g_source_unref (source);
+  g_assert_false (timed_out);
+}
+
+void
+cacheit_test_drain (void)
+{
+  while (g_main_context_iteration (g_main_context_get_thread_default (), FALSE))
+    ;
+}
+
+GBytes *
+cacheit_test_gzip (const void *data,
+                   gsize       length)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (out, data, length, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (out, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+void
+cacheit_test_completion_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  CacheitTestCompletion *completion = user_data;
+
+  completion->n_calls++;
+  completion->done = TRUE;
+  g_clear_object (&completion->result);
+  completion->result = g_object_ref (result);
+  g_clear_pointer (&completion->context, g_main_context_unref);
+  completion->context = g_main_context_ref_thread_default ();
+}
+
+void
+cacheit_test_completion_clear (CacheitTestCompletion *completion)
+{
+  g_clear_object (&completion->result);
+  g_clear_pointer (&completion->context, g_main_context_unref);
+  completion->done = FALSE;
+  completion->n_calls = 0;
+}

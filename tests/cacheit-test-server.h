@@ -1,0 +1,95 @@
+/* cacheit-test-server.h: a real HTTP server on 127.0.0.1 for the C tests.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct _CacheitTestServer CacheitTestServer;
+
+/* A SoupServer on 127.0.0.1, port chosen by the system, running in the
+ * thread-default main context, and a raw socket listener beside it for
+ * responses libsoup would not send (a connection dropped mid-body). */
+CacheitTestServer *cacheit_test_server_new        (void);
+void               cacheit_test_server_free       (CacheitTestServer *server);
+
+/* "http://127.0.0.1:PORT" + @path. */
+char              *cacheit_test_server_url        (CacheitTestServer *server,
+                                                   const char        *path);
+/* The same for the raw listener. */
+char              *cacheit_test_server_raw_url    (CacheitTestServer *server,
+                                                   const char        *path);
+
+/* What @path answers: @status with @body as application/json. */
+void               cacheit_test_server_set        (CacheitTestServer *server,
+                                                   const char        *path,
+                                                   guint              status,
+                                                   const char        *body);
+/* The same with bytes, a content type and an optional Content-Encoding
+ * (@body is sent as it is: compress it first for "gzip"). @chunked sends it
+ * without a Content-Length. */
+void               cacheit_test_server_set_bytes  (CacheitTestServer *server,
+                                                   const char        *path,
+                                                   guint              status,
+                                                   const char        *content_type,
+                                                   const char        *content_encoding,
+                                                   gboolean           chunked,
+                                                   GBytes            *body);
+/* What the raw listener writes for @path before it closes the connection. */
+void               cacheit_test_server_set_raw    (CacheitTestServer *server,
+                                                   const char        *path,
+                                                   const char        *response);
+
+/* While held, requests for @path wait, unanswered, until released. */
+void               cacheit_test_server_hold       (CacheitTestServer *server,
+                                                   const char        *path);
+/* Answers the held requests, each with what @path answered when it arrived,
+ * and stops holding.
+ * Returns how many were answered. */
+guint              cacheit_test_server_release    (CacheitTestServer *server,
+                                                   const char        *path);
+/* Iterates the main context until @n requests for @path are held. */
+void               cacheit_test_server_wait_held  (CacheitTestServer *server,
+                                                   const char        *path,
+                                                   guint              n);
+
+/* How many requests for @path arrived (a held one counts when it arrives). */
+guint              cacheit_test_server_count      (CacheitTestServer *server,
+                                                   const char        *path);
+/* A header of the last request for @path, or NULL. */
+const char        *cacheit_test_server_last_header (CacheitTestServer *server,
+                                                    const char        *path,
+                                                    const char        *name);
+
+/* Iterates the thread-default main context until *@flag is TRUE; fails the
+ * test after a generous time, so a broken rule cannot hang the suite. */
+void               cacheit_test_wait_for          (gboolean          *flag);
+/* Iterates the thread-default main context until nothing is pending. */
+void               cacheit_test_drain             (void);
+
+/* Compresses @data with gzip. */
+GBytes            *cacheit_test_gzip              (const void        *data,
+                                                   gsize              length);
+
+/* Records the completion of an async call. */
+typedef struct
+{
+  gboolean      done;
+  guint         n_calls;
+  GAsyncResult *result;
+  GMainContext *context;   /* The thread-default context it ran in. */
+} CacheitTestCompletion;
+
+void               cacheit_test_completion_cb     (GObject           *object,
+                                                   GAsyncResult      *result,
+                                                   gpointer           user_data);
+void               cacheit_test_completion_clear  (CacheitTestCompletion *completion);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitTestServer, cacheit_test_server_free)
+
+G_END_DECLS
