@@ -282,3 +282,36 @@ _cacheit_json_to_value (JsonNode   *node,
   g_value_copy (&converted, value);
   return TRUE;
 }
+
+gboolean
+_cacheit_values_equal (GParamSpec   *pspec,
+                       const GValue *a,
+                       const GValue *b)
+{
+  GType type = G_VALUE_TYPE (a);
+  gconstpointer pa, pb;
+
+  /* GParamSpecBoxed compares pointers: compare the contents instead. */
+  if (G_TYPE_FUNDAMENTAL (type) != G_TYPE_BOXED)
+    return g_param_values_cmp (pspec, a, b) == 0;
+
+  pa = g_value_get_boxed (a);
+  pb = g_value_get_boxed (b);
+  if (pa == pb)
+    return TRUE;
+  if (pa == NULL || pb == NULL)
+    return FALSE;
+
+  if (type == G_TYPE_STRV)
+    return g_strv_equal (pa, pb);
+  if (type == JSON_TYPE_NODE)
+    return json_node_equal (pa, pb);
+  if (type == JSON_TYPE_OBJECT)
+    return json_object_equal (pa, pb);
+  if (type == JSON_TYPE_ARRAY)
+    return json_array_equal (pa, pb);
+  if (type == G_TYPE_DATE_TIME)
+    return g_date_time_equal (pa, pb);
+
+  return FALSE;
+}

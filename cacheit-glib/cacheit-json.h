@@ -17,4 +17,10 @@ gboolean _cacheit_json_to_value (JsonNode   *node,
                                  GParamSpec *pspec,
                                  GValue     *value);
 
+/* Whether two values of @pspec's type are equal; boxed values (string
+ * arrays, JSON values, dates) by their contents. */
+gboolean _cacheit_values_equal  (GParamSpec   *pspec,
+                                 const GValue *a,
+                                 const GValue *b);
+
 G_END_DECLS

@@ -151,7 +151,7 @@ update_typed_properties (CacheitModel *self,
       /* Set only what changed, so notify is exact (R9). */
       g_value_init (&current, pspec->value_type);
       g_object_get_property (G_OBJECT (self), pspec->name, &current);
-      if (g_param_values_cmp (pspec, &current, &value) == 0)
+      if (_cacheit_values_equal (pspec, &current, &value))
         continue;
 
       g_object_set_property (G_OBJECT (self), pspec->name, &value);

@@ -1,0 +1,421 @@
+/* test-model.c: attributes, exact change notification (R9) and typed models.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+
+#include <cacheit.h>
+
+#include "cacheit-test-server.h"
+
+/* A typed model, as an application declares one. */
+
+typedef enum
+{
+  TEST_STATE_DRAFT,
+  TEST_STATE_PUBLISHED,
+} TestState;
+
+static GType
+test_state_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    { TEST_STATE_DRAFT, "TEST_STATE_DRAFT", "draft" },
+    { TEST_STATE_PUBLISHED, "TEST_STATE_PUBLISHED", "published" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("TestState", values));
+
+  return type;
+}
+
+#define TEST_TYPE_PERSON (test_person_get_type ())
+G_DECLARE_FINAL_TYPE (TestPerson, test_person, TEST, PERSON, CacheitModel)
+
+struct _TestPerson
+{
+  CacheitModel parent_instance;
+
+  char        *first_name;
+  int          age;
+  double       score;
+  gboolean     active;
+  TestState    state;
+  char       **tags;
+  guint8       small;
+};
+
+enum {
+  PROP_0,
+  PROP_FIRST_NAME,
+  PROP_AGE,
+  PROP_SCORE,
+  PROP_ACTIVE,
+  PROP_STATE,
+  PROP_TAGS,
+  PROP_SMALL,
+  N_PROPS
+};
+
+static GParamSpec *person_properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (TestPerson, test_person, CACHEIT_TYPE_MODEL)
+
+static void
+test_person_finalize (GObject *object)
+{
+  TestPerson *self = TEST_PERSON (object);
+
+  g_free (self->first_name);
+  g_strfreev (self->tags);
+
+  G_OBJECT_CLASS (test_person_parent_class)->finalize (object);
+}
+
+static void
+test_person_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  TestPerson *self = TEST_PERSON (object);
+
+  switch (prop_id)
+    {
+    case PROP_FIRST_NAME: g_value_set_string (value, self->first_name); break;
+    case PROP_AGE: g_value_set_int (value, self->age); break;
+    case PROP_SCORE: g_value_set_double (value, self->score); break;
+    case PROP_ACTIVE: g_value_set_boolean (value, self->active); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
+    case PROP_TAGS: g_value_set_boxed (value, self->tags); break;
+    case PROP_SMALL: g_value_set_uchar (value, self->small); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_person_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  TestPerson *self = TEST_PERSON (object);
+
+  /* No change check here: the library must only set what changed. */
+  switch (prop_id)
+    {
+    case PROP_FIRST_NAME:
+      g_free (self->first_name);
+      self->first_name = g_value_dup_string (value);
+      break;
+    case PROP_AGE: self->age = g_value_get_int (value); break;
+    case PROP_SCORE: self->score = g_value_get_double (value); break;
+    case PROP_ACTIVE: self->active = g_value_get_boolean (value); break;
+    case PROP_STATE: self->state = g_value_get_enum (value); break;
+    case PROP_TAGS:
+      g_strfreev (self->tags);
+      self->tags = g_value_dup_boxed (value);
+      break;
+    case PROP_SMALL: self->small = g_value_get_uchar (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_person_class_init (TestPersonClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = test_person_finalize;
+  object_class->get_property = test_person_get_property;
+  object_class->set_property = test_person_set_property;
+
+  person_properties[PROP_FIRST_NAME] = g_param_spec_string ("first-name", NULL, NULL, NULL, flags);
+  person_properties[PROP_AGE] = g_param_spec_int ("age", NULL, NULL, 0, 150, 0, flags);
+  person_properties[PROP_SCORE] = g_param_spec_double ("score", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, flags);
+  person_properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, flags);
+  person_properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, test_state_get_type (),
+                                                     TEST_STATE_DRAFT, flags);
+  person_properties[PROP_TAGS] = g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV, flags);
+  person_properties[PROP_SMALL] = g_param_spec_uchar ("small", NULL, NULL, 0, 255, 7, flags);
+  g_object_class_install_properties (object_class, N_PROPS, person_properties);
+}
+
+static void
+test_person_init (TestPerson *self)
+{
+  self->small = 7;
+}
+
+/* Fixture */
+
+typedef struct
+{
+  CacheitTestServer *server;
+  char              *url;
+  GString           *log;     /* "changed:NAME " and "notify:NAME " in order. */
+} Fixture;
+
+static void
+log_changed_cb (CacheitModel *model,
+                const char   *name,
+                Fixture      *fixture)
+{
+  g_string_append_printf (fixture->log, "changed:%s ", name);
+}
+
+static void
+log_notify_cb (GObject    *object,
+               GParamSpec *pspec,
+               Fixture    *fixture)
+{
+  g_string_append_printf (fixture->log, "notify:%s ", pspec->name);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->server = cacheit_test_server_new ();
+  fixture->url = cacheit_test_server_url (fixture->server, "/person");
+  fixture->log = g_string_new (NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  cacheit_test_drain ();
+  cacheit_test_server_free (fixture->server);
+  g_free (fixture->url);
+  g_string_free (fixture->log, TRUE);
+}
+
+static void
+serve_and_fetch (Fixture      *fixture,
+                 CacheitModel *model,
+                 const char   *json)
+{
+  g_autoptr(GError) error = NULL;
+
+  cacheit_test_server_set (fixture->server, "/person", 200, json);
+  g_string_truncate (fixture->log, 0);
+  cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_RELOAD, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_getters (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(CacheitModel) model = cacheit_model_new (fixture->url);
+
+  g_test_summary ("Typed getters read attributes without JSON plumbing");
+
+  g_assert_nonnull (cacheit_model_get_attributes (model));
+  g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (model)), ==, 0);
+  g_assert_false (cacheit_model_has (model, "s"));
+
+  serve_and_fetch (fixture, model,
+                   "{\"s\": \"text\", \"i\": 42, \"big\": 9007199254740993, \"d\": 2.5,"
+                   " \"b\": true, \"n\": null, \"o\": {\"x\": [1, 2]}, \"u\": \"caf\\u00e9\"}");
+
+  g_assert_cmpstr (cacheit_model_get_string (model, "s"), ==, "text");
+  g_assert_cmpstr (cacheit_model_get_string (model, "u"), ==, "café");
+  g_assert_null (cacheit_model_get_string (model, "i"));
+  g_assert_null (cacheit_model_get_string (model, "missing"));
+  g_assert_cmpint (cacheit_model_get_int (model, "i"), ==, 42);
+  g_assert_cmpint (cacheit_model_get_int (model, "big"), ==, G_GINT64_CONSTANT (9007199254740993));
+  g_assert_cmpint (cacheit_model_get_int (model, "d"), ==, 2);
+  g_assert_cmpint (cacheit_model_get_int (model, "s"), ==, 0);
+  g_assert_cmpfloat (cacheit_model_get_double (model, "d"), ==, 2.5);
+  g_assert_cmpfloat (cacheit_model_get_double (model, "i"), ==, 42.0);
+  g_assert_true (cacheit_model_get_boolean (model, "b"));
+  g_assert_false (cacheit_model_get_boolean (model, "s"));
+  g_assert_true (cacheit_model_has (model, "n"));
+  g_assert_true (JSON_NODE_HOLDS_NULL (cacheit_model_get_attribute (model, "n")));
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (cacheit_model_get_attribute (model, "o")));
+  g_assert_false (cacheit_model_has (model, "missing"));
+}
+
+static void
+test_r9_changed_exact (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(CacheitModel) model = cacheit_model_new (fixture->url);
+
+  g_test_summary ("R9: changed::NAME is emitted once per changed, added or removed "
+                  "attribute; an identical refetch emits nothing");
+
+  g_signal_connect (model, "changed", G_CALLBACK (log_changed_cb), fixture);
+
+  serve_and_fetch (fixture, model, "{\"a\": 1, \"b\": \"x\", \"c\": [1, {\"d\": true}]}");
+  g_assert_cmpstr (fixture->log->str, ==, "changed:a changed:b changed:c ");
+
+  /* The same values, reordered and re-spaced. */
+  serve_and_fetch (fixture, model, "{ \"c\": [1, {\"d\": true}], \"b\": \"x\", \"a\": 1 }");
+  g_assert_cmpstr (fixture->log->str, ==, "");
+
+  /* A nested change, a removal and an addition. */
+  serve_and_fetch (fixture, model, "{\"a\": 1, \"c\": [1, {\"d\": false}], \"e\": null}");
+  g_assert_cmpstr (fixture->log->str, ==, "changed:c changed:e changed:b ");
+  g_assert_false (cacheit_model_has (model, "b"));
+}
+
+static void
+count_detail_cb (CacheitModel *model,
+                 const char   *name,
+                 guint        *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_r9_changed_detail (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(CacheitModel) model = cacheit_model_new (fixture->url);
+  guint n_title = 0;
+  guint n_all = 0;
+
+  g_test_summary ("R9: changed is a detailed signal: changed::title hears only title");
+
+  g_signal_connect (model, "changed::title", G_CALLBACK (count_detail_cb), &n_title);
+  g_signal_connect (model, "changed", G_CALLBACK (count_detail_cb), &n_all);
+
+  serve_and_fetch (fixture, model, "{\"title\": \"a\", \"body\": \"b\"}");
+  g_assert_cmpuint (n_title, ==, 1);
+  g_assert_cmpuint (n_all, ==, 2);
+  serve_and_fetch (fixture, model, "{\"title\": \"a\", \"body\": \"c\"}");
+  g_assert_cmpuint (n_title, ==, 1);
+  g_assert_cmpuint (n_all, ==, 3);
+  serve_and_fetch (fixture, model, "{\"title\": \"z\", \"body\": \"c\"}");
+  g_assert_cmpuint (n_title, ==, 2);
+}
+
+static void
+test_typed_properties (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  TestPerson *person = g_object_new (TEST_TYPE_PERSON, "url", fixture->url, NULL);
+
+  g_test_summary ("Typed models: properties are filled from members of the same name "
+                  "(first_name or first-name), notify only for those that changed");
+
+  g_signal_connect (person, "notify", G_CALLBACK (log_notify_cb), fixture);
+
+  serve_and_fetch (fixture, CACHEIT_MODEL (person),
+                   "{\"first_name\": \"Ada\", \"age\": 36, \"score\": 9.5, \"active\": true,"
+                   " \"state\": \"published\", \"tags\": [\"a\", \"b\"], \"other\": 1}");
+  g_assert_cmpstr (person->first_name, ==, "Ada");
+  g_assert_cmpint (person->age, ==, 36);
+  g_assert_cmpfloat (person->score, ==, 9.5);
+  g_assert_true (person->active);
+  g_assert_cmpint (person->state, ==, TEST_STATE_PUBLISHED);
+  g_assert_cmpstrv (person->tags, ((const char *[]) { "a", "b", NULL }));
+  /* Each notify once; the resource's own (status, fetched...) are not in the
+   * subclass's list but are notified too, so only look at ours. */
+  g_assert_nonnull (strstr (fixture->log->str, "notify:first-name "));
+  g_assert_nonnull (strstr (fixture->log->str, "notify:age "));
+  g_assert_nonnull (strstr (fixture->log->str, "notify:tags "));
+  g_assert_null (strstr (fixture->log->str, "notify:small "));
+
+  /* Identical data: no notify of a typed property. */
+  serve_and_fetch (fixture, CACHEIT_MODEL (person),
+                   "{\"first-name\": \"Ada\", \"age\": 36, \"score\": 9.5, \"active\": true,"
+                   " \"state\": \"published\", \"tags\": [\"a\", \"b\"], \"other\": 1}");
+  g_assert_null (strstr (fixture->log->str, "notify:first-name "));
+  g_assert_null (strstr (fixture->log->str, "notify:age "));
+  g_assert_null (strstr (fixture->log->str, "notify:score "));
+  g_assert_null (strstr (fixture->log->str, "notify:tags "));
+  g_assert_null (strstr (fixture->log->str, "notify:state "));
+
+  /* One changed: exactly one notify. */
+  serve_and_fetch (fixture, CACHEIT_MODEL (person),
+                   "{\"first_name\": \"Ada\", \"age\": 37, \"score\": 9.5, \"active\": true,"
+                   " \"state\": 0, \"tags\": [\"a\", \"b\"], \"other\": 1}");
+  g_assert_cmpint (person->age, ==, 37);
+  g_assert_cmpint (person->state, ==, TEST_STATE_DRAFT);
+  g_assert_nonnull (strstr (fixture->log->str, "notify:age "));
+  g_assert_nonnull (strstr (fixture->log->str, "notify:state "));
+  g_assert_null (strstr (fixture->log->str, "notify:first-name "));
+  g_assert_null (strstr (fixture->log->str, "notify:score "));
+
+  g_assert_finalize_object (person);
+}
+
+static void
+test_typed_unconvertible (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  TestPerson *person = g_object_new (TEST_TYPE_PERSON, "url", fixture->url, NULL);
+
+  g_test_summary ("Typed models: a value that cannot be converted or is out of range "
+                  "leaves the property unchanged; missing or null resets it");
+
+  serve_and_fetch (fixture, CACHEIT_MODEL (person),
+                   "{\"first_name\": \"Ada\", \"age\": 36, \"small\": 9}");
+  g_assert_cmpint (person->small, ==, 9);
+
+  g_string_truncate (fixture->log, 0);
+  g_signal_connect (person, "notify", G_CALLBACK (log_notify_cb), fixture);
+  serve_and_fetch (fixture, CACHEIT_MODEL (person),
+                   "{\"first_name\": 12, \"age\": 151, \"small\": 300, \"score\": \"high\","
+                   " \"state\": \"unknown\", \"tags\": [1]}");
+  g_assert_cmpstr (person->first_name, ==, "Ada");
+  g_assert_cmpint (person->age, ==, 36);
+  g_assert_cmpint (person->small, ==, 9);
+  g_assert_null (strstr (fixture->log->str, "notify:first-name "));
+  g_assert_null (strstr (fixture->log->str, "notify:age "));
+
+  /* Missing or null: back to the default. */
+  serve_and_fetch (fixture, CACHEIT_MODEL (person), "{\"first_name\": null, \"age\": 2.0}");
+  g_assert_null (person->first_name);
+  g_assert_cmpint (person->age, ==, 2);
+  g_assert_cmpint (person->small, ==, 7);
+
+  g_assert_finalize_object (person);
+}
+
+static void
+test_attributes_replaced (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(CacheitModel) model = cacheit_model_new (fixture->url);
+  JsonObject *first;
+
+  g_test_summary ("The attributes object is replaced by a fetch, never changed in place");
+
+  serve_and_fetch (fixture, model, "{\"a\": 1}");
+  first = json_object_ref (cacheit_model_get_attributes (model));
+  serve_and_fetch (fixture, model, "{\"a\": 2}");
+  g_assert_cmpint (json_object_get_int_member (first, "a"), ==, 1);
+  g_assert_cmpint (cacheit_model_get_int (model, "a"), ==, 2);
+  json_object_unref (first);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/model/getters", test_getters);
+  ADD ("/model/attributes-replaced", test_attributes_replaced);
+  ADD ("/model/r9/changed-exact", test_r9_changed_exact);
+  ADD ("/model/r9/changed-detail", test_r9_changed_detail);
+  ADD ("/model/typed/properties", test_typed_properties);
+  ADD ("/model/typed/unconvertible", test_typed_unconvertible);
+
+#undef ADD
+
+  return g_test_run ();
+}
