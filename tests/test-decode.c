@@ -1,0 +1,343 @@
+/* test-decode.c: the worker-side units, without HTTP: decoding, JSON
+ * Pointers, the depth limit, the body reader and max-size.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+
+#include "cacheit-decode.h"
+#include "cacheit-private.h"
+
+#include "cacheit-test-server.h"
+
+/* A copy of @json followed by the padding simdjson may read. */
+static char *
+padded (const char *json,
+        gsize      *length)
+{
+  gsize n = strlen (json);
+  char *data = g_malloc0 (n + CACHEIT_BODY_PADDING);
+
+  memcpy (data, json, n);
+  *length = n;
+  return data;
+}
+
+static JsonNode *
+decode (const char    *json,
+        const char    *pointer,
+        CacheitShape   shape,
+        GError       **error)
+{
+  gsize length;
+  g_autofree char *data = padded (json, &length);
+
+  return _cacheit_decode_node (data, length, pointer, shape, error);
+}
+
+static void
+test_decode_values (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  g_test_summary ("Every JSON value becomes the json-glib value a JsonParser would give");
+
+  node = decode ("{\"s\": \"a\\\"b\\u00e9\\ud83d\\ude00\", \"i\": -5, \"u\": 18446744073709551615,"
+                 " \"d\": 1.5e3, \"t\": true, \"f\": false, \"n\": null, \"a\": [1, \"x\", []],"
+                 " \"o\": {}, \"dup\": 1, \"dup\": 2}",
+                 NULL, CACHEIT_SHAPE_OBJECT, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "s"), ==, "a\"bé😀");
+  g_assert_cmpint (json_object_get_int_member (object, "i"), ==, -5);
+  g_assert_cmpfloat (json_object_get_double_member (object, "u"), ==, 18446744073709551615.0);
+  g_assert_cmpfloat (json_object_get_double_member (object, "d"), ==, 1500.0);
+  g_assert_true (json_object_get_boolean_member (object, "t"));
+  g_assert_false (json_object_get_boolean_member (object, "f"));
+  g_assert_true (json_object_get_null_member (object, "n"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "a")), ==, 3);
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (object, "o")), ==, 0);
+  /* The last of duplicate members wins, as in json-glib. */
+  g_assert_cmpint (json_object_get_int_member (object, "dup"), ==, 2);
+}
+
+static void
+test_decode_pointer (void)
+{
+  const char *json = "{\"results\": {\"a/b\": {\"m~n\": [10, {\"x\": 1}]}}, \"\": {\"y\": 2}}";
+  struct {
+    const char *pointer;
+    CacheitShape shape;
+    gboolean ok;
+  } cases[] = {
+    { "/results", CACHEIT_SHAPE_OBJECT, TRUE },
+    { "/results/a~1b/m~0n", CACHEIT_SHAPE_ARRAY, TRUE },
+    { "/results/a~1b/m~0n/1", CACHEIT_SHAPE_OBJECT, TRUE },
+    { "/results/a~1b/m~0n/0", CACHEIT_SHAPE_ANY, TRUE },
+    { "/", CACHEIT_SHAPE_OBJECT, TRUE },
+    { "", CACHEIT_SHAPE_OBJECT, TRUE },
+    { "/results/a/b", CACHEIT_SHAPE_ANY, FALSE },
+    { "/results/a~1b/m~0n/2", CACHEIT_SHAPE_ANY, FALSE },
+    { "/missing", CACHEIT_SHAPE_ANY, FALSE },
+    { "/results", CACHEIT_SHAPE_ARRAY, FALSE },
+  };
+
+  g_test_summary ("root-pointer is RFC 6901, with ~0 and ~1, and the shape is checked there");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) error = NULL;
+
+      node = decode (json, cases[i].pointer, cases[i].shape, &error);
+      if (cases[i].ok)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (node);
+        }
+      else
+        {
+          g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE);
+          g_assert_null (node);
+        }
+    }
+
+  g_assert_true (_cacheit_json_pointer_is_valid (NULL));
+  g_assert_true (_cacheit_json_pointer_is_valid (""));
+  g_assert_true (_cacheit_json_pointer_is_valid ("/a~0~1"));
+  g_assert_false (_cacheit_json_pointer_is_valid ("a"));
+  g_assert_false (_cacheit_json_pointer_is_valid ("/a~2"));
+  g_assert_false (_cacheit_json_pointer_is_valid ("/a~"));
+}
+
+static void
+test_decode_depth (void)
+{
+  g_test_summary ("R12: depth up to CACHEIT_MAX_DEPTH decodes; one more fails before any "
+                  "recursion");
+
+  for (guint depth = CACHEIT_MAX_DEPTH - 1; depth <= CACHEIT_MAX_DEPTH + 1; depth++)
+    {
+      GString *s = g_string_new (NULL);
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = 0; i < depth; i++)
+        g_string_append_c (s, '[');
+      for (guint i = 0; i < depth; i++)
+        g_string_append_c (s, ']');
+      node = decode (s->str, NULL, CACHEIT_SHAPE_ANY, &error);
+      g_test_message ("depth %u: %s", depth, error != NULL ? error->message : "ok");
+      if (depth <= CACHEIT_MAX_DEPTH)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_TOO_DEEP);
+      g_string_free (s, TRUE);
+    }
+}
+
+static void
+test_decode_invalid (void)
+{
+  const char *bad[] = {
+    "", " ", "{", "}", "[1,]", "{\"a\":}", "{\"a\" 1}", "nul", "01", "1.", "\"\\x\"",
+    "{\"a\": 1} x", "[1e999]", "\"\xff\"", "{\"a\":1,}",
+  };
+
+  g_test_summary ("Invalid JSON fails with CACHEIT_ERROR_INVALID_JSON");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) error = NULL;
+
+      node = decode (bad[i], NULL, CACHEIT_SHAPE_ANY, &error);
+      g_test_message ("“%s”: %s", bad[i], error != NULL ? error->message : "decoded");
+      g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_INVALID_JSON);
+      g_assert_null (node);
+    }
+}
+
+static void
+test_decode_large_parser (void)
+{
+  GString *s = g_string_new ("[");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Documents over 1 MiB decode with a parser of their own");
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append (s, "{\"id\":1},");
+  g_string_append (s, "{\"id\":2}]");
+  node = decode (s->str, NULL, CACHEIT_SHAPE_ARRAY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 200001);
+  g_string_free (s, TRUE);
+}
+
+/* The reader */
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  CacheitTestCompletion *c = user_data;
+
+  cacheit_test_completion_cb (object, result, c);
+}
+
+static GBytes *
+read_all (GInputStream  *stream,
+          gint64         hint,
+          guint64        max_size,
+          GError       **error)
+{
+  CacheitTestCompletion c = { 0 };
+  GBytes *bytes;
+
+  _cacheit_read_body_async (stream, hint, max_size, G_PRIORITY_DEFAULT, NULL, read_cb, &c);
+  cacheit_test_wait_for (&c.done);
+  bytes = _cacheit_read_body_finish (stream, c.result, error);
+  cacheit_test_completion_clear (&c);
+
+  return bytes;
+}
+
+static void
+test_reader_limits (void)
+{
+  gsize size = 1024 * 1024 + 17;
+  g_autofree guint8 *data = g_malloc (size);
+
+  g_test_summary ("R12: the reader accepts max-size bytes exactly, fails one byte over, "
+                  "and pads the body with zeroes, with or without a size hint");
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) ('a' + i % 26);
+
+  for (int hinted = 0; hinted <= 1; hinted++)
+    {
+      for (int over = 0; over <= 1; over++)
+        {
+          g_autoptr(GInputStream) stream = NULL;
+          g_autoptr(GBytes) bytes = NULL;
+          g_autoptr(GError) error = NULL;
+          guint64 max = over ? size - 1 : size;
+
+          stream = g_memory_input_stream_new_from_data (data, size, NULL);
+          bytes = read_all (stream, hinted ? (gint64) size : -1, max, &error);
+          if (over)
+            {
+              g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_TOO_LARGE);
+              g_assert_null (bytes);
+            }
+          else
+            {
+              const guint8 *got;
+              gsize length;
+
+              g_assert_no_error (error);
+              got = g_bytes_get_data (bytes, &length);
+              g_assert_cmpmem (got, length, data, size);
+              for (gsize i = 0; i < CACHEIT_BODY_PADDING; i++)
+                g_assert_cmpint (got[length + i], ==, 0);
+            }
+        }
+    }
+}
+
+static void
+test_reader_wrong_hint (void)
+{
+  const char *json = "{\"a\": 1}";
+
+  g_test_summary ("A size hint that is wrong (a compressed body's) does not limit reading");
+
+  for (gint64 hint = 0; hint < 12; hint += 3)
+    {
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (json, strlen (json), NULL);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+
+      bytes = read_all (stream, hint, 1000, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), json, strlen (json));
+    }
+}
+
+static void
+test_reader_empty (void)
+{
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+
+  g_test_summary ("An empty body reads as zero bytes, still padded");
+
+  bytes = read_all (stream, -1, 0, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, NULL);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 0);
+  g_assert_nonnull (data);
+  g_assert_cmpint (data[0], ==, 0);
+}
+
+/* The dispatcher */
+
+static void
+order_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GString *log = user_data;
+
+  g_string_append_printf (log, "%s ", (const char *) g_object_get_data (G_OBJECT (result), "name"));
+}
+
+static void
+test_dispatch_order (void)
+{
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(GSimpleAsyncResult) a = NULL;
+  g_autoptr(GObject) ra = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) rb = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_test_summary ("Completions run in the order queued, on a later iteration");
+
+  g_object_set_data (ra, "name", (gpointer) "a");
+  g_object_set_data (rb, "name", (gpointer) "b");
+
+  /* Any GObject stands in for the GAsyncResult here: only its data is read. */
+  _cacheit_dispatch (NULL, order_cb, NULL, (GAsyncResult *) ra, log);
+  _cacheit_dispatch (NULL, order_cb, NULL, (GAsyncResult *) rb, log);
+  _cacheit_dispatch (NULL, order_cb, NULL, (GAsyncResult *) ra, log);
+  g_assert_cmpstr (log->str, ==, "");
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (log->str, ==, "a b a ");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/decode/values", test_decode_values);
+  g_test_add_func ("/decode/root-pointer", test_decode_pointer);
+  g_test_add_func ("/decode/r12/depth", test_decode_depth);
+  g_test_add_func ("/decode/invalid", test_decode_invalid);
+  g_test_add_func ("/decode/large", test_decode_large_parser);
+  g_test_add_func ("/reader/r12/limits", test_reader_limits);
+  g_test_add_func ("/reader/wrong-hint", test_reader_wrong_hint);
+  g_test_add_func ("/reader/empty", test_reader_empty);
+  g_test_add_func ("/dispatch/order", test_dispatch_order);
+
+  return g_test_run ();
+}
