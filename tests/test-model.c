@@ -152,6 +152,55 @@ test_person_init (TestPerson *self)
   self->small = 7;
 }
 
+/* A model whose parse() unwraps an envelope and rejects what it cannot. */
+
+#define TEST_TYPE_ENVELOPED (test_enveloped_get_type ())
+G_DECLARE_FINAL_TYPE (TestEnveloped, test_enveloped, TEST, ENVELOPED, CacheitModel)
+
+struct _TestEnveloped
+{
+  CacheitModel parent_instance;
+  guint        n_parse;
+};
+
+G_DEFINE_FINAL_TYPE (TestEnveloped, test_enveloped, CACHEIT_TYPE_MODEL)
+
+static JsonNode *
+test_enveloped_parse (CacheitResource  *resource,
+                      JsonNode         *response,
+                      GError          **error)
+{
+  TestEnveloped *self = TEST_ENVELOPED (resource);
+  JsonObject *object;
+
+  self->n_parse++;
+  /* parse() runs in the resource's own context, on this thread. */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+
+  if (!JSON_NODE_HOLDS_OBJECT (response))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not an envelope");
+      return NULL;
+    }
+
+  object = json_node_get_object (response);
+  if (!json_object_has_member (object, "data"))
+    return NULL;
+
+  return json_node_ref (json_object_get_member (object, "data"));
+}
+
+static void
+test_enveloped_class_init (TestEnvelopedClass *klass)
+{
+  CACHEIT_RESOURCE_CLASS (klass)->parse = test_enveloped_parse;
+}
+
+static void
+test_enveloped_init (TestEnveloped *self)
+{
+}
+
 /* Fixture */
 
 typedef struct
@@ -399,6 +448,72 @@ test_attributes_replaced (Fixture       *fixture,
   json_object_unref (first);
 }
 
+static void
+test_parse_override (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  TestEnveloped *model = g_object_new (TEST_TYPE_ENVELOPED, "url", fixture->url, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("parse() overridden in C turns the response into the attributes; its "
+                  "errors and a NULL return fail the fetch and keep the data");
+
+  serve_and_fetch (fixture, CACHEIT_MODEL (model), "{\"data\": {\"title\": \"inside\"}, \"meta\": 1}");
+  g_assert_cmpuint (model->n_parse, ==, 1);
+  g_assert_cmpstr (cacheit_model_get_string (CACHEIT_MODEL (model), "title"), ==, "inside");
+  g_assert_false (cacheit_model_has (CACHEIT_MODEL (model), "meta"));
+
+  /* Cached: parse() is not called again. */
+  g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_NONE, NULL, NULL));
+  g_assert_cmpuint (model->n_parse, ==, 1);
+
+  /* An error from parse() passes through. */
+  cacheit_test_server_set (fixture->server, "/person", 200, "[1]");
+  g_assert_false (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  /* NULL without an error is the wrong shape; so is data that is not an object. */
+  cacheit_test_server_set (fixture->server, "/person", 200, "{\"nodata\": 1}");
+  g_assert_false (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE);
+  g_clear_error (&error);
+  cacheit_test_server_set (fixture->server, "/person", 200, "{\"data\": [1]}");
+  g_assert_false (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE);
+
+  g_assert_cmpstr (cacheit_model_get_string (CACHEIT_MODEL (model), "title"), ==, "inside");
+  g_assert_finalize_object (model);
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_root_pointer (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(CacheitModel) model = cacheit_model_new (fixture->url);
+  guint n_notify = 0;
+
+  g_test_summary ("root-pointer picks the attributes out of an envelope, with ~0 and ~1");
+
+  g_signal_connect (model, "notify::root-pointer", G_CALLBACK (count_notify_cb), &n_notify);
+  cacheit_resource_set_root_pointer (CACHEIT_RESOURCE (model), "/results/a~1b/m~0n");
+  cacheit_resource_set_root_pointer (CACHEIT_RESOURCE (model), "/results/a~1b/m~0n");
+  g_assert_cmpuint (n_notify, ==, 1);
+  g_assert_cmpstr (cacheit_resource_get_root_pointer (CACHEIT_RESOURCE (model)), ==, "/results/a~1b/m~0n");
+
+  serve_and_fetch (fixture, model, "{\"results\": {\"a/b\": {\"m~n\": {\"title\": \"deep\"}}}}");
+  g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "deep");
+  g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (model)), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +529,8 @@ main (int   argc,
   ADD ("/model/r9/changed-detail", test_r9_changed_detail);
   ADD ("/model/typed/properties", test_typed_properties);
   ADD ("/model/typed/unconvertible", test_typed_unconvertible);
+  ADD ("/model/parse-override", test_parse_override);
+  ADD ("/model/root-pointer", test_root_pointer);
 
 #undef ADD
 
