@@ -5,6 +5,8 @@
 
 #include "cacheit-test-server.h"
 
+#include <cacheit.h>
+
 #include <string.h>
 
 typedef struct
@@ -218,6 +220,12 @@ cacheit_test_server_free (CacheitTestServer *server)
         respond (held->answer, held->msg);
         soup_server_message_unpause (held->msg);
       }
+
+  /* Close the clients' idle keep-alive connections first, and let the server
+   * see them close: libsoup's server leaks the connections it still has open
+   * when it is disconnected. */
+  soup_session_abort (cacheit_get_default_session ());
+  cacheit_test_drain ();
 
   soup_server_disconnect (server->server);
   g_clear_object (&server->server);

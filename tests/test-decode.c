@@ -154,9 +154,10 @@ test_decode_invalid (void)
     {
       g_autoptr(JsonNode) node = NULL;
       g_autoptr(GError) error = NULL;
+      g_autofree char *escaped = g_strescape (bad[i], NULL);
 
       node = decode (bad[i], NULL, CACHEIT_SHAPE_ANY, &error);
-      g_test_message ("“%s”: %s", bad[i], error != NULL ? error->message : "decoded");
+      g_test_message ("“%s”: %s", escaped, error != NULL ? error->message : "decoded");
       g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_INVALID_JSON);
       g_assert_null (node);
     }
