@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <cstring>
 #include <new>
 #include <simdjson.h>
 
@@ -124,6 +125,43 @@ shape_name (simdjson::dom::element_type type)
     }
 }
 
+/* Parses @data and goes to @root_pointer. */
+static gboolean
+parse_root (simdjson::dom::parser  &parser,
+            const char             *data,
+            gsize                   length,
+            const char             *root_pointer,
+            simdjson::dom::element &root,
+            GError                **error)
+{
+  simdjson::error_code code;
+
+  code = parser.allocate (MAX (length, (gsize) 64), CACHEIT_MAX_DEPTH);
+  if (code != simdjson::SUCCESS)
+    {
+      g_propagate_error (error, error_from_simdjson (code));
+      return FALSE;
+    }
+
+  /* The body is padded, so simdjson may read past @length without a copy. */
+  code = parser.parse (reinterpret_cast<const uint8_t *> (data), length, false).get (root);
+  if (code != simdjson::SUCCESS)
+    {
+      g_propagate_error (error, error_from_simdjson (code));
+      return FALSE;
+    }
+
+  if (root_pointer != NULL && *root_pointer != '\0' &&
+      root.at_pointer (root_pointer).get (root) != simdjson::SUCCESS)
+    {
+      g_set_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE,
+                   "nothing at the root pointer “%s”", root_pointer);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static JsonNode *
 decode_with (simdjson::dom::parser &parser,
              const char            *data,
@@ -133,33 +171,9 @@ decode_with (simdjson::dom::parser &parser,
              GError               **error)
 {
   simdjson::dom::element root;
-  simdjson::error_code code;
 
-  code = parser.allocate (MAX (length, (gsize) 64), CACHEIT_MAX_DEPTH);
-  if (code != simdjson::SUCCESS)
-    {
-      g_propagate_error (error, error_from_simdjson (code));
-      return NULL;
-    }
-
-  /* The body is padded, so simdjson may read past @length without a copy. */
-  code = parser.parse (reinterpret_cast<const uint8_t *> (data), length, false).get (root);
-  if (code != simdjson::SUCCESS)
-    {
-      g_propagate_error (error, error_from_simdjson (code));
-      return NULL;
-    }
-
-  if (root_pointer != NULL && *root_pointer != '\0')
-    {
-      code = root.at_pointer (root_pointer).get (root);
-      if (code != simdjson::SUCCESS)
-        {
-          g_set_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE,
-                       "nothing at the root pointer “%s”", root_pointer);
-          return NULL;
-        }
-    }
+  if (!parse_root (parser, data, length, root_pointer, root, error))
+    return NULL;
 
   if ((shape == CACHEIT_SHAPE_OBJECT && !root.is_object ()) ||
       (shape == CACHEIT_SHAPE_ARRAY && !root.is_array ()))
@@ -217,4 +231,342 @@ _cacheit_json_pointer_is_valid (const char *pointer)
       return FALSE;
 
   return g_utf8_validate (pointer, -1, NULL);
+}
+
+/* Collections */
+
+static void
+append_key (GString             *keys,
+            simdjson::dom::element id,
+            gboolean            *has_id)
+{
+  *has_id = TRUE;
+
+  switch (id.type ())
+    {
+    case simdjson::dom::element_type::STRING:
+      {
+        std::string_view sv = id.get_string ().value_unsafe ();
+
+        /* An id with a NUL in it is cut there, as json-glib would. */
+        g_string_append (keys, std::string (sv).c_str ());
+        return;
+      }
+
+    case simdjson::dom::element_type::INT64:
+      g_string_append_printf (keys, "%" G_GINT64_FORMAT, id.get_int64 ().value_unsafe ());
+      return;
+
+    case simdjson::dom::element_type::UINT64:
+      g_string_append_printf (keys, "%" G_GUINT64_FORMAT, id.get_uint64 ().value_unsafe ());
+      return;
+
+    case simdjson::dom::element_type::DOUBLE:
+      {
+        double d = id.get_double ().value_unsafe ();
+        char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+        if (d == (double) (gint64) d)
+          g_string_append_printf (keys, "%" G_GINT64_FORMAT, (gint64) d);
+        else
+          g_string_append (keys, g_ascii_dtostr (buffer, sizeof buffer, d));
+        return;
+      }
+
+    case simdjson::dom::element_type::OBJECT:
+    case simdjson::dom::element_type::ARRAY:
+    case simdjson::dom::element_type::BOOL:
+    case simdjson::dom::element_type::NULL_VALUE:
+    default:
+      /* Not an id: the item has none. */
+      *has_id = FALSE;
+      return;
+    }
+}
+
+static CacheitIndex *
+index_with (simdjson::dom::parser &parser,
+            GBytes                *body,
+            const char            *root_pointer,
+            const char            *id_attribute,
+            GError               **error)
+{
+  gsize length;
+  const char *data = static_cast<const char *> (g_bytes_get_data (body, &length));
+  simdjson::dom::element root;
+  simdjson::dom::array array;
+  simdjson::ondemand::parser od_parser;
+  simdjson::ondemand::document od_doc;
+  simdjson::ondemand::array od_array;
+  simdjson::error_code code;
+  g_autoptr(GString) keys = g_string_new (NULL);
+  g_autofree CacheitIndexEntry *entries = NULL;
+  g_autoptr(GArray) positions = NULL;
+  CacheitIndex *index;
+  guint n = 0;
+  guint n_without_id = 0;
+  g_autoptr(GHashTable) seen = NULL;
+
+  /* First pass: the whole document is validated (UTF-8, depth, syntax). */
+  if (!parse_root (parser, data, length, root_pointer, root, error))
+    return NULL;
+  if (!root.is_array ())
+    {
+      g_set_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE,
+                   "expected an array, got %s", shape_name (root.type ()));
+      return NULL;
+    }
+  array = root;
+
+  /* Second pass, over a document known to be valid: where each item is. */
+  code = od_parser.iterate (simdjson::padded_string_view (data, length, length + CACHEIT_BODY_PADDING)).get (od_doc);
+  if (code == simdjson::SUCCESS)
+    {
+      if (root_pointer != NULL && *root_pointer != '\0')
+        code = od_doc.at_pointer (root_pointer).get_array ().get (od_array);
+      else
+        code = od_doc.get_array ().get (od_array);
+    }
+  if (code != simdjson::SUCCESS)
+    {
+      g_propagate_error (error, error_from_simdjson (code));
+      return NULL;
+    }
+
+  entries = g_new0 (CacheitIndexEntry, MAX (array.size (), 1));
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  positions = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  auto od_it = od_array.begin ();
+  for (simdjson::dom::element element : array)
+    {
+      simdjson::ondemand::object od_object;
+      std::string_view raw;
+      simdjson::dom::element id;
+      CacheitIndexEntry entry = { 0, 0, 0, 0 };
+      gboolean has_id = FALSE;
+
+      if (!element.is_object ())
+        {
+          g_set_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE,
+                       "expected an array of objects, item %u is %s",
+                       n, shape_name (element.type ()));
+          return NULL;
+        }
+
+      code = (*od_it).get_object ().get (od_object);
+      if (code == simdjson::SUCCESS)
+        code = od_object.raw_json ().get (raw);
+      if (code != simdjson::SUCCESS)
+        {
+          g_propagate_error (error, error_from_simdjson (code));
+          return NULL;
+        }
+      ++od_it;
+
+      if (raw.size () > G_MAXUINT32)
+        {
+          g_set_error_literal (error, CACHEIT_ERROR, CACHEIT_ERROR_TOO_LARGE,
+                               "an item is larger than 4 GiB");
+          return NULL;
+        }
+
+      entry.offset = (guint64) (raw.data () - data);
+      entry.length = (guint32) raw.size ();
+      entry.key = (guint32) keys->len;
+
+      if (element.at_key (id_attribute).get (id) == simdjson::SUCCESS)
+        append_key (keys, id, &has_id);
+      if (!has_id)
+        {
+          g_string_truncate (keys, entry.key);
+          g_string_append_printf (keys, "\1%u", n_without_id++);
+        }
+      else if (keys->str[entry.key] == '\1' || keys->str[entry.key] == '\2')
+        {
+          /* Keep ids apart from the keys of items without one. */
+          g_string_insert_c (keys, entry.key, '\2');
+        }
+      entry.has_id = has_id;
+      g_string_append_c (keys, '\0');
+
+      if (keys->len > G_MAXUINT32)
+        {
+          g_set_error_literal (error, CACHEIT_ERROR, CACHEIT_ERROR_TOO_LARGE,
+                               "the ids take more than 4 GiB");
+          return NULL;
+        }
+
+      entries[n++] = entry;
+    }
+
+  index = g_new0 (CacheitIndex, 1);
+  g_atomic_ref_count_init (&index->ref_count);
+  index->body = g_bytes_ref (body);
+  index->keys = g_string_free (g_steal_pointer (&keys), FALSE);
+  index->positions = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* Duplicates: one item, at the first place, with the last object. */
+  {
+    guint kept = 0;
+
+    for (guint i = 0; i < n; i++)
+      {
+        const char *key = index->keys + entries[i].key;
+        gpointer first;
+
+        if (g_hash_table_lookup_extended (index->positions, key, NULL, &first))
+          {
+            CacheitIndexEntry *target = &entries[GPOINTER_TO_UINT (first) - 1];
+
+            target->offset = entries[i].offset;
+            target->length = entries[i].length;
+            continue;
+          }
+
+        entries[kept] = entries[i];
+        g_hash_table_insert (index->positions, (gpointer) key, GUINT_TO_POINTER (kept + 1));
+        kept++;
+      }
+    n = kept;
+  }
+
+  index->n_items = n;
+  index->entries = g_steal_pointer (&entries);
+
+  return index;
+}
+
+CacheitIndex *
+_cacheit_decode_index (GBytes      *body,
+                       const char  *root_pointer,
+                       const char  *id_attribute,
+                       GError     **error)
+{
+  try
+    {
+      if (g_bytes_get_size (body) <= REUSED_PARSER_MAX_CAPACITY)
+        {
+          static thread_local simdjson::dom::parser parser;
+          return index_with (parser, body, root_pointer, id_attribute, error);
+        }
+      else
+        {
+          simdjson::dom::parser parser;
+          return index_with (parser, body, root_pointer, id_attribute, error);
+        }
+    }
+  catch (const std::bad_alloc &)
+    {
+      g_set_error_literal (error, CACHEIT_ERROR, CACHEIT_ERROR_FAILED,
+                           "out of memory while decoding");
+      return NULL;
+    }
+}
+
+CacheitIndex *
+_cacheit_index_ref (CacheitIndex *index)
+{
+  g_atomic_ref_count_inc (&index->ref_count);
+  return index;
+}
+
+void
+_cacheit_index_unref (CacheitIndex *index)
+{
+  if (!g_atomic_ref_count_dec (&index->ref_count))
+    return;
+
+  g_clear_pointer (&index->positions, g_hash_table_unref);
+  g_clear_pointer (&index->body, g_bytes_unref);
+  g_free (index->entries);
+  g_free (index->keys);
+  g_free (index);
+}
+
+gssize
+_cacheit_index_lookup (CacheitIndex *index,
+                       const char   *key)
+{
+  gpointer position;
+
+  if (!g_hash_table_lookup_extended (index->positions, key, NULL, &position))
+    return -1;
+
+  return (gssize) GPOINTER_TO_UINT (position) - 1;
+}
+
+gssize
+_cacheit_index_lookup_id (CacheitIndex *index,
+                          const char   *id)
+{
+  g_autofree char *escaped = NULL;
+  gssize position;
+
+  /* As the keys were made: ids starting with \1 or \2 have a \2 before. */
+  if (id[0] == '\1' || id[0] == '\2')
+    id = escaped = g_strconcat ("\2", id, NULL);
+
+  position = _cacheit_index_lookup (index, id);
+  if (position < 0 || !index->entries[position].has_id)
+    return -1;
+
+  return position;
+}
+
+const char *
+_cacheit_index_get_id (CacheitIndex *index,
+                       guint         position)
+{
+  const char *key = _cacheit_index_get_key (index, position);
+
+  if (!index->entries[position].has_id)
+    return NULL;
+
+  return key[0] == '\2' ? key + 1 : key;
+}
+
+const char *
+_cacheit_index_get_key (CacheitIndex *index,
+                        guint         position)
+{
+  g_return_val_if_fail (position < index->n_items, NULL);
+
+  return index->keys + index->entries[position].key;
+}
+
+JsonObject *
+_cacheit_index_dup_object (CacheitIndex *index,
+                           guint         position)
+{
+  const CacheitIndexEntry *entry = &index->entries[position];
+  const char *data = static_cast<const char *> (g_bytes_get_data (index->body, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  /* The slice was validated with the whole body, and the body's padding
+   * follows it, so it decodes in place. */
+  node = _cacheit_decode_node (data + entry->offset, entry->length, NULL,
+                               CACHEIT_SHAPE_OBJECT, &error);
+  if (node == NULL)
+    {
+      g_critical ("An item of a validated collection failed to decode: %s", error->message);
+      return json_object_new ();
+    }
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+gboolean
+_cacheit_index_item_equal (CacheitIndex *a,
+                           guint         position_a,
+                           CacheitIndex *b,
+                           guint         position_b)
+{
+  const CacheitIndexEntry *ea = &a->entries[position_a];
+  const CacheitIndexEntry *eb = &b->entries[position_b];
+  const char *da = static_cast<const char *> (g_bytes_get_data (a->body, NULL));
+  const char *db = static_cast<const char *> (g_bytes_get_data (b->body, NULL));
+
+  return ea->length == eb->length && memcmp (da + ea->offset, db + eb->offset, ea->length) == 0;
 }

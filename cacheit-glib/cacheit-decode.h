@@ -32,6 +32,62 @@ JsonNode *_cacheit_decode_node (const char    *data,
                                 CacheitShape   shape,
                                 GError       **error);
 
+/* A decoded collection, kept compactly: the body as received, and for each
+ * item its place in the body and its key. Immutable once made, shared between
+ * threads by reference. */
+typedef struct
+{
+  guint64 offset;        /* Of the item's object in the body. */
+  guint32 length;
+  guint32 key;           /* Offset of the NUL-terminated key in `keys`. */
+  guint32 has_id : 1;    /* Otherwise the key only orders the items without an id. */
+} CacheitIndexEntry;
+
+typedef struct
+{
+  gatomicrefcount    ref_count;
+  GBytes            *body;
+  guint              n_items;
+  CacheitIndexEntry *entries;
+  char              *keys;
+  GHashTable        *positions;   /* key → position + 1 */
+} CacheitIndex;
+
+/* Decodes @body (padded) into an index of the array of objects at
+ * @root_pointer, keyed by @id_attribute. A string or number id is the key (50
+ * and "50" are the same id); an item without one is keyed by its place among
+ * the items without an id. An id repeated in one response makes one item, at
+ * the place of its first occurrence, with the object of its last. */
+CacheitIndex *_cacheit_decode_index      (GBytes        *body,
+                                          const char    *root_pointer,
+                                          const char    *id_attribute,
+                                          GError       **error);
+CacheitIndex *_cacheit_index_ref          (CacheitIndex *index);
+void          _cacheit_index_unref        (CacheitIndex *index);
+/* The position of the item with @key, or -1. */
+gssize        _cacheit_index_lookup       (CacheitIndex *index,
+                                           const char   *key);
+const char   *_cacheit_index_get_key      (CacheitIndex *index,
+                                           guint         position);
+/* The position of the item with the id @id (not a key of an item without
+ * one), or -1. */
+gssize        _cacheit_index_lookup_id    (CacheitIndex *index,
+                                           const char   *id);
+/* The id of the item at @position, or NULL if it has none. */
+const char   *_cacheit_index_get_id       (CacheitIndex *index,
+                                           guint         position);
+/* The item at @position as a new JsonObject. */
+JsonObject   *_cacheit_index_dup_object   (CacheitIndex *index,
+                                           guint         position);
+/* Whether the item at @position in @a has the same bytes as the one at
+ * @position_b in @b. */
+gboolean      _cacheit_index_item_equal   (CacheitIndex *a,
+                                           guint         position_a,
+                                           CacheitIndex *b,
+                                           guint         position_b);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitIndex, _cacheit_index_unref)
+
 /* Whether @pointer is a syntactically valid RFC 6901 JSON Pointer. */
 gboolean  _cacheit_json_pointer_is_valid (const char *pointer);
 

@@ -186,9 +186,9 @@ changed_members (JsonObject *old,
   return changed;
 }
 
-static void
-model_apply (CacheitModel *self,
-             JsonObject   *attributes)
+gboolean
+_cacheit_model_apply (CacheitModel *self,
+                      JsonObject   *attributes)
 {
   CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
   g_autoptr(JsonObject) old = NULL;
@@ -209,17 +209,21 @@ model_apply (CacheitModel *self,
       g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (name), name);
     }
   g_object_thaw_notify (G_OBJECT (self));
+
+  return changed->len > 0;
 }
 
 /* Resource ops: how a model is decoded and applied */
 
 static gpointer
 model_decode (gpointer     prepared,
-              const char  *data,
-              gsize        length,
+              GBytes      *body,
               const char  *root_pointer,
               GError     **error)
 {
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
   return _cacheit_decode_node (data, length, root_pointer, CACHEIT_SHAPE_OBJECT, error);
 }
 
@@ -238,11 +242,11 @@ model_from_node (CacheitResource  *self,
   return json_node_ref (node);
 }
 
-static void
+static gboolean
 model_apply_decoded (CacheitResource *self,
                      gpointer         decoded)
 {
-  model_apply (CACHEIT_MODEL (self), json_node_get_object (decoded));
+  return _cacheit_model_apply (CACHEIT_MODEL (self), json_node_get_object (decoded));
 }
 
 static const CacheitResourceOps model_ops = {

@@ -48,8 +48,7 @@ typedef struct
    * apply. Errors are in CACHEIT_ERROR, with a detail message; the resource
    * adds the URL. */
   gpointer (* decode)       (gpointer         prepared,
-                             const char      *data,
-                             gsize            length,
+                             GBytes          *body,
                              const char      *root_pointer,
                              GError         **error);
 
@@ -59,14 +58,21 @@ typedef struct
                              JsonNode        *node,
                              GError         **error);
 
-  /* Main context: applies the data, emitting the data change signals. */
-  void     (* apply)        (CacheitResource *self,
+  /* Main context: applies the data, emitting the data change signals.
+   * Returns whether anything changed. */
+  gboolean (* apply)        (CacheitResource *self,
                              gpointer         decoded);
   GDestroyNotify decoded_free;
 } CacheitResourceOps;
 
 void    _cacheit_resource_class_set_ops   (CacheitResourceClass     *klass,
                                            const CacheitResourceOps *ops);
+
+/* cacheit-model.c: applies @attributes to @self with exact signals (R9).
+ * Returns whether anything changed. */
+typedef struct _CacheitModel CacheitModel;
+gboolean _cacheit_model_apply             (CacheitModel             *self,
+                                           JsonObject               *attributes);
 
 /* cacheit-reader.c: the body stream into bytes, max-size on decoded bytes. */
 void    _cacheit_read_body_async          (GInputStream        *stream,

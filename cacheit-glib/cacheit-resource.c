@@ -293,7 +293,8 @@ set_status (CacheitResource *self,
  * caller gets the same result, after the signals. */
 static void
 fetch_complete (Fetch        *fetch,
-                const GError *error)
+                const GError *error,
+                gboolean      changed)
 {
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
@@ -318,12 +319,15 @@ fetch_complete (Fetch        *fetch,
   if (error == NULL)
     {
       g_set_object (&priv->result, result);
+      /* sync means new data was applied: the first data, or a change. */
       if (!priv->fetched)
         {
           priv->fetched = TRUE;
+          changed = TRUE;
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED]);
         }
-      g_signal_emit (self, signals[SIGNAL_SYNC], 0);
+      if (changed)
+        g_signal_emit (self, signals[SIGNAL_SYNC], 0);
     }
   else
     {
@@ -342,7 +346,7 @@ static void
 fetch_fail (Fetch  *fetch,
             GError *error)
 {
-  fetch_complete (fetch, error);
+  fetch_complete (fetch, error, FALSE);
   g_error_free (error);
 }
 
@@ -408,7 +412,7 @@ decode_thread (GTask        *task,
     decoded->node = _cacheit_decode_node (data, length, job->root_pointer,
                                           CACHEIT_SHAPE_ANY, &error);
   else
-    decoded->decoded = job->ops->decode (job->prepared, data, length,
+    decoded->decoded = job->ops->decode (job->prepared, job->body,
                                          job->root_pointer, &error);
 
   /* The body is not needed any more: free it here, not on the main thread. */
@@ -433,6 +437,7 @@ fetch_apply (Fetch   *fetch,
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   GError *error = NULL;
+  gboolean changed;
 
   if (decoded->node != NULL)
     {
@@ -460,8 +465,8 @@ fetch_apply (Fetch   *fetch,
         }
     }
 
-  priv->ops->apply (self, decoded->decoded);
-  fetch_complete (fetch, NULL);
+  changed = priv->ops->apply (self, decoded->decoded);
+  fetch_complete (fetch, NULL, changed);
 }
 
 static void
@@ -1053,7 +1058,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * @self: the resource
    *
    * Emitted when new data has been applied, after the data change signals
-   * and before the callers' callbacks run.
+   * and before the callers' callbacks run: after the first successful fetch,
+   * and after each later one whose data differs. A fetch of identical data,
+   * or one answered from the cache, emits nothing.
    *
    * Since: 1.0
    */
