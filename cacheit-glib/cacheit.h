@@ -17,5 +17,6 @@
 #include "cacheit-error.h"
 #include "cacheit-resource.h"
 #include "cacheit-model.h"
+#include "cacheit-collection.h"
 
 #undef _CACHEIT_INSIDE

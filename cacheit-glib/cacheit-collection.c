@@ -1,0 +1,745 @@
+/* cacheit-collection.c: a JSON array at a URL as a GListModel (R8, R10, R11)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "cacheit-collection.h"
+#include "cacheit-decode.h"
+#include "cacheit-diff.h"
+#include "cacheit-private.h"
+
+/**
+ * CacheitCollection:
+ *
+ * A JSON array of objects at a URL (`GET url` → `[{...}, ...]`), fetched once
+ * and shared by every caller, as a [iface@Gio.ListModel] of [class@Model]s.
+ *
+ * A collection feeds GTK 4 list widgets directly: wrap it in a
+ * `GtkSingleSelection`, a `GtkSortListModel` or a `GtkFilterListModel`, and
+ * bind the rows to the properties of a typed [property@Collection:item-type].
+ *
+ * ## Items on demand
+ *
+ * A collection keeps the response compactly (its bytes, and where each item
+ * is in them) and makes an item object only when
+ * [method@Gio.ListModel.get_item] asks for it. Asking again returns the same
+ * object for as long as the collection holds that id. Fetching a million
+ * items makes no item object at all; a `GtkListView` makes objects only for
+ * the rows it shows.
+ *
+ * ## Merging by id
+ *
+ * A refetch updates the collection by [property@Collection:id-attribute], as
+ * Backbone's `Collection.set` does: an item whose id persists keeps its
+ * object, updated in place with exact [signal@Model::changed] and `notify`
+ * signals; new ids are inserted, missing ids removed, and the order follows
+ * the response. [signal@Gio.ListModel::items-changed] covers only the
+ * positions that changed, and a refetch of identical data emits nothing. The
+ * comparison is done off the main thread.
+ *
+ * An id may be a string or a number: `{"id": 50}` and `{"id": "50"}` both
+ * have the id `"50"`. An id repeated in one response makes one item, at the
+ * place of its first occurrence, with the attributes of its last. Items
+ * without an id (or with an id that is not a string or a number) are allowed;
+ * they are matched by their order among the items without an id.
+ *
+ * ## Item URLs
+ *
+ * An item gets the collection's URL followed by `/` and its id (Backbone's
+ * default), so fetching it fetches its own resource once and caches it, like
+ * any model.
+ *
+ * ## The slow path
+ *
+ * Overriding [vfunc@Resource.parse] makes the whole response a
+ * [struct@Json.Node] and turns its result back into the compact form on the
+ * main thread. Prefer [property@Resource:root-pointer], applied off the main
+ * thread, for data inside an envelope.
+ *
+ * Since: 1.0
+ */
+
+typedef struct
+{
+  GType         item_type;
+  char         *id_attribute;
+
+  /* The data, and the items made from it so far (NULL where none). */
+  CacheitIndex *index;
+  GObject     **items;
+
+  /* While the splices of an update are emitted, positions before
+   * `boundary_new` are in the new data, the others in the old. */
+  gboolean      applying;
+  CacheitIndex *old_index;
+  GObject     **old_items;
+  guint         boundary_new;
+  guint         boundary_old;
+} CacheitCollectionPrivate;
+
+/* What a fetch hands to the worker, and what it gives back. */
+typedef struct
+{
+  CacheitIndex *old_index;
+  char         *id_attribute;
+} Prepared;
+
+typedef struct
+{
+  CacheitIndex *index;
+  CacheitDiff  *diff;
+} Update;
+
+enum {
+  PROP_0,
+  PROP_ITEM_TYPE,
+  PROP_ID_ATTRIBUTE,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (CacheitCollection, cacheit_collection, CACHEIT_TYPE_RESOURCE,
+                         G_ADD_PRIVATE (CacheitCollection)
+                         G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+/* Items */
+
+static char *
+item_url (CacheitCollection *self,
+          const char        *id)
+{
+  const char *base = cacheit_resource_get_url (CACHEIT_RESOURCE (self));
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) item = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  const char *base_path;
+
+  if (base == NULL || id == NULL)
+    return NULL;
+
+  uri = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL)
+    return NULL;
+
+  escaped = g_uri_escape_string (id, NULL, FALSE);
+  base_path = g_uri_get_path (uri);
+  path = g_str_has_suffix (base_path, "/") ? g_strconcat (base_path, escaped, NULL)
+                                           : g_strconcat (base_path, "/", escaped, NULL);
+  item = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
+                      g_uri_get_host (uri), g_uri_get_port (uri), path, NULL, NULL);
+
+  return g_uri_to_string (item);
+}
+
+static GObject *
+item_new (CacheitCollection *self,
+          CacheitIndex      *index,
+          guint              position)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  g_autofree char *url = item_url (self, _cacheit_index_get_id (index, position));
+  g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (index, position);
+  GObject *item;
+
+  item = g_object_new (priv->item_type, "url", url, NULL);
+  _cacheit_model_apply (CACHEIT_MODEL (item), attributes);
+
+  return item;
+}
+
+/* The item at @position of @items, made from @index when there is none. */
+static GObject *
+item_get (CacheitCollection *self,
+          CacheitIndex      *index,
+          GObject          **items,
+          guint              position)
+{
+  if (items[position] == NULL)
+    items[position] = item_new (self, index, position);
+
+  return g_object_ref (items[position]);
+}
+
+/* GListModel */
+
+static GType
+cacheit_collection_get_item_type_vfunc (GListModel *model)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (model));
+
+  return priv->item_type;
+}
+
+static guint
+cacheit_collection_get_n_items (GListModel *model)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (model));
+
+  if (priv->applying)
+    return priv->boundary_new + (priv->old_index != NULL ? priv->old_index->n_items : 0) - priv->boundary_old;
+
+  return priv->index != NULL ? priv->index->n_items : 0;
+}
+
+static gpointer
+cacheit_collection_get_item (GListModel *model,
+                             guint       position)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (model);
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  if (position >= cacheit_collection_get_n_items (model))
+    return NULL;
+
+  if (priv->applying && position >= priv->boundary_new)
+    return item_get (self, priv->old_index, priv->old_items,
+                     position - priv->boundary_new + priv->boundary_old);
+
+  return item_get (self, priv->index, priv->items, position);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = cacheit_collection_get_item_type_vfunc;
+  iface->get_n_items = cacheit_collection_get_n_items;
+  iface->get_item = cacheit_collection_get_item;
+}
+
+/* Freeing */
+
+static void
+free_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  /* The task data is freed with the task: here, in the worker. */
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Frees a large index in a worker: freeing a big body and hash table on
+ * the main thread would stall it. */
+static void
+index_release (CacheitIndex *index)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (index == NULL)
+    return;
+
+  if (index->n_items < 10000)
+    {
+      _cacheit_index_unref (index);
+      return;
+    }
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, index_release);
+  g_task_set_name (task, "[cacheit] free collection data");
+  g_task_set_task_data (task, index, (GDestroyNotify) _cacheit_index_unref);
+  g_task_run_in_thread (task, free_in_thread);
+}
+
+static void
+items_free (GObject **items,
+            guint     n_items)
+{
+  if (items == NULL)
+    return;
+
+  for (guint i = 0; i < n_items; i++)
+    g_clear_object (&items[i]);
+  g_free (items);
+}
+
+/* Applying an update */
+
+static gboolean
+collection_apply (CacheitCollection *self,
+                  Update            *update)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  CacheitDiff *diff = update->diff;
+  CacheitIndex *old_index = priv->index;
+  GObject **old_items = priv->items;
+  guint n_old = diff->n_old;
+  guint n_new = diff->n_new;
+  gboolean changed = diff->splices->len > 0;
+  GObject **new_items;
+  guint old_next = 0;
+  guint new_next = 0;
+
+  new_items = g_new0 (GObject *, MAX (n_new, 1));
+
+  /* The items that exist and persist keep their object, updated in place
+   * (R9). Items never made need no work at all. */
+  for (guint q = 0; q < n_old; q++)
+    {
+      gssize p;
+
+      if (old_items[q] == NULL)
+        continue;
+
+      p = _cacheit_index_lookup (update->index, _cacheit_index_get_key (old_index, q));
+      if (p < 0)
+        continue;
+
+      new_items[p] = g_object_ref (old_items[q]);
+      if (diff->content_changed[p])
+        {
+          g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
+
+          _cacheit_model_apply (CACHEIT_MODEL (new_items[p]), attributes);
+        }
+    }
+
+  for (guint p = 0; p < n_new && !changed; p++)
+    changed = diff->content_changed[p];
+
+  priv->old_index = old_index;
+  priv->old_items = old_items;
+  priv->index = _cacheit_index_ref (update->index);
+  priv->items = new_items;
+  priv->applying = TRUE;
+  priv->boundary_new = 0;
+  priv->boundary_old = 0;
+
+  /* Each splice in turn, with the list as it is after it. */
+  for (guint i = 0; i < diff->splices->len; i++)
+    {
+      const CacheitSplice *splice = &g_array_index (diff->splices, CacheitSplice, i);
+      guint old_start = splice->position - new_next + old_next;
+
+      new_next = splice->position + splice->added;
+      old_next = old_start + splice->removed;
+      priv->boundary_new = new_next;
+      priv->boundary_old = old_next;
+
+      g_list_model_items_changed (G_LIST_MODEL (self), splice->position, splice->removed, splice->added);
+    }
+
+  priv->applying = FALSE;
+
+  /* Items made from the old data while the splices were emitted. */
+  for (guint q = 0; q < n_old; q++)
+    {
+      gssize p;
+
+      if (old_items[q] == NULL)
+        continue;
+
+      p = _cacheit_index_lookup (update->index, _cacheit_index_get_key (old_index, q));
+      if (p >= 0 && new_items[p] == NULL)
+        {
+          g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
+
+          new_items[p] = g_object_ref (old_items[q]);
+          _cacheit_model_apply (CACHEIT_MODEL (new_items[p]), attributes);
+        }
+    }
+
+  priv->old_index = NULL;
+  priv->old_items = NULL;
+  items_free (old_items, n_old);
+  index_release (old_index);
+
+  if (n_old != n_new)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+
+  return changed;
+}
+
+/* Resource ops: how a collection is decoded and applied */
+
+static gpointer
+collection_prepare (CacheitResource *resource)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
+  Prepared *prepared = g_new0 (Prepared, 1);
+
+  prepared->old_index = priv->index != NULL ? _cacheit_index_ref (priv->index) : NULL;
+  prepared->id_attribute = g_strdup (priv->id_attribute);
+
+  return prepared;
+}
+
+static void
+prepared_free (Prepared *prepared)
+{
+  g_clear_pointer (&prepared->old_index, _cacheit_index_unref);
+  g_free (prepared->id_attribute);
+  g_free (prepared);
+}
+
+static void
+update_free (Update *update)
+{
+  g_clear_pointer (&update->index, _cacheit_index_unref);
+  g_clear_pointer (&update->diff, _cacheit_diff_free);
+  g_free (update);
+}
+
+static Update *
+update_new (Prepared      *prepared,
+            GBytes        *body,
+            const char    *root_pointer,
+            GError       **error)
+{
+  Update *update;
+  CacheitIndex *index;
+
+  index = _cacheit_decode_index (body, root_pointer, prepared->id_attribute, error);
+  if (index == NULL)
+    return NULL;
+
+  update = g_new0 (Update, 1);
+  update->index = index;
+  update->diff = _cacheit_diff_new (prepared->old_index, index);
+
+  return update;
+}
+
+static gpointer
+collection_decode (gpointer     prepared,
+                   GBytes      *body,
+                   const char  *root_pointer,
+                   GError     **error)
+{
+  return update_new (prepared, body, root_pointer, error);
+}
+
+static gpointer
+collection_from_node (CacheitResource  *resource,
+                      JsonNode         *node,
+                      GError          **error)
+{
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(GBytes) body = NULL;
+  Prepared *prepared;
+  Update *update;
+  gsize length;
+  char *json;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE,
+                   "expected an array, got %s", json_node_type_name (node));
+      return NULL;
+    }
+
+  /* The slow path: back into bytes, then as any response. */
+  generator = json_generator_new ();
+  json_generator_set_root (generator, node);
+  json = json_generator_to_data (generator, &length);
+  json = g_realloc (json, length + CACHEIT_BODY_PADDING);
+  memset (json + length, 0, CACHEIT_BODY_PADDING);
+  body = g_bytes_new_take (json, length);
+
+  prepared = collection_prepare (resource);
+  update = update_new (prepared, body, NULL, error);
+  prepared_free (prepared);
+
+  return update;
+}
+
+static gboolean
+collection_apply_decoded (CacheitResource *resource,
+                          gpointer         decoded)
+{
+  return collection_apply (CACHEIT_COLLECTION (resource), decoded);
+}
+
+static const CacheitResourceOps collection_ops = {
+  .prepare = collection_prepare,
+  .prepare_free = (GDestroyNotify) prepared_free,
+  .decode = collection_decode,
+  .from_node = collection_from_node,
+  .apply = collection_apply_decoded,
+  .decoded_free = (GDestroyNotify) update_free,
+};
+
+/* GObject */
+
+static void
+cacheit_collection_dispose (GObject *object)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (object);
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  if (priv->index != NULL)
+    {
+      items_free (priv->items, priv->index->n_items);
+      priv->items = NULL;
+      g_clear_pointer (&priv->index, index_release);
+    }
+
+  G_OBJECT_CLASS (cacheit_collection_parent_class)->dispose (object);
+}
+
+static void
+cacheit_collection_finalize (GObject *object)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (object);
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  g_clear_pointer (&priv->id_attribute, g_free);
+
+  G_OBJECT_CLASS (cacheit_collection_parent_class)->finalize (object);
+}
+
+static void
+cacheit_collection_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (object);
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM_TYPE:
+      g_value_set_gtype (value, priv->item_type);
+      break;
+
+    case PROP_ID_ATTRIBUTE:
+      g_value_set_string (value, priv->id_attribute);
+      break;
+
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, cacheit_collection_get_n_items (G_LIST_MODEL (self)));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cacheit_collection_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (object);
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM_TYPE:
+      /* Construct-only: set once, before any item exists. */
+      if (g_value_get_gtype (value) != G_TYPE_INVALID)
+        {
+          g_return_if_fail (g_type_is_a (g_value_get_gtype (value), CACHEIT_TYPE_MODEL));
+          priv->item_type = g_value_get_gtype (value);
+        }
+      break;
+
+    case PROP_ID_ATTRIBUTE:
+      cacheit_collection_set_id_attribute (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cacheit_collection_class_init (CacheitCollectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cacheit_collection_dispose;
+  object_class->finalize = cacheit_collection_finalize;
+  object_class->get_property = cacheit_collection_get_property;
+  object_class->set_property = cacheit_collection_set_property;
+
+  _cacheit_resource_class_set_ops (CACHEIT_RESOURCE_CLASS (klass), &collection_ops);
+
+  /**
+   * CacheitCollection:item-type:
+   *
+   * The type of the items: [class@Model] or a subclass of it, written in C,
+   * Python or JavaScript, whose properties are filled from each item's JSON.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ITEM_TYPE] =
+    g_param_spec_gtype ("item-type", NULL, NULL,
+                        CACHEIT_TYPE_MODEL,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitCollection:id-attribute:
+   *
+   * The member of each item that identifies it across fetches. A change
+   * takes effect with the next fetch.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ID_ATTRIBUTE] =
+    g_param_spec_string ("id-attribute", NULL, NULL,
+                         "id",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitCollection:n-items:
+   *
+   * The number of items, notified when it changes.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cacheit_collection_init (CacheitCollection *self)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  priv->item_type = CACHEIT_TYPE_MODEL;
+  priv->id_attribute = g_strdup ("id");
+}
+
+/**
+ * cacheit_collection_new:
+ * @item_type: the type of the items, [class@Model] or a subclass
+ * @url: (nullable): the URL of the JSON array
+ *
+ * Creates a collection of the JSON array at @url.
+ *
+ * Nothing is fetched until [method@Resource.fetch_async] is called.
+ *
+ * Returns: (transfer full): a new collection
+ *
+ * Since: 1.0
+ */
+CacheitCollection *
+cacheit_collection_new (GType       item_type,
+                        const char *url)
+{
+  g_return_val_if_fail (g_type_is_a (item_type, CACHEIT_TYPE_MODEL), NULL);
+
+  return g_object_new (CACHEIT_TYPE_COLLECTION,
+                       "item-type", item_type,
+                       "url", url,
+                       NULL);
+}
+
+/**
+ * cacheit_collection_get_item_type:
+ * @self: a collection
+ *
+ * Gets the type of the items of @self.
+ *
+ * Returns: the value of [property@Collection:item-type]
+ *
+ * Since: 1.0
+ */
+GType
+cacheit_collection_get_item_type (CacheitCollection *self)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_COLLECTION (self), G_TYPE_INVALID);
+
+  return priv->item_type;
+}
+
+/**
+ * cacheit_collection_get_id_attribute:
+ * @self: a collection
+ *
+ * Gets the member that identifies the items of @self.
+ *
+ * Returns: the value of [property@Collection:id-attribute]
+ *
+ * Since: 1.0
+ */
+const char *
+cacheit_collection_get_id_attribute (CacheitCollection *self)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_COLLECTION (self), NULL);
+
+  return priv->id_attribute;
+}
+
+/**
+ * cacheit_collection_set_id_attribute:
+ * @self: a collection
+ * @id_attribute: the member that identifies an item, such as `"id"` or `"uuid"`
+ *
+ * Sets the member that identifies the items of @self.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_collection_set_id_attribute (CacheitCollection *self,
+                                     const char        *id_attribute)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_COLLECTION (self));
+
+  if (id_attribute == NULL)
+    id_attribute = "id";
+
+  if (g_strcmp0 (priv->id_attribute, id_attribute) == 0)
+    return;
+
+  g_free (priv->id_attribute);
+  priv->id_attribute = g_strdup (id_attribute);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID_ATTRIBUTE]);
+}
+
+/**
+ * cacheit_collection_get_by_id:
+ * @self: a collection
+ * @id: an id, as a string
+ *
+ * Gets the item of @self with the id @id, making its object if it was not
+ * made yet. A numeric id matches its decimal form: `"50"` finds `{"id": 50}`.
+ *
+ * Returns: (transfer full) (nullable) (type Cacheit.Model): the item, or
+ *   `NULL` if @self has no item with that id
+ *
+ * Since: 1.0
+ */
+CacheitModel *
+cacheit_collection_get_by_id (CacheitCollection *self,
+                              const char        *id)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  gssize position;
+
+  g_return_val_if_fail (CACHEIT_IS_COLLECTION (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (priv->index == NULL)
+    return NULL;
+
+  position = _cacheit_index_lookup_id (priv->index, id);
+  if (position < 0)
+    return NULL;
+
+  return CACHEIT_MODEL (item_get (self, priv->index, priv->items, (guint) position));
+}
