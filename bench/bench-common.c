@@ -1,0 +1,248 @@
+/* bench-common.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "bench-common.h"
+
+#include <string.h>
+
+struct _BenchServer
+{
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  SoupServer   *server;
+  guint16       port;
+  GMutex        lock;
+  GCond         ready;
+  GHashTable   *bodies;   /* path → GBytes */
+  GHashTable   *counts;   /* path → count */
+};
+
+static void
+handler_cb (SoupServer        *soup_server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  BenchServer *server = user_data;
+  g_autoptr(GBytes) body = NULL;
+
+  g_mutex_lock (&server->lock);
+  body = g_hash_table_lookup (server->bodies, path);
+  if (body != NULL)
+    g_bytes_ref (body);
+  g_hash_table_insert (server->counts, g_strdup (path),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (server->counts, path)) + 1));
+  g_mutex_unlock (&server->lock);
+
+  if (body == NULL)
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                         "application/json", NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
+}
+
+static gpointer
+server_thread (gpointer user_data)
+{
+  BenchServer *server = user_data;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (server->context);
+  server->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server->server, NULL, handler_cb, server, NULL);
+  if (!soup_server_listen (server->server, address, 0, &error))
+    g_error ("listen: %s", error->message);
+  uris = soup_server_get_uris (server->server);
+  g_mutex_lock (&server->lock);
+  server->port = (guint16) g_uri_get_port (uris->data);
+  g_cond_signal (&server->ready);
+  g_mutex_unlock (&server->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_main_loop_run (server->loop);
+
+  soup_server_disconnect (server->server);
+  g_clear_object (&server->server);
+  g_main_context_pop_thread_default (server->context);
+
+  return NULL;
+}
+
+BenchServer *
+bench_server_new (void)
+{
+  BenchServer *server = g_new0 (BenchServer, 1);
+
+  g_mutex_init (&server->lock);
+  g_cond_init (&server->ready);
+  server->bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  server->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->context = g_main_context_new ();
+  server->loop = g_main_loop_new (server->context, FALSE);
+
+  g_mutex_lock (&server->lock);
+  server->thread = g_thread_new ("bench-server", server_thread, server);
+  while (server->port == 0)
+    g_cond_wait (&server->ready, &server->lock);
+  g_mutex_unlock (&server->lock);
+
+  return server;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+bench_server_free (BenchServer *server)
+{
+  g_main_context_invoke (server->context, quit_cb, server->loop);
+  g_thread_join (server->thread);
+  g_main_loop_unref (server->loop);
+  g_main_context_unref (server->context);
+  g_hash_table_unref (server->bodies);
+  g_hash_table_unref (server->counts);
+  g_mutex_clear (&server->lock);
+  g_cond_clear (&server->ready);
+  g_free (server);
+}
+
+char *
+bench_server_url (BenchServer *server,
+                  const char  *path)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u%s", server->port, path);
+}
+
+void
+bench_server_set (BenchServer *server,
+                  const char  *path,
+                  GBytes      *body)
+{
+  g_mutex_lock (&server->lock);
+  g_hash_table_insert (server->bodies, g_strdup (path), g_bytes_ref (body));
+  g_mutex_unlock (&server->lock);
+}
+
+guint
+bench_server_count (BenchServer *server,
+                    const char  *path)
+{
+  guint count;
+
+  g_mutex_lock (&server->lock);
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (server->counts, path));
+  g_mutex_unlock (&server->lock);
+
+  return count;
+}
+
+GBytes *
+bench_make_items (guint n,
+                  guint first_id,
+                  guint change_every)
+{
+  GString *s = g_string_sized_new ((gsize) n * 160 + 2);
+
+  g_string_append_c (s, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      guint id = first_id + i;
+      gboolean changed = change_every > 0 && i % change_every == 0;
+
+      g_string_append_printf (s,
+                              "%s{\"id\":%u,\"name\":\"Record number %u\",\"email\":\"user%u@example.org\","
+                              "\"score\":%u.%u,\"active\":%s,\"tags\":[\"alpha\",\"beta\"],"
+                              "\"city\":\"%s\",\"updated\":\"2026-11-%02uT10:00:00Z\"}",
+                              i > 0 ? "," : "", id, id, id, id % 1000, id % 10,
+                              (id % 3) ? "true" : "false",
+                              changed ? "Changed City" : "Springfield",
+                              1 + id % 28);
+    }
+  g_string_append_c (s, ']');
+
+  return g_string_free_to_bytes (s);
+}
+
+struct _BenchStall
+{
+  GSource *source;
+  gint64   last;
+  gint64   longest;
+};
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  BenchStall *stall = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  stall->longest = MAX (stall->longest, now - stall->last);
+  stall->last = now;
+
+  return G_SOURCE_CONTINUE;
+}
+
+BenchStall *
+bench_stall_start (void)
+{
+  BenchStall *stall = g_new0 (BenchStall, 1);
+
+  stall->source = g_timeout_source_new (1);
+  g_source_set_callback (stall->source, tick_cb, stall, NULL);
+  g_source_attach (stall->source, g_main_context_get_thread_default ());
+  stall->last = g_get_monotonic_time ();
+
+  return stall;
+}
+
+double
+bench_stall_stop (BenchStall *stall)
+{
+  double longest;
+
+  tick_cb (stall);
+  longest = stall->longest / 1000.0;
+  g_source_destroy (stall->source);
+  g_source_unref (stall->source);
+  g_free (stall);
+
+  return longest;
+}
+
+void
+bench_wait (gboolean *flag)
+{
+  while (!*flag)
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+}
+
+double
+bench_now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
+int
+bench_compare_doubles (gconstpointer a,
+                       gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}

@@ -1,0 +1,48 @@
+/* bench-common.h: what the benchmarks share: a server in a thread of its own
+ * (so its work is not counted against the client's main loop), a main-loop
+ * stall meter, and statistics.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct _BenchServer BenchServer;
+
+BenchServer *bench_server_new      (void);
+void         bench_server_free     (BenchServer *server);
+char        *bench_server_url      (BenchServer *server,
+                                    const char  *path);
+/* Serves @body at @path from now on. */
+void         bench_server_set      (BenchServer *server,
+                                    const char  *path,
+                                    GBytes      *body);
+guint        bench_server_count    (BenchServer *server,
+                                    const char  *path);
+
+/* A JSON array of @n items of about 155 bytes each. Every @change_every-th
+ * item (0: none) gets a changed attribute; ids from @first_id. */
+GBytes      *bench_make_items      (guint        n,
+                                    guint        first_id,
+                                    guint        change_every);
+
+/* Records the longest gap between ticks of a 1 ms timeout in the
+ * thread-default main context: how long the main loop was blocked. */
+typedef struct _BenchStall BenchStall;
+
+BenchStall  *bench_stall_start     (void);
+double       bench_stall_stop      (BenchStall  *stall);   /* ms, frees */
+
+/* Iterates the thread-default context until *@flag. */
+void         bench_wait            (gboolean    *flag);
+
+double       bench_now_ms          (void);
+int          bench_compare_doubles (gconstpointer a,
+                                    gconstpointer b);
+
+G_END_DECLS
