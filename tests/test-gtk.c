@@ -1,0 +1,309 @@
+/* test-gtk.c: a collection feeds GTK 4 directly: selection, sort and filter
+ * models through property expressions, and a GtkListView whose rows follow a
+ * refetch. The list models need no display; the window part runs under
+ * xvfb-run (meson does that when it is installed) and is skipped without a
+ * display.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <gtk/gtk.h>
+#include <cacheit.h>
+
+#include "cacheit-test-server.h"
+
+#define TEST_TYPE_ROW (test_row_get_type ())
+G_DECLARE_FINAL_TYPE (TestRow, test_row, TEST, ROW, CacheitModel)
+
+struct _TestRow
+{
+  CacheitModel parent_instance;
+  char        *name;
+  int          rank;
+};
+
+enum { PROP_0, PROP_NAME, PROP_RANK, N_PROPS };
+static GParamSpec *row_properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (TestRow, test_row, CACHEIT_TYPE_MODEL)
+
+static void
+test_row_finalize (GObject *object)
+{
+  g_free (TEST_ROW (object)->name);
+  G_OBJECT_CLASS (test_row_parent_class)->finalize (object);
+}
+
+static void
+test_row_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TestRow *self = TEST_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME: g_value_set_string (value, self->name); break;
+    case PROP_RANK: g_value_set_int (value, self->rank); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_row_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TestRow *self = TEST_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_free (self->name);
+      self->name = g_value_dup_string (value);
+      break;
+    case PROP_RANK: self->rank = g_value_get_int (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_row_class_init (TestRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = test_row_finalize;
+  object_class->get_property = test_row_get_property;
+  object_class->set_property = test_row_set_property;
+  row_properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL,
+                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  row_properties[PROP_RANK] = g_param_spec_int ("rank", NULL, NULL, G_MININT, G_MAXINT, 0,
+                                                G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, row_properties);
+}
+
+static void
+test_row_init (TestRow *self)
+{
+}
+
+static CacheitTestServer *server;
+static gboolean have_display;
+
+static CacheitCollection *
+fetch_collection (const char *json)
+{
+  g_autofree char *url = cacheit_test_server_url (server, "/people");
+  CacheitCollection *collection = cacheit_collection_new (TEST_TYPE_ROW, url);
+  g_autoptr(GError) error = NULL;
+
+  cacheit_test_server_set (server, "/people", 200, json);
+  cacheit_resource_fetch (CACHEIT_RESOURCE (collection), CACHEIT_FETCH_NONE, NULL, &error);
+  g_assert_no_error (error);
+
+  return collection;
+}
+
+static void
+refetch (CacheitCollection *collection,
+         const char        *json)
+{
+  g_autoptr(GError) error = NULL;
+
+  cacheit_test_server_set (server, "/people", 200, json);
+  cacheit_resource_fetch (CACHEIT_RESOURCE (collection), CACHEIT_FETCH_RELOAD, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+names_of (GListModel *model)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TestRow) row = g_list_model_get_item (model, i);
+
+      g_string_append_printf (s, "%s%s", i > 0 ? " " : "", row->name);
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+static const char *PEOPLE =
+  "[{\"id\": 1, \"name\": \"ada\", \"rank\": 3},"
+  " {\"id\": 2, \"name\": \"bob\", \"rank\": 1},"
+  " {\"id\": 3, \"name\": \"cyd\", \"rank\": 2},"
+  " {\"id\": 4, \"name\": \"abe\", \"rank\": 4}]";
+
+static void
+test_sort_filter (void)
+{
+  g_autoptr(CacheitCollection) collection = fetch_collection (PEOPLE);
+  g_autoptr(GtkSortListModel) sorted = NULL;
+  g_autoptr(GtkFilterListModel) filtered = NULL;
+  GtkNumericSorter *sorter;
+  GtkStringFilter *filter;
+  g_autofree char *by_rank = NULL;
+  g_autofree char *with_a = NULL;
+  g_autofree char *after = NULL;
+
+  g_test_summary ("GtkSortListModel and GtkFilterListModel over a collection, through "
+                  "GtkPropertyExpression on typed item properties, following refetches");
+
+  sorter = gtk_numeric_sorter_new (gtk_property_expression_new (TEST_TYPE_ROW, NULL, "rank"));
+  sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (collection)), GTK_SORTER (sorter));
+  by_rank = names_of (G_LIST_MODEL (sorted));
+  g_assert_cmpstr (by_rank, ==, "bob cyd ada abe");
+
+  filter = gtk_string_filter_new (gtk_property_expression_new (TEST_TYPE_ROW, NULL, "name"));
+  gtk_string_filter_set_match_mode (filter, GTK_STRING_FILTER_MATCH_MODE_PREFIX);
+  gtk_string_filter_set_search (filter, "a");
+  filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (sorted)), GTK_FILTER (filter));
+  with_a = names_of (G_LIST_MODEL (filtered));
+  g_assert_cmpstr (with_a, ==, "ada abe");
+
+  /* A refetch removes bob and adds amy: both models follow the splices. */
+  refetch (collection,
+           "[{\"id\": 1, \"name\": \"ada\", \"rank\": 3},"
+           " {\"id\": 3, \"name\": \"cyd\", \"rank\": 2},"
+           " {\"id\": 4, \"name\": \"abe\", \"rank\": 4},"
+           " {\"id\": 5, \"name\": \"amy\", \"rank\": 0}]");
+  after = names_of (G_LIST_MODEL (filtered));
+  g_assert_cmpstr (after, ==, "amy ada abe");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sorted)), ==, 4);
+}
+
+static void
+test_selection (void)
+{
+  g_autoptr(CacheitCollection) collection = fetch_collection (PEOPLE);
+  g_autoptr(GtkSingleSelection) selection = NULL;
+  g_autoptr(GtkNoSelection) none = NULL;
+  g_autoptr(TestRow) selected = NULL;
+
+  g_test_summary ("GtkSingleSelection and GtkNoSelection take a collection as it is; the "
+                  "selected item keeps its object across a refetch");
+
+  none = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (collection)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (none)), ==, 4);
+
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (collection)));
+  gtk_single_selection_set_selected (selection, 2);
+  selected = g_object_ref (gtk_single_selection_get_selected_item (selection));
+  g_assert_cmpstr (selected->name, ==, "cyd");
+
+  /* bob and abe go; cyd stays (not moved), renamed. */
+  refetch (collection,
+           "[{\"id\": 1, \"name\": \"ada\", \"rank\": 3}, {\"id\": 3, \"name\": \"cyd!\", \"rank\": 2}]");
+  g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) selected);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 1);
+  g_assert_cmpstr (selected->name, ==, "cyd!");
+}
+
+/* The window */
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, gtk_label_new (NULL));
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         GHashTable               *labels)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  GObject *row = gtk_list_item_get_item (item);
+  GBinding *binding;
+
+  binding = g_object_bind_property (row, "name", label, "label", G_BINDING_SYNC_CREATE);
+  g_object_set_data (G_OBJECT (item), "binding", binding);
+  g_hash_table_insert (labels, row, label);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           GHashTable               *labels)
+{
+  GBinding *binding = g_object_get_data (G_OBJECT (item), "binding");
+
+  g_hash_table_remove (labels, gtk_list_item_get_item (item));
+  if (binding != NULL)
+    g_binding_unbind (binding);
+}
+
+static void
+test_list_view (void)
+{
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autoptr(GHashTable) labels = g_hash_table_new (NULL, NULL);
+  g_autoptr(TestRow) ada = NULL;
+  GtkListItemFactory *factory;
+  GtkWidget *window, *view;
+  GtkLabel *label;
+  gint64 deadline;
+
+  g_test_summary ("A GtkListView shows a collection, rows bound to typed properties, "
+                  "updated live by a refetch");
+
+  if (!have_display)
+    {
+      g_test_skip ("no display: run under xvfb-run");
+      return;
+    }
+
+  collection = fetch_collection (PEOPLE);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), labels);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), labels);
+  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (collection)))),
+                            factory);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 400);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+
+  ada = TEST_ROW (cacheit_collection_get_by_id (collection, "1"));
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (g_hash_table_size (labels) < 4 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_hash_table_size (labels), ==, 4);
+  label = g_hash_table_lookup (labels, ada);
+  g_assert_cmpstr (gtk_label_get_label (label), ==, "ada");
+
+  /* A refetch renames ada in place: the row's label follows, same object. */
+  refetch (collection,
+           "[{\"id\": 1, \"name\": \"Ada Lovelace\", \"rank\": 3},"
+           " {\"id\": 2, \"name\": \"bob\", \"rank\": 1},"
+           " {\"id\": 3, \"name\": \"cyd\", \"rank\": 2},"
+           " {\"id\": 4, \"name\": \"abe\", \"rank\": 4}]");
+  cacheit_test_drain ();
+  label = g_hash_table_lookup (labels, ada);
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_label (label), ==, "Ada Lovelace");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  cacheit_test_drain ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+  server = cacheit_test_server_new ();
+
+  g_test_add_func ("/gtk/sort-filter", test_sort_filter);
+  g_test_add_func ("/gtk/selection", test_selection);
+  g_test_add_func ("/gtk/list-view", test_list_view);
+
+  ret = g_test_run ();
+  cacheit_test_server_free (server);
+
+  return ret;
+}
