@@ -34,7 +34,7 @@ G_BEGIN_DECLS
  * @CACHEIT_ERROR_NO_URL: the resource has no URL to fetch
  * @CACHEIT_ERROR_INVALID_URL: the URL of the resource cannot be parsed or is not HTTP(S)
  * @CACHEIT_ERROR_HTTP_STATUS: the server answered with an HTTP status of 400 or more;
- *   the status is given by [func@error_get_http_status] and by
+ *   the status is given by [func@Cacheit.Error.get_http_status] and by
  *   [property@Resource:status]
  * @CACHEIT_ERROR_INVALID_JSON: the response is not valid JSON (this includes an
  *   empty body and invalid UTF-8)
