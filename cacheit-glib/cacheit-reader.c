@@ -22,6 +22,9 @@
 
 #define READ_CHUNK    (256 * 1024)
 #define INITIAL_SIZE  (16 * 1024)
+/* Reads never ask for fewer bytes than this: libsoup's chunked decoder fails
+ * an assertion when a read of one byte meets a chunk-size line. */
+#define MIN_READ      (4 * 1024)
 
 typedef struct
 {
@@ -92,12 +95,13 @@ read_next (GTask *task)
 {
   ReadData *rd = g_task_get_task_data (task);
 
-  if (rd->length == rd->capacity)
+  if (rd->capacity - rd->length < MIN_READ)
     {
-      /* One byte past max-size is enough to know the body is too large. */
-      guint64 limit = rd->max_size + 1;
+      /* Doubling, up to what max-size needs: one byte past it is enough to
+       * know the body is too large. */
+      guint64 wanted = MIN ((guint64) rd->capacity * 2, rd->max_size + 1);
 
-      rd->capacity = (gsize) MIN ((guint64) rd->capacity * 2, limit);
+      rd->capacity = (gsize) MAX (wanted, (guint64) rd->length + MIN_READ);
       rd->data = g_realloc (rd->data, rd->capacity + CACHEIT_BODY_PADDING);
     }
 

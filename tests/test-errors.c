@@ -269,6 +269,32 @@ test_too_large_chunked (Fixture       *fixture,
 }
 
 static void
+test_chunked_at_limit (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *url = cacheit_test_server_url (fixture->server, "/exact");
+  g_autofree char *json = g_strdup_printf ("{\"id\": 9, \"title\": \"%0*d\"}", 3000, 0);
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(GError) error = NULL;
+  CacheitResource *resource = CACHEIT_RESOURCE (fixture->model);
+
+  g_test_summary ("R12: a chunked body of exactly max-size is read whole; one byte less "
+                  "of limit fails");
+  g_test_bug ("python-fetch: a 1-byte read met libsoup's chunked decoder");
+
+  cacheit_test_server_set_bytes (fixture->server, "/exact", 200, "application/json", NULL, TRUE, body);
+  cacheit_resource_set_url (resource, url);
+  cacheit_resource_set_max_size (resource, strlen (json));
+  g_assert_true (cacheit_resource_fetch (resource, CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cacheit_model_get_int (fixture->model, "id"), ==, 9);
+
+  cacheit_resource_set_max_size (resource, strlen (json) - 1);
+  g_assert_false (cacheit_resource_fetch (resource, CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_TOO_LARGE);
+}
+
+static void
 test_too_large_gzip (Fixture       *fixture,
                      gconstpointer  data)
 {
@@ -553,6 +579,7 @@ main (int   argc,
   ADD ("/errors/r12/too-large-content-length", test_too_large_content_length);
   ADD ("/errors/r12/too-large-chunked", test_too_large_chunked);
   ADD ("/errors/r12/too-large-gzip", test_too_large_gzip);
+  ADD ("/errors/r12/chunked-at-limit", test_chunked_at_limit);
   ADD ("/errors/r12/gzip-within-limit", test_gzip_ok);
   ADD ("/errors/r12/too-deep", test_too_deep);
   ADD ("/errors/r12/too-deep-unbalanced", test_deep_unbalanced);
