@@ -100,6 +100,9 @@ respond (Route             *route,
   if (route->chunked)
     soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
   soup_server_message_set_response (msg, route->content_type, SOUP_MEMORY_COPY, data, length);
+  /* A chunked body is sent as it grows: say it is whole. */
+  if (route->chunked)
+    soup_message_body_complete (soup_server_message_get_response_body (msg));
 }
 
 static void
