@@ -18,6 +18,7 @@ static_assert (CACHEIT_BODY_PADDING >= simdjson::SIMDJSON_PADDING,
  * get a parser of their own, so that a thread does not hold on to the
  * buffers of the largest document it ever saw. */
 #define REUSED_PARSER_MAX_CAPACITY (1024 * 1024)
+#define MIN_PARSER_CAPACITY        (64 * 1024)
 
 static GError *
 error_from_simdjson (simdjson::error_code code)
@@ -136,11 +137,15 @@ parse_root (simdjson::dom::parser  &parser,
 {
   simdjson::error_code code;
 
-  code = parser.allocate (MAX (length, (gsize) 64), CACHEIT_MAX_DEPTH);
-  if (code != simdjson::SUCCESS)
+  /* allocate() reallocates whenever the capacity differs: grow only. */
+  if (parser.capacity () < length || parser.max_depth () != CACHEIT_MAX_DEPTH)
     {
-      g_propagate_error (error, error_from_simdjson (code));
-      return FALSE;
+      code = parser.allocate (MAX (length, (gsize) MIN_PARSER_CAPACITY), CACHEIT_MAX_DEPTH);
+      if (code != simdjson::SUCCESS)
+        {
+          g_propagate_error (error, error_from_simdjson (code));
+          return FALSE;
+        }
     }
 
   /* The body is padded, so simdjson may read past @length without a copy. */
