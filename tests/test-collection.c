@@ -9,94 +9,7 @@
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
-
-/* A typed item that counts its instances, to see which items exist. */
-
-#define TEST_TYPE_ROW (test_row_get_type ())
-G_DECLARE_FINAL_TYPE (TestRow, test_row, TEST, ROW, CacheitModel)
-
-struct _TestRow
-{
-  CacheitModel parent_instance;
-  char        *name;
-  int          rank;
-};
-
-enum {
-  PROP_0,
-  PROP_NAME,
-  PROP_RANK,
-  N_PROPS
-};
-
-static GParamSpec *row_properties[N_PROPS];
-static guint n_rows_made;
-
-G_DEFINE_FINAL_TYPE (TestRow, test_row, CACHEIT_TYPE_MODEL)
-
-static void
-test_row_finalize (GObject *object)
-{
-  g_free (TEST_ROW (object)->name);
-  G_OBJECT_CLASS (test_row_parent_class)->finalize (object);
-}
-
-static void
-test_row_get_property (GObject    *object,
-                       guint       prop_id,
-                       GValue     *value,
-                       GParamSpec *pspec)
-{
-  TestRow *self = TEST_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_NAME: g_value_set_string (value, self->name); break;
-    case PROP_RANK: g_value_set_int (value, self->rank); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-test_row_set_property (GObject      *object,
-                       guint         prop_id,
-                       const GValue *value,
-                       GParamSpec   *pspec)
-{
-  TestRow *self = TEST_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_NAME:
-      g_free (self->name);
-      self->name = g_value_dup_string (value);
-      break;
-    case PROP_RANK: self->rank = g_value_get_int (value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-test_row_class_init (TestRowClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = test_row_finalize;
-  object_class->get_property = test_row_get_property;
-  object_class->set_property = test_row_set_property;
-
-  row_properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL,
-                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  row_properties[PROP_RANK] = g_param_spec_int ("rank", NULL, NULL, G_MININT, G_MAXINT, 0,
-                                                G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, row_properties);
-}
-
-static void
-test_row_init (TestRow *self)
-{
-  n_rows_made++;
-}
+#include "test-row.h"
 
 /* Fixture */
 
@@ -146,7 +59,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->changes = g_string_new (NULL);
   g_signal_connect (fixture->collection, "items-changed", G_CALLBACK (items_changed_cb), fixture);
   g_signal_connect (fixture->collection, "notify::n-items", G_CALLBACK (n_items_notify_cb), fixture);
-  n_rows_made = 0;
+  test_row_n_made = 0;
 }
 
 static void
@@ -277,13 +190,13 @@ test_r11_on_demand (Fixture       *fixture,
                   "same object");
 
   fetch_rows (fixture, "1 2 3 4 5 6 7 8 9 10");
-  g_assert_cmpuint (n_rows_made, ==, 0);
+  g_assert_cmpuint (test_row_n_made, ==, 0);
 
   a = g_list_model_get_item (model, 4);
-  g_assert_cmpuint (n_rows_made, ==, 1);
+  g_assert_cmpuint (test_row_n_made, ==, 1);
   b = g_list_model_get_item (model, 4);
   g_assert_true (a == b);
-  g_assert_cmpuint (n_rows_made, ==, 1);
+  g_assert_cmpuint (test_row_n_made, ==, 1);
   g_object_unref (a);
   g_object_unref (b);
 
@@ -314,11 +227,11 @@ test_r11_million (Fixture       *fixture,
                                          NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->collection)), ==, 1000000);
-  g_assert_cmpuint (n_rows_made, ==, 0);
+  g_assert_cmpuint (test_row_n_made, ==, 0);
 
   row = g_list_model_get_item (G_LIST_MODEL (fixture->collection), 999999);
   g_assert_cmpstr (row->name, ==, "row 999999");
-  g_assert_cmpuint (n_rows_made, ==, 1);
+  g_assert_cmpuint (test_row_n_made, ==, 1);
 }
 
 static void

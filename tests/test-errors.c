@@ -91,6 +91,31 @@ reload_expect_error (Fixture    *fixture,
   return error;
 }
 
+/* Reloads from the raw listener, which writes @raw for @path and closes:
+ * the fetch must fail, with R5 kept. Returns the error. */
+static GError *
+reload_raw_expect_failure (Fixture    *fixture,
+                           const char *path,
+                           const char *raw)
+{
+  g_autofree char *url = cacheit_test_server_raw_url (fixture->server, path);
+  CacheitResource *resource = CACHEIT_RESOURCE (fixture->model);
+  GError *error = NULL;
+
+  cacheit_test_server_set_raw (fixture->server, path, raw);
+  cacheit_resource_set_url (resource, url);
+  g_assert_false (cacheit_resource_fetch (resource, CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("error: %s %d %s", g_quark_to_string (error->domain), error->code, error->message);
+
+  g_assert_nonnull (cacheit_resource_get_last_error (resource));
+  g_assert_cmpstr (cacheit_model_get_string (fixture->model, "title"), ==, "kept");
+  g_assert_cmpuint (fixture->n_error, ==, 1);
+  g_assert_cmpuint (fixture->n_changed, ==, 0);
+
+  return error;
+}
+
 static void
 serve (Fixture    *fixture,
        const char *path,
@@ -432,66 +457,44 @@ static void
 test_dropped_mid_body (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autofree char *url = cacheit_test_server_raw_url (fixture->server, "/drop");
-  CacheitResource *resource = CACHEIT_RESOURCE (fixture->model);
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("R5: a connection dropped mid-body fails with a transport error");
 
-  cacheit_test_server_set_raw (fixture->server, "/drop",
-                               "HTTP/1.1 200 OK\r\n"
-                               "Content-Type: application/json\r\n"
-                               "Content-Length: 1000\r\n"
-                               "\r\n"
-                               "{\"title\": \"partial");
-  cacheit_resource_set_url (resource, url);
-  g_assert_false (cacheit_resource_fetch (resource, CACHEIT_FETCH_RELOAD, NULL, &error));
-  g_assert_nonnull (error);
-  g_test_message ("error: %s %d %s", g_quark_to_string (error->domain), error->code, error->message);
+  error = reload_raw_expect_failure (fixture, "/drop",
+                                     "HTTP/1.1 200 OK\r\n"
+                                     "Content-Type: application/json\r\n"
+                                     "Content-Length: 1000\r\n"
+                                     "\r\n"
+                                     "{\"title\": \"partial");
   g_assert_true (error->domain == G_IO_ERROR);
-  g_assert_cmpstr (cacheit_model_get_string (fixture->model, "title"), ==, "kept");
-  g_assert_cmpuint (fixture->n_error, ==, 1);
 }
 
 static void
 test_truncated_chunked (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autofree char *url = cacheit_test_server_raw_url (fixture->server, "/chunks");
-  CacheitResource *resource = CACHEIT_RESOURCE (fixture->model);
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("R5: a chunked body cut before its last chunk fails");
 
-  cacheit_test_server_set_raw (fixture->server, "/chunks",
-                               "HTTP/1.1 200 OK\r\n"
-                               "Content-Type: application/json\r\n"
-                               "Transfer-Encoding: chunked\r\n"
-                               "\r\n"
-                               "5\r\n{\"tit\r\n");
-  cacheit_resource_set_url (resource, url);
-  g_assert_false (cacheit_resource_fetch (resource, CACHEIT_FETCH_RELOAD, NULL, &error));
-  g_assert_nonnull (error);
-  g_test_message ("error: %s %d %s", g_quark_to_string (error->domain), error->code, error->message);
-  g_assert_cmpstr (cacheit_model_get_string (fixture->model, "title"), ==, "kept");
+  error = reload_raw_expect_failure (fixture, "/chunks",
+                                     "HTTP/1.1 200 OK\r\n"
+                                     "Content-Type: application/json\r\n"
+                                     "Transfer-Encoding: chunked\r\n"
+                                     "\r\n"
+                                     "5\r\n{\"tit\r\n");
 }
 
 static void
 test_garbage_status_line (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autofree char *url = cacheit_test_server_raw_url (fixture->server, "/garbage");
-  CacheitResource *resource = CACHEIT_RESOURCE (fixture->model);
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("R5: a response that is not HTTP fails with an error");
 
-  cacheit_test_server_set_raw (fixture->server, "/garbage", "SSH-2.0-OpenSSH\r\n\r\n");
-  cacheit_resource_set_url (resource, url);
-  g_assert_false (cacheit_resource_fetch (resource, CACHEIT_FETCH_RELOAD, NULL, &error));
-  g_assert_nonnull (error);
-  g_test_message ("error: %s %d %s", g_quark_to_string (error->domain), error->code, error->message);
-  g_assert_cmpstr (cacheit_model_get_string (fixture->model, "title"), ==, "kept");
+  error = reload_raw_expect_failure (fixture, "/garbage", "SSH-2.0-OpenSSH\r\n\r\n");
 }
 
 static void
