@@ -94,6 +94,7 @@ typedef struct
 {
   CacheitIndex *index;
   CacheitDiff  *diff;
+  CacheitIndex *based_on;   /* The data the diff was made against; not owned. */
 } Update;
 
 enum {
@@ -271,15 +272,26 @@ collection_apply (CacheitCollection *self,
                   Update            *update)
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  CacheitDiff *diff = update->diff;
   CacheitIndex *old_index = priv->index;
+  CacheitDiff *diff;
   GObject **old_items = priv->items;
-  guint n_old = diff->n_old;
-  guint n_new = diff->n_new;
-  gboolean changed = diff->splices->len > 0;
+  guint n_old;
+  guint n_new = update->index->n_items;
+  gboolean changed;
   GObject **new_items;
   guint old_next = 0;
   guint new_next = 0;
+
+  /* Only one fetch applies at a time, so the data the worker compared with
+   * is the data in hand; should that ever not hold, compare again here. */
+  if (G_UNLIKELY (update->based_on != old_index))
+    {
+      g_clear_pointer (&update->diff, _cacheit_diff_free);
+      update->diff = _cacheit_diff_new (old_index, update->index);
+    }
+  diff = update->diff;
+  n_old = diff->n_old;
+  changed = diff->splices->len > 0;
 
   new_items = g_new0 (GObject *, MAX (n_new, 1));
 
@@ -406,6 +418,7 @@ update_new (Prepared      *prepared,
 
   update = g_new0 (Update, 1);
   update->index = index;
+  update->based_on = prepared->old_index;
   update->diff = _cacheit_diff_new (prepared->old_index, index);
 
   return update;
