@@ -246,3 +246,83 @@ bench_compare_doubles (gconstpointer a,
 
   return (x > y) - (x < y);
 }
+
+/* BenchRecord: one GValue per property, enough for a benchmark. */
+
+typedef struct
+{
+  CacheitModel parent_instance;
+  GValue       values[9];
+} BenchRecord;
+
+typedef struct
+{
+  CacheitModelClass parent_class;
+} BenchRecordClass;
+
+G_DEFINE_TYPE (BenchRecord, bench_record, CACHEIT_TYPE_MODEL)
+
+static void
+bench_record_finalize (GObject *object)
+{
+  BenchRecord *self = (BenchRecord *) object;
+
+  for (guint i = 1; i < G_N_ELEMENTS (self->values); i++)
+    if (G_IS_VALUE (&self->values[i]))
+      g_value_unset (&self->values[i]);
+
+  G_OBJECT_CLASS (bench_record_parent_class)->finalize (object);
+}
+
+static void
+bench_record_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  BenchRecord *self = (BenchRecord *) object;
+
+  if (G_IS_VALUE (&self->values[prop_id]))
+    g_value_copy (&self->values[prop_id], value);
+  else
+    g_param_value_set_default (pspec, value);
+}
+
+static void
+bench_record_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  BenchRecord *self = (BenchRecord *) object;
+
+  if (!G_IS_VALUE (&self->values[prop_id]))
+    g_value_init (&self->values[prop_id], pspec->value_type);
+  g_value_copy (value, &self->values[prop_id]);
+}
+
+static void
+bench_record_class_init (BenchRecordClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+  guint id = 1;
+
+  object_class->finalize = bench_record_finalize;
+  object_class->get_property = bench_record_get_property;
+  object_class->set_property = bench_record_set_property;
+
+  g_object_class_install_property (object_class, id++, g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags));
+  g_object_class_install_property (object_class, id++, g_param_spec_string ("name", NULL, NULL, NULL, flags));
+  g_object_class_install_property (object_class, id++, g_param_spec_string ("email", NULL, NULL, NULL, flags));
+  g_object_class_install_property (object_class, id++, g_param_spec_double ("score", NULL, NULL, 0, G_MAXDOUBLE, 0, flags));
+  g_object_class_install_property (object_class, id++, g_param_spec_boolean ("active", NULL, NULL, FALSE, flags));
+  g_object_class_install_property (object_class, id++, g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV, flags));
+  g_object_class_install_property (object_class, id++, g_param_spec_string ("city", NULL, NULL, NULL, flags));
+  g_object_class_install_property (object_class, id++, g_param_spec_boxed ("updated", NULL, NULL, G_TYPE_DATE_TIME, flags));
+}
+
+static void
+bench_record_init (BenchRecord *self)
+{
+}

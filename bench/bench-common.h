@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
+#include <cacheit.h>
 
 G_BEGIN_DECLS
 
@@ -44,5 +45,9 @@ void         bench_wait            (gboolean    *flag);
 double       bench_now_ms          (void);
 int          bench_compare_doubles (gconstpointer a,
                                     gconstpointer b);
+
+/* A typed item for the records of bench_make_items (): a property for each
+ * member. */
+GType        bench_record_get_type (void);
 
 G_END_DECLS

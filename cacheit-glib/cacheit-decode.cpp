@@ -17,8 +17,8 @@ static_assert (CACHEIT_BODY_PADDING >= simdjson::SIMDJSON_PADDING,
 /* Documents up to this size reuse a parser kept by the thread; larger ones
  * get a parser of their own, so that a thread does not hold on to the
  * buffers of the largest document it ever saw. */
-#define REUSED_PARSER_MAX_CAPACITY (1024 * 1024)
-#define MIN_PARSER_CAPACITY        (64 * 1024)
+#define REUSED_PARSER_MAX_CAPACITY (64 * 1024)
+#define MIN_PARSER_CAPACITY        (4 * 1024)
 
 static GError *
 error_from_simdjson (simdjson::error_code code)
