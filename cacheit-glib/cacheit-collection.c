@@ -70,15 +70,18 @@ typedef struct
   GType         item_type;
   char         *id_attribute;
 
-  /* The data, and the items made from it so far (NULL where none). */
+  /* The data, and the items made from it so far (NULL where none), and how
+   * many: with none, a refetch does no work per item at all. */
   CacheitIndex *index;
   GObject     **items;
+  guint         n_made;
 
   /* While the splices of an update are emitted, positions before
    * `boundary_new` are in the new data, the others in the old. */
   gboolean      applying;
   CacheitIndex *old_index;
   GObject     **old_items;
+  guint         old_n_made;
   guint         boundary_new;
   guint         boundary_old;
 } CacheitCollectionPrivate;
@@ -164,10 +167,14 @@ static GObject *
 item_get (CacheitCollection *self,
           CacheitIndex      *index,
           GObject          **items,
+          guint             *n_made,
           guint              position)
 {
   if (items[position] == NULL)
-    items[position] = item_new (self, index, position);
+    {
+      items[position] = item_new (self, index, position);
+      (*n_made)++;
+    }
 
   return g_object_ref (items[position]);
 }
@@ -204,10 +211,10 @@ cacheit_collection_get_item (GListModel *model,
     return NULL;
 
   if (priv->applying && position >= priv->boundary_new)
-    return item_get (self, priv->old_index, priv->old_items,
+    return item_get (self, priv->old_index, priv->old_items, &priv->old_n_made,
                      position - priv->boundary_new + priv->boundary_old);
 
-  return item_get (self, priv->index, priv->items, position);
+  return item_get (self, priv->index, priv->items, &priv->n_made, position);
 }
 
 static void
@@ -255,13 +262,18 @@ index_release (CacheitIndex *index)
 
 static void
 items_free (GObject **items,
-            guint     n_items)
+            guint     n_items,
+            guint     n_made)
 {
   if (items == NULL)
     return;
 
-  for (guint i = 0; i < n_items; i++)
-    g_clear_object (&items[i]);
+  for (guint i = 0; i < n_items && n_made > 0; i++)
+    if (items[i] != NULL)
+      {
+        g_clear_object (&items[i]);
+        n_made--;
+      }
   g_free (items);
 }
 
@@ -275,6 +287,8 @@ collection_apply (CacheitCollection *self,
   CacheitIndex *old_index = priv->index;
   CacheitDiff *diff;
   GObject **old_items = priv->items;
+  guint old_n_made = priv->n_made;
+  guint n_made = 0;
   guint n_old;
   guint n_new = update->index->n_items;
   gboolean changed;
@@ -291,24 +305,26 @@ collection_apply (CacheitCollection *self,
     }
   diff = update->diff;
   n_old = diff->n_old;
-  changed = diff->splices->len > 0;
+  changed = diff->splices->len > 0 || diff->any_content_changed;
 
   new_items = g_new0 (GObject *, MAX (n_new, 1));
 
   /* The items that exist and persist keep their object, updated in place
    * (R9). Items never made need no work at all. */
-  for (guint q = 0; q < n_old; q++)
+  for (guint q = 0, seen = 0; q < n_old && seen < old_n_made; q++)
     {
       gssize p;
 
       if (old_items[q] == NULL)
         continue;
+      seen++;
 
       p = _cacheit_index_lookup (update->index, _cacheit_index_get_key (old_index, q));
       if (p < 0)
         continue;
 
       new_items[p] = g_object_ref (old_items[q]);
+      n_made++;
       if (diff->content_changed[p])
         {
           g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
@@ -317,13 +333,12 @@ collection_apply (CacheitCollection *self,
         }
     }
 
-  for (guint p = 0; p < n_new && !changed; p++)
-    changed = diff->content_changed[p];
-
   priv->old_index = old_index;
   priv->old_items = old_items;
+  priv->old_n_made = old_n_made;
   priv->index = _cacheit_index_ref (update->index);
   priv->items = new_items;
+  priv->n_made = n_made;
   priv->applying = TRUE;
   priv->boundary_new = 0;
   priv->boundary_old = 0;
@@ -345,26 +360,29 @@ collection_apply (CacheitCollection *self,
   priv->applying = FALSE;
 
   /* Items made from the old data while the splices were emitted. */
-  for (guint q = 0; q < n_old; q++)
-    {
-      gssize p;
+  if (priv->old_n_made > old_n_made)
+    for (guint q = 0; q < n_old; q++)
+      {
+        gssize p;
 
-      if (old_items[q] == NULL)
-        continue;
+        if (old_items[q] == NULL)
+          continue;
 
-      p = _cacheit_index_lookup (update->index, _cacheit_index_get_key (old_index, q));
-      if (p >= 0 && new_items[p] == NULL)
-        {
-          g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
+        p = _cacheit_index_lookup (update->index, _cacheit_index_get_key (old_index, q));
+        if (p >= 0 && priv->items[p] == NULL)
+          {
+            g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
 
-          new_items[p] = g_object_ref (old_items[q]);
-          _cacheit_model_apply (CACHEIT_MODEL (new_items[p]), attributes);
-        }
-    }
+            priv->items[p] = g_object_ref (old_items[q]);
+            priv->n_made++;
+            _cacheit_model_apply (CACHEIT_MODEL (priv->items[p]), attributes);
+          }
+      }
 
+  items_free (old_items, n_old, priv->old_n_made);
   priv->old_index = NULL;
   priv->old_items = NULL;
-  items_free (old_items, n_old);
+  priv->old_n_made = 0;
   index_release (old_index);
 
   if (n_old != n_new)
@@ -493,8 +511,9 @@ cacheit_collection_dispose (GObject *object)
 
   if (priv->index != NULL)
     {
-      items_free (priv->items, priv->index->n_items);
+      items_free (priv->items, priv->index->n_items, priv->n_made);
       priv->items = NULL;
+      priv->n_made = 0;
       g_clear_pointer (&priv->index, index_release);
     }
 
@@ -754,5 +773,5 @@ cacheit_collection_get_by_id (CacheitCollection *self,
   if (position < 0)
     return NULL;
 
-  return CACHEIT_MODEL (item_get (self, priv->index, priv->items, (guint) position));
+  return CACHEIT_MODEL (item_get (self, priv->index, priv->items, &priv->n_made, (guint) position));
 }

@@ -93,7 +93,10 @@ _cacheit_diff_new (CacheitIndex *old_index,
 
       diff->old_position_of[p] = old >= 0 ? (guint32) old : CACHEIT_DIFF_NEW;
       if (old >= 0)
-        diff->content_changed[p] = !_cacheit_index_item_equal (old_index, old, new_index, p);
+        {
+          diff->content_changed[p] = !_cacheit_index_item_equal (old_index, old, new_index, p);
+          diff->any_content_changed |= diff->content_changed[p];
+        }
     }
 
   stays = g_new0 (guint8, MAX (diff->n_new, 1));

@@ -26,6 +26,7 @@ typedef struct
   guint32 *old_position_of;
   /* For each new position that has an old one: whether its bytes changed. */
   guint8  *content_changed;
+  gboolean any_content_changed;
   /* Applied in order to the old list, they give the new one. Each position
    * is in the list as it is when that splice is applied. */
   GArray  *splices;
