@@ -15,6 +15,13 @@ CACHEIT_BUILD_PACKAGES=(
   glib-networking
 )
 
+# What the demo needs: GTK 4 for its window (without a display it runs in
+# the console, and it builds without GTK too).
+CACHEIT_DEMO_PACKAGES=(
+  "${CACHEIT_BUILD_PACKAGES[@]}"
+  libgtk-4-dev
+)
+
 # What the tests and the bindings need on top: introspection for the Python
 # and gjs tests, Vala for the .vapi, GTK 4 and a headless X server for the
 # GTK examples, valgrind for `meson test --setup valgrind`, gi-docgen for the

@@ -1,0 +1,998 @@
+/* demo-window.c: the demo's GTK 4 window
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A GtkColumnView fed directly by a CacheitCollection of DemoRecords:
+ *
+ *   CacheitCollection → GtkFilterListModel → GtkSortListModel → GtkSingleSelection
+ *
+ * Sorting and filtering go through property expressions on the typed
+ * records. The collection makes a record object only when a model asks for
+ * it, so the rows on screen are all that exist until a sort or a filter
+ * needs every record. The detail pane fetches the selected record's own URL
+ * (collection-url/ID), once: selecting it again is answered from the cache.
+ * The panel on the right shows what that costs: fetch calls, HTTP requests,
+ * bytes, the longest main-loop stall.
+ */
+
+#include <gtk/gtk.h>
+
+#include "demo.h"
+
+#define SLOW_DELAY_MS 2000
+
+typedef struct
+{
+  DemoServer         *server;
+  DemoOptions        *options;
+  GtkApplication     *app;
+  DemoStats           stats;
+  CacheitCollection  *records;
+  GtkSingleSelection *selection;
+  GtkFilterListModel *filtered;
+  GtkStringFilter    *name_filter;
+  GtkStringFilter    *city_filter;
+  DemoRecord         *selected;
+  gboolean            loaded;
+  gboolean            detail_loaded;
+  gboolean            failed;
+
+  GtkWidget          *window;
+  GtkWidget          *subtitle;
+  GtkWidget          *spinner;
+  GtkWidget          *banner;
+  GtkWidget          *banner_label;
+  GtkWidget          *count_label;
+  GtkWidget          *column_view;
+  GtkWidget          *detail_stack;
+  GtkWidget          *detail_name;
+  GtkWidget          *detail_meta;
+  GtkWidget          *detail_description;
+  GtkWidget          *detail_url;
+  GtkWidget          *detail_status;
+  GtkWidget          *slow_switch;
+  GtkWidget          *fail_switch;
+  GtkWidget          *figure_calls;
+  GtkWidget          *figure_requests;
+  GtkWidget          *figure_bytes;
+  GtkWidget          *figure_stall;
+  GtkWidget          *figure_made;
+  GtkWidget          *figure_frame;
+  GtkWidget          *figure_list;
+  GtkWidget          *figure_error;
+} Window;
+
+static const char css[] =
+  ".sidebar { background-color: alpha(@theme_fg_color, 0.04); }\n"
+  ".section-title { font-weight: bold; font-size: 0.85em; color: alpha(@theme_fg_color, 0.6);"
+  "  letter-spacing: 1px; }\n"
+  ".card-box { background-color: @theme_base_color; border-radius: 10px;"
+  "  border: 1px solid alpha(@theme_fg_color, 0.12); padding: 14px; }\n"
+  ".detail-name { font-size: 1.35em; font-weight: bold; }\n"
+  ".dim { color: alpha(@theme_fg_color, 0.6); }\n"
+  ".figure { font-size: 1.3em; font-weight: bold; font-feature-settings: \"tnum\"; }\n"
+  ".figure-label { font-size: 0.85em; color: alpha(@theme_fg_color, 0.65); }\n"
+  ".good { color: #26a269; }\n"
+  ".bad { color: #c01c28; }\n"
+  ".banner-error { background-color: #c01c28; color: white; padding: 6px 12px; }\n"
+  ".banner-error button { color: white; }\n"
+  ".numeric { font-feature-settings: \"tnum\"; }\n"
+  "columnview row cell { padding: 3px 8px; }\n";
+
+/* The live panel */
+
+static void
+set_figure (GtkWidget  *label,
+            const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (label), text);
+}
+
+static void
+stats_changed_cb (gpointer user_data)
+{
+  Window *self = user_data;
+  g_autofree char *calls = demo_format_count (self->stats.fetch_calls);
+  g_autofree char *requests = demo_format_count (self->stats.requests);
+  g_autofree char *bytes = demo_format_bytes (self->stats.bytes);
+  g_autofree char *stall = demo_format_ms (self->stats.longest_stall);
+  g_autofree char *frame = demo_format_ms (self->stats.longest_frame);
+  g_autofree char *list = demo_format_ms (self->stats.longest_list);
+  g_autofree char *made = demo_format_count (demo_record_get_n_made ());
+  g_autofree char *n_records = demo_format_count (demo_server_get_n_records (self->server));
+  g_autofree char *made_text = g_strdup_printf ("%s of %s", made, n_records);
+
+  set_figure (self->figure_calls, calls);
+  set_figure (self->figure_requests, requests);
+  set_figure (self->figure_bytes, bytes);
+  set_figure (self->figure_stall, stall);
+  set_figure (self->figure_made, made_text);
+  set_figure (self->figure_frame, frame);
+  set_figure (self->figure_list, list);
+  set_figure (self->figure_error,
+              self->stats.last_error != NULL ? self->stats.last_error->message : "none");
+
+  if (self->stats.longest_stall <= 16000)
+    {
+      gtk_widget_remove_css_class (self->figure_stall, "bad");
+      gtk_widget_add_css_class (self->figure_stall, "good");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->figure_stall, "good");
+      gtk_widget_add_css_class (self->figure_stall, "bad");
+    }
+
+  /* The failure was used up: the switch goes back off. */
+  if (gtk_switch_get_active (GTK_SWITCH (self->fail_switch)) &&
+      !demo_server_get_fail_next (self->server))
+    gtk_switch_set_active (GTK_SWITCH (self->fail_switch), FALSE);
+}
+
+static GtkWidget *
+add_figure (GtkWidget  *grid,
+            int         row,
+            const char *title)
+{
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *value = gtk_label_new ("0");
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "figure-label");
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (value, "figure");
+
+  gtk_grid_attach (GTK_GRID (grid), label, row % 2, (row / 2) * 2, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), value, row % 2, (row / 2) * 2 + 1, 1, 1);
+
+  return value;
+}
+
+/* Quitting, and the screenshot */
+
+/* FALSE when there was nothing to save yet. */
+static gboolean
+save_screenshot (Window *self)
+{
+  GtkWidget *widget = self->window;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return FALSE;
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (texture == NULL || !gdk_texture_save_to_png (texture, self->options->screenshot))
+    g_printerr ("cacheit-demo: cannot save %s\n", self->options->screenshot);
+  else
+    g_print ("saved %s (%d×%d)\n", self->options->screenshot, width, height);
+
+  return TRUE;
+}
+
+static void
+print_figures (Window *self)
+{
+  g_autofree char *bytes = demo_format_bytes (self->stats.bytes);
+  g_autofree char *stall = demo_format_ms (self->stats.longest_stall);
+  g_autofree char *frame = demo_format_ms (self->stats.longest_frame);
+  g_autofree char *list = demo_format_ms (self->stats.longest_list);
+
+  g_print ("fetch calls made         %u\n", self->stats.fetch_calls);
+  g_print ("HTTP requests sent       %u\n", self->stats.requests);
+  g_print ("bytes received           %s\n", bytes);
+  g_print ("longest main-loop stall  %s (not counting GTK's work below)\n", stall);
+  g_print ("GTK: longest list update %s (items-changed through the list models and column view)\n", list);
+  g_print ("GTK: longest frame       %s\n", frame);
+  g_print ("row objects made         %u\n", demo_record_get_n_made ());
+  g_print ("last error               %s\n",
+           self->stats.last_error != NULL ? self->stats.last_error->message : "none");
+}
+
+static gboolean
+finish_cb (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  Window *self = user_data;
+  int *frames = g_object_get_data (G_OBJECT (widget), "demo-frames");
+
+  /* A few frames, so that the rows and the detail are drawn. */
+  if (++(*frames) < 10)
+    return G_SOURCE_CONTINUE;
+
+  if (self->options->screenshot != NULL && !save_screenshot (self) && *frames < 200)
+    return G_SOURCE_CONTINUE;
+  print_figures (self);
+
+  /* What --quit-after-load checks: one request for the list, one for the
+   * detail, and a second selection of the same record answered from the
+   * cache. */
+  if (self->stats.requests != 2 || self->stats.fetch_calls != 3 ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->records)) !=
+      demo_server_get_n_records (self->server))
+    {
+      g_printerr ("cacheit-demo: unexpected figures\n");
+      self->failed = TRUE;
+    }
+
+  gtk_window_destroy (GTK_WINDOW (self->window));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+maybe_finish (Window *self)
+{
+  if (!self->options->quit_after_load && self->options->screenshot == NULL)
+    return;
+  if (!self->loaded || !self->detail_loaded)
+    return;
+
+  g_object_set_data_full (G_OBJECT (self->window), "demo-frames", g_new0 (int, 1), g_free);
+  gtk_widget_add_tick_callback (self->window, finish_cb, self, NULL);
+}
+
+/* The detail pane */
+
+static void
+detail_show (Window *self)
+{
+  DemoRecord *record = self->selected;
+  g_autofree char *meta = NULL;
+  const char *description;
+
+  if (record == NULL)
+    {
+      gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "empty");
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "record");
+  gtk_label_set_text (GTK_LABEL (self->detail_name), demo_record_get_name (record));
+  meta = g_strdup_printf ("#%" G_GINT64_FORMAT " · %s · € %.2f · %d in stock",
+                          demo_record_get_id (record), demo_record_get_city (record),
+                          demo_record_get_price (record), demo_record_get_stock (record));
+  gtk_label_set_text (GTK_LABEL (self->detail_meta), meta);
+  description = demo_record_get_description (record);
+  gtk_label_set_text (GTK_LABEL (self->detail_description),
+                      description != NULL ? description : "…");
+  gtk_label_set_text (GTK_LABEL (self->detail_url),
+                      cacheit_resource_get_url (CACHEIT_RESOURCE (record)));
+}
+
+static void
+detail_status (Window     *self,
+               const char *text,
+               const char *css_class)
+{
+  gtk_label_set_text (GTK_LABEL (self->detail_status), text);
+  gtk_widget_remove_css_class (self->detail_status, "good");
+  gtk_widget_remove_css_class (self->detail_status, "bad");
+  gtk_widget_remove_css_class (self->detail_status, "dim");
+  gtk_widget_add_css_class (self->detail_status, css_class);
+}
+
+typedef struct
+{
+  Window *self;
+  guint   requests_before;
+  gint64  started;
+} DetailFetch;
+
+static guint
+resource_requests (gpointer resource)
+{
+  return demo_stats_get_resource_requests (resource);
+}
+
+static void
+detail_fetched_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  DetailFetch *fetch = user_data;
+  Window *self = fetch->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok;
+  guint requests;
+
+  ok = cacheit_resource_fetch_finish (CACHEIT_RESOURCE (object), result, &error);
+  requests = resource_requests (object) - fetch->requests_before;
+
+  if (object == (GObject *) self->selected)
+    {
+      if (!ok)
+        {
+          detail_status (self, error->message, "bad");
+        }
+      else if (requests == 0)
+        {
+          detail_status (self, "Answered from the cache: no HTTP request", "good");
+        }
+      else
+        {
+          text = g_strdup_printf ("Fetched with 1 HTTP request in %.0f ms",
+                                  (g_get_monotonic_time () - fetch->started) / 1000.0);
+          detail_status (self, text, "dim");
+        }
+      detail_show (self);
+
+      /* --quit-after-load selects the record twice: the second time is
+       * answered from the cache. */
+      if (ok && (self->options->quit_after_load || self->options->screenshot != NULL) &&
+          !self->detail_loaded)
+        {
+          if (requests == 1)
+            {
+              DetailFetch *again = g_new0 (DetailFetch, 1);
+
+              again->self = self;
+              again->requests_before = resource_requests (object);
+              again->started = g_get_monotonic_time ();
+              demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (object), CACHEIT_FETCH_NONE,
+                                detail_fetched_cb, again);
+            }
+          else
+            {
+              self->detail_loaded = TRUE;
+              maybe_finish (self);
+            }
+        }
+    }
+
+  g_free (fetch);
+}
+
+static void
+selection_changed_cb (GtkSingleSelection *selection,
+                      GParamSpec         *pspec,
+                      Window             *self)
+{
+  DemoRecord *record = gtk_single_selection_get_selected_item (selection);
+  DetailFetch *fetch;
+
+  if (record == self->selected)
+    return;
+
+  g_set_object (&self->selected, record);
+  detail_show (self);
+  if (record == NULL)
+    return;
+
+  /* The record's own URL is collection-url/ID: the first selection fetches
+   * it, any later one is answered from the cache. */
+  fetch = g_new0 (DetailFetch, 1);
+  fetch->self = self;
+  fetch->requests_before = resource_requests (record);
+  fetch->started = g_get_monotonic_time ();
+  detail_status (self, "Fetching…", "dim");
+  demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (record), CACHEIT_FETCH_NONE,
+                    detail_fetched_cb, fetch);
+}
+
+/* How long GTK's list models and the column view take to follow the
+ * collection's items-changed: the first handler and the last one of the
+ * emission. */
+static void
+records_items_changed_cb (GListModel *model,
+                          guint       position,
+                          guint       removed,
+                          guint       added,
+                          Window     *self)
+{
+  demo_stats_gtk_begin (&self->stats);
+}
+
+static void
+records_items_changed_after_cb (GListModel *model,
+                                guint       position,
+                                guint       removed,
+                                guint       added,
+                                Window     *self)
+{
+  demo_stats_gtk_end (&self->stats, &self->stats.longest_list);
+  g_debug ("items-changed (%u, -%u, +%u): GTK's longest list update %.1f ms",
+           position, removed, added, self->stats.longest_list / 1000.0);
+}
+
+/* The list */
+
+static void
+list_fetched_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Window *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cacheit_resource_fetch_finish (CACHEIT_RESOURCE (object), result, &error))
+    {
+      g_autofree char *text = g_strdup_printf ("%s. The list keeps its data.", error->message);
+
+      gtk_label_set_text (GTK_LABEL (self->banner_label), text);
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), TRUE);
+      return;
+    }
+
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), FALSE);
+  stats_changed_cb (self);
+
+  if (!self->loaded)
+    {
+      g_debug ("the list is loaded");
+      self->loaded = TRUE;
+
+      /* --quit-after-load and --screenshot select a record, as a user
+       * would. */
+      if (self->options->quit_after_load || self->options->screenshot != NULL)
+        gtk_single_selection_set_selected (self->selection, 6);
+    }
+}
+
+static void
+reload_clicked_cb (GtkButton *button,
+                   Window    *self)
+{
+  demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (self->records), CACHEIT_FETCH_RELOAD,
+                    list_fetched_cb, self);
+}
+
+static void
+banner_close_cb (GtkButton *button,
+                 Window    *self)
+{
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), FALSE);
+}
+
+static void
+filtered_n_items_cb (GListModel *model,
+                     GParamSpec *pspec,
+                     Window     *self)
+{
+  guint shown = g_list_model_get_n_items (model);
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->records));
+  g_autofree char *shown_text = demo_format_count (shown);
+  g_autofree char *total_text = demo_format_count (total);
+  g_autofree char *text = NULL;
+
+  if (gtk_filter_list_model_get_pending (self->filtered) > 0)
+    text = g_strdup_printf ("%s of %s, filtering…", shown_text, total_text);
+  else if (shown == total)
+    text = g_strdup_printf ("%s records", total_text);
+  else
+    text = g_strdup_printf ("%s of %s records", shown_text, total_text);
+
+  gtk_label_set_text (GTK_LABEL (self->count_label), text);
+}
+
+static void
+search_changed_cb (GtkSearchEntry *entry,
+                   Window         *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  gtk_string_filter_set_search (self->name_filter, text);
+  gtk_string_filter_set_search (self->city_filter, text);
+}
+
+static void
+slow_changed_cb (GtkSwitch  *widget,
+                 GParamSpec *pspec,
+                 Window     *self)
+{
+  demo_server_set_delay (self->server, gtk_switch_get_active (widget) ? SLOW_DELAY_MS : 0);
+}
+
+static void
+fail_changed_cb (GtkSwitch  *widget,
+                 GParamSpec *pspec,
+                 Window     *self)
+{
+  demo_server_set_fail_next (self->server, gtk_switch_get_active (widget));
+}
+
+/* Columns: a label per cell, bound through an expression on the list item,
+ * so that a refetch that changes a record updates its row. */
+
+static char *
+format_int64 (gpointer this,
+              gint64   value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+static char *
+format_int (gpointer this,
+            int      value)
+{
+  return g_strdup_printf ("%d", value);
+}
+
+static char *
+format_price (gpointer this,
+              double   value)
+{
+  return g_strdup_printf ("€ %.2f", value);
+}
+
+typedef struct
+{
+  const char *property;
+  GCallback   format;
+  GType       type;
+  gboolean    numeric;
+} ColumnSpec;
+
+static void
+cell_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  const ColumnSpec *spec = user_data;
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkExpression *expression;
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), spec->numeric ? 1.0 : 0.0);
+  if (spec->numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (list_item, label);
+
+  expression = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  expression = gtk_property_expression_new (DEMO_TYPE_RECORD, expression, spec->property);
+  if (spec->format != NULL)
+    expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, &expression,
+                                              spec->format, NULL, NULL);
+  gtk_expression_bind (expression, label, "label", list_item);
+}
+
+static void
+add_column (Window           *self,
+            const char       *title,
+            const ColumnSpec *spec,
+            gboolean          expand,
+            int               width)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+  g_autoptr(GtkSorter) sorter = NULL;
+  GtkExpression *expression = gtk_property_expression_new (DEMO_TYPE_RECORD, NULL, spec->property);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), (gpointer) spec);
+
+  if (spec->type == G_TYPE_STRING)
+    sorter = GTK_SORTER (gtk_string_sorter_new (expression));
+  else
+    sorter = GTK_SORTER (gtk_numeric_sorter_new (expression));
+
+  column = gtk_column_view_column_new (title, g_steal_pointer (&factory));
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (column, width);
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
+}
+
+static const ColumnSpec id_column = { "id", G_CALLBACK (format_int64), G_TYPE_INT64, TRUE };
+static const ColumnSpec name_column = { "name", NULL, G_TYPE_STRING, FALSE };
+static const ColumnSpec city_column = { "city", NULL, G_TYPE_STRING, FALSE };
+static const ColumnSpec price_column = { "price", G_CALLBACK (format_price), G_TYPE_DOUBLE, TRUE };
+static const ColumnSpec stock_column = { "stock", G_CALLBACK (format_int), G_TYPE_INT, TRUE };
+
+/* Building the window */
+
+static GtkWidget *
+section_title (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "section-title");
+
+  return label;
+}
+
+static GtkWidget *
+switch_row (const char  *title,
+            const char  *subtitle,
+            GtkWidget  **switch_out)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *sub = gtk_label_new (subtitle);
+  GtkWidget *widget = gtk_switch_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_xalign (GTK_LABEL (sub), 0);
+  gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
+  gtk_widget_add_css_class (sub, "dim");
+  gtk_widget_add_css_class (sub, "caption");
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (labels), label);
+  gtk_box_append (GTK_BOX (labels), sub);
+  gtk_box_append (GTK_BOX (row), labels);
+  gtk_box_append (GTK_BOX (row), widget);
+  *switch_out = widget;
+
+  return row;
+}
+
+static GtkWidget *
+build_detail (Window *self)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *record = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *empty = gtk_label_new ("Select a record: the detail pane fetches its own URL, "
+                                    "once.");
+
+  gtk_widget_add_css_class (card, "card-box");
+  gtk_label_set_wrap (GTK_LABEL (empty), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (empty), 0);
+  gtk_widget_add_css_class (empty, "dim");
+
+  self->detail_name = gtk_label_new (NULL);
+  self->detail_meta = gtk_label_new (NULL);
+  self->detail_description = gtk_label_new (NULL);
+  self->detail_url = gtk_label_new (NULL);
+  self->detail_status = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->detail_name, "detail-name");
+  gtk_widget_add_css_class (self->detail_meta, "dim");
+  gtk_widget_add_css_class (self->detail_url, "dim");
+  gtk_widget_add_css_class (self->detail_url, "caption");
+  gtk_widget_add_css_class (self->detail_url, "monospace");
+  gtk_label_set_selectable (GTK_LABEL (self->detail_url), TRUE);
+  for (GtkWidget **label = &self->detail_name; label <= &self->detail_status; label++)
+    {
+      gtk_label_set_xalign (GTK_LABEL (*label), 0);
+      gtk_label_set_wrap (GTK_LABEL (*label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (*label), PANGO_WRAP_WORD_CHAR);
+      gtk_box_append (GTK_BOX (record), *label);
+    }
+  gtk_widget_set_margin_top (self->detail_description, 6);
+  gtk_widget_set_margin_top (self->detail_status, 6);
+
+  self->detail_stack = gtk_stack_new ();
+  gtk_stack_set_vhomogeneous (GTK_STACK (self->detail_stack), FALSE);
+  gtk_stack_add_named (GTK_STACK (self->detail_stack), empty, "empty");
+  gtk_stack_add_named (GTK_STACK (self->detail_stack), record, "record");
+  gtk_box_append (GTK_BOX (card), self->detail_stack);
+
+  return card;
+}
+
+static GtkWidget *
+build_sidebar (Window *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *server_card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *figures = gtk_grid_new ();
+  GtkWidget *error_title = gtk_label_new ("Last error");
+  GtkWidget *stall_note;
+
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+
+  gtk_box_append (GTK_BOX (box), section_title ("SELECTED RECORD"));
+  gtk_box_append (GTK_BOX (box), build_detail (self));
+
+  gtk_widget_add_css_class (server_card, "card-box");
+  gtk_box_append (GTK_BOX (server_card),
+                  switch_row ("Slow server", "Every answer waits 2 s; the window does not",
+                              &self->slow_switch));
+  gtk_box_append (GTK_BOX (server_card),
+                  switch_row ("Fail the next request", "Answered 500; the list keeps its data",
+                              &self->fail_switch));
+  g_signal_connect (self->slow_switch, "notify::active", G_CALLBACK (slow_changed_cb), self);
+  g_signal_connect (self->fail_switch, "notify::active", G_CALLBACK (fail_changed_cb), self);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_box_append (GTK_BOX (box), section_title ("SERVER"));
+  gtk_box_append (GTK_BOX (box), server_card);
+
+  gtk_widget_add_css_class (figures, "card-box");
+  gtk_grid_set_column_spacing (GTK_GRID (figures), 18);
+  gtk_grid_set_row_spacing (GTK_GRID (figures), 2);
+  gtk_grid_set_column_homogeneous (GTK_GRID (figures), TRUE);
+  self->figure_calls = add_figure (figures, 0, "Fetch calls made");
+  self->figure_requests = add_figure (figures, 1, "HTTP requests sent");
+  self->figure_bytes = add_figure (figures, 2, "Bytes received");
+  self->figure_made = add_figure (figures, 3, "Row objects made");
+  self->figure_stall = add_figure (figures, 4, "Longest main-loop stall");
+  self->figure_list = add_figure (figures, 5, "GTK: longest list update");
+  self->figure_frame = add_figure (figures, 7, "GTK: longest frame");
+  gtk_widget_set_margin_top (gtk_widget_get_prev_sibling (self->figure_calls), 0);
+  for (GtkWidget *child = gtk_widget_get_first_child (figures); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_has_css_class (child, "figure-label"))
+      gtk_widget_set_margin_top (child, 8);
+
+  gtk_label_set_xalign (GTK_LABEL (error_title), 0);
+  gtk_widget_add_css_class (error_title, "figure-label");
+  gtk_widget_set_margin_top (error_title, 8);
+  self->figure_error = gtk_label_new ("none");
+  gtk_label_set_xalign (GTK_LABEL (self->figure_error), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->figure_error), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->figure_error), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (self->figure_error), TRUE);
+  stall_note = gtk_label_new ("Not counting GTK's own work, shown apart: "
+                              "drawing, and its list models and column view "
+                              "following items-changed.");
+  gtk_label_set_xalign (GTK_LABEL (stall_note), 0);
+  gtk_label_set_wrap (GTK_LABEL (stall_note), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (stall_note), 20);
+  gtk_widget_add_css_class (stall_note, "caption");
+  gtk_widget_add_css_class (stall_note, "dim");
+  gtk_widget_set_margin_top (stall_note, 8);
+  gtk_grid_attach (GTK_GRID (figures), stall_note, 0, 6, 1, 2);
+  gtk_grid_attach (GTK_GRID (figures), error_title, 0, 8, 2, 1);
+  gtk_grid_attach (GTK_GRID (figures), self->figure_error, 0, 9, 2, 1);
+
+  gtk_box_append (GTK_BOX (box), section_title ("WHAT THE LIBRARY DID"));
+  gtk_box_append (GTK_BOX (box), figures);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_has_css_class (child, "section-title") &&
+        gtk_widget_get_prev_sibling (child) != NULL)
+      gtk_widget_set_margin_top (child, 10);
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  gtk_widget_set_size_request (scrolled, 380, -1);
+  gtk_widget_add_css_class (scrolled, "sidebar");
+
+  return scrolled;
+}
+
+static GtkWidget *
+build_list (Window *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *banner_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *banner_close = gtk_button_new_from_icon_name ("window-close-symbolic");
+  GtkWidget *search = gtk_search_entry_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  g_autoptr(GtkAnyFilter) filter = gtk_any_filter_new ();
+  GtkSortListModel *sorted;
+
+  /* The error banner: the list stays as it was under it. */
+  self->banner = gtk_revealer_new ();
+  self->banner_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->banner_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->banner_label), 0);
+  gtk_widget_set_hexpand (self->banner_label, TRUE);
+  gtk_button_set_has_frame (GTK_BUTTON (banner_close), FALSE);
+  g_signal_connect (banner_close, "clicked", G_CALLBACK (banner_close_cb), self);
+  gtk_box_append (GTK_BOX (banner_box), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  gtk_box_append (GTK_BOX (banner_box), self->banner_label);
+  gtk_box_append (GTK_BOX (banner_box), banner_close);
+  gtk_widget_add_css_class (banner_box, "banner-error");
+  gtk_revealer_set_child (GTK_REVEALER (self->banner), banner_box);
+  gtk_box_append (GTK_BOX (box), self->banner);
+
+  /* The search bar. */
+  gtk_widget_set_margin_start (bar, 12);
+  gtk_widget_set_margin_end (bar, 12);
+  gtk_widget_set_margin_top (bar, 10);
+  gtk_widget_set_margin_bottom (bar, 10);
+  g_object_set (search, "placeholder-text", "Filter by name or city", NULL);
+  gtk_widget_set_size_request (search, 320, -1);
+  g_signal_connect (search, "search-changed", G_CALLBACK (search_changed_cb), self);
+  self->count_label = gtk_label_new ("Loading…");
+  gtk_widget_add_css_class (self->count_label, "dim");
+  gtk_widget_add_css_class (self->count_label, "numeric");
+  gtk_widget_set_hexpand (self->count_label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->count_label), 1);
+  gtk_box_append (GTK_BOX (bar), search);
+  gtk_box_append (GTK_BOX (bar), self->count_label);
+  gtk_box_append (GTK_BOX (box), bar);
+
+  /* collection → filter → sort → selection → column view. Filtering and
+   * sorting are incremental: they need every record, and make them in
+   * slices so that the window keeps drawing. */
+  self->name_filter = gtk_string_filter_new (gtk_property_expression_new (DEMO_TYPE_RECORD, NULL, "name"));
+  self->city_filter = gtk_string_filter_new (gtk_property_expression_new (DEMO_TYPE_RECORD, NULL, "city"));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (filter), GTK_FILTER (g_object_ref (self->name_filter)));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (filter), GTK_FILTER (g_object_ref (self->city_filter)));
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->records)),
+                                              GTK_FILTER (g_steal_pointer (&filter)));
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  g_signal_connect (self->filtered, "notify::n-items", G_CALLBACK (filtered_n_items_cb), self);
+  g_signal_connect (self->filtered, "notify::pending", G_CALLBACK (filtered_n_items_cb), self);
+
+  self->column_view = gtk_column_view_new (NULL);
+  gtk_column_view_set_show_row_separators (GTK_COLUMN_VIEW (self->column_view), FALSE);
+  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->column_view), FALSE);
+  gtk_widget_add_css_class (self->column_view, "data-table");
+  add_column (self, "ID", &id_column, FALSE, 90);
+  add_column (self, "Name", &name_column, TRUE, -1);
+  add_column (self, "City", &city_column, FALSE, 150);
+  add_column (self, "Price", &price_column, FALSE, 110);
+  add_column (self, "Stock", &stock_column, FALSE, 90);
+
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
+                                    g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
+  gtk_sort_list_model_set_incremental (sorted, TRUE);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);
+  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_widget_set_hexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  return box;
+}
+
+static GtkWidget *
+build_header (Window *self)
+{
+  GtkWidget *header = gtk_header_bar_new ();
+  GtkWidget *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *title = gtk_label_new ("cacheit-demo");
+  GtkWidget *reload = gtk_button_new ();
+  GtkWidget *reload_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  g_autofree char *count = demo_format_count (demo_server_get_n_records (self->server));
+  g_autofree char *subtitle = g_strdup_printf ("%s records from %s", count,
+                                               demo_server_get_url (self->server));
+
+  gtk_widget_add_css_class (title, "title");
+  self->subtitle = gtk_label_new (subtitle);
+  gtk_widget_add_css_class (self->subtitle, "subtitle");
+  gtk_widget_set_valign (titles, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (titles), title);
+  gtk_box_append (GTK_BOX (titles), self->subtitle);
+  gtk_header_bar_set_title_widget (GTK_HEADER_BAR (header), titles);
+
+  gtk_box_append (GTK_BOX (reload_box), gtk_image_new_from_icon_name ("view-refresh-symbolic"));
+  gtk_box_append (GTK_BOX (reload_box), gtk_label_new ("Reload"));
+  gtk_button_set_child (GTK_BUTTON (reload), reload_box);
+  gtk_widget_set_tooltip_text (reload, "Fetch the list again (CACHEIT_FETCH_RELOAD)");
+  g_signal_connect (reload, "clicked", G_CALLBACK (reload_clicked_cb), self);
+  gtk_header_bar_pack_start (GTK_HEADER_BAR (header), reload);
+
+  self->spinner = gtk_spinner_new ();
+  g_object_bind_property (self->records, "fetching", self->spinner, "spinning",
+                          G_BINDING_SYNC_CREATE);
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), self->spinner);
+
+  return header;
+}
+
+/* The first fetch starts once the window has painted its first frame, and
+ * the stall meter with it: what it measures is the application at work, not
+ * GTK starting up. Every frame's time is counted apart (demo-stats.c). */
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 Window        *self)
+{
+  demo_stats_gtk_begin (&self->stats);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Window        *self)
+{
+  demo_stats_gtk_end (&self->stats, &self->stats.longest_frame);
+
+  if (self->stats.tick_id == 0 && self->stats.fetch_calls == 0)
+    {
+      g_debug ("first frame painted: fetching");
+      demo_stats_start_meter (&self->stats);
+      demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (self->records), CACHEIT_FETCH_NONE,
+                        list_fetched_cb, self);
+    }
+}
+
+static void
+window_realize_cb (GtkWidget *widget,
+                   Window    *self)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (widget);
+
+  g_signal_connect (frame_clock, "before-paint", G_CALLBACK (before_paint_cb), self);
+  g_signal_connect (frame_clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+}
+
+static void
+window_destroy_cb (Window *self)
+{
+  self->stats.changed = NULL;
+  demo_stats_stop_meter (&self->stats);
+  self->window = NULL;
+}
+
+static void
+activate_cb (GtkApplication *app,
+             Window         *self)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  GtkWidget *paned;
+
+  gtk_css_provider_load_from_data (provider, css, -1);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  self->window = gtk_application_window_new (app);
+  gtk_window_set_title (GTK_WINDOW (self->window), "cacheit-demo");
+  gtk_window_set_default_size (GTK_WINDOW (self->window), 1180, 740);
+  gtk_window_set_titlebar (GTK_WINDOW (self->window), build_header (self));
+
+  paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_paned_set_start_child (GTK_PANED (paned), build_list (self));
+  gtk_paned_set_end_child (GTK_PANED (paned), build_sidebar (self));
+  gtk_paned_set_resize_end_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+  gtk_window_set_child (GTK_WINDOW (self->window), paned);
+
+  stats_changed_cb (self);
+  detail_show (self);
+  g_signal_connect (self->window, "realize", G_CALLBACK (window_realize_cb), self);
+  g_signal_connect_swapped (self->window, "destroy", G_CALLBACK (window_destroy_cb), self);
+  gtk_window_present (GTK_WINDOW (self->window));
+}
+
+int
+demo_window_run (DemoServer  *server,
+                 DemoOptions *options)
+{
+  Window self = { 0 };
+  char *argv[] = { (char *) "cacheit-demo", NULL };
+  int status;
+
+  self.server = server;
+  self.options = options;
+  self.stats.changed = stats_changed_cb;
+  self.stats.user_data = &self;
+  self.records = cacheit_collection_new (DEMO_TYPE_RECORD, demo_server_get_url (server));
+  g_signal_connect (self.records, "items-changed", G_CALLBACK (records_items_changed_cb), &self);
+  g_signal_connect_after (self.records, "items-changed", G_CALLBACK (records_items_changed_after_cb), &self);
+
+  self.app = gtk_application_new ("org.gnome.CacheitDemo", G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (self.app, "activate", G_CALLBACK (activate_cb), &self);
+  status = g_application_run (G_APPLICATION (self.app), 1, argv);
+  if (self.failed)
+    status = 1;
+
+  g_clear_object (&self.app);
+  g_clear_object (&self.selected);
+  g_clear_object (&self.selection);
+  g_clear_object (&self.filtered);
+  g_clear_object (&self.name_filter);
+  g_clear_object (&self.city_filter);
+  g_signal_handlers_disconnect_by_data (self.records, &self);
+  g_clear_object (&self.records);
+  demo_stats_clear (&self.stats);
+
+  soup_session_abort (cacheit_get_default_session ());
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  return status;
+}
