@@ -630,7 +630,7 @@ main (int   argc,
     {
       SizeResult result = { 0 };
       guint n = (guint) atoi (sizes[i]);
-      guint r = n >= 1000000 ? (guint) MAX (repeats / 2, 2) : (guint) repeats;
+      guint r = n >= 1000000 ? (guint) MAX (repeats / 2, 3) : (guint) repeats;
       g_autofree char *m = NULL;
       g_autofree char *note = NULL;
 
