@@ -717,7 +717,7 @@ build_sidebar (Window *self)
   self->figure_bytes = add_figure (figures, 2, "Bytes received");
   self->figure_made = add_figure (figures, 3, "Row objects made");
   self->figure_stall = add_figure (figures, 4, "Longest main-loop stall");
-  self->figure_list = add_figure (figures, 5, "GTK: longest list update");
+  self->figure_list = add_figure (figures, 6, "GTK: longest list update");
   self->figure_frame = add_figure (figures, 7, "GTK: longest frame");
   gtk_widget_set_margin_top (gtk_widget_get_prev_sibling (self->figure_calls), 0);
   for (GtkWidget *child = gtk_widget_get_first_child (figures); child != NULL;
@@ -733,16 +733,16 @@ build_sidebar (Window *self)
   gtk_label_set_wrap (GTK_LABEL (self->figure_error), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (self->figure_error), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (self->figure_error), TRUE);
-  stall_note = gtk_label_new ("Not counting GTK's own work, shown apart: "
-                              "drawing, and its list models and column view "
-                              "following items-changed.");
+  stall_note = gtk_label_new ("Not counting GTK's own work, shown below: "
+                              "drawing, and following items-changed.");
   gtk_label_set_xalign (GTK_LABEL (stall_note), 0);
   gtk_label_set_wrap (GTK_LABEL (stall_note), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (stall_note), 20);
   gtk_widget_add_css_class (stall_note, "caption");
   gtk_widget_add_css_class (stall_note, "dim");
   gtk_widget_set_margin_top (stall_note, 8);
-  gtk_grid_attach (GTK_GRID (figures), stall_note, 0, 6, 1, 2);
+  gtk_widget_set_valign (stall_note, GTK_ALIGN_END);
+  gtk_grid_attach (GTK_GRID (figures), stall_note, 1, 4, 1, 2);
   gtk_grid_attach (GTK_GRID (figures), error_title, 0, 8, 2, 1);
   gtk_grid_attach (GTK_GRID (figures), self->figure_error, 0, 9, 2, 1);
 
