@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <cmath>
 #include <cstring>
 #include <new>
 #include <simdjson.h>
@@ -271,7 +272,9 @@ append_key (GString             *keys,
         double d = id.get_double ().value_unsafe ();
         char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
-        if (d == (double) (gint64) d)
+        /* Only a whole number in gint64's range converts: anything else is
+         * undefined behaviour in the cast. 2^63 is exact as a double. */
+        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == floor (d))
           g_string_append_printf (keys, "%" G_GINT64_FORMAT, (gint64) d);
         else
           g_string_append (keys, g_ascii_dtostr (buffer, sizeof buffer, d));

@@ -35,6 +35,9 @@
 /* A single buffer with more room left than this, and than an eighth of its
  * contents, is shrunk at the end. */
 #define MAX_SLACK        (64 * 1024)
+/* The most a Content-Length is trusted for before any byte arrived: a server
+ * may lie. A larger body goes on in more buffers. */
+#define MAX_HINTED       (G_GUINT64_CONSTANT (512) * 1024 * 1024)
 
 typedef struct
 {
@@ -65,6 +68,17 @@ read_data_free (ReadData *rd)
   g_clear_pointer (&rd->full, g_array_unref);
   buffer_clear (&rd->current);
   g_free (rd);
+}
+
+static gboolean
+buffer_try_init (Buffer *buffer,
+                 gsize   capacity)
+{
+  buffer->data = g_try_malloc (capacity + CACHEIT_BODY_PADDING);
+  buffer->length = 0;
+  buffer->capacity = buffer->data != NULL ? capacity : 0;
+
+  return buffer->data != NULL;
 }
 
 static void
@@ -244,12 +258,13 @@ _cacheit_read_body_async (GInputStream        *stream,
 
   /* A Content-Length is of the encoded body: a compressed body outgrows it,
    * into more buffers. The room for one more read lets the end of the
-   * stream be read without a new buffer. */
+   * stream be read without a new buffer. A Content-Length that cannot be
+   * allocated is a lie, or a body too large anyway: start small. */
+  capacity = FIRST_BUFFER;
   if (size_hint >= 0)
-    capacity = (gsize) MIN ((guint64) size_hint, rd->max_size + 1) + MIN_READ;
-  else
-    capacity = FIRST_BUFFER;
-  buffer_init (&rd->current, capacity);
+    capacity = (gsize) MIN (MIN ((guint64) size_hint, rd->max_size + 1), MAX_HINTED) + MIN_READ;
+  if (!buffer_try_init (&rd->current, capacity))
+    buffer_init (&rd->current, FIRST_BUFFER);
   g_task_set_task_data (task, rd, (GDestroyNotify) read_data_free);
 
   read_next (g_steal_pointer (&task));

@@ -273,6 +273,45 @@ test_reader_wrong_hint (void)
 }
 
 static void
+test_reader_lying_hint (void)
+{
+  const char *json = "{\"a\": 1}";
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (json, strlen (json), NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("R12: a Content-Length of 2^63 with no limit set is not allocated at once");
+  g_test_bug ("fuzz-reader-huge-size-hint");
+
+  bytes = read_all (stream, G_MAXINT64, G_MAXUINT64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), json, strlen (json));
+}
+
+static void
+test_index_float_ids (void)
+{
+  const char *json = "[{\"id\": 1e300}, {\"id\": -1e300}, {\"id\": 184467440737095516151.0},"
+                     " {\"id\": 9223372036854775807}, {\"id\": 2.0}, {\"id\": 2.5}]";
+  gsize length;
+  g_autofree char *data = padded (json, &length);
+  g_autoptr(GBytes) body = g_bytes_new_with_free_func (data, length, NULL, NULL);
+  g_autoptr(CacheitIndex) index = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Numeric ids out of gint64's range are keyed without undefined behaviour");
+  g_test_bug ("fuzz-decode-index-id-out-of-gint64-range");
+
+  index = _cacheit_decode_index (body, NULL, "id", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (index->n_items, ==, 6);
+  g_assert_cmpint (_cacheit_index_lookup_id (index, "9223372036854775807"), ==, 3);
+  g_assert_cmpint (_cacheit_index_lookup_id (index, "2"), ==, 4);
+  g_assert_cmpint (_cacheit_index_lookup_id (index, "2.5"), ==, 5);
+  g_assert_cmpstr (_cacheit_index_get_id (index, 0), !=, _cacheit_index_get_id (index, 1));
+}
+
+static void
 test_reader_empty (void)
 {
   g_autoptr(GInputStream) stream = g_memory_input_stream_new ();
@@ -338,6 +377,8 @@ main (int   argc,
   g_test_add_func ("/reader/r12/limits", test_reader_limits);
   g_test_add_func ("/reader/wrong-hint", test_reader_wrong_hint);
   g_test_add_func ("/reader/empty", test_reader_empty);
+  g_test_add_func ("/reader/r12/lying-content-length", test_reader_lying_hint);
+  g_test_add_func ("/decode/index/float-ids", test_index_float_ids);
   g_test_add_func ("/dispatch/order", test_dispatch_order);
 
   return g_test_run ();
