@@ -157,12 +157,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     hint = -1;
   else if (hint_byte < 128)
     hint = (gint64) length;
-#ifdef FUZZ_KNOWN_BUGS
-  /* A Content-Length the server lies about: the reader allocates all of it
-   * at once (see fuzz/README.md). */
+  /* A Content-Length the server lies about (fuzz/README.md, bug 1). */
   else if (hint_byte == 255)
     hint = G_MAXINT64;
-#endif
   else
     hint = (gint64) length * (hint_byte - 128) / 64;
 
