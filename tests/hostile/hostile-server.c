@@ -191,6 +191,12 @@ serve (HostileServer *server,
 
       write_response (out, "200 OK", "", body, strlen (body));
     }
+  else if (strcmp (path, "/big-double") == 0)
+    {
+      const char *body = "[{\"id\": 1, \"x\": 1e22}, {\"id\": 2, \"x\": 2.5e-300}]";
+
+      write_response (out, "200 OK", "", body, strlen (body));
+    }
   else if (strcmp (path, "/huge-length") == 0)
     write_str (out, "HTTP/1.1 200 OK\r\n"
                     "Content-Type: application/json\r\n"

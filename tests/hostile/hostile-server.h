@@ -26,6 +26,7 @@ typedef struct _HostileServer HostileServer;
  *   /bad-utf8         a string that is not UTF-8
  *   /numbers          numbers out of every range
  *   /object-ids       a collection whose ids are objects and arrays
+ *   /big-double       a collection with doubles json-glib writes badly (1e22)
  *   /huge-length      a Content-Length of 2^63 - 1, then a small body
  *   /not-json         200 with an HTML page
  *   /status-500       500 with a JSON body

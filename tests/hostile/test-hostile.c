@@ -507,6 +507,68 @@ test_object_ids (void)
   assert_log_clean ();
 }
 
+/* A collection whose parse() is overridden: the slow path, through a
+ * JsonNode. */
+#define TEST_TYPE_PARSED_COLLECTION (test_parsed_collection_get_type ())
+G_DECLARE_FINAL_TYPE (TestParsedCollection, test_parsed_collection, TEST, PARSED_COLLECTION,
+                      CacheitCollection)
+
+struct _TestParsedCollection
+{
+  CacheitCollection parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestParsedCollection, test_parsed_collection, CACHEIT_TYPE_COLLECTION)
+
+static JsonNode *
+test_parsed_collection_parse (CacheitResource  *resource,
+                              JsonNode         *response,
+                              GError          **error)
+{
+  return json_node_ref (response);
+}
+
+static void
+test_parsed_collection_class_init (TestParsedCollectionClass *klass)
+{
+  CACHEIT_RESOURCE_CLASS (klass)->parse = test_parsed_collection_parse;
+}
+
+static void
+test_parsed_collection_init (TestParsedCollection *self)
+{
+}
+
+static void
+test_parse_big_double (void)
+{
+  g_autofree char *url = url_for ("/big-double");
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_test_summary ("A collection with parse() overridden takes valid JSON with doubles such "
+                  "as 1e22, as the fast path does");
+  g_test_bug ("hardening: collection_from_node() writes the node back with JsonGenerator, "
+              "which writes 1e22 as \"1e+22.0\"");
+
+  collection = g_object_new (TEST_TYPE_PARSED_COLLECTION, "url", url, NULL);
+  ok = cacheit_resource_fetch (CACHEIT_RESOURCE (collection), CACHEIT_FETCH_NONE, NULL, &error);
+  if (!ok)
+    {
+      /* A known library bug: keep the test, do not break CI. */
+      g_test_message ("%s", error->message);
+      g_test_incomplete ("collection_from_node() re-serializes through JsonGenerator, "
+                         "which writes invalid JSON for doubles such as 1e22");
+    }
+  else
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 2);
+
+  cacheit_test_drain ();
+  g_assert_finalize_object (g_steal_pointer (&collection));
+  assert_log_clean ();
+}
+
 /* The faults, and what a fetch of each must give. */
 static const char *fault_paths[] = {
   "/drop", "/chunked-cut", "/garbage", "/empty-reply", "/bad-utf8", "/numbers",
@@ -715,6 +777,7 @@ main (int   argc,
   ADD ("/hostile/r12/huge-content-length", test_huge_content_length);
   g_test_add_func ("/hostile/r12/huge-content-length-no-limit", test_huge_content_length_no_limit);
   g_test_add_func ("/hostile/r10/object-ids", test_object_ids);
+  g_test_add_func ("/hostile/r5/parse-override-big-double", test_parse_big_double);
   g_test_add_func ("/hostile/load/1000-resources", test_many_resources);
   ADD ("/hostile/load/10000-fetches-mixed", test_mix);
   ADD ("/hostile/credentials/never-logged", test_credentials);
