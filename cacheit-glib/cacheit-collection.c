@@ -12,6 +12,7 @@
 #include "cacheit-collection.h"
 #include "cacheit-decode.h"
 #include "cacheit-diff.h"
+#include "cacheit-json.h"
 #include "cacheit-private.h"
 
 /**
@@ -456,12 +457,9 @@ collection_from_node (CacheitResource  *resource,
                       JsonNode         *node,
                       GError          **error)
 {
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(GBytes) body = NULL;
   Prepared *prepared;
   Update *update;
-  gsize length;
-  char *json;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -471,12 +469,9 @@ collection_from_node (CacheitResource  *resource,
     }
 
   /* The slow path: back into bytes, then as any response. */
-  generator = json_generator_new ();
-  json_generator_set_root (generator, node);
-  json = json_generator_to_data (generator, &length);
-  json = g_realloc (json, length + CACHEIT_BODY_PADDING);
-  memset (json + length, 0, CACHEIT_BODY_PADDING);
-  body = g_bytes_new_take (json, length);
+  body = _cacheit_json_to_padded_bytes (node, CACHEIT_BODY_PADDING, error);
+  if (body == NULL)
+    return NULL;
 
   prepared = collection_prepare (resource);
   update = update_new (prepared, body, NULL, error);

@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "cacheit-json.h"
+#include "cacheit-private.h"
 
 static gboolean
 node_to_int64 (JsonNode *node,
@@ -314,4 +316,133 @@ _cacheit_values_equal (GParamSpec   *pspec,
     return g_date_time_equal (pa, pb);
 
   return FALSE;
+}
+
+/* Writing JSON, for the slow path of a collection whose parse() returned a
+ * JsonNode. JsonGenerator is not used: json-glib 1.6 writes the double 1e22
+ * as "1e+22.0", which is not JSON. */
+
+static void
+write_string (GString    *out,
+              const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static gboolean
+write_node (GString   *out,
+            JsonNode  *node,
+            guint      depth)
+{
+  if (depth > CACHEIT_MAX_DEPTH)
+    return FALSE;
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            write_string (out, name);
+            g_string_append_c (out, ':');
+            if (!write_node (out, member, depth + 1))
+              return FALSE;
+          }
+        g_string_append_c (out, '}');
+        return TRUE;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            if (!write_node (out, json_array_get_element (array, i), depth + 1))
+              return FALSE;
+          }
+        g_string_append_c (out, ']');
+        return TRUE;
+      }
+
+    case JSON_NODE_VALUE:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_STRING)
+          write_string (out, json_node_get_string (node));
+        else if (type == G_TYPE_INT64)
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+        else if (type == G_TYPE_DOUBLE && isfinite (json_node_get_double (node)))
+          {
+            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
+          }
+        else
+          g_string_append (out, "null");
+        return TRUE;
+      }
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      return TRUE;
+    }
+}
+
+GBytes *
+_cacheit_json_to_padded_bytes (JsonNode  *node,
+                               gsize      padding,
+                               GError   **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  gsize length;
+
+  if (!write_node (out, node, 1))
+    {
+      g_set_error (error, CACHEIT_ERROR, CACHEIT_ERROR_TOO_DEEP,
+                   "nested deeper than %d levels", CACHEIT_MAX_DEPTH);
+      return NULL;
+    }
+
+  length = out->len;
+  g_string_set_size (out, length + padding);
+  memset (out->str + length, 0, padding);
+
+  return g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), length);
 }

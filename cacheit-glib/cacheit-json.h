@@ -23,4 +23,10 @@ gboolean _cacheit_values_equal  (GParamSpec   *pspec,
                                  const GValue *a,
                                  const GValue *b);
 
+/* @node as JSON text, followed by @padding zero bytes. Fails with
+ * CACHEIT_ERROR_TOO_DEEP when @node is nested deeper than CACHEIT_MAX_DEPTH. */
+GBytes  *_cacheit_json_to_padded_bytes (JsonNode  *node,
+                                        gsize      padding,
+                                        GError   **error);
+
 G_END_DECLS
