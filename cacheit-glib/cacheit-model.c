@@ -206,7 +206,10 @@ _cacheit_model_apply (CacheitModel *self,
     {
       const char *name = g_ptr_array_index (changed, i);
 
-      g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (name), name);
+      /* A name nobody connected to as a detail is not made a quark: names
+       * come from the server, and quarks live as long as the process.
+       * Handlers without a detail still hear it. */
+      g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_try_string (name), name);
     }
   g_object_thaw_notify (G_OBJECT (self));
 

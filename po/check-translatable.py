@@ -59,6 +59,8 @@ DETAILS = {
         "passed through fetch_wrap_error(): detail of the WRONG_SHAPE message",
     ("cacheit-resource.c", ""):
         "passed through fetch_wrap_error(), which gives TOO_LARGE the limit as its detail",
+    ("cacheit-json.c", "nested deeper than %d levels"):
+        "from_node detail (the parse() slow path): fetch_wrap_error() makes the TOO_DEEP message",
 }
 
 ERROR_CALLS = {

@@ -348,6 +348,26 @@ test_r9_changed_detail (Fixture       *fixture,
 }
 
 static void
+test_r9_names_not_interned (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(CacheitModel) model = cacheit_model_new (fixture->url);
+  guint n_title = 0;
+  guint n_all = 0;
+
+  g_test_summary ("R9: attribute names from the server are not made GQuarks (they would live "
+                  "forever); handlers with and without a detail still hear their changes");
+  g_test_bug ("fuzz-model: every attribute name became a GQuark");
+
+  g_signal_connect (model, "changed::title", G_CALLBACK (count_detail_cb), &n_title);
+  g_signal_connect (model, "changed", G_CALLBACK (count_detail_cb), &n_all);
+  serve_and_fetch (fixture, model, "{\"title\": \"a\", \"zq-never-seen-name-1\": 1}");
+  g_assert_cmpuint (n_title, ==, 1);
+  g_assert_cmpuint (n_all, ==, 2);
+  g_assert_cmpuint (g_quark_try_string ("zq-never-seen-name-1"), ==, 0);
+}
+
+static void
 test_typed_properties (Fixture       *fixture,
                        gconstpointer  data)
 {
@@ -527,6 +547,7 @@ main (int   argc,
   ADD ("/model/attributes-replaced", test_attributes_replaced);
   ADD ("/model/r9/changed-exact", test_r9_changed_exact);
   ADD ("/model/r9/changed-detail", test_r9_changed_detail);
+  ADD ("/model/r9/names-not-interned", test_r9_names_not_interned);
   ADD ("/model/typed/properties", test_typed_properties);
   ADD ("/model/typed/unconvertible", test_typed_unconvertible);
   ADD ("/model/parse-override", test_parse_override);
