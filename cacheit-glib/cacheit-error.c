@@ -29,7 +29,8 @@ cacheit_error_get_private (const GError *error)
   const gsize sa = 2 * sizeof (gsize);
   const gsize as = (sizeof (CacheitErrorPrivate) + (sa - 1)) & -sa;
 
-  return (CacheitErrorPrivate *) (((guint8 *) error) - as);
+  /* GLib allocates it aligned for any type: the cast is safe. */
+  return (CacheitErrorPrivate *) (gpointer) (((guint8 *) error) - as);
 }
 
 static void

@@ -299,7 +299,8 @@ fetch_complete (Fetch        *fetch,
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   g_autoptr(CacheitFetchResult) result = NULL;
-  g_autoptr(Fetch) hold = fetch_ref (fetch);
+  /* set_fetching() below drops the resource's reference to @fetch. */
+  G_GNUC_UNUSED g_autoptr(Fetch) hold = fetch_ref (fetch);
   GQueue callers = G_QUEUE_INIT;
   GList *link;
 
