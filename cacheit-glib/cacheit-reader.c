@@ -37,7 +37,7 @@
 #define MAX_SLACK        (64 * 1024)
 /* The most a Content-Length is trusted for before any byte arrived: a server
  * may lie. A larger body goes on in more buffers. */
-#define MAX_HINTED       (G_GUINT64_CONSTANT (512) * 1024 * 1024)
+#define MAX_HINTED       (G_GUINT64_CONSTANT (64) * 1024 * 1024)
 
 typedef struct
 {
