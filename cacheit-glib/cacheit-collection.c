@@ -280,6 +280,32 @@ items_free (GObject **items,
 
 /* Applying an update */
 
+/* Carries the item made at @q of the old data over to its place in the new
+ * data, if its key persists and that place has no item yet: the same object,
+ * updated in place (R9) when its bytes changed. */
+static void
+carry_item (CacheitIndex  *old_index,
+            GObject      **old_items,
+            guint          q,
+            Update        *update,
+            GObject      **items,
+            guint         *n_made)
+{
+  gssize p = _cacheit_index_lookup (update->index, _cacheit_index_get_key (old_index, q));
+
+  if (p < 0 || items[p] != NULL)
+    return;
+
+  items[p] = g_object_ref (old_items[q]);
+  (*n_made)++;
+  if (update->diff->content_changed[p])
+    {
+      g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
+
+      _cacheit_model_apply (CACHEIT_MODEL (items[p]), attributes);
+    }
+}
+
 static gboolean
 collection_apply (CacheitCollection *self,
                   Update            *update)
@@ -313,26 +339,11 @@ collection_apply (CacheitCollection *self,
   /* The items that exist and persist keep their object, updated in place
    * (R9). Items never made need no work at all. */
   for (guint q = 0, seen = 0; q < n_old && seen < old_n_made; q++)
-    {
-      gssize p;
-
-      if (old_items[q] == NULL)
-        continue;
-      seen++;
-
-      p = _cacheit_index_lookup (update->index, _cacheit_index_get_key (old_index, q));
-      if (p < 0)
-        continue;
-
-      new_items[p] = g_object_ref (old_items[q]);
-      n_made++;
-      if (diff->content_changed[p])
-        {
-          g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
-
-          _cacheit_model_apply (CACHEIT_MODEL (new_items[p]), attributes);
-        }
-    }
+    if (old_items[q] != NULL)
+      {
+        seen++;
+        carry_item (old_index, old_items, q, update, new_items, &n_made);
+      }
 
   priv->old_index = old_index;
   priv->old_items = old_items;
@@ -363,22 +374,8 @@ collection_apply (CacheitCollection *self,
   /* Items made from the old data while the splices were emitted. */
   if (priv->old_n_made > old_n_made)
     for (guint q = 0; q < n_old; q++)
-      {
-        gssize p;
-
-        if (old_items[q] == NULL)
-          continue;
-
-        p = _cacheit_index_lookup (update->index, _cacheit_index_get_key (old_index, q));
-        if (p >= 0 && priv->items[p] == NULL)
-          {
-            g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
-
-            priv->items[p] = g_object_ref (old_items[q]);
-            priv->n_made++;
-            _cacheit_model_apply (CACHEIT_MODEL (priv->items[p]), attributes);
-          }
-      }
+      if (old_items[q] != NULL)
+        carry_item (old_index, old_items, q, update, priv->items, &priv->n_made);
 
   items_free (old_items, n_old, priv->old_n_made);
   priv->old_index = NULL;
