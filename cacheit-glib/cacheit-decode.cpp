@@ -194,24 +194,25 @@ decode_with (simdjson::dom::parser &parser,
   return node_from_element (root);
 }
 
-JsonNode *
-_cacheit_decode_node (const char    *data,
-                      gsize          length,
-                      const char    *root_pointer,
-                      CacheitShape   shape,
-                      GError       **error)
+/* Runs @decode with a parser: the thread's own for a small document, a new
+ * one for a large one, and turns running out of memory into an error. */
+template <typename Result, typename Decode>
+static Result *
+with_parser (gsize    length,
+             GError **error,
+             Decode   decode)
 {
   try
     {
       if (length <= REUSED_PARSER_MAX_CAPACITY)
         {
           static thread_local simdjson::dom::parser parser;
-          return decode_with (parser, data, length, root_pointer, shape, error);
+          return decode (parser);
         }
       else
         {
           simdjson::dom::parser parser;
-          return decode_with (parser, data, length, root_pointer, shape, error);
+          return decode (parser);
         }
     }
   catch (const std::bad_alloc &)
@@ -220,6 +221,18 @@ _cacheit_decode_node (const char    *data,
                            "out of memory while decoding");
       return NULL;
     }
+}
+
+JsonNode *
+_cacheit_decode_node (const char    *data,
+                      gsize          length,
+                      const char    *root_pointer,
+                      CacheitShape   shape,
+                      GError       **error)
+{
+  return with_parser<JsonNode> (length, error, [&] (simdjson::dom::parser &parser) {
+    return decode_with (parser, data, length, root_pointer, shape, error);
+  });
 }
 
 gboolean
@@ -451,25 +464,9 @@ _cacheit_decode_index (GBytes      *body,
                        const char  *id_attribute,
                        GError     **error)
 {
-  try
-    {
-      if (g_bytes_get_size (body) <= REUSED_PARSER_MAX_CAPACITY)
-        {
-          static thread_local simdjson::dom::parser parser;
-          return index_with (parser, body, root_pointer, id_attribute, error);
-        }
-      else
-        {
-          simdjson::dom::parser parser;
-          return index_with (parser, body, root_pointer, id_attribute, error);
-        }
-    }
-  catch (const std::bad_alloc &)
-    {
-      g_set_error_literal (error, CACHEIT_ERROR, CACHEIT_ERROR_FAILED,
-                           "out of memory while decoding");
-      return NULL;
-    }
+  return with_parser<CacheitIndex> (g_bytes_get_size (body), error, [&] (simdjson::dom::parser &parser) {
+    return index_with (parser, body, root_pointer, id_attribute, error);
+  });
 }
 
 CacheitIndex *
