@@ -732,6 +732,8 @@ cacheit_collection_set_id_attribute (CacheitCollection *self,
 
   g_free (priv->id_attribute);
   priv->id_attribute = g_strdup (id_attribute);
+  /* The items in hand were keyed by the old attribute: a 304 cannot keep them. */
+  _cacheit_resource_forget_validators (CACHEIT_RESOURCE (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID_ATTRIBUTE]);
 }
 

@@ -86,6 +86,47 @@ GBytes *_cacheit_read_body_finish         (GInputStream        *stream,
                                            GAsyncResult        *result,
                                            GError             **error);
 
+/* cacheit-flight.c: one request and its body, shared by every resource in
+ * one main context that asks for the same thing while it is in the air. */
+typedef struct _CacheitFlight CacheitFlight;
+typedef void (* CacheitFlightFunc) (CacheitFlight *flight,
+                                    gpointer       user_data);
+
+char          *_cacheit_flight_key         (GMainContext      *context,
+                                            SoupSession       *session,
+                                            SoupMessage       *message,
+                                            guint64            max_size);
+/* A flight in the air for @key, or NULL. */
+CacheitFlight *_cacheit_flight_lookup      (const char        *key);
+/* @key NULL makes a flight nobody else joins. */
+CacheitFlight *_cacheit_flight_new         (GMainContext      *context,
+                                            SoupSession       *session,
+                                            SoupMessage       *message,
+                                            guint64            max_size,
+                                            const char        *key);
+void           _cacheit_flight_start       (CacheitFlight     *self);
+CacheitFlight *_cacheit_flight_ref         (CacheitFlight     *self);
+void           _cacheit_flight_unref       (CacheitFlight     *self);
+/* @func runs once, when the response is in (or failed), unless
+ * unsubscribed first; the last one to unsubscribe cancels the flight. */
+guint          _cacheit_flight_subscribe   (CacheitFlight     *self,
+                                            CacheitFlightFunc  func,
+                                            gpointer           user_data,
+                                            GDestroyNotify     destroy);
+void           _cacheit_flight_unsubscribe (CacheitFlight     *self,
+                                            guint              id);
+/* The outcome: a transport or read error; else the message's status tells,
+ * and a success has its body. */
+SoupMessage   *_cacheit_flight_get_message (CacheitFlight     *self);
+const GError  *_cacheit_flight_get_error   (CacheitFlight     *self);
+GBytes        *_cacheit_flight_get_body    (CacheitFlight     *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitFlight, _cacheit_flight_unref)
+
+/* cacheit-resource.c: the data in hand no longer matches its validators (a
+ * setting that shapes the data changed): the next request is a full one. */
+void    _cacheit_resource_forget_validators (CacheitResource *self);
+
 /* cacheit-dispatch.c: completes callers in their own main contexts, many at a
  * time, always on a later iteration. Holds a reference to @source_object and
  * @result until @callback has run. */

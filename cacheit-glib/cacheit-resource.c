@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-resource.h"
@@ -76,6 +78,32 @@ typedef struct
   /* The fetch in flight, if any, and the result of the last success (R3). */
   Fetch                    *fetch;
   CacheitFetchResult       *result;
+
+  /* Freshness: the validators of the data in hand, when the server last
+   * confirmed it (monotonic and wall clock), and for how long it said the
+   * data stays fresh (seconds, -1 for ever). */
+  char                     *etag;
+  char                     *last_modified;
+  GDateTime                *last_updated;
+  gint64                    confirmed_at;
+  gint64                    server_lifetime;
+  int                       max_age;
+  CacheitOrigin             origin;
+  GSource                  *stale_source;
+  guint                     stale : 1;
+  guint                     invalidated : 1;
+
+  guint                     retry_limit;
+  guint                     retry_delay;
+
+  /* Refetching in the background. */
+  guint                     refresh_interval;
+  GSource                  *refresh_source;
+  GNetworkMonitor          *network_monitor;
+  guint                     refetch_on_reconnect : 1;
+  guint                     network_available : 1;
+  guint                     active : 1;
+  guint                     pause_when_constrained : 1;
 } CacheitResourcePrivate;
 
 /* One HTTP request and the callers waiting for it. A fetch that is no longer
@@ -83,13 +111,27 @@ typedef struct
  * dropped. */
 struct _Fetch
 {
-  gatomicrefcount  ref_count;
-  CacheitResource *self;
-  GCancellable    *cancellable;
-  SoupMessage     *message;
-  char            *safe_url;
-  GQueue           callers;
-  guint            use_parse : 1;
+  gatomicrefcount     ref_count;
+  CacheitResource    *self;
+  GCancellable       *cancellable;
+  GUri               *uri;
+  char               *safe_url;
+  GQueue              callers;
+
+  /* The request of the current attempt, perhaps shared with other
+   * resources, and the pause before the next attempt. */
+  CacheitFlight      *flight;
+  guint               subscription;
+  GSource            *retry_source;
+  guint               attempt;
+
+  /* The headers of the response that succeeded, for freshness. */
+  SoupMessageHeaders *response_headers;
+
+  guint               use_parse : 1;
+  guint               background : 1;     /* Started by the library: no caller asked. */
+  guint               conditional : 1;    /* The request carries validators. */
+  guint               not_modified : 1;   /* Answered by a 304. */
 };
 
 typedef struct
@@ -130,8 +172,26 @@ enum {
   PROP_FETCHED,
   PROP_LAST_ERROR,
   PROP_STATUS,
+  PROP_LAST_UPDATED,
+  PROP_STALE,
+  PROP_ORIGIN,
+  PROP_MAX_AGE,
+  PROP_RETRY_LIMIT,
+  PROP_RETRY_DELAY,
+  PROP_REFRESH_INTERVAL,
+  PROP_REFETCH_ON_RECONNECT,
+  PROP_ACTIVE,
+  PROP_PAUSE_WHEN_CONSTRAINED,
   N_PROPS
 };
+
+/* Retries: the longest pause between attempts, and the longest Retry-After
+ * worth waiting for (a longer one ends the retries). */
+#define MAX_BACKOFF_MS     (60 * 1000)
+#define MAX_RETRY_AFTER_MS (300 * 1000)
+
+#define DEFAULT_RETRY_LIMIT 3
+#define DEFAULT_RETRY_DELAY 1000
 
 static GParamSpec *properties[N_PROPS];
 
@@ -147,6 +207,18 @@ static guint signals[N_SIGNALS];
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CacheitResource, cacheit_resource, G_TYPE_OBJECT)
 
 static GQuark ops_quark;
+
+static void start_background (CacheitResource *self);
+
+static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
 
 /* Fetches and callers */
 
@@ -173,8 +245,12 @@ fetch_unref (Fetch *fetch)
     return;
 
   g_assert (g_queue_is_empty (&fetch->callers));
+  g_assert (fetch->subscription == 0);
+  g_assert (fetch->retry_source == NULL);
   g_clear_object (&fetch->cancellable);
-  g_clear_object (&fetch->message);
+  g_clear_pointer (&fetch->uri, g_uri_unref);
+  g_clear_pointer (&fetch->flight, _cacheit_flight_unref);
+  g_clear_pointer (&fetch->response_headers, soup_message_headers_unref);
   g_clear_pointer (&fetch->safe_url, g_free);
   g_clear_object (&fetch->self);
   g_free (fetch);
@@ -240,6 +316,23 @@ caller_complete_cancelled (Caller       *caller,
   caller_complete (caller, result);
 }
 
+/* Stops listening to the current attempt's request, and stops waiting to
+ * make the next one. */
+static void
+fetch_detach (Fetch *fetch)
+{
+  if (fetch->subscription != 0)
+    {
+      guint id = fetch->subscription;
+
+      fetch->subscription = 0;
+      _cacheit_flight_unsubscribe (fetch->flight, id);
+    }
+  g_clear_pointer (&fetch->flight, _cacheit_flight_unref);
+
+  clear_source (&fetch->retry_source);
+}
+
 static void
 set_fetching (CacheitResource *self,
               Fetch           *fetch)
@@ -253,8 +346,11 @@ set_fetching (CacheitResource *self,
   /* A fetch that is replaced is cancelled: its response is never applied. */
   if (priv->fetch != NULL)
     {
-      g_cancellable_cancel (priv->fetch->cancellable);
-      fetch_unref (priv->fetch);
+      Fetch *old = g_steal_pointer (&priv->fetch);
+
+      g_cancellable_cancel (old->cancellable);
+      fetch_detach (old);
+      fetch_unref (old);
     }
   priv->fetch = fetch != NULL ? fetch_ref (fetch) : NULL;
 
@@ -287,6 +383,170 @@ set_status (CacheitResource *self,
 
   priv->status = status;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+/* Freshness */
+
+/* How long the server says a response stays fresh, in seconds from when it
+ * arrived; -1 when it says nothing (the data then stays fresh: fetched once
+ * until someone reloads). */
+static gint64
+server_lifetime (SoupMessageHeaders *headers)
+{
+  const char *cache_control = soup_message_headers_get_list (headers, "Cache-Control");
+  const char *expires = soup_message_headers_get_one (headers, "Expires");
+  const char *date = soup_message_headers_get_one (headers, "Date");
+  const char *age = soup_message_headers_get_one (headers, "Age");
+  gint64 lifetime = -1;
+
+  if (cache_control != NULL)
+    {
+      g_autoptr(GHashTable) directives = soup_header_parse_param_list (cache_control);
+      const char *max_age;
+
+      if (g_hash_table_contains (directives, "no-cache") ||
+          g_hash_table_contains (directives, "no-store"))
+        return 0;
+
+      if (g_hash_table_lookup_extended (directives, "max-age", NULL, (gpointer *) &max_age))
+        {
+          guint64 seconds = 0;
+
+          /* A malformed max-age makes the response stale, as RFC 9111 says. */
+          if (max_age == NULL || !g_ascii_string_to_unsigned (max_age, 10, 0, G_MAXINT, &seconds, NULL))
+            return 0;
+          lifetime = (gint64) seconds;
+        }
+    }
+
+  if (lifetime < 0 && expires != NULL)
+    {
+      g_autoptr(GDateTime) expires_at = soup_date_time_new_from_http_string (expires);
+      g_autoptr(GDateTime) date_at = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
+
+      /* An Expires that is not a date ("0", "-1") means already expired. */
+      if (expires_at == NULL)
+        return 0;
+      if (date_at == NULL)
+        date_at = g_date_time_new_now_utc ();
+      lifetime = MAX (0, g_date_time_difference (expires_at, date_at) / G_TIME_SPAN_SECOND);
+    }
+
+  if (lifetime > 0 && age != NULL)
+    {
+      guint64 seconds = 0;
+
+      if (g_ascii_string_to_unsigned (age, 10, 0, G_MAXINT, &seconds, NULL))
+        lifetime = MAX (0, lifetime - (gint64) seconds);
+    }
+
+  return lifetime;
+}
+
+static gint64
+effective_lifetime (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  return priv->max_age >= 0 ? priv->max_age : priv->server_lifetime;
+}
+
+static gboolean stale_timeout_cb (gpointer user_data);
+
+/* Recomputes :stale, and sets a timer for when fresh data goes stale. */
+static void
+update_stale (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gint64 lifetime = effective_lifetime (self);
+  gboolean stale = FALSE;
+
+  clear_source (&priv->stale_source);
+
+  if (priv->fetched)
+    {
+      if (priv->invalidated || lifetime == 0)
+        stale = TRUE;
+      else if (lifetime > 0)
+        {
+          gint64 left = priv->confirmed_at + lifetime * G_USEC_PER_SEC - g_get_monotonic_time ();
+
+          if (left <= 0)
+            stale = TRUE;
+          else
+            {
+              priv->stale_source = g_timeout_source_new ((guint) MIN ((left + 999) / 1000, G_MAXUINT));
+              g_source_set_static_name (priv->stale_source, "[cacheit] stale");
+              g_source_set_callback (priv->stale_source, stale_timeout_cb, self, NULL);
+              g_source_attach (priv->stale_source, priv->context);
+            }
+        }
+    }
+
+  if (priv->stale == (guint) stale)
+    return;
+
+  priv->stale = stale;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
+}
+
+static gboolean
+stale_timeout_cb (gpointer user_data)
+{
+  CacheitResource *self = user_data;
+
+  /* The source is destroyed by the dispose of the resource it points to. */
+  update_stale (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_header_copy (char               **field,
+                 SoupMessageHeaders  *headers,
+                 const char          *name,
+                 gboolean             keep_old)
+{
+  const char *value = soup_message_headers_get_one (headers, name);
+
+  if (value == NULL && keep_old)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/* The server confirmed the data in hand: it sent it (a 200 that was applied)
+ * or said it has not changed (a 304). */
+static void
+confirm (CacheitResource    *self,
+         SoupMessageHeaders *headers,
+         gboolean            not_modified)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  /* A 304 updates what it carries and leaves the rest (RFC 9111, 4.3.4). */
+  set_header_copy (&priv->etag, headers, "ETag", not_modified);
+  set_header_copy (&priv->last_modified, headers, "Last-Modified", not_modified);
+  if (!not_modified ||
+      soup_message_headers_get_one (headers, "Cache-Control") != NULL ||
+      soup_message_headers_get_one (headers, "Expires") != NULL)
+    priv->server_lifetime = server_lifetime (headers);
+
+  priv->confirmed_at = g_get_monotonic_time ();
+  priv->invalidated = FALSE;
+
+  g_clear_pointer (&priv->last_updated, g_date_time_unref);
+  priv->last_updated = g_date_time_new_now_local ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
+
+  if (priv->origin != CACHEIT_ORIGIN_NETWORK)
+    {
+      priv->origin = CACHEIT_ORIGIN_NETWORK;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORIGIN]);
+    }
+
+  update_stale (self);
 }
 
 /* Ends @fetch, which must be current, with @error or with success. Every
@@ -327,6 +587,8 @@ fetch_complete (Fetch        *fetch,
           changed = TRUE;
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED]);
         }
+      if (fetch->response_headers != NULL)
+        confirm (self, fetch->response_headers, fetch->not_modified);
       if (changed)
         g_signal_emit (self, signals[SIGNAL_SYNC], 0);
     }
@@ -498,33 +760,18 @@ decode_cb (GObject      *object,
 }
 
 static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+fetch_decode (Fetch  *fetch,
+              GBytes *body)
 {
-  g_autoptr(Fetch) fetch = user_data;
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
   DecodeJob *job;
-
-  body = _cacheit_read_body_finish (G_INPUT_STREAM (object), result, &error);
-
-  if (!fetch_is_current (fetch))
-    return;
-
-  if (body == NULL)
-    {
-      fetch_fail (fetch, fetch_wrap_error (fetch, g_steal_pointer (&error)));
-      return;
-    }
 
   job = g_new0 (DecodeJob, 1);
   job->ops = priv->ops;
   job->prepared = priv->ops->prepare != NULL ? priv->ops->prepare (self) : NULL;
-  job->body = g_steal_pointer (&body);
+  job->body = g_bytes_ref (body);
   job->root_pointer = g_strdup (priv->root_pointer);
   job->use_parse = fetch->use_parse;
 
@@ -532,86 +779,254 @@ read_cb (GObject      *object,
   g_main_context_push_thread_default (priv->context);
   task = g_task_new (NULL, fetch->cancellable, decode_cb, fetch_ref (fetch));
   g_main_context_pop_thread_default (priv->context);
-  g_task_set_source_tag (task, read_cb);
+  g_task_set_source_tag (task, fetch_decode);
   g_task_set_name (task, "[cacheit] decode");
   g_task_set_task_data (task, job, (GDestroyNotify) decode_job_free);
   g_task_run_in_thread (task, decode_thread);
 }
 
-static gint64
-content_length_hint (SoupMessage *message)
+/* Retries */
+
+static gboolean
+error_is_transient (const GError *error)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_CONNECTION_REFUSED:
+        case G_IO_ERROR_CONNECTION_CLOSED:   /* Also G_IO_ERROR_BROKEN_PIPE. */
+        case G_IO_ERROR_TIMED_OUT:
+        case G_IO_ERROR_PARTIAL_INPUT:
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+        case G_IO_ERROR_HOST_UNREACHABLE:
+          return TRUE;
+        default:
+          return FALSE;
+        }
+    }
 
-  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
-    return -1;
-
-  return soup_message_headers_get_content_length (headers);
+  return g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE);
 }
 
 static gboolean
-body_is_compressed (SoupMessage *message)
+status_is_transient (guint status)
 {
-  const char *coding = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                     "Content-Encoding");
-
-  return coding != NULL && g_ascii_strcasecmp (coding, "identity") != 0;
+  switch (status)
+    {
+    case SOUP_STATUS_REQUEST_TIMEOUT:
+    case 429:   /* Too Many Requests: libsoup 3.2 has no name for it. */
+    case SOUP_STATUS_BAD_GATEWAY:
+    case SOUP_STATUS_SERVICE_UNAVAILABLE:
+    case SOUP_STATUS_GATEWAY_TIMEOUT:
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+/* The pause a Retry-After header asks for, in milliseconds, or -1. */
+static gint64
+retry_after_ms (SoupMessage *message)
 {
-  g_autoptr(Fetch) fetch = user_data;
-  CacheitResource *self = fetch->self;
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(GInputStream) stream = NULL;
-  GError *error = NULL;
-  guint status;
-  gint64 hint;
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                    "Retry-After");
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  guint64 seconds;
 
-  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (value == NULL)
+    return -1;
+
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT, &seconds, NULL))
+    return (gint64) seconds * 1000;
+
+  when = soup_date_time_new_from_http_string (value);
+  if (when == NULL)
+    return -1;
+  now = g_date_time_new_now_utc ();
+
+  return MAX (0, g_date_time_difference (when, now) / 1000);
+}
+
+static void fetch_send (Fetch *fetch);
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  Fetch *fetch = user_data;
+
+  g_clear_pointer (&fetch->retry_source, g_source_unref);
+  if (fetch_is_current (fetch))
+    fetch_send (fetch);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Schedules the next attempt of @fetch, if its last one failed in a way worth
+ * another and attempts are left. @message is the failed attempt's, when it
+ * got a response. */
+static gboolean
+fetch_retry (Fetch       *fetch,
+             SoupMessage *message)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+  gint64 delay = -1;
+
+  if (fetch->attempt >= priv->retry_limit)
+    return FALSE;
+
+  if (message != NULL)
+    delay = retry_after_ms (message);
+
+  if (delay > MAX_RETRY_AFTER_MS)
+    return FALSE;
+
+  if (delay < 0)
+    {
+      /* Exponential backoff, each pause somewhere in its upper half. */
+      double base = MIN ((double) priv->retry_delay * exp2 (fetch->attempt), MAX_BACKOFF_MS);
+
+      delay = (gint64) (base / 2 + g_random_double () * base / 2);
+    }
+
+  fetch->attempt++;
+  fetch_detach (fetch);
+
+  fetch->retry_source = g_timeout_source_new ((guint) delay);
+  g_source_set_static_name (fetch->retry_source, "[cacheit] retry");
+  g_source_set_priority (fetch->retry_source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (fetch->retry_source, retry_cb, fetch_ref (fetch),
+                         (GDestroyNotify) fetch_unref);
+  g_source_attach (fetch->retry_source, priv->context);
+
+  return TRUE;
+}
+
+/* The response of the current attempt is in, or it failed. */
+static void
+flight_cb (CacheitFlight *flight,
+           gpointer       user_data)
+{
+  Fetch *fetch = user_data;
+  CacheitResource *self = fetch->self;
+  const GError *error = _cacheit_flight_get_error (flight);
+  SoupMessage *message = _cacheit_flight_get_message (flight);
+  guint status;
+
+  /* The flight is done with us: nothing to unsubscribe from. */
+  fetch->subscription = 0;
 
   if (!fetch_is_current (fetch))
-    {
-      g_clear_error (&error);
-      return;
-    }
+    return;
 
-  if (stream == NULL)
+  /* Reading the body, or its size, fails only after a success status. */
+  if (error != NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
     {
       /* Transport errors pass through unchanged. */
-      fetch_fail (fetch, error);
+      if (!error_is_transient (error) || !fetch_retry (fetch, NULL))
+        fetch_fail (fetch, g_error_copy (error));
       return;
     }
 
-  status = soup_message_get_status (fetch->message);
+  status = soup_message_get_status (message);
   set_status (self, status);
 
   /* A handler of notify::status may have started another fetch. */
   if (!fetch_is_current (fetch))
     return;
 
+  if (status == SOUP_STATUS_NOT_MODIFIED && fetch->conditional)
+    {
+      /* The data in hand is still the server's: nothing to read or parse. */
+      fetch->not_modified = TRUE;
+      fetch->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
+      fetch_complete (fetch, NULL, FALSE);
+      return;
+    }
+
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      fetch_fail (fetch, _cacheit_error_new_http (fetch->safe_url, status,
-                                                  soup_message_get_reason_phrase (fetch->message)));
+      if (!status_is_transient (status) || !fetch_retry (fetch, message))
+        fetch_fail (fetch, _cacheit_error_new_http (fetch->safe_url, status,
+                                                    soup_message_get_reason_phrase (message)));
       return;
     }
 
-  hint = content_length_hint (fetch->message);
-  if (hint >= 0 && (guint64) hint > priv->max_size && !body_is_compressed (fetch->message))
+  if (error != NULL)
     {
-      /* Known to be too large: fail without reading a byte of it. */
-      fetch_fail (fetch, fetch_wrap_error (fetch, g_error_new_literal (CACHEIT_ERROR,
-                                                                       CACHEIT_ERROR_TOO_LARGE,
-                                                                       "")));
+      /* The body could not be read: a dropped connection is worth another try. */
+      if (!error_is_transient (error) || !fetch_retry (fetch, NULL))
+        fetch_fail (fetch, fetch_wrap_error (fetch, g_error_copy (error)));
       return;
     }
 
-  _cacheit_read_body_async (stream, hint, priv->max_size, G_PRIORITY_DEFAULT,
-                            fetch->cancellable, read_cb, fetch_ref (fetch));
+  fetch->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
+  fetch_decode (fetch, _cacheit_flight_get_body (flight));
+}
+
+/* Whether resources may share @self's requests: not when a handler of
+ * ::request may make them differ. */
+static gboolean
+may_share (CacheitResource *self)
+{
+  return !g_signal_has_handler_pending (self, signals[SIGNAL_REQUEST], 0, FALSE);
+}
+
+/* Makes one attempt: a request of its own, or one in the air for the same. */
+static void
+fetch_send (Fetch *fetch)
+{
+  CacheitResource *self = fetch->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  SoupSession *session = cacheit_resource_get_session (self);
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(CacheitFlight) flight = NULL;
+  g_autofree char *key = NULL;
+  SoupMessageHeaders *headers;
+
+  message = soup_message_new_from_uri (SOUP_METHOD_GET, fetch->uri);
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+
+  /* Revalidate the data in hand: a 304 keeps it. */
+  fetch->conditional = FALSE;
+  if (priv->fetched && priv->etag != NULL)
+    {
+      soup_message_headers_replace (headers, "If-None-Match", priv->etag);
+      fetch->conditional = TRUE;
+    }
+  if (priv->fetched && priv->last_modified != NULL)
+    {
+      soup_message_headers_replace (headers, "If-Modified-Since", priv->last_modified);
+      fetch->conditional = TRUE;
+    }
+
+  if (may_share (self))
+    {
+      key = _cacheit_flight_key (priv->context, session, message, priv->max_size);
+      flight = _cacheit_flight_lookup (key);
+    }
+
+  if (flight == NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_REQUEST], 0, message);
+
+      /* A handler may have started another fetch, or cancelled every caller. */
+      if (!fetch_is_current (fetch))
+        return;
+
+      flight = _cacheit_flight_new (priv->context, session, message, priv->max_size, key);
+      fetch->flight = _cacheit_flight_ref (flight);
+      fetch->subscription = _cacheit_flight_subscribe (flight, flight_cb, fetch_ref (fetch),
+                                                       (GDestroyNotify) fetch_unref);
+      _cacheit_flight_start (flight);
+      return;
+    }
+
+  fetch->flight = _cacheit_flight_ref (flight);
+  fetch->subscription = _cacheit_flight_subscribe (flight, flight_cb, fetch_ref (fetch),
+                                                   (GDestroyNotify) fetch_unref);
 }
 
 static gboolean
@@ -670,22 +1085,9 @@ fetch_start (Fetch *fetch)
 
   /* Decoding into a whole JsonNode is only done for an overridden parse(). */
   fetch->use_parse = CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse;
+  fetch->uri = g_steal_pointer (&uri);
 
-  fetch->message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  soup_message_headers_replace (soup_message_get_request_headers (fetch->message),
-                                "Accept", "application/json");
-
-  g_signal_emit (self, signals[SIGNAL_REQUEST], 0, fetch->message);
-
-  /* A handler may have started another fetch, or cancelled every caller. */
-  if (!fetch_is_current (fetch))
-    return;
-
-  g_main_context_push_thread_default (priv->context);
-  soup_session_send_async (cacheit_resource_get_session (self), fetch->message,
-                           G_PRIORITY_DEFAULT, fetch->cancellable,
-                           send_cb, fetch_ref (fetch));
-  g_main_context_pop_thread_default (priv->context);
+  fetch_send (fetch);
 }
 
 static gboolean
@@ -705,8 +1107,9 @@ caller_cancelled_cb (GCancellable *cancellable,
   /* This destroys the source being dispatched, which GLib allows. */
   caller_complete_cancelled (caller, cancellable);
 
-  /* Abort the request only when no caller is left waiting for it (R6). */
-  if (g_queue_is_empty (&fetch->callers))
+  /* Abort the request only when no caller is left waiting for it (R6); a
+   * revalidation in the background goes on without callers. */
+  if (g_queue_is_empty (&fetch->callers) && !fetch->background)
     set_fetching (self, NULL);
 
   return G_SOURCE_REMOVE;
@@ -739,6 +1142,166 @@ caller_new (CacheitResource     *self,
     }
 
   return caller;
+}
+
+/* Refetching in the background */
+
+/* Revalidates in the background, with no caller, unless a fetch is in flight. */
+static void
+start_background (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(Fetch) fetch = NULL;
+
+  if (priv->fetch != NULL)
+    return;
+
+  fetch = fetch_new (self);
+  fetch->background = TRUE;
+  set_fetching (self, fetch);
+  fetch_start (fetch);
+}
+
+static GPowerProfileMonitor *
+power_profile_monitor (void)
+{
+  static GPowerProfileMonitor *monitor;
+
+  if (g_once_init_enter (&monitor))
+    g_once_init_leave (&monitor, g_power_profile_monitor_dup_default ());
+
+  return monitor;
+}
+
+/* Whether refetching in the background should wait: on a metered network or
+ * in power-saver mode, unless the application says otherwise. */
+static gboolean
+constrained (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (!priv->pause_when_constrained)
+    return FALSE;
+
+  return g_network_monitor_get_network_metered (g_network_monitor_get_default ()) ||
+         g_power_profile_monitor_get_power_saver_enabled (power_profile_monitor ());
+}
+
+/* The application came back, or the network did: revalidate data that needs
+ * it, and retry a fetch that failed. */
+static void
+maybe_refetch (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (priv->fetch != NULL || constrained (self))
+    return;
+
+  if (priv->stale || priv->last_error != NULL)
+    start_background (self);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  CacheitResource *self = user_data;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (priv->fetched && priv->active && priv->fetch == NULL && !constrained (self))
+    start_background (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_refresh_source (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  clear_source (&priv->refresh_source);
+
+  if (priv->refresh_interval == 0)
+    return;
+
+  /* Destroyed by dispose: the source does not hold the resource. */
+  priv->refresh_source = g_timeout_source_new_seconds (priv->refresh_interval);
+  g_source_set_static_name (priv->refresh_source, "[cacheit] refresh");
+  g_source_set_callback (priv->refresh_source, refresh_cb, self, NULL);
+  g_source_attach (priv->refresh_source, priv->context);
+}
+
+typedef struct
+{
+  GWeakRef self;
+  gboolean available;
+} NetworkChange;
+
+static void
+network_change_free (NetworkChange *change)
+{
+  g_weak_ref_clear (&change->self);
+  g_free (change);
+}
+
+static gboolean
+network_change_cb (gpointer user_data)
+{
+  NetworkChange *change = user_data;
+  g_autoptr(CacheitResource) self = g_weak_ref_get (&change->self);
+  CacheitResourcePrivate *priv;
+  gboolean came_back;
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  priv = cacheit_resource_get_instance_private (self);
+  came_back = change->available && !priv->network_available;
+  priv->network_available = change->available;
+  if (came_back && priv->refetch_on_reconnect)
+    maybe_refetch (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs in the context the monitor was first used in: the resource hears of
+ * it in its own. */
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    gpointer         user_data)
+{
+  CacheitResource *self = user_data;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  NetworkChange *change = g_new0 (NetworkChange, 1);
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_weak_ref_init (&change->self, self);
+  change->available = available;
+  g_source_set_static_name (source, "[cacheit] network changed");
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, network_change_cb, change, (GDestroyNotify) network_change_free);
+  g_source_attach (source, priv->context);
+}
+
+static void
+update_network_monitor (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (priv->refetch_on_reconnect == (priv->network_monitor != NULL))
+    return;
+
+  if (priv->network_monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (priv->network_monitor, self);
+      g_clear_object (&priv->network_monitor);
+      return;
+    }
+
+  priv->network_monitor = g_object_ref (g_network_monitor_get_default ());
+  priv->network_available = g_network_monitor_get_network_available (priv->network_monitor);
+  g_signal_connect (priv->network_monitor, "network-changed",
+                    G_CALLBACK (network_changed_cb), self);
 }
 
 /* GObject */
@@ -780,6 +1343,14 @@ cacheit_resource_dispose (GObject *object)
   g_clear_object (&priv->session);
   g_clear_object (&priv->result);
 
+  if (priv->network_monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (priv->network_monitor, self);
+      g_clear_object (&priv->network_monitor);
+    }
+  clear_source (&priv->stale_source);
+  clear_source (&priv->refresh_source);
+
   G_OBJECT_CLASS (cacheit_resource_parent_class)->dispose (object);
 }
 
@@ -791,6 +1362,9 @@ cacheit_resource_finalize (GObject *object)
 
   g_clear_pointer (&priv->url, g_free);
   g_clear_pointer (&priv->root_pointer, g_free);
+  g_clear_pointer (&priv->etag, g_free);
+  g_clear_pointer (&priv->last_modified, g_free);
+  g_clear_pointer (&priv->last_updated, g_date_time_unref);
   g_clear_error (&priv->last_error);
   g_clear_pointer (&priv->context, g_main_context_unref);
 
@@ -844,6 +1418,46 @@ cacheit_resource_get_property (GObject    *object,
       g_value_set_uint (value, priv->status);
       break;
 
+    case PROP_LAST_UPDATED:
+      g_value_set_boxed (value, priv->last_updated);
+      break;
+
+    case PROP_STALE:
+      g_value_set_boolean (value, priv->stale);
+      break;
+
+    case PROP_ORIGIN:
+      g_value_set_enum (value, priv->origin);
+      break;
+
+    case PROP_MAX_AGE:
+      g_value_set_int (value, priv->max_age);
+      break;
+
+    case PROP_RETRY_LIMIT:
+      g_value_set_uint (value, priv->retry_limit);
+      break;
+
+    case PROP_RETRY_DELAY:
+      g_value_set_uint (value, priv->retry_delay);
+      break;
+
+    case PROP_REFRESH_INTERVAL:
+      g_value_set_uint (value, priv->refresh_interval);
+      break;
+
+    case PROP_REFETCH_ON_RECONNECT:
+      g_value_set_boolean (value, priv->refetch_on_reconnect);
+      break;
+
+    case PROP_ACTIVE:
+      g_value_set_boolean (value, priv->active);
+      break;
+
+    case PROP_PAUSE_WHEN_CONSTRAINED:
+      g_value_set_boolean (value, priv->pause_when_constrained);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -877,6 +1491,34 @@ cacheit_resource_set_property (GObject      *object,
 
     case PROP_ROOT_POINTER:
       cacheit_resource_set_root_pointer (self, g_value_get_string (value));
+      break;
+
+    case PROP_MAX_AGE:
+      cacheit_resource_set_max_age (self, g_value_get_int (value));
+      break;
+
+    case PROP_RETRY_LIMIT:
+      cacheit_resource_set_retry_limit (self, g_value_get_uint (value));
+      break;
+
+    case PROP_RETRY_DELAY:
+      cacheit_resource_set_retry_delay (self, g_value_get_uint (value));
+      break;
+
+    case PROP_REFRESH_INTERVAL:
+      cacheit_resource_set_refresh_interval (self, g_value_get_uint (value));
+      break;
+
+    case PROP_REFETCH_ON_RECONNECT:
+      cacheit_resource_set_refetch_on_reconnect (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_ACTIVE:
+      cacheit_resource_set_active (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_PAUSE_WHEN_CONSTRAINED:
+      cacheit_resource_set_pause_when_constrained (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -1031,6 +1673,163 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
                        0, 999, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * CacheitResource:last-updated:
+   *
+   * When the server last confirmed the data in hand, by sending it or by
+   * answering a revalidation with `304 Not Modified`, in local time; `NULL`
+   * before any data.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LAST_UPDATED] =
+    g_param_spec_boxed ("last-updated", NULL, NULL,
+                        G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:stale:
+   *
+   * Whether the data in hand is older than its freshness lifetime (see
+   * [property@Resource:max-age]), or was marked stale with
+   * [method@Resource.invalidate].
+   *
+   * It turns `TRUE` by itself when the lifetime runs out. A fetch of stale
+   * data completes at once from the cache and revalidates it in the
+   * background. It is `FALSE` when there is no data.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_STALE] =
+    g_param_spec_boolean ("stale", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:origin:
+   *
+   * Where the data in hand came from.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ORIGIN] =
+    g_param_spec_enum ("origin", NULL, NULL,
+                       CACHEIT_TYPE_ORIGIN, CACHEIT_ORIGIN_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:max-age:
+   *
+   * How long data stays fresh after the server confirmed it, in seconds.
+   *
+   * The default, -1, follows the server: `Cache-Control: max-age` (less
+   * `Age`), or `Expires`; `no-cache` and `no-store` make data stale at once.
+   * When the server says nothing, data never goes stale by itself: it is
+   * fetched once, until someone reloads or calls
+   * [method@Resource.invalidate]. 0 makes data always stale.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_AGE] =
+    g_param_spec_int ("max-age", NULL, NULL,
+                      -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:retry-limit:
+   *
+   * How many times a fetch that failed for a transient reason is tried
+   * again: a connection refused, reset or timed out, or the statuses 408,
+   * 429, 502, 503 and 504. 0 disables retries.
+   *
+   * Callers complete once, after the last attempt; [property@Resource:fetching]
+   * stays `TRUE` meanwhile. Other failures are never retried.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_RETRY_LIMIT] =
+    g_param_spec_uint ("retry-limit", NULL, NULL,
+                       0, G_MAXUINT, DEFAULT_RETRY_LIMIT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:retry-delay:
+   *
+   * The pause before the first retry, in milliseconds.
+   *
+   * Each further retry doubles it, up to a minute; each pause is picked at
+   * random in the upper half of that, so that clients do not come back all
+   * at once. A `Retry-After` header from the server is followed instead; one
+   * asking for more than five minutes ends the retries.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_RETRY_DELAY] =
+    g_param_spec_uint ("retry-delay", NULL, NULL,
+                       0, G_MAXUINT, DEFAULT_RETRY_DELAY,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:refresh-interval:
+   *
+   * Every how many seconds the data is revalidated in the background, while
+   * the resource holds data and is [property@Resource:active]; 0, the
+   * default, never.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_REFRESH_INTERVAL] =
+    g_param_spec_uint ("refresh-interval", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:refetch-on-reconnect:
+   *
+   * Whether stale data, or a fetch that failed, is fetched again in the
+   * background when [iface@Gio.NetworkMonitor] reports the network back.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_REFETCH_ON_RECONNECT] =
+    g_param_spec_boolean ("refetch-on-reconnect", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:active:
+   *
+   * Whether the application is in use.
+   *
+   * Bind it to a boolean that says so, such as `GtkWindow:is-active`, with
+   * [method@GObject.Object.bind_property]. When it turns `TRUE`, stale data,
+   * or a fetch that failed, is fetched again in the background. While it is
+   * `FALSE`, [property@Resource:refresh-interval] pauses.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ACTIVE] =
+    g_param_spec_boolean ("active", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:pause-when-constrained:
+   *
+   * Whether refetching in the background ([property@Resource:refresh-interval],
+   * [property@Resource:refetch-on-reconnect], [property@Resource:active])
+   * waits while the network is metered ([property@Gio.NetworkMonitor:network-metered])
+   * or power-saver mode is on ([property@Gio.PowerProfileMonitor:power-saver-enabled]).
+   *
+   * Fetches the application asks for are never paused.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PAUSE_WHEN_CONSTRAINED] =
+    g_param_spec_boolean ("pause-when-constrained", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1101,6 +1900,13 @@ cacheit_resource_init (CacheitResource *self)
 
   priv->max_size = CACHEIT_DEFAULT_MAX_SIZE;
   priv->context = g_main_context_ref_thread_default ();
+  priv->max_age = -1;
+  priv->server_lifetime = -1;
+  priv->retry_limit = DEFAULT_RETRY_LIMIT;
+  priv->retry_delay = DEFAULT_RETRY_DELAY;
+  priv->active = TRUE;
+  priv->pause_when_constrained = TRUE;
+  priv->network_available = TRUE;
 }
 
 void
@@ -1185,6 +1991,7 @@ cacheit_resource_set_url (CacheitResource *self,
 
   g_free (priv->url);
   priv->url = g_strdup (url);
+  _cacheit_resource_forget_validators (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
 }
 
@@ -1362,6 +2169,7 @@ cacheit_resource_set_root_pointer (CacheitResource *self,
 
   g_free (priv->root_pointer);
   priv->root_pointer = g_strdup (root_pointer);
+  _cacheit_resource_forget_validators (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROOT_POINTER]);
 }
 
@@ -1446,6 +2254,415 @@ cacheit_resource_get_status (CacheitResource *self)
 }
 
 /**
+ * cacheit_resource_get_last_updated:
+ * @self: a resource
+ *
+ * Gets when the server last confirmed the data of @self.
+ *
+ * Returns: (nullable) (transfer none): the value of [property@Resource:last-updated]
+ *
+ * Since: 1.0
+ */
+GDateTime *
+cacheit_resource_get_last_updated (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  return priv->last_updated;
+}
+
+/**
+ * cacheit_resource_get_stale:
+ * @self: a resource
+ *
+ * Gets whether the data of @self is stale.
+ *
+ * Returns: the value of [property@Resource:stale]
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_stale (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return priv->stale;
+}
+
+/**
+ * cacheit_resource_get_origin:
+ * @self: a resource
+ *
+ * Gets where the data of @self came from.
+ *
+ * Returns: the value of [property@Resource:origin]
+ *
+ * Since: 1.0
+ */
+CacheitOrigin
+cacheit_resource_get_origin (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), CACHEIT_ORIGIN_NONE);
+
+  return priv->origin;
+}
+
+/**
+ * cacheit_resource_get_max_age:
+ * @self: a resource
+ *
+ * Gets how long the data of @self stays fresh, in seconds.
+ *
+ * Returns: the value of [property@Resource:max-age]
+ *
+ * Since: 1.0
+ */
+int
+cacheit_resource_get_max_age (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), -1);
+
+  return priv->max_age;
+}
+
+/**
+ * cacheit_resource_set_max_age:
+ * @self: a resource
+ * @max_age: seconds, or -1 to follow the server
+ *
+ * Sets [property@Resource:max-age].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_max_age (CacheitResource *self,
+                              int max_age)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  if (priv->max_age == max_age)
+    return;
+
+  priv->max_age = max_age;
+  update_stale (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_AGE]);
+}
+
+/**
+ * cacheit_resource_get_retry_limit:
+ * @self: a resource
+ *
+ * Gets how many times a transient failure of @self is retried.
+ *
+ * Returns: the value of [property@Resource:retry-limit]
+ *
+ * Since: 1.0
+ */
+guint
+cacheit_resource_get_retry_limit (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
+
+  return priv->retry_limit;
+}
+
+/**
+ * cacheit_resource_set_retry_limit:
+ * @self: a resource
+ * @retry_limit: retries after a transient failure, 0 for none
+ *
+ * Sets [property@Resource:retry-limit].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_retry_limit (CacheitResource *self,
+                                  guint retry_limit)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  if (priv->retry_limit == retry_limit)
+    return;
+
+  priv->retry_limit = retry_limit;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_LIMIT]);
+}
+
+/**
+ * cacheit_resource_get_retry_delay:
+ * @self: a resource
+ *
+ * Gets the pause before the first retry of @self, in milliseconds.
+ *
+ * Returns: the value of [property@Resource:retry-delay]
+ *
+ * Since: 1.0
+ */
+guint
+cacheit_resource_get_retry_delay (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
+
+  return priv->retry_delay;
+}
+
+/**
+ * cacheit_resource_set_retry_delay:
+ * @self: a resource
+ * @retry_delay: milliseconds
+ *
+ * Sets [property@Resource:retry-delay].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_retry_delay (CacheitResource *self,
+                                  guint retry_delay)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  if (priv->retry_delay == retry_delay)
+    return;
+
+  priv->retry_delay = retry_delay;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_DELAY]);
+}
+
+/**
+ * cacheit_resource_get_refresh_interval:
+ * @self: a resource
+ *
+ * Gets every how many seconds @self revalidates its data.
+ *
+ * Returns: the value of [property@Resource:refresh-interval]
+ *
+ * Since: 1.0
+ */
+guint
+cacheit_resource_get_refresh_interval (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
+
+  return priv->refresh_interval;
+}
+
+/**
+ * cacheit_resource_set_refresh_interval:
+ * @self: a resource
+ * @refresh_interval: seconds, or 0 for never
+ *
+ * Sets [property@Resource:refresh-interval].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_refresh_interval (CacheitResource *self,
+                                       guint refresh_interval)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  if (priv->refresh_interval == refresh_interval)
+    return;
+
+  priv->refresh_interval = refresh_interval;
+  update_refresh_source (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESH_INTERVAL]);
+}
+
+/**
+ * cacheit_resource_get_refetch_on_reconnect:
+ * @self: a resource
+ *
+ * Gets whether @self refetches when the network comes back.
+ *
+ * Returns: the value of [property@Resource:refetch-on-reconnect]
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_refetch_on_reconnect (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return priv->refetch_on_reconnect;
+}
+
+/**
+ * cacheit_resource_set_refetch_on_reconnect:
+ * @self: a resource
+ * @refetch_on_reconnect: whether to refetch when the network comes back
+ *
+ * Sets [property@Resource:refetch-on-reconnect].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_refetch_on_reconnect (CacheitResource *self,
+                                           gboolean refetch_on_reconnect)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+  refetch_on_reconnect = !!refetch_on_reconnect;
+
+  if (priv->refetch_on_reconnect == (guint) refetch_on_reconnect)
+    return;
+
+  priv->refetch_on_reconnect = refetch_on_reconnect;
+  update_network_monitor (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFETCH_ON_RECONNECT]);
+}
+
+/**
+ * cacheit_resource_get_active:
+ * @self: a resource
+ *
+ * Gets whether the application using @self is in use.
+ *
+ * Returns: the value of [property@Resource:active]
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_active (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return priv->active;
+}
+
+/**
+ * cacheit_resource_set_active:
+ * @self: a resource
+ * @active: whether the application is in use
+ *
+ * Sets [property@Resource:active].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_active (CacheitResource *self,
+                             gboolean active)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+  active = !!active;
+
+  if (priv->active == (guint) active)
+    return;
+
+  priv->active = active;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+
+  if (active)
+    maybe_refetch (self);
+}
+
+/**
+ * cacheit_resource_get_pause_when_constrained:
+ * @self: a resource
+ *
+ * Gets whether refetching in the background waits on a metered network and in power-saver mode.
+ *
+ * Returns: the value of [property@Resource:pause-when-constrained]
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_pause_when_constrained (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return priv->pause_when_constrained;
+}
+
+/**
+ * cacheit_resource_set_pause_when_constrained:
+ * @self: a resource
+ * @pause_when_constrained: whether to wait
+ *
+ * Sets [property@Resource:pause-when-constrained].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_pause_when_constrained (CacheitResource *self,
+                                             gboolean pause_when_constrained)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+  pause_when_constrained = !!pause_when_constrained;
+
+  if (priv->pause_when_constrained == (guint) pause_when_constrained)
+    return;
+
+  priv->pause_when_constrained = pause_when_constrained;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSE_WHEN_CONSTRAINED]);
+}
+
+/**
+ * cacheit_resource_invalidate:
+ * @self: a resource
+ *
+ * Marks the data of @self stale, as after the application changed it on the
+ * server by other means: the next fetch without reload completes at once
+ * from the cache and revalidates it in the background.
+ *
+ * Nothing happens when @self holds no data.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_invalidate (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  priv->invalidated = priv->fetched;
+  update_stale (self);
+}
+
+void
+_cacheit_resource_forget_validators (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_clear_pointer (&priv->etag, g_free);
+  g_clear_pointer (&priv->last_modified, g_free);
+}
+
+/**
  * cacheit_resource_fetch_async:
  * @self: a resource
  * @flags: how the cache may be used
@@ -1493,11 +2710,15 @@ cacheit_resource_fetch_async (CacheitResource     *self,
       return;
     }
 
-  /* R3: completed from the cache, on a later iteration. */
-  if (!reload && priv->fetch == NULL && priv->result != NULL)
+  /* R3: completed from the cache, on a later iteration, unless a reload
+   * someone asked for is in flight. Stale data is revalidated in the
+   * background meanwhile. */
+  if (!reload && priv->result != NULL && (priv->fetch == NULL || priv->fetch->background))
     {
       _cacheit_dispatch (g_main_context_get_thread_default (), callback, G_OBJECT (self), G_ASYNC_RESULT (priv->result),
                          user_data);
+      if (priv->stale)
+        start_background (self);
       return;
     }
 

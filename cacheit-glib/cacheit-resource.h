@@ -34,6 +34,24 @@ typedef enum /*< flags >*/
   CACHEIT_FETCH_RELOAD = 1 << 0,
 } CacheitFetchFlags;
 
+/**
+ * CacheitOrigin:
+ * @CACHEIT_ORIGIN_NONE: there is no data yet
+ * @CACHEIT_ORIGIN_NETWORK: the data came from the server
+ * @CACHEIT_ORIGIN_DISK: the data came from a snapshot saved on disk and has
+ *   not been confirmed by the server since
+ *
+ * Where the data a resource holds came from: see [property@Resource:origin].
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  CACHEIT_ORIGIN_NONE,
+  CACHEIT_ORIGIN_NETWORK,
+  CACHEIT_ORIGIN_DISK,
+} CacheitOrigin;
+
 #define CACHEIT_TYPE_RESOURCE (cacheit_resource_get_type ())
 
 CACHEIT_AVAILABLE_IN_ALL
@@ -94,6 +112,51 @@ CACHEIT_AVAILABLE_IN_ALL
 const GError *cacheit_resource_get_last_error   (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL
 guint         cacheit_resource_get_status       (CacheitResource    *self);
+
+CACHEIT_AVAILABLE_IN_ALL
+GDateTime    *cacheit_resource_get_last_updated (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_stale        (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+CacheitOrigin cacheit_resource_get_origin       (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+int           cacheit_resource_get_max_age      (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_max_age      (CacheitResource    *self,
+                                                 int                 max_age);
+CACHEIT_AVAILABLE_IN_ALL
+guint         cacheit_resource_get_retry_limit  (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_retry_limit  (CacheitResource    *self,
+                                                 guint               retry_limit);
+CACHEIT_AVAILABLE_IN_ALL
+guint         cacheit_resource_get_retry_delay  (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_retry_delay  (CacheitResource    *self,
+                                                 guint               retry_delay);
+CACHEIT_AVAILABLE_IN_ALL
+guint         cacheit_resource_get_refresh_interval (CacheitResource *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_refresh_interval (CacheitResource *self,
+                                                     guint            refresh_interval);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_refetch_on_reconnect (CacheitResource *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_refetch_on_reconnect (CacheitResource *self,
+                                                         gboolean         refetch_on_reconnect);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_active       (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_active       (CacheitResource    *self,
+                                                 gboolean            active);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_pause_when_constrained (CacheitResource *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_pause_when_constrained (CacheitResource *self,
+                                                           gboolean         pause_when_constrained);
+
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_invalidate       (CacheitResource    *self);
 
 CACHEIT_AVAILABLE_IN_ALL
 void          cacheit_resource_fetch_async      (CacheitResource    *self,

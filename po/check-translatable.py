@@ -57,7 +57,7 @@ DETAILS = {
         "from_node detail after \"is not of the expected shape: \"",
     ("cacheit-resource.c", "parse() returned nothing"):
         "passed through fetch_wrap_error(): detail of the WRONG_SHAPE message",
-    ("cacheit-resource.c", ""):
+    ("cacheit-flight.c", ""):
         "passed through fetch_wrap_error(), which gives TOO_LARGE the limit as its detail",
     ("cacheit-json.c", "nested deeper than %d levels"):
         "from_node detail (the parse() slow path): fetch_wrap_error() makes the TOO_DEEP message",

@@ -140,6 +140,8 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   fixture->model = cacheit_model_new (url);
+  /* Each fault is checked on one response: no retries. */
+  cacheit_resource_set_retry_limit (CACHEIT_RESOURCE (fixture->model), 0);
   g_signal_connect (fixture->model, "request", G_CALLBACK (add_authorization_cb), NULL);
   g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (fixture->model), CACHEIT_FETCH_NONE,
                                          NULL, &error));
@@ -634,6 +636,8 @@ test_many_resources (void)
       url = url_for (path);
       model = cacheit_model_new (url);
       cacheit_resource_set_max_size (CACHEIT_RESOURCE (model), 1024 * 1024);
+      /* Faults that are transient are retried: quickly, to soak that path too. */
+      cacheit_resource_set_retry_delay (CACHEIT_RESOURCE (model), 1);
       g_object_set_data (G_OBJECT (model), "index", GUINT_TO_POINTER (i));
       g_signal_connect (model, "request", G_CALLBACK (add_authorization_cb), NULL);
       g_ptr_array_add (models, model);

@@ -1,0 +1,326 @@
+/* cacheit-flight.c: one HTTP request and its body, shared by the fetches of
+ * every resource that asked for the same thing at the same time.
+ *
+ * A flight sends its message, reads the body (unless the answer is not a
+ * success, or a 304) and tells each subscriber the outcome, in the main
+ * context it was created in. Flights that may be shared are kept in a table
+ * by key while they are in the air; a flight nobody listens to any more is
+ * cancelled and leaves the table.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "cacheit-private.h"
+
+typedef struct
+{
+  guint              id;
+  CacheitFlightFunc  func;
+  gpointer           user_data;
+  GDestroyNotify     destroy;
+} Subscriber;
+
+struct _CacheitFlight
+{
+  gatomicrefcount  ref_count;
+  char            *key;          /* NULL: not shared. */
+  GMainContext    *context;
+  SoupSession     *session;
+  SoupMessage     *message;
+  GCancellable    *cancellable;
+  guint64          max_size;
+  GArray          *subscribers;  /* Subscriber */
+  guint            next_id;
+
+  guint            done : 1;
+  GError          *error;
+  GBytes          *body;
+};
+
+G_LOCK_DEFINE_STATIC (flights);
+static GHashTable *flights;      /* key → CacheitFlight, not owned */
+
+static void
+flight_unregister (CacheitFlight *self)
+{
+  if (self->key == NULL)
+    return;
+
+  G_LOCK (flights);
+  if (flights != NULL && g_hash_table_lookup (flights, self->key) == self)
+    g_hash_table_remove (flights, self->key);
+  G_UNLOCK (flights);
+}
+
+CacheitFlight *
+_cacheit_flight_ref (CacheitFlight *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+_cacheit_flight_unref (CacheitFlight *self)
+{
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_assert (self->subscribers->len == 0);
+  flight_unregister (self);
+  g_free (self->key);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_object (&self->session);
+  g_clear_object (&self->message);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->subscribers, g_array_unref);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->body, g_bytes_unref);
+  g_free (self);
+}
+
+char *
+_cacheit_flight_key (GMainContext *context,
+                     SoupSession  *session,
+                     SoupMessage  *message,
+                     guint64       max_size)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+  g_autofree char *uri = g_uri_to_string (soup_message_get_uri (message));
+  const char *etag = soup_message_headers_get_one (headers, "If-None-Match");
+  const char *since = soup_message_headers_get_one (headers, "If-Modified-Since");
+
+  return g_strdup_printf ("%p %p %" G_GUINT64_FORMAT "\n%s\n%s\n%s",
+                          (gpointer) context, (gpointer) session, max_size,
+                          etag != NULL ? etag : "", since != NULL ? since : "", uri);
+}
+
+CacheitFlight *
+_cacheit_flight_lookup (const char *key)
+{
+  CacheitFlight *flight = NULL;
+
+  G_LOCK (flights);
+  if (flights != NULL)
+    flight = g_hash_table_lookup (flights, key);
+  if (flight != NULL)
+    _cacheit_flight_ref (flight);
+  G_UNLOCK (flights);
+
+  return flight;
+}
+
+CacheitFlight *
+_cacheit_flight_new (GMainContext *context,
+                     SoupSession  *session,
+                     SoupMessage  *message,
+                     guint64       max_size,
+                     const char   *key)
+{
+  CacheitFlight *self = g_new0 (CacheitFlight, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->context = g_main_context_ref (context);
+  self->session = g_object_ref (session);
+  self->message = g_object_ref (message);
+  self->cancellable = g_cancellable_new ();
+  self->max_size = max_size;
+  self->subscribers = g_array_new (FALSE, FALSE, sizeof (Subscriber));
+  self->next_id = 1;
+
+  if (key != NULL)
+    {
+      self->key = g_strdup (key);
+      G_LOCK (flights);
+      if (flights == NULL)
+        flights = g_hash_table_new (g_str_hash, g_str_equal);
+      /* The newest flight for a key is the one to join. */
+      g_hash_table_replace (flights, self->key, self);
+      G_UNLOCK (flights);
+    }
+
+  return self;
+}
+
+guint
+_cacheit_flight_subscribe (CacheitFlight     *self,
+                           CacheitFlightFunc  func,
+                           gpointer           user_data,
+                           GDestroyNotify     destroy)
+{
+  Subscriber subscriber = { self->next_id++, func, user_data, destroy };
+
+  g_assert (!self->done);
+  g_array_append_val (self->subscribers, subscriber);
+
+  return subscriber.id;
+}
+
+void
+_cacheit_flight_unsubscribe (CacheitFlight *self,
+                             guint          id)
+{
+  for (guint i = 0; i < self->subscribers->len; i++)
+    {
+      Subscriber subscriber = g_array_index (self->subscribers, Subscriber, i);
+
+      if (subscriber.id != id)
+        continue;
+
+      g_array_remove_index (self->subscribers, i);
+
+      /* Nobody wants it any more: stop it, and let nobody join it. */
+      if (self->subscribers->len == 0 && !self->done)
+        {
+          flight_unregister (self);
+          g_cancellable_cancel (self->cancellable);
+        }
+
+      if (subscriber.destroy != NULL)
+        subscriber.destroy (subscriber.user_data);
+      return;
+    }
+}
+
+SoupMessage *
+_cacheit_flight_get_message (CacheitFlight *self)
+{
+  return self->message;
+}
+
+const GError *
+_cacheit_flight_get_error (CacheitFlight *self)
+{
+  return self->error;
+}
+
+GBytes *
+_cacheit_flight_get_body (CacheitFlight *self)
+{
+  return self->body;
+}
+
+/* Ends the flight: every subscriber hears of it once, in subscription order. */
+static void
+flight_done (CacheitFlight *self,
+             GError        *error,
+             GBytes        *body)
+{
+  g_autoptr(GArray) subscribers = NULL;
+
+  g_assert (!self->done);
+
+  flight_unregister (self);
+  self->done = TRUE;
+  self->error = error;
+  self->body = body;
+
+  /* Subscribers may unsubscribe from, or start, other flights. */
+  subscribers = g_steal_pointer (&self->subscribers);
+  self->subscribers = g_array_new (FALSE, FALSE, sizeof (Subscriber));
+
+  for (guint i = 0; i < subscribers->len; i++)
+    {
+      Subscriber *subscriber = &g_array_index (subscribers, Subscriber, i);
+
+      subscriber->func (self, subscriber->user_data);
+      if (subscriber->destroy != NULL)
+        subscriber->destroy (subscriber->user_data);
+    }
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CacheitFlight) self = user_data;
+  GError *error = NULL;
+  GBytes *body;
+
+  body = _cacheit_read_body_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (self->subscribers->len == 0)
+    {
+      g_clear_error (&error);
+      g_clear_pointer (&body, g_bytes_unref);
+      return;
+    }
+
+  flight_done (self, error, body);
+}
+
+static gint64
+content_length_hint (SoupMessage *message)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    return -1;
+
+  return soup_message_headers_get_content_length (headers);
+}
+
+static gboolean
+body_is_compressed (SoupMessage *message)
+{
+  const char *coding = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                     "Content-Encoding");
+
+  return coding != NULL && g_ascii_strcasecmp (coding, "identity") != 0;
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CacheitFlight) self = user_data;
+  g_autoptr(GInputStream) stream = NULL;
+  GError *error = NULL;
+  guint status;
+  gint64 hint;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+
+  if (self->subscribers->len == 0)
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  if (stream == NULL)
+    {
+      flight_done (self, error, NULL);
+      return;
+    }
+
+  /* Only a success has a body worth reading: the rest is told by status. */
+  status = soup_message_get_status (self->message);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      flight_done (self, NULL, NULL);
+      return;
+    }
+
+  hint = content_length_hint (self->message);
+  if (hint >= 0 && (guint64) hint > self->max_size && !body_is_compressed (self->message))
+    {
+      /* Known to be too large: fail without reading a byte of it. */
+      flight_done (self, g_error_new_literal (CACHEIT_ERROR, CACHEIT_ERROR_TOO_LARGE, ""), NULL);
+      return;
+    }
+
+  _cacheit_read_body_async (stream, hint, self->max_size, G_PRIORITY_DEFAULT,
+                            self->cancellable, read_cb, _cacheit_flight_ref (self));
+}
+
+void
+_cacheit_flight_start (CacheitFlight *self)
+{
+  g_main_context_push_thread_default (self->context);
+  soup_session_send_async (self->session, self->message, G_PRIORITY_DEFAULT,
+                           self->cancellable, send_cb, _cacheit_flight_ref (self));
+  g_main_context_pop_thread_default (self->context);
+}
