@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 
 typedef struct _DemoServer DemoServer;
 
+/* How long, in seconds, the server says its answers stay fresh. */
+#define DEMO_SERVER_MAX_AGE 10
+
 DemoServer *demo_server_new            (guint        n_records,
                                         GError     **error);
 void        demo_server_free           (DemoServer  *self);
@@ -23,6 +26,7 @@ void        demo_server_set_fail_next  (DemoServer  *self,
                                         gboolean     fail_next);
 gboolean    demo_server_get_fail_next  (DemoServer  *self);
 guint       demo_server_get_n_requests (DemoServer  *self);
+guint       demo_server_get_n_not_modified (DemoServer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DemoServer, demo_server_free)
 

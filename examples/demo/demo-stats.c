@@ -5,7 +5,7 @@
  * Fetch calls are counted where the demo makes them; HTTP requests through
  * the "request" signal, which the library emits for each real request and
  * never for a fetch answered from the cache; bytes from libsoup's metrics of
- * each message.
+ * each message, and the answers 304 Not Modified from its status.
  *
  * The stall meter is a 1 ms timeout on the main context: when the main loop
  * is free, it runs every millisecond or so. The longest gap between two of
@@ -47,6 +47,19 @@ finished_cb (SoupMessage *message,
     }
 }
 
+/* Counted as soon as the status is known: "finished" may come after the
+ * fetch completed, since a 304 has no body to read to its end. */
+static void
+got_headers_cb (SoupMessage *message,
+                DemoStats   *stats)
+{
+  if (soup_message_get_status (message) == SOUP_STATUS_NOT_MODIFIED)
+    {
+      stats->not_modified++;
+      notify_changed (stats);
+    }
+}
+
 static void
 request_cb (CacheitResource *resource,
             SoupMessage     *message,
@@ -57,6 +70,7 @@ request_cb (CacheitResource *resource,
                      GUINT_TO_POINTER (demo_stats_get_resource_requests (resource) + 1));
   soup_message_add_flags (message, SOUP_MESSAGE_COLLECT_METRICS);
   g_signal_connect (message, "finished", G_CALLBACK (finished_cb), stats);
+  g_signal_connect (message, "got-headers", G_CALLBACK (got_headers_cb), stats);
   notify_changed (stats);
 }
 

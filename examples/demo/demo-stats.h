@@ -14,6 +14,7 @@ typedef struct
   guint    fetch_calls;       /* cacheit_resource_fetch_async() calls made. */
   guint    requests;          /* HTTP requests sent: the "request" signals. */
   guint64  bytes;             /* Response body bytes received. */
+  guint    not_modified;      /* Requests answered 304 Not Modified. */
   GError  *last_error;        /* The last error a fetch reported. */
   gint64   longest_stall;     /* The longest gap in the main loop, in µs,
                                * less the time GTK spent drawing in it. */

@@ -13,6 +13,15 @@
  * (collection-url/ID), once: selecting it again is answered from the cache.
  * The panel on the right shows what that costs: fetch calls, HTTP requests,
  * bytes, the longest main-loop stall.
+ *
+ * Above the list, a label bound to the collection's last-updated says when
+ * the server last confirmed the data, and a marker bound to stale shows once
+ * the server's max-age (10 s) is over. The window's is-active is bound to
+ * the collection's active: coming back to the window revalidates stale data
+ * in the background, as does a click on the marker (a fetch without reload,
+ * answered from the cache at once). The server sends an ETag, so each
+ * revalidation, and each reload, is answered 304 Not Modified: the label
+ * moves on, the marker goes, and nothing else happens.
  */
 
 #include <gtk/gtk.h>
@@ -43,6 +52,8 @@ typedef struct
   GtkWidget          *banner;
   GtkWidget          *banner_label;
   GtkWidget          *count_label;
+  GtkWidget          *stale_marker;
+  GtkWidget          *updated_label;
   GtkWidget          *column_view;
   GtkWidget          *detail_stack;
   GtkWidget          *detail_name;
@@ -77,6 +88,9 @@ static const char css[] =
   ".banner-error { background-color: #c01c28; color: white; padding: 6px 12px; }\n"
   ".banner-error button { color: white; }\n"
   ".numeric { font-feature-settings: \"tnum\"; }\n"
+  ".stale-marker { background: alpha(#e66100, 0.15); color: #c64600; border-radius: 999px;"
+  "  padding: 0 10px; min-height: 22px; font-size: 0.85em; font-weight: bold; box-shadow: none; }\n"
+  ".stale-marker:hover { background: alpha(#e66100, 0.25); }\n"
   "columnview row cell { padding: 3px 8px; }\n";
 
 /* The live panel */
@@ -93,7 +107,8 @@ stats_changed_cb (gpointer user_data)
 {
   Window *self = user_data;
   g_autofree char *calls = demo_format_count (self->stats.fetch_calls);
-  g_autofree char *requests = demo_format_count (self->stats.requests);
+  g_autofree char *n_requests = demo_format_count (self->stats.requests);
+  g_autofree char *requests = NULL;
   g_autofree char *bytes = demo_format_bytes (self->stats.bytes);
   g_autofree char *stall = demo_format_ms (self->stats.longest_stall);
   g_autofree char *frame = demo_format_ms (self->stats.longest_frame);
@@ -101,6 +116,13 @@ stats_changed_cb (gpointer user_data)
   g_autofree char *made = demo_format_count (demo_record_get_n_made ());
   g_autofree char *n_records = demo_format_count (demo_server_get_n_records (self->server));
   g_autofree char *made_text = g_strdup_printf ("%s of %s", made, n_records);
+
+  /* Revalidations answered 304 Not Modified count as requests, with no
+   * body. */
+  if (self->stats.not_modified > 0)
+    requests = g_strdup_printf ("%s (%u × 304)", n_requests, self->stats.not_modified);
+  else
+    requests = g_strdup (n_requests);
 
   set_figure (self->figure_calls, calls);
   set_figure (self->figure_requests, requests);
@@ -191,7 +213,8 @@ print_figures (Window *self)
   g_autofree char *list = demo_format_ms (self->stats.longest_list);
 
   g_print ("fetch calls made         %u\n", self->stats.fetch_calls);
-  g_print ("HTTP requests sent       %u\n", self->stats.requests);
+  g_print ("HTTP requests sent       %u (%u answered 304 Not Modified)\n",
+           self->stats.requests, self->stats.not_modified);
   g_print ("bytes received           %s\n", bytes);
   g_print ("longest main-loop stall  %s (not counting GTK's work below)\n", stall);
   g_print ("GTK: longest list update %s (items-changed through the list models and column view)\n", list);
@@ -199,6 +222,9 @@ print_figures (Window *self)
   g_print ("row objects made         %u\n", demo_record_get_n_made ());
   g_print ("last error               %s\n",
            self->stats.last_error != NULL ? self->stats.last_error->message : "none");
+  g_print ("the list                 %s, %s\n",
+           gtk_label_get_text (GTK_LABEL (self->updated_label)),
+           cacheit_resource_get_stale (CACHEIT_RESOURCE (self->records)) ? "stale" : "fresh");
 }
 
 static gboolean
@@ -287,9 +313,10 @@ detail_status (Window     *self,
 
 typedef struct
 {
-  Window *self;
-  guint   requests_before;
-  gint64  started;
+  Window  *self;
+  guint    requests_before;
+  gint64   started;
+  gboolean was_stale;
 } DetailFetch;
 
 static guint
@@ -318,6 +345,11 @@ detail_fetched_cb (GObject      *object,
       if (!ok)
         {
           detail_status (self, error->message, "bad");
+        }
+      else if (fetch->was_stale)
+        {
+          detail_status (self, "Answered from the cache; it was stale, so it is revalidated "
+                               "in the background", "good");
         }
       else if (requests == 0)
         {
@@ -379,6 +411,7 @@ selection_changed_cb (GtkSingleSelection *selection,
   fetch->self = self;
   fetch->requests_before = resource_requests (record);
   fetch->started = g_get_monotonic_time ();
+  fetch->was_stale = cacheit_resource_get_stale (CACHEIT_RESOURCE (record));
   detail_status (self, "Fetching…", "dim");
   demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (record), CACHEIT_FETCH_NONE,
                     detail_fetched_cb, fetch);
@@ -449,6 +482,38 @@ reload_clicked_cb (GtkButton *button,
 {
   demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (self->records), CACHEIT_FETCH_RELOAD,
                     list_fetched_cb, self);
+}
+
+/* A fetch without reload: stale data is answered from the cache at once, and
+ * revalidated in the background. */
+static void
+stale_clicked_cb (GtkButton *button,
+                  Window    *self)
+{
+  demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (self->records), CACHEIT_FETCH_NONE,
+                    list_fetched_cb, self);
+}
+
+/* "Updated 12:03:04", in local time, from the collection's last-updated. */
+static gboolean
+last_updated_to_text (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  GDateTime *updated = g_value_get_boxed (from);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (updated == NULL)
+    {
+      g_value_set_string (to, "");
+      return TRUE;
+    }
+
+  local = g_date_time_to_local (updated);
+  g_value_take_string (to, g_date_time_format (local, "Updated %H:%M:%S"));
+
+  return TRUE;
 }
 
 static void
@@ -806,6 +871,26 @@ build_list (Window *self)
   gtk_label_set_xalign (GTK_LABEL (self->count_label), 1);
   gtk_box_append (GTK_BOX (bar), search);
   gtk_box_append (GTK_BOX (bar), self->count_label);
+
+  /* Freshness: when the server last confirmed the list, and whether it is
+   * older than the server's max-age. */
+  self->stale_marker = gtk_button_new_with_label ("Stale");
+  gtk_widget_add_css_class (self->stale_marker, "stale-marker");
+  gtk_widget_set_valign (self->stale_marker, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->stale_marker,
+                               "Older than the server's max-age. Click, or come back to the "
+                               "window: answered from the cache at once, and revalidated in the "
+                               "background (the server answers 304 Not Modified)");
+  g_signal_connect (self->stale_marker, "clicked", G_CALLBACK (stale_clicked_cb), self);
+  g_object_bind_property (self->records, "stale", self->stale_marker, "visible",
+                          G_BINDING_SYNC_CREATE);
+  self->updated_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->updated_label, "dim");
+  gtk_widget_add_css_class (self->updated_label, "numeric");
+  g_object_bind_property_full (self->records, "last-updated", self->updated_label, "label",
+                               G_BINDING_SYNC_CREATE, last_updated_to_text, NULL, NULL, NULL);
+  gtk_box_append (GTK_BOX (bar), self->stale_marker);
+  gtk_box_append (GTK_BOX (bar), self->updated_label);
   gtk_box_append (GTK_BOX (box), bar);
 
   /* collection → filter → sort → selection → column view. Filtering and
@@ -871,7 +956,8 @@ build_header (Window *self)
   gtk_box_append (GTK_BOX (reload_box), gtk_image_new_from_icon_name ("view-refresh-symbolic"));
   gtk_box_append (GTK_BOX (reload_box), gtk_label_new ("Reload"));
   gtk_button_set_child (GTK_BUTTON (reload), reload_box);
-  gtk_widget_set_tooltip_text (reload, "Fetch the list again (CACHEIT_FETCH_RELOAD)");
+  gtk_widget_set_tooltip_text (reload, "Fetch the list again (CACHEIT_FETCH_RELOAD); the server "
+                               "answers 304 Not Modified when it has not changed");
   g_signal_connect (reload, "clicked", G_CALLBACK (reload_clicked_cb), self);
   gtk_header_bar_pack_start (GTK_HEADER_BAR (header), reload);
 
@@ -950,6 +1036,10 @@ activate_cb (GtkApplication *app,
   gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
   gtk_window_set_child (GTK_WINDOW (self->window), paned);
+
+  /* Coming back to the window revalidates stale data in the background. */
+  g_object_bind_property (self->window, "is-active", self->records, "active",
+                          G_BINDING_SYNC_CREATE);
 
   stats_changed_cb (self);
   detail_show (self);
