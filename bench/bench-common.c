@@ -18,7 +18,38 @@ struct _BenchServer
   GCond         ready;
   GHashTable   *bodies;   /* path → GBytes */
   GHashTable   *counts;   /* path → count */
+  GHashTable   *etags;    /* path → ETag */
+  GHashTable   *not_modified;  /* path → count of 304 answers */
 };
+
+/* Whether an If-None-Match header names @etag, with the weak comparison
+ * RFC 9110 asks of If-None-Match. */
+static gboolean
+etag_matches (const char *if_none_match,
+              const char *etag)
+{
+  g_auto(GStrv) candidates = NULL;
+
+  if (if_none_match == NULL || etag == NULL)
+    return FALSE;
+  if (g_str_has_prefix (etag, "W/"))
+    etag += 2;
+
+  candidates = g_strsplit (if_none_match, ",", -1);
+  for (guint i = 0; candidates[i] != NULL; i++)
+    {
+      const char *candidate = g_strstrip (candidates[i]);
+
+      if (g_str_equal (candidate, "*"))
+        return TRUE;
+      if (g_str_has_prefix (candidate, "W/"))
+        candidate += 2;
+      if (g_str_equal (candidate, etag))
+        return TRUE;
+    }
+
+  return FALSE;
+}
 
 static void
 handler_cb (SoupServer        *soup_server,
@@ -28,14 +59,26 @@ handler_cb (SoupServer        *soup_server,
             gpointer           user_data)
 {
   BenchServer *server = user_data;
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+  const char *if_none_match;
   g_autoptr(GBytes) body = NULL;
+  g_autofree char *etag = NULL;
+  gboolean not_modified;
+
+  if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                "If-None-Match");
 
   g_mutex_lock (&server->lock);
   body = g_hash_table_lookup (server->bodies, path);
   if (body != NULL)
     g_bytes_ref (body);
+  etag = g_strdup (g_hash_table_lookup (server->etags, path));
+  not_modified = body != NULL && etag_matches (if_none_match, etag);
   g_hash_table_insert (server->counts, g_strdup (path),
                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (server->counts, path)) + 1));
+  if (not_modified)
+    g_hash_table_insert (server->not_modified, g_strdup (path),
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (server->not_modified, path)) + 1));
   g_mutex_unlock (&server->lock);
 
   if (body == NULL)
@@ -44,9 +87,17 @@ handler_cb (SoupServer        *soup_server,
       return;
     }
 
+  if (etag != NULL)
+    soup_message_headers_replace (response_headers, "ETag", etag);
+
+  if (not_modified)
+    {
+      soup_server_message_set_status (msg, 304, NULL);
+      return;
+    }
+
   soup_server_message_set_status (msg, 200, NULL);
-  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
-                                         "application/json", NULL);
+  soup_message_headers_set_content_type (response_headers, "application/json", NULL);
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
 }
 
@@ -89,6 +140,8 @@ bench_server_new (void)
   g_cond_init (&server->ready);
   server->bodies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   server->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->etags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  server->not_modified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);
 
@@ -117,6 +170,8 @@ bench_server_free (BenchServer *server)
   g_main_context_unref (server->context);
   g_hash_table_unref (server->bodies);
   g_hash_table_unref (server->counts);
+  g_hash_table_unref (server->etags);
+  g_hash_table_unref (server->not_modified);
   g_mutex_clear (&server->lock);
   g_cond_clear (&server->ready);
   g_free (server);
@@ -147,6 +202,29 @@ bench_server_count (BenchServer *server,
 
   g_mutex_lock (&server->lock);
   count = GPOINTER_TO_UINT (g_hash_table_lookup (server->counts, path));
+  g_mutex_unlock (&server->lock);
+
+  return count;
+}
+
+void
+bench_server_set_etag (BenchServer *server,
+                       const char  *path,
+                       const char  *etag)
+{
+  g_mutex_lock (&server->lock);
+  g_hash_table_insert (server->etags, g_strdup (path), g_strdup (etag));
+  g_mutex_unlock (&server->lock);
+}
+
+guint
+bench_server_count_not_modified (BenchServer *server,
+                                 const char  *path)
+{
+  guint count;
+
+  g_mutex_lock (&server->lock);
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (server->not_modified, path));
   g_mutex_unlock (&server->lock);
 
   return count;

@@ -25,6 +25,15 @@ void         bench_server_set      (BenchServer *server,
                                     GBytes      *body);
 guint        bench_server_count    (BenchServer *server,
                                     const char  *path);
+/* From now on @path is sent with an ETag: @etag (quoted, as in the header),
+ * and a request whose If-None-Match matches it is answered 304 Not Modified,
+ * with no body. Other paths send no validator. */
+void         bench_server_set_etag (BenchServer *server,
+                                    const char  *path,
+                                    const char  *etag);
+/* Requests of @path answered 304 so far. */
+guint        bench_server_count_not_modified (BenchServer *server,
+                                              const char  *path);
 
 /* A JSON array of @n items of about 155 bytes each. Every @change_every-th
  * item (0: none) gets a changed attribute; ids from @first_id. */

@@ -6,10 +6,15 @@
  * same server, in processes of their own.
  *
  *   cacheit-bench [--sizes 1000,10000,100000,1000000] [--repeats 5]
- *                 [--peers DIR] [--data FILE]
+ *                 [--peers DIR] [--data FILE] [--only MEASURE,...]
  *
  * Prints a Markdown table of medians (min - max) and ratios; --data writes
  * the cold-fetch time and memory per item for each size, for the plot.
+ * --only runs some of the measures (all by default): "sizes" (cold fetch,
+ * stall, memory and get_item for each size, then the refetches of 100,000
+ * and 1,000,000 items, which need the floor of their size), "revalidation"
+ * (a reload of an unchanged 100,000-item collection answered 304, against a
+ * cold fetch of it), "cached", "joining" and "typed".
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -41,6 +46,15 @@ stat_of (GArray *values)
   s.min = g_array_index (values, double, 0);
   s.max = g_array_index (values, double, values->len - 1);
   return s;
+}
+
+/* The measures --only chose; NULL: all of them. */
+static char **only_measures;
+
+static gboolean
+selected (const char *measure)
+{
+  return only_measures == NULL || g_strv_contains ((const char * const *) only_measures, measure);
 }
 
 static gsize
@@ -460,6 +474,90 @@ measure_refetch (BenchServer *server,
 }
 
 static void
+count_sync_cb (CacheitResource *resource,
+               guint           *syncs)
+{
+  (*syncs)++;
+}
+
+/* HTTP revalidation: a cold fetch of @n items (a new collection), then a
+ * reload of that collection, unchanged on the server, which sends an ETag
+ * and answers the reload's If-None-Match with 304 Not Modified; both in the
+ * same run. 100 items exist (as on screen) and their signals are counted. */
+static void
+measure_revalidation (BenchServer *server,
+                      guint        n,
+                      guint        repeats)
+{
+  g_autoptr(GBytes) body = bench_make_items (n, 0, 0);
+  g_autofree char *path = g_strdup_printf ("/revalidate-%u", n);
+  g_autofree char *url = bench_server_url (server, path);
+  g_autoptr(GArray) cold_time = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cold_stall = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) reval_time = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) reval_stall = g_array_new (FALSE, FALSE, sizeof (double));
+  Signals signals = { 0, 0 };
+  guint syncs = 0;
+  guint not_modified = 0;
+  Stat cold;
+
+  bench_server_set (server, path, body);
+  bench_server_set_etag (server, path, "\"bench-revalidate-1\"");
+
+  for (guint r = 0; r < repeats; r++)
+    {
+      g_autoptr(CacheitCollection) collection = NULL;
+      g_autoptr(GPtrArray) visible = g_ptr_array_new_with_free_func (g_object_unref);
+      guint before;
+      double t, s;
+
+      collection = cacheit_collection_new (CACHEIT_TYPE_MODEL, url);
+      cacheit_resource_set_max_size (CACHEIT_RESOURCE (collection), G_MAXUINT64);
+      cacheit_fetch (collection, CACHEIT_FETCH_NONE, &t, &s);
+      g_array_append_val (cold_time, t);
+      g_array_append_val (cold_stall, s);
+
+      for (guint i = n / 100; i < n / 100 + 100 && i < n; i++)
+        {
+          GObject *item = g_list_model_get_item (G_LIST_MODEL (collection), i);
+
+          g_signal_connect (item, "changed", G_CALLBACK (count_item_changed_cb), &signals);
+          g_signal_connect (item, "notify", G_CALLBACK (count_item_notify_cb), &signals);
+          g_ptr_array_add (visible, item);
+        }
+      g_signal_connect (collection, "items-changed", G_CALLBACK (count_items_changed_cb), &signals);
+      g_signal_connect (collection, "sync", G_CALLBACK (count_sync_cb), &syncs);
+
+      before = bench_server_count_not_modified (server, path);
+      cacheit_fetch (collection, CACHEIT_FETCH_RELOAD, &t, &s);
+      not_modified += bench_server_count_not_modified (server, path) - before;
+      g_array_append_val (reval_time, t);
+      g_array_append_val (reval_stall, s);
+
+      for (guint i = 0; i < visible->len; i++)
+        g_signal_handlers_disconnect_by_data (g_ptr_array_index (visible, i), &signals);
+      g_signal_handlers_disconnect_by_data (collection, &signals);
+      g_signal_handlers_disconnect_by_data (collection, &syncs);
+    }
+
+  cold = stat_of (cold_time);
+
+  {
+    g_autofree char *m1 = g_strdup_printf ("revalidation: cold fetch, %u items: time", n);
+    g_autofree char *m2 = g_strdup_printf ("revalidation answered 304, %u items: time", n);
+    g_autofree char *m3 = g_strdup_printf ("revalidation answered 304, %u items: longest stall", n);
+    g_autofree char *note = g_strdup_printf ("ratio: to the cold fetch above; %u of %u reloads answered 304; "
+                                             "%u items-changed, %u sync, %u signals on the 100 items that exist",
+                                             not_modified, repeats, signals.items_changed, syncs,
+                                             signals.item_signals);
+
+    row (m1, "", cold, "ms", 0, "a new CacheitCollection and a fetch; the server sends an ETag");
+    row (m2, "no signal", stat_of (reval_time), "ms", cold.median, note);
+    row (m3, "<= 16 ms", stat_of (reval_stall), "ms", 0, NULL);
+  }
+}
+
+static void
 measure_cached (BenchServer *server)
 {
   g_autoptr(GBytes) body = g_bytes_new_static ("{\"id\": 1}", 9);
@@ -597,12 +695,15 @@ main (int   argc,
   g_autofree char *sizes_s = g_strdup ("1000,10000,100000,1000000");
   g_autofree char *peers = NULL;
   g_autofree char *data_file = NULL;
+  g_autofree char *only = NULL;
   int repeats = 5;
   GOptionEntry entries[] = {
     { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_s, "Item counts", "N,N,..." },
     { "repeats", 0, 0, G_OPTION_ARG_INT, &repeats, "Repeats of each measure", "N" },
     { "peers", 0, 0, G_OPTION_ARG_FILENAME, &peers, "Folder of peer.py and peer.js", "DIR" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_file, "Write plot data here", "FILE" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only, "Run only these measures: sizes, revalidation, cached, "
+      "joining, typed (default: all)", "MEASURE,..." },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- cacheit-glib benchmarks");
@@ -620,8 +721,22 @@ main (int   argc,
       return 2;
     }
 
+  if (only != NULL)
+    {
+      const char *known[] = { "sizes", "revalidation", "cached", "joining", "typed", NULL };
+
+      only_measures = g_strsplit (only, ",", -1);
+      for (guint i = 0; only_measures[i] != NULL; i++)
+        if (!g_strv_contains (known, g_strstrip (only_measures[i])))
+          {
+            g_printerr ("unknown measure %s (known: sizes, revalidation, cached, joining, typed)\n",
+                        only_measures[i]);
+            return 2;
+          }
+    }
+
   server = bench_server_new ();
-  sizes = g_strsplit (sizes_s, ",", -1);
+  sizes = g_strsplit (selected ("sizes") ? sizes_s : "", ",", -1);
 
   g_print ("| measure | median | min - max | ratio to floor | target | notes |\n");
   g_print ("|---|---|---|---|---|---|\n");
@@ -690,9 +805,14 @@ main (int   argc,
         measure_refetch (server, result->n, 2, result->floor_time, result->floor_stall);
     }
 
-  measure_cached (server);
-  measure_joining (server);
-  measure_typed (server);
+  if (selected ("revalidation"))
+    measure_revalidation (server, 100000, (guint) repeats);
+  if (selected ("cached"))
+    measure_cached (server);
+  if (selected ("joining"))
+    measure_joining (server);
+  if (selected ("typed"))
+    measure_typed (server);
 
   if (data_file != NULL && (data = fopen (data_file, "w")) != NULL)
     {
@@ -712,5 +832,6 @@ main (int   argc,
     }
 
   bench_server_free (server);
+  g_clear_pointer (&only_measures, g_strfreev);
   return 0;
 }

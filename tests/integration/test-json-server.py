@@ -3,13 +3,34 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Starts json-server on 127.0.0.1 with db.json (next to this file) on a free
-# port, and checks through the typelib, as a Python application would:
-# a fetch of /posts/1 (attributes and typed properties), that callers join
-# one request and that a second fetch is answered from the cache (counted
-# with the `request` signal, as json-server cannot tell how many requests it
-# served), that a reload makes a request, and that /posts/999 fails with
-# Cacheit.Error.HTTP_STATUS and status 404.
+# Starts json-server on 127.0.0.1 with a copy of db.json (next to this file)
+# on a free port, and checks through the typelib, as a Python application
+# would:
+#
+# - a fetch of /posts/1 (attributes and typed properties), that callers join
+#   one request, and that a second fetch of fresh data is answered from the
+#   cache (counted with the `request` signal, as json-server cannot tell how
+#   many requests it served);
+# - HTTP revalidation: json-server (Express) sends a weak ETag (W/"...");
+#   the resource keeps it as received, and a reload sends it back in
+#   If-None-Match and gets 304 Not Modified: status 304, no `sync`, no
+#   `changed`, no typed-property notify, the data unchanged, `last-updated`
+#   advanced. A Cacheit.Collection of /posts revalidates the same way, with
+#   no items-changed;
+# - after the test changes /posts/1 with a PATCH (urllib, from this script),
+#   a reload gets 200 with the new data, `sync` and `changed`;
+# - stale-while-revalidate: json-server sends `Cache-Control: no-cache`, so
+#   its data is stale at once (max-age -1 follows the server). A plain fetch
+#   completes from the cache with the data in hand and starts one background
+#   revalidation, whose result arrives later: a 304 (nothing emitted) for
+#   the collection, and, after a PUT to /posts/2, a 200 with `sync` and
+#   `changed`. The first part sets max-age to an hour on /posts/1 to check
+#   that fresh data is answered from the cache without a request;
+# - /posts/999 fails with Cacheit.Error.HTTP_STATUS and status 404, and is
+#   not retried.
+#
+# json-server runs without --read-only (the test changes its data) on a
+# temporary copy of db.json.
 #
 # json-server is found, in this order, at $CACHEIT_JSON_SERVER, at the path
 # given with --json-server, or on PATH. Without it the test is skipped.
@@ -17,6 +38,7 @@
 # Output is TAP.
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -25,6 +47,7 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.request
 
 import gi
 
@@ -110,7 +133,7 @@ class JsonServer:
             with open(self.log_path, "ab") as log:
                 self.process = subprocess.Popen(
                     [self.program, "--host", "127.0.0.1", "--port", str(self.port),
-                     "--read-only", "--quiet", db],
+                     "--quiet", db],
                     cwd=self.tmpdir.name, stdin=subprocess.DEVNULL,
                     stdout=log, stderr=subprocess.STDOUT)
 
@@ -198,10 +221,67 @@ def fetch_async_many(resource, n, flags=Cacheit.FetchFlags.NONE):
     return outcomes
 
 
+def record_messages(resource):
+    """The SoupMessage of each request the resource makes, in order. Once a
+    request is answered, its message holds the headers sent and received."""
+    messages = []
+    resource.connect("request", lambda _resource, msg: messages.append(msg))
+    return messages
+
+
+def sent(msg, name):
+    return msg.get_request_headers().get_one(name)
+
+
+def received(msg, name):
+    return msg.get_response_headers().get_one(name)
+
+
+def record_notify(resource):
+    names = []
+    resource.connect("notify", lambda _resource, pspec: names.append(pspec.name))
+    return names
+
+
+def iterate_until(condition, timeout=FETCH_TIMEOUT):
+    """Iterates the default main context until condition() is true; returns
+    whether it became true before @timeout seconds."""
+    context = GLib.MainContext.default()
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        context.iteration(False) or time.sleep(0.005)
+    return True
+
+
+def iterate_for(seconds):
+    """Iterates the default main context for @seconds: for what must not
+    happen."""
+    iterate_until(lambda: False, seconds)
+
+
+def modify(server, method, path, value):
+    """Changes json-server's data with PATCH or PUT, as another client would."""
+    request = urllib.request.Request(server.url(path), data=json.dumps(value).encode(),
+                                     method=method, headers={"Content-Type": "application/json"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=FETCH_TIMEOUT) as response:
+        return response.status, json.loads(response.read())
+
+
+# The typed properties of Post: a 304 notifies none of them.
+TYPED = {"title", "views", "rating", "published"}
+
+
 def run(tap, server):
-    # /posts/1: three callers at once share one request.
-    post = Post(url=server.url("/posts/1"))
+    # /posts/1: three callers at once share one request. json-server says
+    # `Cache-Control: no-cache`; max-age overrides it with an hour, so that
+    # this post's data is fresh and a plain fetch is answered from the cache
+    # alone (stale data is checked further down, with max-age -1).
+    post = Post(url=server.url("/posts/1"), max_age=3600)
     counter = count_requests(post)
+    messages = record_messages(post)
     outcomes = fetch_async_many(post, 3)
 
     tap.equal(len(outcomes), 3, "every caller of /posts/1 completed")
@@ -234,13 +314,148 @@ def run(tap, server):
     tap.equal(counter["request"], 1, "a second fetch made no request")
     tap.equal(counter["sync"], 1, "a second fetch emitted no sync")
 
+    # json-server's ETag is a weak one, and the resource keeps it.
+    etag = received(messages[0], "ETag")
+    tap.ok(etag is not None and etag.startswith('W/"'), "json-server sent a weak ETag",
+           f"ETag: {etag!r}")
+    tap.equal(sent(messages[0], "If-None-Match"), None, "the first request sent no If-None-Match")
+    tap.equal(post.props.origin, Cacheit.Origin.NETWORK, "origin is NETWORK")
+    tap.equal(post.props.stale, False, "stale is FALSE with max-age 3600")
+    last_updated = post.props.last_updated
+    tap.ok(isinstance(last_updated, GLib.DateTime), "last-updated is a GLib.DateTime",
+           f"got {last_updated!r}")
+
     # A reload makes one; json-server answers the same data, so nothing
-    # changes.
+    # changes: the reload sends the ETag back, and json-server answers 304.
+    # (A second passes first, so that last-updated advances whatever its
+    # resolution.)
+    time.sleep(1.1)
     changed = []
     post.connect("changed", lambda _model, name: changed.append(name))
+    notified = record_notify(post)
     post.fetch(Cacheit.FetchFlags.RELOAD, None)
     tap.equal(counter["request"], 2, "a reload made one request")
     tap.equal(changed, [], "a reload of identical data emitted no changed signal")
+    tap.equal(sent(messages[1], "If-None-Match"), etag,
+              "the reload sent If-None-Match with the weak ETag as received")
+    tap.equal(messages[1].get_status(), 304, "json-server answered the reload 304 Not Modified")
+    tap.equal(post.props.status, 304, "status is 304")
+    tap.equal(counter["sync"], 1, "a 304 emitted no sync")
+    tap.equal(counter["error"], 0, "a 304 emitted no error")
+    tap.equal(sorted(TYPED & set(notified)), [], "a 304 notified no typed property")
+    tap.equal((post.props.title, post.props.views, post.get_string("author")),
+              ("json-server", 254, "typicode"), "the data is unchanged after a 304")
+    tap.ok(post.props.last_updated is not None and post.props.last_updated.difference(last_updated) > 0,
+           "last-updated advanced with the 304",
+           f"before {last_updated.format_iso8601()}, after "
+           f"{post.props.last_updated.format_iso8601() if post.props.last_updated else None}")
+    tap.ok("last-updated" in notified, "notify::last-updated on a 304", f"notified: {notified}")
+
+    # A Cacheit.Collection of /posts revalidates the same way.
+    posts = Cacheit.Collection.new(Post.__gtype__, server.url("/posts"))
+    posts_counter = count_requests(posts)
+    posts_messages = record_messages(posts)
+    splices = []
+    posts.connect("items-changed", lambda _model, *splice: splices.append(splice))
+    posts.fetch(Cacheit.FetchFlags.NONE, None)
+    tap.equal(posts.get_n_items(), 2, "/posts has two items")
+    tap.equal(posts.props.stale, True, "json-server's Cache-Control: no-cache makes the data stale at once")
+    first_item = posts.get_item(0)
+    splices.clear()
+    posts.fetch(Cacheit.FetchFlags.RELOAD, None)
+    tap.equal(posts_counter["request"], 2, "a reload of /posts made one request")
+    posts_etag = received(posts_messages[0], "ETag")
+    tap.ok(posts_etag is not None and sent(posts_messages[1], "If-None-Match") == posts_etag,
+           "the reload of /posts sent If-None-Match with the weak ETag",
+           f"ETag {posts_etag!r}, If-None-Match {sent(posts_messages[1], 'If-None-Match')!r}")
+    tap.equal(posts.props.status, 304, "/posts revalidated with 304")
+    tap.equal(splices, [], "a 304 of /posts emitted no items-changed")
+    tap.equal(posts_counter["sync"], 1, "a 304 of /posts emitted no sync")
+    tap.ok(posts.get_n_items() == 2 and posts.get_item(0) is first_item,
+           "the items of /posts are kept after a 304")
+
+    # Stale-while-revalidate with a 304: a plain fetch of the (stale) data
+    # completes from the cache, and one background request revalidates it.
+    outcomes = fetch_async_many(posts, 2)
+    tap.ok(len(outcomes) == 2 and all(error is None for _, error in outcomes),
+           "plain fetches of stale /posts completed from the cache",
+           "\n".join(str(error) for _, error in outcomes if error))
+    tap.ok(iterate_until(lambda: len(posts_messages) >= 3 and posts_messages[2].get_status() == 304),
+           "a background revalidation of /posts was answered 304",
+           f"{len(posts_messages)} requests, statuses "
+           f"{[m.get_status() for m in posts_messages]}")
+    iterate_for(0.2)
+    tap.equal(posts_counter["request"], 3, "two plain fetches of stale data made one background request")
+    tap.equal((splices, posts_counter["sync"], posts_counter["error"]), ([], 1, 0),
+              "the background 304 emitted no items-changed, sync or error")
+
+    # Another client changes /posts/1: the reload sends the old ETag, and gets
+    # 200 with the new data.
+    status, _ = modify(server, "PATCH", "/posts/1", {"title": "json-server, patched", "views": 300})
+    tap.equal(status, 200, "PATCH /posts/1")
+    changed.clear()
+    notified.clear()
+    post.fetch(Cacheit.FetchFlags.RELOAD, None)
+    tap.equal(counter["request"], 3, "a reload after the PATCH made one request")
+    tap.equal(sent(messages[2], "If-None-Match"), etag, "it sent the ETag of the data in hand")
+    tap.equal((messages[2].get_status(), post.props.status), (200, 200),
+              "json-server answered 200 after the PATCH")
+    tap.equal(counter["sync"], 2, "the new data emitted sync")
+    tap.equal(sorted(changed), ["title", "views"], "the new data emitted changed::title and changed::views")
+    tap.equal((post.props.title, post.props.views, post.get_string("title")),
+              ("json-server, patched", 300, "json-server, patched"), "the data is the new one")
+    tap.ok("title" in notified and "views" in notified, "the typed properties were notified",
+           f"notified: {notified}")
+    new_etag = received(messages[2], "ETag")
+    tap.ok(new_etag is not None and new_etag != etag, "json-server sent a new ETag",
+           f"{etag!r}, then {new_etag!r}")
+    post.fetch(Cacheit.FetchFlags.RELOAD, None)
+    tap.equal((sent(messages[3], "If-None-Match"), post.props.status), (new_etag, 304),
+              "the next reload sends the new ETag and gets 304")
+
+    # Stale-while-revalidate with new data: /posts/2 with max-age -1 (as the
+    # server says: no-cache, stale at once). Another client replaces it with
+    # a PUT; a plain fetch completes from the cache with the old data, and
+    # the background request's result arrives later as sync and changed.
+    other = Post(url=server.url("/posts/2"))
+    other_counter = count_requests(other)
+    other_messages = record_messages(other)
+    other.fetch(Cacheit.FetchFlags.NONE, None)
+    tap.equal((other.props.max_age, other.props.stale), (-1, True),
+              "/posts/2: max-age -1, and stale at once after json-server's no-cache")
+    status, _ = modify(server, "PUT", "/posts/2",
+                       {"id": 2, "title": "cacheit-glib, put", "author": "gnome", "views": 8,
+                        "rating": 3.25, "published": False, "tags": []})
+    tap.equal(status, 200, "PUT /posts/2")
+    other_changed = []
+    other.connect("changed", lambda _model, name: other_changed.append(name))
+    at_completion = []
+
+    def completed(source, result):
+        try:
+            source.fetch_finish(result)
+            error = None
+        except GLib.Error as e:
+            error = e.message
+        at_completion.append((source.props.title, other_counter["sync"], list(other_changed), error))
+
+    other.fetch_async(Cacheit.FetchFlags.NONE, None, completed)
+    other.fetch_async(Cacheit.FetchFlags.NONE, None, completed)
+    iterate_until(lambda: len(at_completion) == 2)
+    tap.equal(at_completion, [("cacheit-glib", 1, [], None)] * 2,
+              "plain fetches of stale /posts/2 completed at once with the old data, before any sync")
+    tap.ok(iterate_until(lambda: other_counter["sync"] == 2 or other_counter["error"] > 0),
+           "the background revalidation of /posts/2 arrived as sync")
+    iterate_for(0.2)
+    tap.equal(other_counter["request"], 2, "two plain fetches of stale data made one background request")
+    tap.equal(sent(other_messages[1], "If-None-Match"), received(other_messages[0], "ETag"),
+              "the background request sent If-None-Match")
+    tap.equal((other_messages[1].get_status(), other.props.status), (200, 200),
+              "json-server answered the background request 200")
+    tap.equal((other.props.title, other.props.views), ("cacheit-glib, put", 8),
+              "the background request's data is in hand")
+    tap.equal(sorted(other_changed), ["title", "views"], "it emitted changed::title and changed::views")
+    tap.equal(other_counter["error"], 0, "no error")
 
     # /posts/999 is a 404.
     missing = Cacheit.Model.new(server.url("/posts/999"))
@@ -257,6 +472,7 @@ def run(tap, server):
     tap.equal(missing.props.status, 404, "the status of /posts/999 is 404")
     tap.ok(missing.props.last_error is not None, "last-error is set")
     tap.equal(missing_counter["error"], 1, "the error signal was emitted once")
+    tap.equal(missing_counter["request"], 1, "a 404 is not retried")
     tap.ok(not missing.props.fetched, "fetched stays FALSE")
 
     # A failure is not cached: the next fetch makes a new request.

@@ -16,7 +16,8 @@
 #   {"event": "released", "path": P, "id": N}
 #       a held request was released and is about to be answered
 #   {"event": "done", "path": P, "id": N, "status": S}
-#       the response was sent in full
+#       the response was sent in full (S: 304 for a request answered Not
+#       Modified, see "etag" below)
 #   {"event": "dropped", "path": P, "id": N}
 #       the connection was closed in the middle of the body
 #
@@ -27,7 +28,8 @@
 #                       "json": <value, instead of body>,
 #                       "headers": {"Name": "value"},
 #                       "hold": false, "drop": false, "chunked": false,
-#                       "gzip": false}
+#                       "gzip": false, "etag": null, "last_modified": null,
+#                       "statuses": null}
 #       Sets how P is answered from now on. A request takes the route as it
 #       is when the request arrives, so a held request is answered with the
 #       route it arrived under, whatever the route became meanwhile.
@@ -37,11 +39,25 @@
 #       "chunked": the body is sent with Transfer-Encoding: chunked, in
 #       chunks of 1024 bytes, without a Content-Length.
 #       "gzip": the body is sent gzip-compressed, with Content-Encoding: gzip.
+#       "etag": an ETag sent with every answer of the route: a string is sent
+#       as it is (W/"..." for a weak one), true makes a strong one from a hash
+#       of the body. A GET whose If-None-Match matches it (weak comparison,
+#       as RFC 9110 says for If-None-Match; "*" matches) is answered
+#       304 Not Modified, with the ETag and the other headers of the route
+#       and no body.
+#       "last_modified": a Last-Modified date sent with every answer. A GET
+#       without If-None-Match whose If-Modified-Since is that date or later
+#       is answered 304 too.
+#       "statuses": a list of statuses, e.g. [503, 503, 200], taken one per
+#       request in order (instead of "status"); the last one stays for every
+#       later request. The body and headers are the same for each status.
+#       The conditional 304 above applies to a 200 only.
 #   /_control/release  {"path": P, "id": N (optional)}
 #       Releases the held requests of P (or only request N); answers
 #       {"released": [ids]}.
 #   /_control/stats    {"path": P}
-#       {"count": C, "held": [ids], "last_headers": {...} or null}
+#       {"count": C, "held": [ids], "last_headers": {...} or null,
+#        "statuses": [S, ...]}  (the statuses answered to P so far, in order)
 #   /_control/reset    {}
 #       Forgets every route and counter, and releases what is held.
 #
@@ -52,6 +68,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import gzip
+import hashlib
 import json
 import os
 import select
@@ -59,6 +76,7 @@ import signal
 import socket
 import sys
 import threading
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -71,6 +89,7 @@ out_lock = threading.Lock()
 routes = {}
 counts = {}
 last_headers = {}
+answered = {}  # path -> [status, ...]
 held = {}  # id -> Held
 next_id = 0
 
@@ -103,6 +122,33 @@ class Held:
             os.close(self.read_fd)
             os.close(self.write_fd)
             self.read_fd = self.write_fd = -1
+
+
+def opaque_tag(tag):
+    """The opaque-tag of an entity tag: W/"x" and "x" compare equal weakly."""
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
+def etag_matches(if_none_match, etag):
+    """Whether an If-None-Match header matches @etag (weak comparison)."""
+    if if_none_match is None or etag is None:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    # Entity tags are quoted and cannot hold a comma in practice: split on
+    # commas between them.
+    return any(opaque_tag(candidate) == opaque_tag(etag)
+               for candidate in if_none_match.split(",") if candidate.strip())
+
+
+def not_modified_since(if_modified_since, last_modified):
+    if if_modified_since is None or last_modified is None:
+        return False
+    try:
+        return parsedate_to_datetime(if_modified_since) >= parsedate_to_datetime(last_modified)
+    except (TypeError, ValueError):
+        return False
 
 
 def client_closed(sock):
@@ -161,6 +207,13 @@ class Handler(BaseHTTPRequestHandler):
                 route["headers"].setdefault("Content-Type", "application/json")
             else:
                 route["body"] = str(args.get("body", "")).encode()
+            etag = args.get("etag")
+            if etag is True:
+                etag = '"%s"' % hashlib.sha1(route["body"]).hexdigest()[:16]
+            route["etag"] = etag or None
+            route["last_modified"] = args.get("last_modified")
+            statuses = args.get("statuses")
+            route["statuses"] = [int(x) for x in statuses] if statuses else None
             if args.get("gzip"):
                 route["body"] = gzip.compress(route["body"])
                 route["headers"]["Content-Encoding"] = "gzip"
@@ -183,12 +236,14 @@ class Handler(BaseHTTPRequestHandler):
                     "count": counts.get(path, 0),
                     "held": sorted(h.id for h in held.values() if h.path == path),
                     "last_headers": last_headers.get(path),
+                    "statuses": list(answered.get(path, [])),
                 }
         if command == "reset":
             with lock:
                 routes.clear()
                 counts.clear()
                 last_headers.clear()
+                answered.clear()
                 chosen = list(held.values())
             for h in chosen:
                 h.release()
@@ -209,11 +264,34 @@ class Handler(BaseHTTPRequestHandler):
             last_headers[path] = headers
             route = routes.get(path)
             count = counts[path]
+            if route is not None:
+                # A copy: the status taken from the queue, and the route as
+                # it is now, whatever it becomes while this one is held.
+                route = dict(route)
+                if route.get("statuses"):
+                    queue = route["statuses"]
+                    route["status"] = queue[0]
+                    if len(queue) > 1:
+                        routes[path]["statuses"] = queue[1:]
         emit(event="request", path=path, id=request_id, count=count, headers=headers)
 
         if route is None:
             route = {"status": 404, "headers": {}, "hold": False, "drop": False,
                      "chunked": False, "body": b'{"error": "no route"}'}
+
+        route["headers"] = dict(route["headers"])
+        if route.get("etag"):
+            route["headers"]["ETag"] = route["etag"]
+        if route.get("last_modified"):
+            route["headers"]["Last-Modified"] = route["last_modified"]
+        if route["status"] == 200:
+            if_none_match = self.headers.get("If-None-Match")
+            if (etag_matches(if_none_match, route.get("etag")) or
+                    (if_none_match is None and
+                     not_modified_since(self.headers.get("If-Modified-Since"), route.get("last_modified")))):
+                route["status"] = 304
+        with lock:
+            answered.setdefault(path, []).append(route["status"])
 
         if route["hold"]:
             if not self.hold(path, request_id):
@@ -225,6 +303,15 @@ class Handler(BaseHTTPRequestHandler):
         body = route["body"]
         try:
             self.send_response(route["status"])
+            if route["status"] == 304:
+                # No body, and none of the headers that describe one.
+                for name, value in route["headers"].items():
+                    if name.lower() not in ("content-type", "content-length", "content-encoding"):
+                        self.send_header(name, value)
+                self.end_headers()
+                self.wfile.flush()
+                emit(event="done", path=path, id=request_id, status=304)
+                return
             for name, value in route["headers"].items():
                 self.send_header(name, value)
             if route["chunked"]:
