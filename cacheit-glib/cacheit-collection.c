@@ -419,34 +419,52 @@ update_free (Update *update)
   g_free (update);
 }
 
-static Update *
-update_new (Prepared      *prepared,
-            GBytes        *body,
-            const char    *root_pointer,
-            GError       **error)
-{
-  Update *update;
-  CacheitIndex *index;
-
-  index = _cacheit_decode_index (body, root_pointer, prepared->id_attribute, error);
-  if (index == NULL)
-    return NULL;
-
-  update = g_new0 (Update, 1);
-  update->index = index;
-  update->based_on = prepared->old_index;
-  update->diff = _cacheit_diff_new (prepared->old_index, index);
-
-  return update;
-}
-
+/* The index of a body is shared by the collections that share its request;
+ * the splices that lead to it are each collection's own. */
 static gpointer
 collection_decode (gpointer     prepared,
                    GBytes      *body,
                    const char  *root_pointer,
                    GError     **error)
 {
-  return update_new (prepared, body, root_pointer, error);
+  Prepared *p = prepared;
+
+  return _cacheit_decode_index (body, root_pointer, p->id_attribute, error);
+}
+
+static char *
+collection_share_key (gpointer prepared)
+{
+  return g_strdup (((Prepared *) prepared)->id_attribute);
+}
+
+static gpointer
+collection_finish (gpointer   prepared,
+                   gpointer   shared,
+                   GError   **error)
+{
+  Prepared *p = prepared;
+  Update *update = g_new0 (Update, 1);
+
+  update->index = _cacheit_index_ref (shared);
+  update->based_on = p->old_index;
+  update->diff = _cacheit_diff_new (p->old_index, update->index);
+
+  return update;
+}
+
+static Update *
+update_new (Prepared      *prepared,
+            GBytes        *body,
+            const char    *root_pointer,
+            GError       **error)
+{
+  g_autoptr(CacheitIndex) index = collection_decode (prepared, body, root_pointer, error);
+
+  if (index == NULL)
+    return NULL;
+
+  return collection_finish (prepared, index, error);
 }
 
 static gpointer
@@ -487,7 +505,11 @@ collection_apply_decoded (CacheitResource *resource,
 static const CacheitResourceOps collection_ops = {
   .prepare = collection_prepare,
   .prepare_free = (GDestroyNotify) prepared_free,
-  .decode = collection_decode,
+  .share_key = collection_share_key,
+  .decode_shared = collection_decode,
+  .shared_ref = (gpointer (*) (gpointer)) _cacheit_index_ref,
+  .shared_unref = (GDestroyNotify) _cacheit_index_unref,
+  .finish = collection_finish,
   .from_node = collection_from_node,
   .apply = collection_apply_decoded,
   .decoded_free = (GDestroyNotify) update_free,

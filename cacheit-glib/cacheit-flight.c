@@ -37,6 +37,20 @@ struct _CacheitFlight
   guint            done : 1;
   GError          *error;
   GBytes          *body;
+
+  GMutex           decodes_lock;
+  GHashTable      *decodes;      /* key → CacheitSharedDecode */
+};
+
+struct _CacheitSharedDecode
+{
+  gatomicrefcount  ref_count;
+  GMutex           lock;
+  GCond            cond;
+  enum { DECODE_IDLE, DECODE_RUNNING, DECODE_DONE } state;
+  gpointer         result;
+  GDestroyNotify   result_free;
+  GError          *error;
 };
 
 G_LOCK_DEFINE_STATIC (flights);
@@ -77,7 +91,102 @@ _cacheit_flight_unref (CacheitFlight *self)
   g_clear_pointer (&self->subscribers, g_array_unref);
   g_clear_error (&self->error);
   g_clear_pointer (&self->body, g_bytes_unref);
+  g_clear_pointer (&self->decodes, g_hash_table_unref);
+  g_mutex_clear (&self->decodes_lock);
   g_free (self);
+}
+
+CacheitSharedDecode *
+_cacheit_shared_decode_ref (CacheitSharedDecode *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+_cacheit_shared_decode_unref (CacheitSharedDecode *self)
+{
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  if (self->result != NULL)
+    self->result_free (self->result);
+  g_clear_error (&self->error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self);
+}
+
+CacheitSharedDecode *
+_cacheit_flight_get_shared_decode (CacheitFlight *self,
+                                   const char    *key)
+{
+  CacheitSharedDecode *decode;
+
+  g_mutex_lock (&self->decodes_lock);
+  if (self->decodes == NULL)
+    self->decodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) _cacheit_shared_decode_unref);
+  decode = g_hash_table_lookup (self->decodes, key);
+  if (decode == NULL)
+    {
+      decode = g_new0 (CacheitSharedDecode, 1);
+      g_atomic_ref_count_init (&decode->ref_count);
+      g_mutex_init (&decode->lock);
+      g_cond_init (&decode->cond);
+      g_hash_table_insert (self->decodes, g_strdup (key), decode);
+    }
+  _cacheit_shared_decode_ref (decode);
+  g_mutex_unlock (&self->decodes_lock);
+
+  return decode;
+}
+
+gpointer
+_cacheit_shared_decode_get (CacheitSharedDecode     *self,
+                            CacheitSharedDecodeFunc  func,
+                            gpointer                 user_data,
+                            gpointer               (*ref) (gpointer),
+                            GDestroyNotify           unref,
+                            GError                 **error)
+{
+  gboolean run;
+
+  g_mutex_lock (&self->lock);
+  run = self->state == DECODE_IDLE;
+  if (run)
+    self->state = DECODE_RUNNING;
+  g_mutex_unlock (&self->lock);
+
+  if (run)
+    {
+      GError *local_error = NULL;
+      gpointer result = func (user_data, &local_error);
+
+      g_mutex_lock (&self->lock);
+      self->result = result;
+      self->result_free = unref;
+      self->error = local_error;
+      self->state = DECODE_DONE;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+    }
+  else
+    {
+      /* The thread running it is already at work: waiting cannot deadlock. */
+      g_mutex_lock (&self->lock);
+      while (self->state != DECODE_DONE)
+        g_cond_wait (&self->cond, &self->lock);
+      g_mutex_unlock (&self->lock);
+    }
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return NULL;
+    }
+
+  return ref (self->result);
 }
 
 char *
@@ -128,6 +237,7 @@ _cacheit_flight_new (GMainContext *context,
   self->max_size = max_size;
   self->subscribers = g_array_new (FALSE, FALSE, sizeof (Subscriber));
   self->next_id = 1;
+  g_mutex_init (&self->decodes_lock);
 
   if (key != NULL)
     {
@@ -228,6 +338,14 @@ flight_done (CacheitFlight *self,
       if (subscriber->destroy != NULL)
         subscriber->destroy (subscriber->user_data);
     }
+
+  /* Each subscriber that wanted the body took a reference to it, and to
+   * the shared decoding it joined: the last one drops them in a worker
+   * thread, not here. */
+  g_clear_pointer (&self->body, g_bytes_unref);
+  g_mutex_lock (&self->decodes_lock);
+  g_clear_pointer (&self->decodes, g_hash_table_unref);
+  g_mutex_unlock (&self->decodes_lock);
 }
 
 static void

@@ -230,6 +230,16 @@ model_decode (gpointer     prepared,
   return _cacheit_decode_node (data, length, root_pointer, CACHEIT_SHAPE_OBJECT, error);
 }
 
+/* Models that share a request share the attributes object too: it is never
+ * changed, only replaced. */
+static gpointer
+model_finish (gpointer   prepared,
+              gpointer   shared,
+              GError   **error)
+{
+  return json_node_ref (shared);
+}
+
 static gpointer
 model_from_node (CacheitResource  *self,
                  JsonNode         *node,
@@ -253,7 +263,10 @@ model_apply_decoded (CacheitResource *self,
 }
 
 static const CacheitResourceOps model_ops = {
-  .decode = model_decode,
+  .decode_shared = model_decode,
+  .shared_ref = (gpointer (*) (gpointer)) json_node_ref,
+  .shared_unref = (GDestroyNotify) json_node_unref,
+  .finish = model_finish,
   .from_node = model_from_node,
   .apply = model_apply_decoded,
   .decoded_free = (GDestroyNotify) json_node_unref,

@@ -44,12 +44,21 @@ typedef struct
   gpointer (* prepare)      (CacheitResource *self);
   GDestroyNotify prepare_free;
 
-  /* Worker thread: the body (padded by CACHEIT_BODY_PADDING) into the data to
-   * apply. Errors are in CACHEIT_ERROR, with a detail message; the resource
-   * adds the URL. */
-  gpointer (* decode)       (gpointer         prepared,
-                             GBytes          *body,
-                             const char      *root_pointer,
+  /* Decoding, in a worker thread, in two steps. The first turns the body
+   * (padded by CACHEIT_BODY_PADDING) into an immutable, reference-counted
+   * value that depends only on the body, the root pointer and share_key():
+   * resources that share a request do it once between them. The second
+   * makes the data to apply from it, for one resource. Errors are in
+   * CACHEIT_ERROR, with a detail message; the resource adds the URL. */
+  char    *(* share_key)    (gpointer         prepared);      /* May be NULL. */
+  gpointer (* decode_shared) (gpointer        prepared,
+                              GBytes         *body,
+                              const char     *root_pointer,
+                              GError        **error);
+  gpointer (* shared_ref)   (gpointer         shared);
+  GDestroyNotify shared_unref;
+  gpointer (* finish)       (gpointer         prepared,
+                             gpointer         shared,
                              GError         **error);
 
   /* Main context, the slow path when CacheitResourceClass.parse is
@@ -122,6 +131,25 @@ const GError  *_cacheit_flight_get_error   (CacheitFlight     *self);
 GBytes        *_cacheit_flight_get_body    (CacheitFlight     *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitFlight, _cacheit_flight_unref)
+
+/* The first decoding step of a flight's body for one key (see
+ * CacheitResourceOps): the first worker thread to ask runs it, the others
+ * wait for its result. */
+typedef struct _CacheitSharedDecode CacheitSharedDecode;
+typedef gpointer (* CacheitSharedDecodeFunc) (gpointer   user_data,
+                                              GError   **error);
+
+CacheitSharedDecode *_cacheit_flight_get_shared_decode (CacheitFlight       *self,
+                                                        const char          *key);
+CacheitSharedDecode *_cacheit_shared_decode_ref        (CacheitSharedDecode *self);
+void                 _cacheit_shared_decode_unref      (CacheitSharedDecode *self);
+/* Any thread: the result (a new reference, by @ref) or the error. */
+gpointer             _cacheit_shared_decode_get        (CacheitSharedDecode     *self,
+                                                        CacheitSharedDecodeFunc  func,
+                                                        gpointer                 user_data,
+                                                        gpointer               (*ref) (gpointer),
+                                                        GDestroyNotify           unref,
+                                                        GError                 **error);
 
 /* cacheit-resource.c: the data in hand no longer matches its validators (a
  * setting that shapes the data changed): the next request is a full one. */

@@ -130,6 +130,7 @@ struct _Fetch
 
   guint               use_parse : 1;
   guint               background : 1;     /* Started by the library: no caller asked. */
+  guint               reload : 1;         /* Must not join a request made earlier. */
   guint               conditional : 1;    /* The request carries validators. */
   guint               not_modified : 1;   /* Answered by a 304. */
 };
@@ -151,6 +152,7 @@ typedef struct
   gpointer                  prepared;
   GBytes                   *body;
   char                     *root_pointer;
+  CacheitSharedDecode      *shared;   /* With the other resources of the flight. */
   guint                     use_parse : 1;
 } DecodeJob;
 
@@ -644,6 +646,7 @@ decode_job_free (DecodeJob *job)
     job->ops->prepare_free (job->prepared);
   g_clear_pointer (&job->body, g_bytes_unref);
   g_clear_pointer (&job->root_pointer, g_free);
+  g_clear_pointer (&job->shared, _cacheit_shared_decode_unref);
   g_free (job);
 }
 
@@ -654,6 +657,15 @@ decoded_free (Decoded *decoded)
     decoded->ops->decoded_free (decoded->decoded);
   g_clear_pointer (&decoded->node, json_node_unref);
   g_free (decoded);
+}
+
+static gpointer
+decode_shared (gpointer   user_data,
+               GError   **error)
+{
+  DecodeJob *job = user_data;
+
+  return job->ops->decode_shared (job->prepared, job->body, job->root_pointer, error);
 }
 
 static void
@@ -675,11 +687,23 @@ decode_thread (GTask        *task,
     decoded->node = _cacheit_decode_node (data, length, job->root_pointer,
                                           CACHEIT_SHAPE_ANY, &error);
   else
-    decoded->decoded = job->ops->decode (job->prepared, job->body,
-                                         job->root_pointer, &error);
+    {
+      gpointer shared;
 
-  /* The body is not needed any more: free it here, not on the main thread. */
+      shared = _cacheit_shared_decode_get (job->shared, decode_shared, job,
+                                           job->ops->shared_ref, job->ops->shared_unref,
+                                           &error);
+      if (shared != NULL)
+        {
+          decoded->decoded = job->ops->finish (job->prepared, shared, &error);
+          job->ops->shared_unref (shared);
+        }
+    }
+
+  /* The body is not needed any more: free it (and what was decoded from it,
+   * when this was the last resource to use it) here, not on the main thread. */
   g_clear_pointer (&job->body, g_bytes_unref);
+  g_clear_pointer (&job->shared, _cacheit_shared_decode_unref);
 
   if (error != NULL)
     {
@@ -760,8 +784,8 @@ decode_cb (GObject      *object,
 }
 
 static void
-fetch_decode (Fetch  *fetch,
-              GBytes *body)
+fetch_decode (Fetch         *fetch,
+              CacheitFlight *flight)
 {
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
@@ -771,9 +795,20 @@ fetch_decode (Fetch  *fetch,
   job = g_new0 (DecodeJob, 1);
   job->ops = priv->ops;
   job->prepared = priv->ops->prepare != NULL ? priv->ops->prepare (self) : NULL;
-  job->body = g_bytes_ref (body);
+  job->body = g_bytes_ref (_cacheit_flight_get_body (flight));
   job->root_pointer = g_strdup (priv->root_pointer);
   job->use_parse = fetch->use_parse;
+  if (!job->use_parse)
+    {
+      /* What makes two decodings the same: the kind of resource, the root
+       * pointer, and the kind's own settings. */
+      g_autofree char *share_key = priv->ops->share_key != NULL ? priv->ops->share_key (job->prepared) : NULL;
+      g_autofree char *key = g_strdup_printf ("%p\n%s\n%s", (gpointer) priv->ops,
+                                              job->root_pointer != NULL ? job->root_pointer : "",
+                                              share_key != NULL ? share_key : "");
+
+      job->shared = _cacheit_flight_get_shared_decode (flight, key);
+    }
 
   /* No source object: a worker thread must never hold the resource. */
   g_main_context_push_thread_default (priv->context);
@@ -962,7 +997,7 @@ flight_cb (CacheitFlight *flight,
     }
 
   fetch->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
-  fetch_decode (fetch, _cacheit_flight_get_body (flight));
+  fetch_decode (fetch, flight);
 }
 
 /* Whether resources may share @self's requests: not when a handler of
@@ -1002,10 +1037,13 @@ fetch_send (Fetch *fetch)
       fetch->conditional = TRUE;
     }
 
+  /* A reload wants an answer from after it was asked: it may be joined,
+   * but joins nothing. */
   if (may_share (self))
     {
       key = _cacheit_flight_key (priv->context, session, message, priv->max_size);
-      flight = _cacheit_flight_lookup (key);
+      if (!fetch->reload)
+        flight = _cacheit_flight_lookup (key);
     }
 
   if (flight == NULL)
@@ -2733,6 +2771,7 @@ cacheit_resource_fetch_async (CacheitResource     *self,
 
   /* R4: a new request; the callers of the one it supersedes come along. */
   fetch = fetch_new (self);
+  fetch->reload = reload;
   previous = priv->fetch;
   if (previous != NULL)
     {
