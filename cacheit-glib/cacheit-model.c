@@ -226,8 +226,14 @@ model_decode (gpointer     prepared,
 {
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
+  JsonNode *node = _cacheit_decode_node (data, length, root_pointer, CACHEIT_SHAPE_OBJECT, error);
 
-  return _cacheit_decode_node (data, length, root_pointer, CACHEIT_SHAPE_OBJECT, error);
+  /* Models that share a request hold this very object: sealed, a change
+   * to it made by mistake is refused rather than seen by the others. */
+  if (node != NULL)
+    json_node_seal (node);
+
+  return node;
 }
 
 /* Models that share a request share the attributes object too: it is never
@@ -349,7 +355,9 @@ cacheit_model_new (const char *url)
  * Gets the attributes of @self: the JSON object of the last successful
  * fetch, empty before any.
  *
- * The object is replaced, not changed, by a later fetch; do not modify it.
+ * The object is replaced, not changed, by a later fetch. It is sealed
+ * (see [method@Json.Object.seal]): models of the same URL that fetched
+ * together share it.
  *
  * Returns: (transfer none): the attributes
  *

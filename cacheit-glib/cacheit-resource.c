@@ -102,7 +102,7 @@ typedef struct
   GNetworkMonitor          *network_monitor;
   guint                     refetch_on_reconnect : 1;
   guint                     network_available : 1;
-  guint                     active : 1;
+  guint                     app_active : 1;
   guint                     pause_when_constrained : 1;
 } CacheitResourcePrivate;
 
@@ -182,7 +182,7 @@ enum {
   PROP_RETRY_DELAY,
   PROP_REFRESH_INTERVAL,
   PROP_REFETCH_ON_RECONNECT,
-  PROP_ACTIVE,
+  PROP_APP_ACTIVE,
   PROP_PAUSE_WHEN_CONSTRAINED,
   N_PROPS
 };
@@ -596,7 +596,9 @@ fetch_complete (Fetch        *fetch,
     }
   else
     {
-      /* A failure is not cached (R5): the next fetch makes a new request. */
+      /* A failure is not cached (R5): the next fetch makes a new request,
+       * and its callers wait for it even with data in hand, which stays
+       * readable meanwhile. */
       g_clear_object (&priv->result);
       g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
     }
@@ -1245,7 +1247,7 @@ refresh_cb (gpointer user_data)
   CacheitResource *self = user_data;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  if (priv->fetched && priv->active && priv->fetch == NULL && !constrained (self))
+  if (priv->fetched && priv->app_active && priv->fetch == NULL && !constrained (self))
     start_background (self);
 
   return G_SOURCE_CONTINUE;
@@ -1488,8 +1490,8 @@ cacheit_resource_get_property (GObject    *object,
       g_value_set_boolean (value, priv->refetch_on_reconnect);
       break;
 
-    case PROP_ACTIVE:
-      g_value_set_boolean (value, priv->active);
+    case PROP_APP_ACTIVE:
+      g_value_set_boolean (value, priv->app_active);
       break;
 
     case PROP_PAUSE_WHEN_CONSTRAINED:
@@ -1551,8 +1553,8 @@ cacheit_resource_set_property (GObject      *object,
       cacheit_resource_set_refetch_on_reconnect (self, g_value_get_boolean (value));
       break;
 
-    case PROP_ACTIVE:
-      cacheit_resource_set_active (self, g_value_get_boolean (value));
+    case PROP_APP_ACTIVE:
+      cacheit_resource_set_app_active (self, g_value_get_boolean (value));
       break;
 
     case PROP_PAUSE_WHEN_CONSTRAINED:
@@ -1811,7 +1813,7 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * CacheitResource:refresh-interval:
    *
    * Every how many seconds the data is revalidated in the background, while
-   * the resource holds data and is [property@Resource:active]; 0, the
+   * the resource holds data and is [property@Resource:app-active]; 0, the
    * default, never.
    *
    * Since: 1.0
@@ -1835,9 +1837,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
-   * CacheitResource:active:
+   * CacheitResource:app-active:
    *
-   * Whether the application is in use.
+   * Whether the application is in use: its window is the active one, say.
    *
    * Bind it to a boolean that says so, such as `GtkWindow:is-active`, with
    * [method@GObject.Object.bind_property]. When it turns `TRUE`, stale data,
@@ -1846,8 +1848,8 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_ACTIVE] =
-    g_param_spec_boolean ("active", NULL, NULL,
+  properties[PROP_APP_ACTIVE] =
+    g_param_spec_boolean ("app-active", NULL, NULL,
                           TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
@@ -1855,7 +1857,7 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * CacheitResource:pause-when-constrained:
    *
    * Whether refetching in the background ([property@Resource:refresh-interval],
-   * [property@Resource:refetch-on-reconnect], [property@Resource:active])
+   * [property@Resource:refetch-on-reconnect], [property@Resource:app-active])
    * waits while the network is metered ([property@Gio.NetworkMonitor:network-metered])
    * or power-saver mode is on ([property@Gio.PowerProfileMonitor:power-saver-enabled]).
    *
@@ -1942,7 +1944,7 @@ cacheit_resource_init (CacheitResource *self)
   priv->server_lifetime = -1;
   priv->retry_limit = DEFAULT_RETRY_LIMIT;
   priv->retry_delay = DEFAULT_RETRY_DELAY;
-  priv->active = TRUE;
+  priv->app_active = TRUE;
   priv->pause_when_constrained = TRUE;
   priv->network_available = TRUE;
 }
@@ -2576,50 +2578,50 @@ cacheit_resource_set_refetch_on_reconnect (CacheitResource *self,
 }
 
 /**
- * cacheit_resource_get_active:
+ * cacheit_resource_get_app_active:
  * @self: a resource
  *
  * Gets whether the application using @self is in use.
  *
- * Returns: the value of [property@Resource:active]
+ * Returns: the value of [property@Resource:app-active]
  *
  * Since: 1.0
  */
 gboolean
-cacheit_resource_get_active (CacheitResource *self)
+cacheit_resource_get_app_active (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->active;
+  return priv->app_active;
 }
 
 /**
- * cacheit_resource_set_active:
+ * cacheit_resource_set_app_active:
  * @self: a resource
- * @active: whether the application is in use
+ * @app_active: whether the application is in use
  *
- * Sets [property@Resource:active].
+ * Sets [property@Resource:app-active].
  *
  * Since: 1.0
  */
 void
-cacheit_resource_set_active (CacheitResource *self,
-                             gboolean active)
+cacheit_resource_set_app_active (CacheitResource *self,
+                                 gboolean         app_active)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
-  active = !!active;
+  app_active = !!app_active;
 
-  if (priv->active == (guint) active)
+  if (priv->app_active == (guint) app_active)
     return;
 
-  priv->active = active;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  priv->app_active = app_active;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP_ACTIVE]);
 
-  if (active)
+  if (app_active)
     maybe_refetch (self);
 }
 

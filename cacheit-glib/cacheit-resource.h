@@ -145,10 +145,10 @@ CACHEIT_AVAILABLE_IN_ALL
 void          cacheit_resource_set_refetch_on_reconnect (CacheitResource *self,
                                                          gboolean         refetch_on_reconnect);
 CACHEIT_AVAILABLE_IN_ALL
-gboolean      cacheit_resource_get_active       (CacheitResource    *self);
+gboolean      cacheit_resource_get_app_active   (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL
-void          cacheit_resource_set_active       (CacheitResource    *self,
-                                                 gboolean            active);
+void          cacheit_resource_set_app_active   (CacheitResource    *self,
+                                                 gboolean            app_active);
 CACHEIT_AVAILABLE_IN_ALL
 gboolean      cacheit_resource_get_pause_when_constrained (CacheitResource *self);
 CACHEIT_AVAILABLE_IN_ALL

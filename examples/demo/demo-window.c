@@ -17,7 +17,7 @@
  * Above the list, a label bound to the collection's last-updated says when
  * the server last confirmed the data, and a marker bound to stale shows once
  * the server's max-age (10 s) is over. The window's is-active is bound to
- * the collection's active: coming back to the window revalidates stale data
+ * the collection's app-active: coming back to the window revalidates stale data
  * in the background, as does a click on the marker (a fetch without reload,
  * answered from the cache at once). The server sends an ETag, so each
  * revalidation, and each reload, is answered 304 Not Modified: the label
@@ -1038,7 +1038,7 @@ activate_cb (GtkApplication *app,
   gtk_window_set_child (GTK_WINDOW (self->window), paned);
 
   /* Coming back to the window revalidates stale data in the background. */
-  g_object_bind_property (self->window, "is-active", self->records, "active",
+  g_object_bind_property (self->window, "is-active", self->records, "app-active",
                           G_BINDING_SYNC_CREATE);
 
   stats_changed_cb (self);

@@ -3,7 +3,7 @@
 # against server.py, a real HTTP server process: the new properties and their
 # defaults, invalidate(), 304 Not Modified (ETag and Last-Modified), stale
 # data served while it is revalidated, retries with backoff and Retry-After,
-# cancellation during a backoff, `active` bound to a plain GObject boolean,
+# cancellation during a backoff, `app-active` bound to a plain GObject boolean,
 # refresh-interval polling, and one request per URL.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -113,7 +113,7 @@ def microseconds_between(earlier, later):
 # Properties
 
 
-@test("properties: last-updated, stale, origin, max-age, retry-*, refresh-interval, active, "
+@test("properties: last-updated, stale, origin, max-age, retry-*, refresh-interval, app-active, "
       "refetch-on-reconnect, pause-when-constrained exist with the spec's defaults")
 def test_defaults(server):
     expected = {
@@ -124,7 +124,7 @@ def test_defaults(server):
         "retry-limit": 3,
         "retry-delay": 1000,
         "refresh-interval": 0,
-        "active": True,
+        "app-active": True,
         "refetch-on-reconnect": False,
         "pause-when-constrained": True,
     }
@@ -139,7 +139,7 @@ def test_defaults(server):
         eq(resource.get_retry_limit(), 3, "%s get_retry_limit" % kind)
         eq(resource.get_retry_delay(), 1000, "%s get_retry_delay" % kind)
         eq(resource.get_refresh_interval(), 0, "%s get_refresh_interval" % kind)
-        eq(resource.get_active(), True, "%s get_active" % kind)
+        eq(resource.get_app_active(), True, "%s get_app_active" % kind)
         eq(resource.get_refetch_on_reconnect(), False, "%s get_refetch_on_reconnect" % kind)
         eq(resource.get_pause_when_constrained(), True, "%s get_pause_when_constrained" % kind)
 
@@ -153,7 +153,7 @@ def test_defaults(server):
     for name in ("last-updated", "stale", "origin"):
         check(not (pspec(name).flags & writable), "%s is writable" % name)
     for name in ("max-age", "retry-limit", "retry-delay", "refresh-interval", "refetch-on-reconnect",
-                 "active", "pause-when-constrained"):
+                 "app-active", "pause-when-constrained"):
         check(pspec(name).flags & writable, "%s is read-only" % name)
     eq(pspec("last-updated").value_type, GLib.DateTime.__gtype__, "type of last-updated")
     eq(pspec("stale").value_type, GObject.TYPE_BOOLEAN, "type of stale")
@@ -168,14 +168,14 @@ def test_defaults(server):
 
     # The read-write ones can be set, at construction and later.
     model = Cacheit.Model(max_age=30, retry_limit=0, retry_delay=5, refresh_interval=60,
-                          refetch_on_reconnect=True, active=False, pause_when_constrained=False)
+                          refetch_on_reconnect=True, app_active=False, pause_when_constrained=False)
     eq((model.props.max_age, model.props.retry_limit, model.props.retry_delay, model.props.refresh_interval,
-        model.props.refetch_on_reconnect, model.props.active, model.props.pause_when_constrained),
+        model.props.refetch_on_reconnect, model.props.app_active, model.props.pause_when_constrained),
        (30, 0, 5, 60, True, False, False), "properties set at construction")
     model.set_max_age(0)
     model.set_retry_limit(7)
-    model.set_active(True)
-    eq((model.props.max_age, model.props.retry_limit, model.props.active), (0, 7, True), "properties set later")
+    model.set_app_active(True)
+    eq((model.props.max_age, model.props.retry_limit, model.props.app_active), (0, 7, True), "properties set later")
 
 
 @test("after a fetch: last-updated is a GLib.DateTime of now, origin NETWORK, stale FALSE "
@@ -753,23 +753,23 @@ def test_if_modified_since(server):
     eq(model.props.title, "t", "title after a failure")
 
 
-# active, refresh-interval
+# app-active, refresh-interval
 
 
-@test("active: bound to a plain GObject boolean with bind_property; FALSE -> TRUE revalidates "
+@test("app-active: bound to a plain GObject boolean with bind_property; FALSE -> TRUE revalidates "
       "stale data in the background")
 def test_active_binding(server):
     path = "/active"
     server.route(path, json={"title": "t"}, etag=True)
     window = Window()
     model = Article(url=server.url(path), pause_when_constrained=False)
-    binding = window.bind_property("is-active", model, "active", GObject.BindingFlags.SYNC_CREATE)
+    binding = window.bind_property("is-active", model, "app-active", GObject.BindingFlags.SYNC_CREATE)
     check(binding is not None, "bind_property")
-    eq(model.props.active, False, "active after SYNC_CREATE from FALSE")
+    eq(model.props.app_active, False, "app-active after SYNC_CREATE from FALSE")
     window.props.is_active = True
-    eq(model.props.active, True, "active after is-active TRUE")
+    eq(model.props.app_active, True, "app-active after is-active TRUE")
     window.props.is_active = False
-    eq(model.props.active, False, "active after is-active FALSE")
+    eq(model.props.app_active, False, "app-active after is-active FALSE")
 
     # A fetch the application asks for is made while inactive.
     check(model.fetch(NONE, None), "fetch while inactive")
@@ -781,7 +781,7 @@ def test_active_binding(server):
 
     log = Log(model)
     window.props.is_active = True
-    eq(model.props.active, True, "active")
+    eq(model.props.app_active, True, "app-active")
     server.wait_event("done", path, n=2)
     wait_until(lambda: not model.props.stale, "stale to become FALSE after the revalidation")
     drain()
@@ -810,13 +810,13 @@ def test_refresh_interval(server):
     eq(server.stats(path)["statuses"][:3], [200, 304, 304], "statuses answered")
     eq(log.data_events(), [], "signals of 304 revalidations")
 
-    model.props.active = False
+    model.props.app_active = False
     run_for(0.3)  # a revalidation already on its way reaches the server
     count = server.count(path)
     run_for(2.5)
     eq(server.count(path), count, "requests while inactive")
 
-    model.props.active = True
+    model.props.app_active = True
     server.wait_event("done", path, n=count + 1)
     model.props.refresh_interval = 0
     run_for(0.3)
@@ -866,16 +866,16 @@ def test_one_request_per_url(server):
     eq((c.props.title, d.props.title), ("own", "own"), "titles")
 
 
-@test("active: FALSE -> TRUE retries a failed last fetch in the background")
+@test("app-active: FALSE -> TRUE retries a failed last fetch in the background")
 def test_active_after_failure(server):
     path = "/active-failed"
     server.route(path, status=404, body="not yet")
     model = Article(url=server.url(path), pause_when_constrained=False)
     expect_error(lambda: model.fetch(NONE, None), CACHEIT_DOMAIN, Cacheit.Error.HTTP_STATUS, "fetch")
-    model.props.active = False
+    model.props.app_active = False
     server.route(path, json={"title": "now"})
     log = Log(model)
-    model.props.active = True
+    model.props.app_active = True
     wait_until(lambda: "sync" in log.events or log.errors, "the background fetch on activation")
     eq(log.errors, [], "errors")
     eq(model.props.title, "now", "title")
