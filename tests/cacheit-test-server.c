@@ -21,6 +21,13 @@ typedef struct
   GPtrArray  *held;        /* HeldMessage: paused, with the answer of the time. */
   guint       count;
   SoupMessageHeaders *last_headers;
+  /* Issue 7: caching headers, validators and queued answers. */
+  SoupMessageHeaders *extra_headers;   /* Added to every answer (304 too). */
+  char       *etag;                    /* Sent as ETag; If-None-Match → 304. */
+  char       *last_modified;           /* Sent as Last-Modified; If-Modified-Since → 304. */
+  GQueue      queued;                  /* Route: answers for the next requests. */
+  guint       n_not_modified;          /* 304s sent. */
+  guint       n_conditional;           /* Requests with If-None-Match or If-Modified-Since. */
 } Route;
 
 struct _CacheitTestServer
@@ -31,6 +38,7 @@ struct _CacheitTestServer
   guint16           port;
   guint16           raw_port;
   GHashTable       *routes;   /* path → Route */
+  GString          *arrivals; /* "PATH " per request to the SoupServer, in order. */
 };
 
 /* A held request keeps the answer its route had when it arrived. */
@@ -60,7 +68,115 @@ route_free (Route *route)
   g_free (route->raw);
   g_clear_pointer (&route->held, g_ptr_array_unref);
   g_clear_pointer (&route->last_headers, soup_message_headers_unref);
+  g_clear_pointer (&route->extra_headers, soup_message_headers_unref);
+  g_free (route->etag);
+  g_free (route->last_modified);
+  g_queue_clear_full (&route->queued, (GDestroyNotify) route_free);
   g_free (route);
+}
+
+static void
+append_header_cb (const char *name,
+                  const char *value,
+                  gpointer    user_data)
+{
+  soup_message_headers_append (user_data, name, value);
+}
+
+static void
+replace_header_cb (const char *name,
+                   const char *value,
+                   gpointer    user_data)
+{
+  soup_message_headers_replace (user_data, name, value);
+}
+
+/* A copy of what @route answers now, for a held request. */
+static Route *
+route_copy_answer (Route *route)
+{
+  Route *answer = g_new0 (Route, 1);
+
+  answer->status = route->status;
+  answer->content_type = g_strdup (route->content_type);
+  answer->content_encoding = g_strdup (route->content_encoding);
+  answer->chunked = route->chunked;
+  answer->body = g_bytes_ref (route->body);
+  answer->etag = g_strdup (route->etag);
+  answer->last_modified = g_strdup (route->last_modified);
+  if (route->extra_headers != NULL)
+    {
+      answer->extra_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      soup_message_headers_foreach (route->extra_headers, append_header_cb, answer->extra_headers);
+    }
+
+  return answer;
+}
+
+/* Weak comparison (RFC 9110, 8.8.3.2) of @etag with each entity tag of an
+ * If-None-Match list; "*" matches any. */
+static gboolean
+etag_list_matches (const char *list,
+                   const char *etag)
+{
+  const char *tag = g_str_has_prefix (etag, "W/") ? etag + 2 : etag;
+  gsize tag_length = strlen (tag);
+  const char *p = list;
+
+  while (*p != '\0')
+    {
+      const char *end;
+
+      while (*p == ' ' || *p == '\t' || *p == ',')
+        p++;
+      if (*p == '\0')
+        break;
+      if (*p == '*')
+        return TRUE;
+      if (g_str_has_prefix (p, "W/"))
+        p += 2;
+      if (*p != '"')
+        {
+          /* Not an entity tag: skip to the next member. */
+          while (*p != '\0' && *p != ',')
+            p++;
+          continue;
+        }
+      end = strchr (p + 1, '"');
+      if (end == NULL)
+        return FALSE;
+      if ((gsize) (end + 1 - p) == tag_length && strncmp (p, tag, tag_length) == 0)
+        return TRUE;
+      p = end + 1;
+    }
+
+  return FALSE;
+}
+
+/* Whether @answer (a 2xx with validators) may be a 304 for @request. */
+static gboolean
+not_modified (Route              *answer,
+              SoupMessageHeaders *request)
+{
+  const char *if_none_match = soup_message_headers_get_one (request, "If-None-Match");
+  const char *if_modified_since = soup_message_headers_get_one (request, "If-Modified-Since");
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (answer->status))
+    return FALSE;
+
+  /* If-None-Match, when sent, decides alone (RFC 9110, 13.2.2). */
+  if (if_none_match != NULL)
+    return answer->etag != NULL && etag_list_matches (if_none_match, answer->etag);
+
+  if (if_modified_since != NULL && answer->last_modified != NULL)
+    {
+      g_autoptr(GDateTime) since = soup_date_time_new_from_http_string (if_modified_since);
+      g_autoptr(GDateTime) modified = soup_date_time_new_from_http_string (answer->last_modified);
+
+      return since != NULL && modified != NULL && g_date_time_compare (modified, since) <= 0;
+    }
+
+  return FALSE;
 }
 
 static Route *
@@ -86,22 +202,38 @@ route_get (CacheitTestServer *server,
   return route;
 }
 
+/* Answers @msg with @answer; @route counts the 304s. */
 static void
 respond (Route             *route,
+         Route             *answer,
          SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   gsize length;
-  gconstpointer data = g_bytes_get_data (route->body, &length);
+  gconstpointer data = g_bytes_get_data (answer->body, &length);
 
-  soup_server_message_set_status (msg, route->status, NULL);
-  if (route->content_encoding != NULL)
-    soup_message_headers_replace (headers, "Content-Encoding", route->content_encoding);
-  if (route->chunked)
+  if (answer->extra_headers != NULL)
+    soup_message_headers_foreach (answer->extra_headers, replace_header_cb, headers);
+  if (answer->etag != NULL)
+    soup_message_headers_replace (headers, "ETag", answer->etag);
+  if (answer->last_modified != NULL)
+    soup_message_headers_replace (headers, "Last-Modified", answer->last_modified);
+
+  if (not_modified (answer, soup_server_message_get_request_headers (msg)))
+    {
+      route->n_not_modified++;
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (msg, answer->status, NULL);
+  if (answer->content_encoding != NULL)
+    soup_message_headers_replace (headers, "Content-Encoding", answer->content_encoding);
+  if (answer->chunked)
     soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
-  soup_server_message_set_response (msg, route->content_type, SOUP_MEMORY_COPY, data, length);
+  soup_server_message_set_response (msg, answer->content_type, SOUP_MEMORY_COPY, data, length);
   /* A chunked body is sent as it grows: say it is whole. */
-  if (route->chunked)
+  if (answer->chunked)
     soup_message_body_complete (soup_server_message_get_response_body (msg));
 }
 
@@ -115,27 +247,38 @@ handler_cb (SoupServer        *soup_server,
   CacheitTestServer *server = user_data;
   Route *route = route_get (server, path);
 
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  Route *queued;
+
   route->count++;
   g_clear_pointer (&route->last_headers, soup_message_headers_unref);
-  route->last_headers = soup_message_headers_ref (soup_server_message_get_request_headers (msg));
+  route->last_headers = soup_message_headers_ref (request_headers);
+  if (soup_message_headers_get_one (request_headers, "If-None-Match") != NULL ||
+      soup_message_headers_get_one (request_headers, "If-Modified-Since") != NULL)
+    route->n_conditional++;
+  g_string_append_printf (server->arrivals, "%s ", path);
+
+  queued = g_queue_pop_head (&route->queued);
 
   if (route->hold)
     {
       HeldMessage *held = g_new0 (HeldMessage, 1);
 
       held->msg = g_object_ref (msg);
-      held->answer = g_new0 (Route, 1);
-      held->answer->status = route->status;
-      held->answer->content_type = g_strdup (route->content_type);
-      held->answer->content_encoding = g_strdup (route->content_encoding);
-      held->answer->chunked = route->chunked;
-      held->answer->body = g_bytes_ref (route->body);
+      held->answer = queued != NULL ? queued : route_copy_answer (route);
       g_ptr_array_add (route->held, held);
       soup_server_message_pause (msg);
       return;
     }
 
-  respond (route, msg);
+  if (queued != NULL)
+    {
+      respond (route, queued, msg);
+      route_free (queued);
+      return;
+    }
+
+  respond (route, route, msg);
 }
 
 /* The raw listener, in a thread of its own: reads the request head, writes
@@ -185,6 +328,7 @@ cacheit_test_server_new (void)
 
   server->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) route_free);
+  server->arrivals = g_string_new (NULL);
 
   server->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (server->server, NULL, handler_cb, server, NULL);
@@ -220,7 +364,7 @@ cacheit_test_server_free (CacheitTestServer *server)
       {
         HeldMessage *held = g_ptr_array_index (route->held, i);
 
-        respond (held->answer, held->msg);
+        respond (route, held->answer, held->msg);
         soup_server_message_unpause (held->msg);
       }
 
@@ -236,6 +380,7 @@ cacheit_test_server_free (CacheitTestServer *server)
   g_socket_listener_close (G_SOCKET_LISTENER (server->raw_service));
   g_clear_object (&server->raw_service);
   g_hash_table_unref (server->routes);
+  g_string_free (server->arrivals, TRUE);
   g_mutex_clear (&server->lock);
   g_free (server);
 }
@@ -318,7 +463,7 @@ cacheit_test_server_release (CacheitTestServer *server,
     {
       HeldMessage *held = g_ptr_array_index (route->held, i);
 
-      respond (held->answer, held->msg);
+      respond (route, held->answer, held->msg);
       soup_server_message_unpause (held->msg);
     }
   g_ptr_array_set_size (route->held, 0);
@@ -375,6 +520,85 @@ cacheit_test_server_last_header (CacheitTestServer *server,
     return NULL;
 
   return soup_message_headers_get_one (route->last_headers, name);
+}
+
+void
+cacheit_test_server_set_header (CacheitTestServer *server,
+                                const char        *path,
+                                const char        *name,
+                                const char        *value)
+{
+  Route *route = route_get (server, path);
+
+  if (route->extra_headers == NULL)
+    route->extra_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  if (value != NULL)
+    soup_message_headers_replace (route->extra_headers, name, value);
+  else
+    soup_message_headers_remove (route->extra_headers, name);
+}
+
+void
+cacheit_test_server_set_etag (CacheitTestServer *server,
+                              const char        *path,
+                              const char        *etag)
+{
+  Route *route = route_get (server, path);
+
+  g_free (route->etag);
+  route->etag = g_strdup (etag);
+}
+
+void
+cacheit_test_server_set_last_modified (CacheitTestServer *server,
+                                       const char        *path,
+                                       const char        *http_date)
+{
+  Route *route = route_get (server, path);
+
+  g_free (route->last_modified);
+  route->last_modified = g_strdup (http_date);
+}
+
+void
+cacheit_test_server_push (CacheitTestServer *server,
+                          const char        *path,
+                          guint              status,
+                          const char        *retry_after)
+{
+  Route *route = route_get (server, path);
+  Route *answer = g_new0 (Route, 1);
+  static const char body[] = "{\"error\": \"queued\"}";
+
+  answer->status = status;
+  answer->content_type = g_strdup ("application/json");
+  answer->body = g_bytes_new_static (body, sizeof body - 1);
+  if (retry_after != NULL)
+    {
+      answer->extra_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      soup_message_headers_replace (answer->extra_headers, "Retry-After", retry_after);
+    }
+  g_queue_push_tail (&route->queued, answer);
+}
+
+guint
+cacheit_test_server_count_not_modified (CacheitTestServer *server,
+                                        const char        *path)
+{
+  return route_get (server, path)->n_not_modified;
+}
+
+guint
+cacheit_test_server_count_conditional (CacheitTestServer *server,
+                                       const char        *path)
+{
+  return route_get (server, path)->n_conditional;
+}
+
+const char *
+cacheit_test_server_arrivals (CacheitTestServer *server)
+{
+  return server->arrivals->str;
 }
 
 void

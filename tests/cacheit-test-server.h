@@ -66,6 +66,43 @@ const char        *cacheit_test_server_last_header (CacheitTestServer *server,
                                                     const char        *path,
                                                     const char        *name);
 
+/* Issue 7: caching headers, validators, queued answers. */
+
+/* A header @path sends with every answer, 304s included, replacing one the
+ * server would send ("Date"); a NULL @value removes it. For Cache-Control,
+ * Expires, Date, Age, Retry-After... */
+void               cacheit_test_server_set_header (CacheitTestServer *server,
+                                                   const char        *path,
+                                                   const char        *name,
+                                                   const char        *value);
+/* @path sends @etag (as given: "\"x\"" or "W/\"x\"") as ETag, and answers a
+ * request whose If-None-Match matches it (weak comparison; a list; "*") with
+ * 304 and no body instead of a 2xx. NULL removes it. */
+void               cacheit_test_server_set_etag   (CacheitTestServer *server,
+                                                   const char        *path,
+                                                   const char        *etag);
+/* The same with Last-Modified (an HTTP date) and If-Modified-Since; used only
+ * when the request has no If-None-Match. NULL removes it. */
+void               cacheit_test_server_set_last_modified (CacheitTestServer *server,
+                                                          const char        *path,
+                                                          const char        *http_date);
+/* Queues an answer for @path: the next requests are answered, in order, by
+ * the queued ones (@status, a small JSON body, "Retry-After: @retry_after"
+ * when not NULL, no validators) before the route's own answer. A held request
+ * keeps the queued answer it took. */
+void               cacheit_test_server_push       (CacheitTestServer *server,
+                                                   const char        *path,
+                                                   guint              status,
+                                                   const char        *retry_after);
+/* How many 304s @path sent. */
+guint              cacheit_test_server_count_not_modified (CacheitTestServer *server,
+                                                           const char        *path);
+/* How many requests for @path had If-None-Match or If-Modified-Since. */
+guint              cacheit_test_server_count_conditional  (CacheitTestServer *server,
+                                                           const char        *path);
+/* "PATH " for each request that reached the SoupServer, in arrival order. */
+const char        *cacheit_test_server_arrivals   (CacheitTestServer *server);
+
 /* Iterates the thread-default main context until *@flag is TRUE; fails the
  * test after a generous time, so a broken rule cannot hang the suite. */
 void               cacheit_test_wait_for          (gboolean          *flag);
