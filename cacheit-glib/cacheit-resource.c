@@ -31,7 +31,9 @@
  *   and every caller receives the same [iface@Gio.AsyncResult], on which
  *   [method@Resource.fetch_finish] may be called any number of times.
  * - After a successful fetch, a fetch without reload makes no request: it
- *   completes with that same result, on a later main-loop iteration.
+ *   completes with that same result, on a later main-loop iteration. When
+ *   the data is stale (see [property@Resource:stale]), it still completes
+ *   so, and one revalidation starts in the background.
  * - `CACHEIT_FETCH_RELOAD`, or [property@Resource:reload], always starts a new
  *   request. A request still in flight is cancelled and its response is never
  *   applied, even if it arrives; its callers complete with the newest data.
@@ -45,6 +47,18 @@
  *   Signals, notifications and data changes happen in the main context in
  *   which the resource was created. Use a resource from the thread that
  *   created it, as you would a GTK widget.
+ *
+ * ## Freshness
+ *
+ * A resource keeps the `ETag` and `Last-Modified` of its data, and every
+ * later request sends them: a `304 Not Modified` keeps the data and emits
+ * nothing. [property@Resource:last-updated], [property@Resource:stale] and
+ * [property@Resource:origin] say how fresh the data is, and
+ * [property@Resource:max-age] how long it stays so. Transient failures are
+ * retried ([property@Resource:retry-limit]), and data can be refetched in
+ * the background at an interval, when the network comes back or when the
+ * application is in use again. Resources with the same URL share one
+ * request in flight. See the [Freshness](freshness.html) guide.
  *
  * ## Off the main thread
  *
@@ -1878,9 +1892,15 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * @message: the request about to be sent
    *
    * Emitted when a real HTTP request is about to be sent, never for a fetch
-   * answered from the cache.
+   * answered from the cache, and once for each attempt when a transient
+   * failure is retried.
    *
    * Handlers may change @message, to add an `Authorization` header, say.
+   * Resources with the same URL share a request in flight, and it is
+   * emitted only on the one that started it; a resource with a handler
+   * connected neither shares nor joins one, since its handler may make its
+   * request differ. For headers every request needs, the session's
+   * [signal@Soup.Session::request-queued] keeps the sharing.
    *
    * Since: 1.0
    */
