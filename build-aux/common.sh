@@ -25,11 +25,13 @@ CACHEIT_DEMO_PACKAGES=(
 # What the tests and the bindings need on top: introspection for the Python
 # and gjs tests, Vala for the .vapi, GTK 4 and a headless X server for the
 # GTK examples, valgrind for `meson test --setup valgrind`, gi-docgen for the
-# reference and its `gi-docgen check` test.
+# reference and its `gi-docgen check` test, gnome-desktop-testing for the
+# installed tests (build-aux/test --installed).
 CACHEIT_TEST_PACKAGES=(
   "${CACHEIT_BUILD_PACKAGES[@]}"
   gobject-introspection libgirepository1.0-dev gir1.2-soup-3.0 gir1.2-json-1.0
   python3-gi gjs valac libgtk-4-dev gir1.2-gtk-4.0 xvfb xauth valgrind gi-docgen
+  gnome-desktop-testing
 )
 
 # The json-server of the integration test (tests/integration), installed with
