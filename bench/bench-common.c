@@ -28,27 +28,27 @@ static gboolean
 etag_matches (const char *if_none_match,
               const char *etag)
 {
-  g_auto(GStrv) candidates = NULL;
+  GSList *candidates;
+  gboolean found = FALSE;
 
   if (if_none_match == NULL || etag == NULL)
     return FALSE;
   if (g_str_has_prefix (etag, "W/"))
     etag += 2;
 
-  candidates = g_strsplit (if_none_match, ",", -1);
-  for (guint i = 0; candidates[i] != NULL; i++)
+  /* libsoup splits the list, quoted tags and all. */
+  candidates = soup_header_parse_list (if_none_match);
+  for (GSList *l = candidates; l != NULL && !found; l = l->next)
     {
-      const char *candidate = g_strstrip (candidates[i]);
+      const char *candidate = l->data;
 
-      if (g_str_equal (candidate, "*"))
-        return TRUE;
       if (g_str_has_prefix (candidate, "W/"))
         candidate += 2;
-      if (g_str_equal (candidate, etag))
-        return TRUE;
+      found = g_str_equal (candidate, "*") || g_str_equal (candidate, etag);
     }
+  soup_header_free_list (candidates);
 
-  return FALSE;
+  return found;
 }
 
 static void

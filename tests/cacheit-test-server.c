@@ -113,44 +113,30 @@ route_copy_answer (Route *route)
   return answer;
 }
 
-/* Weak comparison (RFC 9110, 8.8.3.2) of @etag with each entity tag of an
- * If-None-Match list; "*" matches any. */
+/* Whether an If-None-Match @list (split by libsoup, quoted tags and all)
+ * names @etag, with the weak comparison of RFC 9110, 8.8.3.2; "*" matches
+ * any. */
 static gboolean
 etag_list_matches (const char *list,
-                   const char *etag)
+                  const char *etag)
 {
-  const char *tag = g_str_has_prefix (etag, "W/") ? etag + 2 : etag;
-  gsize tag_length = strlen (tag);
-  const char *p = list;
+  GSList *tags = soup_header_parse_list (list);
+  gboolean found = FALSE;
 
-  while (*p != '\0')
+  if (g_str_has_prefix (etag, "W/"))
+    etag += 2;
+
+  for (GSList *l = tags; l != NULL && !found; l = l->next)
     {
-      const char *end;
+      const char *tag = l->data;
 
-      while (*p == ' ' || *p == '\t' || *p == ',')
-        p++;
-      if (*p == '\0')
-        break;
-      if (*p == '*')
-        return TRUE;
-      if (g_str_has_prefix (p, "W/"))
-        p += 2;
-      if (*p != '"')
-        {
-          /* Not an entity tag: skip to the next member. */
-          while (*p != '\0' && *p != ',')
-            p++;
-          continue;
-        }
-      end = strchr (p + 1, '"');
-      if (end == NULL)
-        return FALSE;
-      if ((gsize) (end + 1 - p) == tag_length && strncmp (p, tag, tag_length) == 0)
-        return TRUE;
-      p = end + 1;
+      if (g_str_has_prefix (tag, "W/"))
+        tag += 2;
+      found = strcmp (tag, "*") == 0 || strcmp (tag, etag) == 0;
     }
+  soup_header_free_list (tags);
 
-  return FALSE;
+  return found;
 }
 
 /* Whether @answer (a 2xx with validators) may be a 304 for @request. */

@@ -136,23 +136,25 @@ etag_matches (SoupServerMessage *msg,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *if_none_match = soup_message_headers_get_list (headers, "If-None-Match");
-  g_auto(GStrv) tags = NULL;
+  GSList *tags;
+  gboolean found = FALSE;
 
   if (if_none_match == NULL)
     return FALSE;
 
-  tags = g_strsplit (if_none_match, ",", -1);
-  for (guint i = 0; tags[i] != NULL; i++)
+  /* libsoup splits the list, quoted tags and all. */
+  tags = soup_header_parse_list (if_none_match);
+  for (GSList *l = tags; l != NULL && !found; l = l->next)
     {
-      const char *tag = g_strstrip (tags[i]);
+      const char *tag = l->data;
 
       if (g_str_has_prefix (tag, "W/"))
         tag += 2;
-      if (strcmp (tag, "*") == 0 || strcmp (tag, etag) == 0)
-        return TRUE;
+      found = strcmp (tag, "*") == 0 || strcmp (tag, etag) == 0;
     }
+  soup_header_free_list (tags);
 
-  return FALSE;
+  return found;
 }
 
 static gboolean
