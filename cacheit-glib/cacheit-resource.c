@@ -300,11 +300,7 @@ fetch_is_current (Fetch *fetch)
 static void
 caller_free (Caller *caller)
 {
-  if (caller->cancel_source != NULL)
-    {
-      g_source_destroy (caller->cancel_source);
-      g_clear_pointer (&caller->cancel_source, g_source_unref);
-    }
+  clear_source (&caller->cancel_source);
   g_clear_pointer (&caller->context, g_main_context_unref);
   g_free (caller);
 }
@@ -1338,6 +1334,18 @@ network_changed_cb (GNetworkMonitor *monitor,
 }
 
 static void
+disconnect_network_monitor (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (priv->network_monitor == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (priv->network_monitor, self);
+  g_clear_object (&priv->network_monitor);
+}
+
+static void
 update_network_monitor (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
@@ -1347,8 +1355,7 @@ update_network_monitor (CacheitResource *self)
 
   if (priv->network_monitor != NULL)
     {
-      g_signal_handlers_disconnect_by_data (priv->network_monitor, self);
-      g_clear_object (&priv->network_monitor);
+      disconnect_network_monitor (self);
       return;
     }
 
@@ -1397,11 +1404,7 @@ cacheit_resource_dispose (GObject *object)
   g_clear_object (&priv->session);
   g_clear_object (&priv->result);
 
-  if (priv->network_monitor != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (priv->network_monitor, self);
-      g_clear_object (&priv->network_monitor);
-    }
+  disconnect_network_monitor (self);
   clear_source (&priv->stale_source);
   clear_source (&priv->refresh_source);
 
