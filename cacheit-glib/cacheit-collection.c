@@ -85,6 +85,13 @@ typedef struct
   guint         old_n_made;
   guint         boundary_new;
   guint         boundary_old;
+
+  /* While writes are waiting: the data the server last confirmed (NULL
+   * when that is `index`). What shows is it with the writes' changes on
+   * top, and after it the items being created. */
+  CacheitIndex *confirmed;
+  GPtrArray    *pending;
+  gboolean      has_confirmed;
 } CacheitCollectionPrivate;
 
 /* What a fetch hands to the worker, and what it gives back. */
@@ -159,6 +166,7 @@ item_new (CacheitCollection *self,
 
   item = g_object_new (priv->item_type, "url", url, NULL);
   _cacheit_model_apply (CACHEIT_MODEL (item), attributes);
+  _cacheit_model_set_collection (CACHEIT_MODEL (item), self);
 
   return item;
 }
@@ -190,15 +198,22 @@ cacheit_collection_get_item_type_vfunc (GListModel *model)
   return priv->item_type;
 }
 
+/* How many items come from the data: the items being created follow. */
+static guint
+n_indexed (CacheitCollectionPrivate *priv)
+{
+  if (priv->applying)
+    return priv->boundary_new + (priv->old_index != NULL ? priv->old_index->n_items : 0) - priv->boundary_old;
+
+  return priv->index != NULL ? priv->index->n_items : 0;
+}
+
 static guint
 cacheit_collection_get_n_items (GListModel *model)
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (model));
 
-  if (priv->applying)
-    return priv->boundary_new + (priv->old_index != NULL ? priv->old_index->n_items : 0) - priv->boundary_old;
-
-  return priv->index != NULL ? priv->index->n_items : 0;
+  return n_indexed (priv) + priv->pending->len;
 }
 
 static gpointer
@@ -210,6 +225,9 @@ cacheit_collection_get_item (GListModel *model,
 
   if (position >= cacheit_collection_get_n_items (model))
     return NULL;
+
+  if (position >= n_indexed (priv))
+    return g_object_ref (g_ptr_array_index (priv->pending, position - n_indexed (priv)));
 
   if (priv->applying && position >= priv->boundary_new)
     return item_get (self, priv->old_index, priv->old_items, &priv->old_n_made,
@@ -530,6 +548,8 @@ cacheit_collection_dispose (GObject *object)
       priv->n_made = 0;
       g_clear_pointer (&priv->index, index_release);
     }
+  g_clear_pointer (&priv->confirmed, index_release);
+  g_ptr_array_set_size (priv->pending, 0);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->dispose (object);
 }
@@ -541,6 +561,7 @@ cacheit_collection_finalize (GObject *object)
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
 
   g_clear_pointer (&priv->id_attribute, g_free);
+  g_clear_pointer (&priv->pending, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->finalize (object);
 }
@@ -662,6 +683,7 @@ cacheit_collection_init (CacheitCollection *self)
 
   priv->item_type = CACHEIT_TYPE_MODEL;
   priv->id_attribute = g_strdup ("id");
+  priv->pending = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
@@ -790,4 +812,553 @@ cacheit_collection_get_by_id (CacheitCollection *self,
     return NULL;
 
   return CACHEIT_MODEL (item_get (self, priv->index, priv->items, &priv->n_made, (guint) position));
+}
+
+/* Writes: creates, and the saves and destroys of items */
+
+typedef enum
+{
+  ITEM_CREATE,
+  ITEM_SAVE,
+  ITEM_DESTROY,
+} ItemWriteKind;
+
+typedef struct
+{
+  ItemWriteKind     kind;
+  CacheitModel     *item;
+  char             *key;       /* Of the item in the data: saves and destroys. */
+  JsonObject       *changes;   /* Of a save; the attributes of a create. */
+  CacheitSaveFlags  flags;
+  guint             shown : 1; /* Its change shows. */
+  guint             done : 1;  /* Its change is the server's now. */
+} ItemWrite;
+
+static void
+item_write_free (ItemWrite *write)
+{
+  g_clear_object (&write->item);
+  g_clear_pointer (&write->key, g_free);
+  g_clear_pointer (&write->changes, json_object_unref);
+  g_free (write);
+}
+
+/* The data the server last confirmed. */
+static CacheitIndex *
+base_index (CacheitCollection *self)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  return priv->has_confirmed ? priv->confirmed : priv->index;
+}
+
+static void
+keep_confirmed (CacheitCollection *self)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  if (priv->has_confirmed)
+    return;
+
+  priv->confirmed = priv->index != NULL ? _cacheit_index_ref (priv->index) : NULL;
+  priv->has_confirmed = TRUE;
+}
+
+static void
+collect_active (gpointer data,
+                gpointer user_data)
+{
+  ItemWrite *write = data;
+
+  if (!write->done)
+    g_ptr_array_add (user_data, write);
+}
+
+/* The writes still waiting (or in flight) whose change shows. */
+static GPtrArray *
+active_writes (CacheitCollection *self)
+{
+  GPtrArray *writes = g_ptr_array_new ();
+
+  _cacheit_resource_foreach_write (CACHEIT_RESOURCE (self), collect_active, writes);
+
+  return writes;
+}
+
+/* @base with the changes of @writes (saves and destroys that show), and
+ * @append after it, as a new index. */
+static CacheitIndex *
+build_index (CacheitCollection *self,
+             CacheitIndex      *base,
+             GPtrArray         *writes,
+             JsonObject        *append)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  g_autoptr(GString) out = g_string_new ("[");
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data = base != NULL ? g_bytes_get_data (base->body, NULL) : NULL;
+  guint n = base != NULL ? base->n_items : 0;
+  CacheitIndex *index;
+  gsize length;
+
+  for (guint q = 0; q < n; q++)
+    {
+      const char *key = _cacheit_index_get_key (base, q);
+      g_autoptr(JsonObject) changed = NULL;
+      gboolean destroyed = FALSE;
+
+      for (guint i = 0; writes != NULL && i < writes->len; i++)
+        {
+          ItemWrite *write = g_ptr_array_index (writes, i);
+
+          if (!write->shown || write->key == NULL || strcmp (write->key, key) != 0)
+            continue;
+          if (write->kind == ITEM_DESTROY)
+            destroyed = TRUE;
+          else if (write->kind == ITEM_SAVE)
+            {
+              g_autoptr(JsonObject) object = changed != NULL ? g_steal_pointer (&changed)
+                                                             : _cacheit_index_dup_object (base, q);
+
+              changed = _cacheit_json_object_merge (object, write->changes);
+            }
+        }
+
+      if (destroyed)
+        continue;
+      if (out->len > 1)
+        g_string_append_c (out, ',');
+      if (changed != NULL)
+        {
+          g_autoptr(GBytes) text = _cacheit_json_object_to_bytes (changed, NULL, NULL);
+
+          if (text != NULL)
+            g_string_append_len (out, g_bytes_get_data (text, NULL), g_bytes_get_size (text));
+          else
+            g_string_append_len (out, data + base->entries[q].offset, base->entries[q].length);
+        }
+      else
+        g_string_append_len (out, data + base->entries[q].offset, base->entries[q].length);
+    }
+
+  if (append != NULL)
+    {
+      g_autoptr(GBytes) text = _cacheit_json_object_to_bytes (append, NULL, NULL);
+
+      if (text != NULL)
+        {
+          if (out->len > 1)
+            g_string_append_c (out, ',');
+          g_string_append_len (out, g_bytes_get_data (text, NULL), g_bytes_get_size (text));
+        }
+    }
+  g_string_append_c (out, ']');
+
+  length = out->len;
+  body = _cacheit_json_wrap_text (out->str, length, NULL, CACHEIT_BODY_PADDING);
+  index = _cacheit_decode_index (body, NULL, priv->id_attribute, &error);
+  if (index == NULL)
+    g_critical ("Items of a collection failed to decode again: %s", error->message);
+
+  return index;
+}
+
+/* The confirmed data with the changes of the waiting writes on top. */
+static CacheitIndex *
+shown_index (CacheitCollection *self)
+{
+  g_autoptr(GPtrArray) writes = active_writes (self);
+
+  return build_index (self, base_index (self), writes, NULL);
+}
+
+/* Shows the confirmed data with the changes of the waiting writes on top,
+ * with exact signals, and forgets the confirmed data when no write is left. */
+static void
+collection_show (CacheitCollection *self)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  g_autoptr(GPtrArray) writes = active_writes (self);
+  CacheitIndex *shown = build_index (self, base_index (self), writes, NULL);
+
+  if (shown != NULL)
+    {
+      Update *update = g_new0 (Update, 1);
+
+      update->index = shown;
+      update->based_on = priv->index;
+      update->diff = _cacheit_diff_new (priv->index, shown);
+      collection_apply (self, update);
+      update_free (update);
+    }
+
+  if (writes->len == 0 && priv->has_confirmed)
+    {
+      g_clear_pointer (&priv->confirmed, index_release);
+      priv->has_confirmed = FALSE;
+    }
+}
+
+static gboolean
+item_write_prepare (CacheitResource  *owner,
+                    gpointer          data,
+                    char            **method,
+                    char            **url,
+                    GBytes          **body,
+                    GError          **error)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (owner);
+  ItemWrite *write = data;
+  CacheitIndex *base = base_index (self);
+  g_autoptr(JsonObject) sent = NULL;
+  const char *id;
+  gssize q;
+
+  if (write->kind == ITEM_CREATE)
+    {
+      *method = g_strdup (SOUP_METHOD_POST);
+      *url = g_strdup (cacheit_resource_get_url (owner));
+      *body = _cacheit_json_object_to_bytes (write->changes, NULL, error);
+      return *body != NULL;
+    }
+
+  q = base != NULL ? _cacheit_index_lookup (base, write->key) : -1;
+  if (q < 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("The item is no longer in the collection"));
+      return FALSE;
+    }
+  id = _cacheit_index_get_id (base, q);
+
+  if (write->kind == ITEM_DESTROY)
+    {
+      *method = g_strdup (SOUP_METHOD_DELETE);
+      *url = item_url (self, id);
+      return TRUE;
+    }
+
+  /* An item without an id is new to the server. */
+  *method = g_strdup (id == NULL ? SOUP_METHOD_POST
+                      : (write->flags & CACHEIT_SAVE_PATCH) ? "PATCH" : SOUP_METHOD_PUT);
+  *url = id != NULL ? item_url (self, id) : g_strdup (cacheit_resource_get_url (owner));
+  if (id != NULL && (write->flags & CACHEIT_SAVE_PATCH))
+    sent = write->changes != NULL ? json_object_ref (write->changes) : json_object_new ();
+  else
+    {
+      g_autoptr(JsonObject) object = _cacheit_index_dup_object (base, q);
+
+      sent = _cacheit_json_object_merge (object, write->changes);
+    }
+  *body = _cacheit_json_object_to_bytes (sent, NULL, error);
+
+  return *body != NULL;
+}
+
+/* The server confirmed @confirmed: it replaces the confirmed data. */
+static void
+set_confirmed (CacheitCollection *self,
+               CacheitIndex      *confirmed)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  g_autoptr(GBytes) body = NULL;
+  gsize length;
+  const char *data;
+
+  if (confirmed == NULL)
+    return;
+
+  keep_confirmed (self);
+  g_clear_pointer (&priv->confirmed, index_release);
+  priv->confirmed = confirmed;
+
+  /* The snapshot follows, as the resource would decode it. */
+  data = g_bytes_get_data (confirmed->body, &length);
+  body = _cacheit_json_wrap_text (data, length, cacheit_resource_get_root_pointer (CACHEIT_RESOURCE (self)), 0);
+  _cacheit_resource_save_snapshot (CACHEIT_RESOURCE (self), body);
+}
+
+/* A create accepted: the item it showed becomes an item of the data, at the
+ * same place, the same object, with no items-changed. Returns FALSE when the
+ * data does not have it where it showed (the server gave an id the
+ * collection already had). */
+static gboolean
+settle_created (CacheitCollection *self,
+                CacheitModel      *item,
+                JsonObject        *saved)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  g_autoptr(CacheitIndex) shown = NULL;
+  guint n = priv->index != NULL ? priv->index->n_items : 0;
+  g_autofree char *url = NULL;
+  GObject **items;
+  guint position;
+  const char *key;
+
+  if (!g_ptr_array_find (priv->pending, item, &position) || position != 0)
+    return FALSE;
+
+  shown = shown_index (self);
+  if (shown == NULL || shown->n_items != n + 1)
+    return FALSE;
+  key = _cacheit_index_get_key (shown, n);
+  if (priv->index != NULL && _cacheit_index_lookup (priv->index, key) >= 0)
+    return FALSE;
+
+  items = g_new0 (GObject *, n + 1);
+  if (n > 0)
+    memcpy (items, priv->items, n * sizeof (GObject *));
+  items[n] = g_ptr_array_steal_index (priv->pending, 0);
+  g_free (priv->items);
+  priv->items = items;
+  priv->n_made++;
+  g_clear_pointer (&priv->index, index_release);
+  priv->index = g_steal_pointer (&shown);
+
+  url = item_url (self, _cacheit_index_get_id (priv->index, n));
+  g_object_freeze_notify (G_OBJECT (item));
+  cacheit_resource_set_url (CACHEIT_RESOURCE (item), url);
+  _cacheit_model_apply (item, saved);
+  g_object_thaw_notify (G_OBJECT (item));
+
+  return TRUE;
+}
+
+static void
+remove_pending (CacheitCollection *self,
+                CacheitModel      *item)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  guint position;
+
+  if (!g_ptr_array_find (priv->pending, item, &position))
+    return;
+
+  g_ptr_array_remove_index (priv->pending, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), n_indexed (priv) + position, 1, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static GObject *
+item_write_commit (CacheitResource *owner,
+                   gpointer         data,
+                   JsonObject      *answer)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (owner);
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  ItemWrite *write = data;
+  CacheitIndex *base = base_index (self);
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(GPtrArray) change = g_ptr_array_new ();
+  ItemWrite settled = { 0 };
+  GObject *result = NULL;
+  gssize q;
+
+  /* The validators were of the data before the write. */
+  _cacheit_resource_forget_validators (owner);
+  write->done = TRUE;
+
+  if (write->kind == ITEM_CREATE)
+    {
+      const char *key;
+
+      saved = _cacheit_json_object_merge (write->changes, answer);
+      set_confirmed (self, build_index (self, base, NULL, saved));
+
+      if (!write->shown || !settle_created (self, write->item, saved))
+        {
+          remove_pending (self, write->item);
+          collection_show (self);
+        }
+      else
+        collection_show (self);
+
+      /* The item the collection shows for it. */
+      base = base_index (self);
+      key = base != NULL && base->n_items > 0 ? _cacheit_index_get_key (base, base->n_items - 1) : NULL;
+      q = key != NULL && priv->index != NULL ? _cacheit_index_lookup (priv->index, key) : -1;
+      if (q >= 0)
+        result = item_get (self, priv->index, priv->items, &priv->n_made, (guint) q);
+      else
+        result = g_object_ref (G_OBJECT (write->item));
+      return result;
+    }
+
+  q = base != NULL ? _cacheit_index_lookup (base, write->key) : -1;
+  if (q >= 0)
+    {
+      settled.kind = write->kind;
+      settled.key = write->key;
+      settled.shown = TRUE;
+      if (write->kind == ITEM_SAVE)
+        {
+          g_autoptr(JsonObject) object = _cacheit_index_dup_object (base, (guint) q);
+          g_autoptr(JsonObject) changed = _cacheit_json_object_merge (object, write->changes);
+
+          saved = _cacheit_json_object_merge (changed, answer);
+          settled.changes = saved;
+        }
+      g_ptr_array_add (change, &settled);
+      set_confirmed (self, build_index (self, base, change, NULL));
+    }
+
+  collection_show (self);
+
+  return NULL;
+}
+
+static void
+item_write_rollback (CacheitResource *owner,
+                     gpointer         data)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (owner);
+  ItemWrite *write = data;
+
+  if (write->kind == ITEM_CREATE)
+    remove_pending (self, write->item);
+
+  collection_show (self);
+}
+
+static const CacheitWriteOps item_write_ops = {
+  .prepare = item_write_prepare,
+  .commit = item_write_commit,
+  .rollback = item_write_rollback,
+  .data_free = (GDestroyNotify) item_write_free,
+};
+
+gboolean
+_cacheit_collection_write_item (CacheitCollection *self,
+                                CacheitModel      *item,
+                                gboolean           destroy,
+                                JsonObject        *changes,
+                                guint              flags,
+                                GTask             *task)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  guint n = priv->index != NULL ? priv->index->n_items : 0;
+  ItemWrite *write;
+  guint p;
+
+  if (g_ptr_array_find (priv->pending, item, NULL))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("The item is still being created"));
+      return TRUE;
+    }
+
+  for (p = 0; p < n; p++)
+    if (priv->items[p] == (GObject *) item)
+      break;
+  if (p == n)
+    return FALSE;
+
+  keep_confirmed (self);
+
+  write = g_new0 (ItemWrite, 1);
+  write->kind = destroy ? ITEM_DESTROY : ITEM_SAVE;
+  write->item = g_object_ref (item);
+  write->key = g_strdup (_cacheit_index_get_key (priv->index, p));
+  /* A copy: the caller may change @changes afterwards. */
+  write->changes = changes != NULL ? _cacheit_json_object_merge (NULL, changes) : NULL;
+  write->flags = flags;
+  write->shown = (flags & CACHEIT_SAVE_WAIT) == 0 && (destroy || changes != NULL);
+
+  _cacheit_resource_queue_write (CACHEIT_RESOURCE (self), &item_write_ops, write, task);
+  collection_show (self);
+
+  return TRUE;
+}
+
+/**
+ * cacheit_collection_create_async:
+ * @self: a collection
+ * @attributes: the attributes of the new item
+ * @flags: `CACHEIT_SAVE_WAIT` to show the item only once the server made
+ *   it; other flags are ignored
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async) (closure user_data): called when the server
+ *   answered
+ * @user_data: data for @callback
+ *
+ * Creates an item on the server, with a `POST` of @attributes to
+ * [property@Resource:url], and adds it to @self.
+ *
+ * The item, of [property@Collection:item-type], shows at once at the end
+ * of the list ([signal@Gio.ListModel::items-changed]), unless @flags has
+ * `CACHEIT_SAVE_WAIT`. When the server accepts, the object it answers with
+ * (the id it assigned, normalised fields) is merged onto the item, which
+ * stays where it is, the same object, and gets its own URL. When it
+ * refuses, the item leaves the list again and the error is reported.
+ *
+ * Creates are sent one at a time, with the saves and destroys of the
+ * collection's items, in the order they were asked.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_collection_create_async (CacheitCollection   *self,
+                                 JsonObject          *attributes,
+                                 CacheitSaveFlags     flags,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  g_autoptr(GTask) task = NULL;
+  ItemWrite *write;
+
+  g_return_if_fail (CACHEIT_IS_COLLECTION (self));
+  g_return_if_fail (attributes != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cacheit_collection_create_async);
+  g_task_set_name (task, "[cacheit] create");
+
+  keep_confirmed (self);
+
+  write = g_new0 (ItemWrite, 1);
+  write->kind = ITEM_CREATE;
+  write->changes = _cacheit_json_object_merge (NULL, attributes);
+  write->item = g_object_new (priv->item_type, NULL);
+  _cacheit_model_apply (write->item, write->changes);
+  _cacheit_model_set_collection (write->item, self);
+  write->flags = flags;
+  write->shown = (flags & CACHEIT_SAVE_WAIT) == 0;
+
+  if (write->shown)
+    {
+      g_ptr_array_add (priv->pending, g_object_ref (write->item));
+      g_list_model_items_changed (G_LIST_MODEL (self), cacheit_collection_get_n_items (G_LIST_MODEL (self)) - 1, 0, 1);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
+
+  _cacheit_resource_queue_write (CACHEIT_RESOURCE (self), &item_write_ops, write, task);
+}
+
+/**
+ * cacheit_collection_create_finish:
+ * @self: a collection
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Gets the outcome of [method@Collection.create_async].
+ *
+ * Returns: (transfer full): the new item, as @self holds it, or `NULL`
+ *   with @error set
+ *
+ * Since: 1.0
+ */
+CacheitModel *
+cacheit_collection_create_finish (CacheitCollection  *self,
+                                  GAsyncResult       *result,
+                                  GError            **error)
+{
+  g_return_val_if_fail (CACHEIT_IS_COLLECTION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cacheit_collection_create_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -52,4 +52,17 @@ CACHEIT_AVAILABLE_IN_ALL
 CacheitModel      *cacheit_collection_get_by_id        (CacheitCollection *self,
                                                         const char        *id) G_GNUC_WARN_UNUSED_RESULT;
 
+
+CACHEIT_AVAILABLE_IN_ALL
+void               cacheit_collection_create_async     (CacheitCollection   *self,
+                                                        JsonObject          *attributes,
+                                                        CacheitSaveFlags     flags,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+CACHEIT_AVAILABLE_IN_ALL
+CacheitModel      *cacheit_collection_create_finish    (CacheitCollection   *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
 G_END_DECLS

@@ -446,3 +446,92 @@ _cacheit_json_to_padded_bytes (JsonNode  *node,
 
   return g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), length);
 }
+
+GBytes *
+_cacheit_json_wrap_text (const char *text,
+                         gsize       length,
+                         const char *pointer,
+                         gsize       padding)
+{
+  g_autoptr(GString) out = g_string_sized_new (length + padding + 64);
+  g_auto(GStrv) tokens = NULL;
+  guint n_tokens = 0;
+  gsize total;
+
+  /* "/a/b" names "a", then "b" in it: the text goes in {"a": {"b": …}}. */
+  if (pointer != NULL && *pointer != '\0')
+    {
+      tokens = g_strsplit (pointer + 1, "/", -1);
+      n_tokens = g_strv_length (tokens);
+    }
+
+  for (guint i = 0; i < n_tokens; i++)
+    {
+      g_autoptr(GString) token = g_string_new (tokens[i]);
+      g_autoptr(JsonNode) name = json_node_new (JSON_NODE_VALUE);
+
+      /* RFC 6901: ~1 is "/", then ~0 is "~". */
+      g_string_replace (token, "~1", "/", 0);
+      g_string_replace (token, "~0", "~", 0);
+      json_node_set_string (name, token->str);
+
+      g_string_append_c (out, '{');
+      write_node (out, name, 1);
+      g_string_append_c (out, ':');
+    }
+
+  g_string_append_len (out, text, length);
+  for (guint i = 0; i < n_tokens; i++)
+    g_string_append_c (out, '}');
+
+  total = out->len;
+  g_string_set_size (out, total + padding);
+  memset (out->str + total, 0, padding);
+
+  return g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), total);
+}
+
+JsonObject *
+_cacheit_json_object_merge (JsonObject *base,
+                            JsonObject *changes)
+{
+  JsonObject *merged = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (base != NULL)
+    {
+      json_object_iter_init_ordered (&iter, base);
+      while (json_object_iter_next_ordered (&iter, &name, &node))
+        json_object_set_member (merged, name, json_node_copy (node));
+    }
+
+  if (changes != NULL)
+    {
+      json_object_iter_init_ordered (&iter, changes);
+      while (json_object_iter_next_ordered (&iter, &name, &node))
+        json_object_set_member (merged, name, json_node_copy (node));
+    }
+
+  return merged;
+}
+
+GBytes *
+_cacheit_json_object_to_bytes (JsonObject *object,
+                               const char *pointer,
+                               GError    **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(GBytes) text = _cacheit_json_to_padded_bytes (node, 0, error);
+  gsize length;
+  const char *data;
+
+  if (text == NULL)
+    return NULL;
+  if (pointer == NULL || *pointer == '\0')
+    return g_steal_pointer (&text);
+
+  data = g_bytes_get_data (text, &length);
+  return _cacheit_json_wrap_text (data, length, pointer, 0);
+}

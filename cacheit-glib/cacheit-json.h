@@ -29,4 +29,23 @@ GBytes  *_cacheit_json_to_padded_bytes (JsonNode  *node,
                                         gsize      padding,
                                         GError   **error);
 
+/* @length bytes of JSON @text placed where the JSON Pointer @pointer (NULL
+ * or "" for the whole document) points, in objects made for it: what a
+ * resource with that root-pointer decodes back to @text. Followed by
+ * @padding zero bytes. */
+GBytes     *_cacheit_json_wrap_text       (const char *text,
+                                           gsize       length,
+                                           const char *pointer,
+                                           gsize       padding);
+
+/* A new object: the members of @base (nullable), then those of @changes
+ * (nullable), which replace members of the same name. */
+JsonObject *_cacheit_json_object_merge    (JsonObject *base,
+                                           JsonObject *changes);
+
+/* @object as JSON text, wrapped for @pointer as by _cacheit_json_wrap_text(). */
+GBytes     *_cacheit_json_object_to_bytes (JsonObject *object,
+                                           const char *pointer,
+                                           GError    **error);
+
 G_END_DECLS

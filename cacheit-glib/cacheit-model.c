@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-model.h"
+#include "cacheit-collection.h"
 #include "cacheit-decode.h"
 #include "cacheit-json.h"
 #include "cacheit-private.h"
@@ -48,7 +49,14 @@
 
 typedef struct
 {
-  JsonObject *attributes;
+  JsonObject        *attributes;
+
+  /* While writes are waiting: the attributes the server last confirmed.
+   * What shows is these with the changes of the writes on top. */
+  JsonObject        *confirmed;
+
+  /* The collection that made this model an item of it, if any. */
+  CacheitCollection *collection;
 } CacheitModelPrivate;
 
 /* The writable properties of a typed model class, and the JSON member names
@@ -285,6 +293,8 @@ cacheit_model_finalize (GObject *object)
   CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
 
   g_clear_pointer (&priv->attributes, json_object_unref);
+  g_clear_pointer (&priv->confirmed, json_object_unref);
+  g_clear_weak_pointer (&priv->collection);
 
   G_OBJECT_CLASS (cacheit_model_parent_class)->finalize (object);
 }
@@ -518,4 +528,331 @@ cacheit_model_get_boolean (CacheitModel *self,
     return FALSE;
 
   return json_node_get_boolean (node);
+}
+
+/* Writes */
+
+typedef enum
+{
+  MODEL_SAVE,
+  MODEL_DESTROY,
+} ModelWriteKind;
+
+typedef struct
+{
+  ModelWriteKind    kind;
+  JsonObject       *changes;
+  CacheitSaveFlags  flags;
+  guint             shown : 1;    /* Its change shows, and is not the server's yet. */
+} ModelWrite;
+
+static void
+model_write_free (ModelWrite *write)
+{
+  g_clear_pointer (&write->changes, json_object_unref);
+  g_free (write);
+}
+
+static void
+add_shown_changes (gpointer data,
+                   gpointer user_data)
+{
+  ModelWrite *write = data;
+  JsonObject **shown = user_data;
+
+  if (write->kind == MODEL_SAVE && write->shown)
+    {
+      JsonObject *merged = _cacheit_json_object_merge (*shown, write->changes);
+
+      json_object_unref (*shown);
+      *shown = merged;
+    }
+}
+
+/* Shows the confirmed attributes with the changes of the waiting writes on
+ * top, with exact signals. */
+static void
+model_show (CacheitModel *self)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+  g_autoptr(JsonObject) shown = json_object_ref (priv->confirmed);
+
+  _cacheit_resource_foreach_write (CACHEIT_RESOURCE (self), add_shown_changes, &shown);
+  _cacheit_model_apply (self, shown);
+}
+
+static gboolean
+model_write_prepare (CacheitResource  *owner,
+                     gpointer          data,
+                     char            **method,
+                     char            **url,
+                     GBytes          **body,
+                     GError          **error)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (CACHEIT_MODEL (owner));
+  ModelWrite *write = data;
+  g_autoptr(JsonObject) sent = NULL;
+
+  *url = g_strdup (cacheit_resource_get_url (owner));
+
+  if (write->kind == MODEL_DESTROY)
+    {
+      *method = g_strdup (SOUP_METHOD_DELETE);
+      return TRUE;
+    }
+
+  if (write->flags & CACHEIT_SAVE_PATCH)
+    {
+      *method = g_strdup ("PATCH");
+      sent = write->changes != NULL ? json_object_ref (write->changes) : json_object_new ();
+    }
+  else
+    {
+      /* The attributes as they are when its turn comes: the server's, and
+       * this change. */
+      *method = g_strdup (SOUP_METHOD_PUT);
+      sent = _cacheit_json_object_merge (priv->confirmed, write->changes);
+    }
+
+  *body = _cacheit_json_object_to_bytes (sent, NULL, error);
+
+  return *body != NULL;
+}
+
+static GObject *
+model_write_commit (CacheitResource *owner,
+                    gpointer         data,
+                    JsonObject      *answer)
+{
+  CacheitModel *self = CACHEIT_MODEL (owner);
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+  ModelWrite *write = data;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  /* The validators were of the data before the write. */
+  _cacheit_resource_forget_validators (owner);
+
+  if (write->kind == MODEL_DESTROY)
+    {
+      _cacheit_resource_save_snapshot (owner, NULL);
+      return NULL;
+    }
+
+  /* What the server holds now: the change, and what it made of it. */
+  saved = _cacheit_json_object_merge (priv->confirmed, write->changes);
+  g_clear_pointer (&priv->confirmed, json_object_unref);
+  priv->confirmed = _cacheit_json_object_merge (saved, answer);
+  json_object_seal (priv->confirmed);
+  write->shown = FALSE;
+  model_show (self);
+
+  body = _cacheit_json_object_to_bytes (priv->confirmed, cacheit_resource_get_root_pointer (owner), NULL);
+  if (body != NULL)
+    _cacheit_resource_save_snapshot (owner, body);
+
+  return NULL;
+}
+
+static void
+model_write_rollback (CacheitResource *owner,
+                      gpointer         data)
+{
+  ModelWrite *write = data;
+
+  if (write->shown)
+    model_show (CACHEIT_MODEL (owner));
+}
+
+static const CacheitWriteOps model_write_ops = {
+  .prepare = model_write_prepare,
+  .commit = model_write_commit,
+  .rollback = model_write_rollback,
+  .data_free = (GDestroyNotify) model_write_free,
+};
+
+void
+_cacheit_model_set_collection (CacheitModel      *self,
+                               CacheitCollection *collection)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  g_set_weak_pointer (&priv->collection, collection);
+}
+
+static void
+model_write (CacheitModel      *self,
+             ModelWriteKind     kind,
+             JsonObject        *changes,
+             CacheitSaveFlags   flags,
+             GTask             *task)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+  ModelWrite *write;
+
+  /* An item of a collection is written through it, which keeps its list
+   * and its other items coherent with the write. */
+  if (priv->collection != NULL &&
+      _cacheit_collection_write_item (priv->collection, self, kind == MODEL_DESTROY,
+                                      changes, flags, task))
+    return;
+
+  /* With no write waiting, what shows is the server's. */
+  if (!cacheit_resource_get_saving (CACHEIT_RESOURCE (self)))
+    {
+      g_clear_pointer (&priv->confirmed, json_object_unref);
+      priv->confirmed = json_object_ref (priv->attributes);
+    }
+
+  write = g_new0 (ModelWrite, 1);
+  write->kind = kind;
+  /* A copy: the caller may change @changes afterwards. */
+  write->changes = changes != NULL ? _cacheit_json_object_merge (NULL, changes) : NULL;
+  write->flags = flags;
+  write->shown = kind == MODEL_SAVE && changes != NULL && (flags & CACHEIT_SAVE_WAIT) == 0;
+
+  _cacheit_resource_queue_write (CACHEIT_RESOURCE (self), &model_write_ops, write, task);
+  model_show (self);
+}
+
+/**
+ * cacheit_model_save_async:
+ * @self: a model
+ * @changes: (nullable): the attributes to change, or `NULL` to save the
+ *   model as it is
+ * @flags: how to write it
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async) (closure user_data): called when the server
+ *   answered
+ * @user_data: data for @callback
+ *
+ * Sets @changes on @self and writes it back to the server.
+ *
+ * The members of @changes replace the attributes of the same name (a JSON
+ * `null` sets `null`; nothing is removed). The change shows at once, before
+ * this returns, with the exact [signal@Model::changed] signals and property
+ * notifications, unless @flags has `CACHEIT_SAVE_WAIT`.
+ *
+ * The request is a `PUT` of all the attributes to [property@Resource:url],
+ * or with `CACHEIT_SAVE_PATCH` a `PATCH` of @changes alone. An item of a
+ * [class@Collection] is written to its own URL, and one without an id is
+ * `POST`ed to the collection's.
+ *
+ * When the server accepts it, the object it answers with, if any, is merged
+ * onto the attributes (an id it assigned, normalised fields), and the
+ * snapshot on disk follows. When it refuses, or the request fails, the
+ * change is undone exactly, with the signals that brings, and the error
+ * (`CACHEIT_ERROR_HTTP_STATUS` with the status for a refusal) is reported.
+ *
+ * Writes of one model, or of one collection and its items, are sent one at
+ * a time in the order they were asked; each shows its change at once, and
+ * one that fails undoes its own change only. See the [Saving](saving.html)
+ * guide for how writes and fetches keep the data coherent.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_model_save_async (CacheitModel        *self,
+                          JsonObject          *changes,
+                          CacheitSaveFlags     flags,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CACHEIT_IS_MODEL (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cacheit_model_save_async);
+  g_task_set_name (task, "[cacheit] save");
+  model_write (self, MODEL_SAVE, changes, flags, task);
+}
+
+/**
+ * cacheit_model_save_finish:
+ * @self: a model
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Gets the outcome of [method@Model.save_async].
+ *
+ * Returns: `TRUE` when the server accepted the change, `FALSE` with @error
+ *   set otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_model_save_finish (CacheitModel  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (CACHEIT_IS_MODEL (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cacheit_model_save_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * cacheit_model_destroy_async:
+ * @self: a model
+ * @flags: `CACHEIT_SAVE_WAIT` to keep an item in its collection until the
+ *   server accepted; other flags are ignored
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async) (closure user_data): called when the server
+ *   answered
+ * @user_data: data for @callback
+ *
+ * Deletes @self on the server, with a `DELETE` to its URL.
+ *
+ * An item of a [class@Collection] leaves it at once (unless @flags has
+ * `CACHEIT_SAVE_WAIT`), and comes back at its place, the same object, if the
+ * server refuses. The snapshot on disk of a model that is not an item is
+ * removed once the server accepted.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_model_destroy_async (CacheitModel        *self,
+                             CacheitSaveFlags     flags,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CACHEIT_IS_MODEL (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cacheit_model_destroy_async);
+  g_task_set_name (task, "[cacheit] destroy");
+  model_write (self, MODEL_DESTROY, NULL, flags, task);
+}
+
+/**
+ * cacheit_model_destroy_finish:
+ * @self: a model
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Gets the outcome of [method@Model.destroy_async].
+ *
+ * Returns: `TRUE` when the server deleted it, `FALSE` with @error set
+ *   otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_model_destroy_finish (CacheitModel  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (CACHEIT_IS_MODEL (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cacheit_model_destroy_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -15,6 +15,25 @@
 
 G_BEGIN_DECLS
 
+/**
+ * CacheitSaveFlags:
+ * @CACHEIT_SAVE_NONE: send the whole object with `PUT` (or `POST` when the
+ *   model is new), and show the change at once
+ * @CACHEIT_SAVE_PATCH: send only the changed attributes, with `PATCH`
+ * @CACHEIT_SAVE_WAIT: show the change only once the server has accepted it,
+ *   instead of at once
+ *
+ * How [method@Model.save_async] writes a model back.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/
+{
+  CACHEIT_SAVE_NONE  = 0,
+  CACHEIT_SAVE_PATCH = 1 << 0,
+  CACHEIT_SAVE_WAIT  = 1 << 1,
+} CacheitSaveFlags;
+
 #define CACHEIT_TYPE_MODEL (cacheit_model_get_type ())
 
 CACHEIT_AVAILABLE_IN_ALL
@@ -62,5 +81,27 @@ double        cacheit_model_get_double     (CacheitModel *self,
 CACHEIT_AVAILABLE_IN_ALL
 gboolean      cacheit_model_get_boolean    (CacheitModel *self,
                                             const char   *name);
+
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_model_save_async     (CacheitModel        *self,
+                                            JsonObject          *changes,
+                                            CacheitSaveFlags     flags,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_model_save_finish    (CacheitModel        *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_model_destroy_async  (CacheitModel        *self,
+                                            CacheitSaveFlags     flags,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_model_destroy_finish (CacheitModel        *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
 
 G_END_DECLS

@@ -83,6 +83,22 @@ typedef struct _CacheitModel CacheitModel;
 gboolean _cacheit_model_apply             (CacheitModel             *self,
                                            JsonObject               *attributes);
 
+/* cacheit-model.c: @self is an item of @collection (a weak reference), which
+ * its writes go through. */
+typedef struct _CacheitCollection CacheitCollection;
+void     _cacheit_model_set_collection    (CacheitModel             *self,
+                                           CacheitCollection        *collection);
+
+/* cacheit-collection.c: queues a write of its item @item on @self (a save
+ * of @changes, or a destroy) with @task. Returns FALSE when @item is not in
+ * @self (then nothing was done). */
+gboolean _cacheit_collection_write_item   (CacheitCollection        *self,
+                                           CacheitModel             *item,
+                                           gboolean                  destroy,
+                                           JsonObject               *changes,
+                                           guint                     flags,
+                                           GTask                    *task);
+
 /* cacheit-reader.c: the body stream into bytes, max-size on decoded bytes. */
 void    _cacheit_read_body_async          (GInputStream        *stream,
                                            gint64               size_hint,
@@ -154,6 +170,50 @@ gpointer             _cacheit_shared_decode_get        (CacheitSharedDecode     
 /* cacheit-resource.c: the data in hand no longer matches its validators (a
  * setting that shapes the data changed): the next request is a full one. */
 void    _cacheit_resource_forget_validators (CacheitResource *self);
+
+/* cacheit-resource.c: rewrites the snapshot of @self's URL with @body (a
+ * JSON text the resource decodes as it would a response; need not be
+ * padded), with no validators; NULL removes it. Nothing without a
+ * snapshot policy. */
+void    _cacheit_resource_save_snapshot   (CacheitResource *self,
+                                           GBytes          *body);
+
+/* cacheit-resource.c: writes (saves, creates, destroys) of a resource, sent
+ * one at a time in order. While any is queued, no fetch response is applied
+ * (one answered across a write is asked again when the writes are done). */
+typedef struct
+{
+  /* When its turn comes: the request's method, URL and body (NULL for none). */
+  gboolean (* prepare)  (CacheitResource  *owner,
+                         gpointer          data,
+                         char            **method,
+                         char            **url,
+                         GBytes          **body,
+                         GError          **error);
+  /* The server accepted it; @answer is the object it sent back, or NULL.
+   * Returns what the caller's task returns: a new reference to an object,
+   * or NULL for TRUE. */
+  GObject *(* commit)   (CacheitResource  *owner,
+                         gpointer          data,
+                         JsonObject       *answer);
+  /* It failed, or was cancelled: undo its change, if it showed one. Called
+   * after it left the queue. */
+  void     (* rollback) (CacheitResource  *owner,
+                         gpointer          data);
+  GDestroyNotify data_free;
+} CacheitWriteOps;
+
+/* Queues a write of @owner with @data, which @ops frees. @task (its
+ * cancellable too) is completed with the outcome; its change must already
+ * show (unless the caller asked to wait). */
+void    _cacheit_resource_queue_write     (CacheitResource       *owner,
+                                           const CacheitWriteOps *ops,
+                                           gpointer               data,
+                                           GTask                 *task);
+/* @func on the data of each write of @owner waiting or in flight, in order. */
+void    _cacheit_resource_foreach_write   (CacheitResource       *owner,
+                                           GFunc                  func,
+                                           gpointer               user_data);
 
 /* cacheit-dispatch.c: completes callers in their own main contexts, many at a
  * time, always on a later iteration. Holds a reference to @source_object and

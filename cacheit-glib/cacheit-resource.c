@@ -13,6 +13,7 @@
 #include "cacheit-decode.h"
 #include "cacheit-enums.h"
 #include "cacheit-private.h"
+#include "cacheit-store.h"
 
 /**
  * CacheitResource:
@@ -118,6 +119,16 @@ typedef struct
   guint                     network_available : 1;
   guint                     app_active : 1;
   guint                     pause_when_constrained : 1;
+
+  /* Snapshots on disk. */
+  CacheitSnapshotPolicy     snapshot_policy;
+  char                     *snapshot_directory;
+
+  /* Writes (saves, creates, destroys) waiting or in flight, sent one at a
+   * time, and a count bumped whenever one starts or ends: a fetch response
+   * is applied only if no write started or ended since its request. */
+  GQueue                    writes;
+  guint                     epoch;
 } CacheitResourcePrivate;
 
 /* One HTTP request and the callers waiting for it. A fetch that is no longer
@@ -139,14 +150,26 @@ struct _Fetch
   GSource            *retry_source;
   guint               attempt;
 
-  /* The headers of the response that succeeded, for freshness. */
+  /* The headers of the response that succeeded, for freshness, and its
+   * body, for the snapshot. */
   SoupMessageHeaders *response_headers;
+  GBytes             *body;
+
+  /* Snapshots: the key of the URL, and the snapshot the data came from. */
+  char               *snapshot_key;
+  CacheitSnapshot    *snapshot;
+
+  /* The resource's epoch when the request was made. */
+  guint               epoch;
 
   guint               use_parse : 1;
   guint               background : 1;     /* Started by the library: no caller asked. */
   guint               reload : 1;         /* Must not join a request made earlier. */
   guint               conditional : 1;    /* The request carries validators. */
   guint               not_modified : 1;   /* Answered by a 304. */
+  guint               from_disk : 1;      /* Loading a snapshot. */
+  guint               storable : 1;       /* The response may be kept on disk. */
+  guint               parked : 1;         /* Waiting for the writes to end. */
 };
 
 typedef struct
@@ -167,6 +190,9 @@ typedef struct
   GBytes                   *body;
   char                     *root_pointer;
   CacheitSharedDecode      *shared;   /* With the other resources of the flight. */
+  /* A snapshot to load first, instead of a body. */
+  CacheitStore             *store;
+  char                     *key;
   guint                     use_parse : 1;
 } DecodeJob;
 
@@ -175,6 +201,7 @@ typedef struct
   const CacheitResourceOps *ops;
   gpointer                  decoded;
   JsonNode                 *node;
+  CacheitSnapshot          *snapshot;
 } Decoded;
 
 enum {
@@ -198,6 +225,9 @@ enum {
   PROP_REFETCH_ON_RECONNECT,
   PROP_APP_ACTIVE,
   PROP_PAUSE_WHEN_CONSTRAINED,
+  PROP_SNAPSHOT_POLICY,
+  PROP_SNAPSHOT_DIRECTORY,
+  PROP_SAVING,
   N_PROPS
 };
 
@@ -267,6 +297,9 @@ fetch_unref (Fetch *fetch)
   g_clear_pointer (&fetch->uri, g_uri_unref);
   g_clear_pointer (&fetch->flight, _cacheit_flight_unref);
   g_clear_pointer (&fetch->response_headers, soup_message_headers_unref);
+  g_clear_pointer (&fetch->body, g_bytes_unref);
+  g_clear_pointer (&fetch->snapshot_key, g_free);
+  g_clear_pointer (&fetch->snapshot, _cacheit_snapshot_unref);
   g_clear_pointer (&fetch->safe_url, g_free);
   g_clear_object (&fetch->self);
   g_free (fetch);
@@ -561,6 +594,232 @@ confirm (CacheitResource    *self,
   update_stale (self);
 }
 
+/* Snapshots */
+
+/* The data came from @snapshot: what it says of its freshness. */
+static void
+restore_freshness (CacheitResource *self,
+                   CacheitSnapshot *snapshot)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gint64 age = MAX (0, g_get_real_time () - snapshot->stored_at * G_USEC_PER_SEC);
+
+  g_free (priv->etag);
+  priv->etag = g_strdup (snapshot->etag);
+  g_free (priv->last_modified);
+  priv->last_modified = g_strdup (snapshot->last_modified);
+  priv->server_lifetime = snapshot->lifetime;
+  priv->confirmed_at = g_get_monotonic_time () - age;
+  priv->invalidated = FALSE;
+
+  g_clear_pointer (&priv->last_updated, g_date_time_unref);
+  priv->last_updated = g_date_time_new_from_unix_local (snapshot->stored_at);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
+
+  if (priv->origin != CACHEIT_ORIGIN_DISK)
+    {
+      priv->origin = CACHEIT_ORIGIN_DISK;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORIGIN]);
+    }
+
+  update_stale (self);
+}
+
+/* The snapshot key of @url: without its user information (a password has
+ * no place in a file name or a file) and fragment. */
+static char *
+snapshot_key (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+
+  if (uri == NULL)
+    return NULL;
+
+  return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
+}
+
+static CacheitStore *
+resource_store (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autofree char *directory = NULL;
+
+  if (priv->snapshot_policy == CACHEIT_SNAPSHOT_NONE)
+    return NULL;
+
+  directory = priv->snapshot_directory != NULL ? g_strdup (priv->snapshot_directory)
+                                               : _cacheit_store_default_directory ();
+
+  return _cacheit_store_new (directory, CACHEIT_STORE_DEFAULT_MAX_BYTES);
+}
+
+typedef enum
+{
+  SNAPSHOT_SAVE,
+  SNAPSHOT_TOUCH,
+  SNAPSHOT_REMOVE,
+} SnapshotAction;
+
+typedef struct
+{
+  SnapshotAction  action;
+  CacheitStore   *store;
+  char           *key;
+  GBytes         *body;
+  char           *etag;
+  char           *last_modified;
+  gint64          stored_at;
+  gint64          lifetime;
+  GApplication   *application;   /* Held until the write is done. */
+} SnapshotWrite;
+
+static void
+snapshot_write_free (SnapshotWrite *write)
+{
+  g_clear_pointer (&write->store, _cacheit_store_unref);
+  g_clear_pointer (&write->body, g_bytes_unref);
+  g_free (write->key);
+  g_free (write->etag);
+  g_free (write->last_modified);
+  g_assert (write->application == NULL);
+  g_free (write);
+}
+
+static void
+snapshot_write_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  SnapshotWrite *write = task_data;
+  g_autoptr(GError) error = NULL;
+
+  switch (write->action)
+    {
+    case SNAPSHOT_SAVE:
+      _cacheit_store_save (write->store, write->key, write->body, write->etag,
+                           write->last_modified, write->stored_at, write->lifetime, &error);
+      break;
+
+    case SNAPSHOT_TOUCH:
+      _cacheit_store_touch (write->store, write->key, write->etag, write->last_modified,
+                            write->stored_at, write->lifetime, &error);
+      break;
+
+    case SNAPSHOT_REMOVE:
+      _cacheit_store_remove (write->store, write->key);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* A snapshot is a convenience: failing to write one fails nothing. */
+  if (error != NULL)
+    g_debug ("Snapshot of %s not written: %s", write->key, error->message);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+snapshot_write_done (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  SnapshotWrite *write = g_task_get_task_data (G_TASK (result));
+
+  if (write->application != NULL)
+    {
+      g_application_release (write->application);
+      g_clear_object (&write->application);
+    }
+}
+
+/* Writes, refreshes or removes the snapshot of @url in the snapshot thread.
+ * An application (GApplication) is held until it is done, so that quitting
+ * right after a fetch does not lose it. */
+static void
+snapshot_write (CacheitResource *self,
+                SnapshotAction   action,
+                const char      *url,
+                GBytes          *body,
+                const char      *etag,
+                const char      *last_modified,
+                gint64           lifetime)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(CacheitStore) store = resource_store (self);
+  g_autofree char *key = snapshot_key (url);
+  g_autoptr(GTask) task = NULL;
+  GApplication *application;
+  SnapshotWrite *write;
+
+  if (store == NULL || key == NULL)
+    return;
+
+  write = g_new0 (SnapshotWrite, 1);
+  write->action = action;
+  write->store = g_steal_pointer (&store);
+  write->key = g_steal_pointer (&key);
+  write->body = body != NULL ? g_bytes_ref (body) : NULL;
+  write->etag = g_strdup (etag);
+  write->last_modified = g_strdup (last_modified);
+  write->stored_at = g_get_real_time () / G_USEC_PER_SEC;
+  write->lifetime = lifetime;
+
+  application = g_application_get_default ();
+  if (application != NULL && priv->context == g_main_context_default ())
+    {
+      write->application = g_object_ref (application);
+      g_application_hold (application);
+    }
+
+  g_main_context_push_thread_default (priv->context);
+  task = g_task_new (NULL, NULL, snapshot_write_done, NULL);
+  g_main_context_pop_thread_default (priv->context);
+  g_task_set_source_tag (task, snapshot_write);
+  g_task_set_name (task, "[cacheit] write snapshot");
+  g_task_set_task_data (task, write, (GDestroyNotify) snapshot_write_free);
+  _cacheit_store_run_in_thread (task, snapshot_write_thread);
+}
+
+/* Whether a response may be kept on disk under the snapshot policy. */
+static gboolean
+response_storable (CacheitResource *self,
+                   SoupMessage     *message)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  const char *cache_control;
+
+  if (priv->snapshot_policy == CACHEIT_SNAPSHOT_ALL)
+    return TRUE;
+
+  if (soup_message_headers_get_one (soup_message_get_request_headers (message), "Authorization") != NULL)
+    return FALSE;
+
+  cache_control = soup_message_headers_get_list (soup_message_get_response_headers (message), "Cache-Control");
+  if (cache_control != NULL)
+    {
+      g_autoptr(GHashTable) directives = soup_header_parse_param_list (cache_control);
+
+      if (g_hash_table_contains (directives, "no-store") ||
+          g_hash_table_contains (directives, "private"))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+_cacheit_resource_save_snapshot (CacheitResource *self,
+                                 GBytes          *body)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  snapshot_write (self, body != NULL ? SNAPSHOT_SAVE : SNAPSHOT_REMOVE, priv->url, body,
+                  NULL, NULL, priv->server_lifetime);
+}
+
 /* Ends @fetch, which must be current, with @error or with success. Every
  * caller gets the same result, after the signals. */
 static void
@@ -599,8 +858,20 @@ fetch_complete (Fetch        *fetch,
           changed = TRUE;
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED]);
         }
-      if (fetch->response_headers != NULL)
-        confirm (self, fetch->response_headers, fetch->not_modified);
+      if (fetch->snapshot != NULL)
+        restore_freshness (self, fetch->snapshot);
+      else if (fetch->response_headers != NULL)
+        {
+          confirm (self, fetch->response_headers, fetch->not_modified);
+
+          /* The snapshot follows: a new body, or the same one confirmed. */
+          if (fetch->not_modified)
+            snapshot_write (self, SNAPSHOT_TOUCH, fetch->snapshot_key, NULL,
+                            priv->etag, priv->last_modified, priv->server_lifetime);
+          else if (fetch->body != NULL && fetch->storable)
+            snapshot_write (self, SNAPSHOT_SAVE, fetch->snapshot_key, fetch->body,
+                            priv->etag, priv->last_modified, priv->server_lifetime);
+        }
       if (changed)
         g_signal_emit (self, signals[SIGNAL_SYNC], 0);
     }
@@ -617,6 +888,10 @@ fetch_complete (Fetch        *fetch,
 
   while ((link = g_queue_pop_head_link (&callers)) != NULL)
     caller_complete (link->data, result);
+
+  /* Data from disk is shown at once, then confirmed by the server. */
+  if (error == NULL && fetch->snapshot != NULL)
+    start_background (self);
 }
 
 static void
@@ -659,6 +934,8 @@ decode_job_free (DecodeJob *job)
   g_clear_pointer (&job->body, g_bytes_unref);
   g_clear_pointer (&job->root_pointer, g_free);
   g_clear_pointer (&job->shared, _cacheit_shared_decode_unref);
+  g_clear_pointer (&job->store, _cacheit_store_unref);
+  g_clear_pointer (&job->key, g_free);
   g_free (job);
 }
 
@@ -668,6 +945,7 @@ decoded_free (Decoded *decoded)
   if (decoded->decoded != NULL)
     decoded->ops->decoded_free (decoded->decoded);
   g_clear_pointer (&decoded->node, json_node_unref);
+  g_clear_pointer (&decoded->snapshot, _cacheit_snapshot_unref);
   g_free (decoded);
 }
 
@@ -688,12 +966,29 @@ decode_thread (GTask        *task,
 {
   DecodeJob *job = task_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(CacheitSnapshot) snapshot = NULL;
   Decoded *decoded;
   gsize length;
-  const char *data = g_bytes_get_data (job->body, &length);
+  const char *data;
 
+  if (job->store != NULL)
+    {
+      /* A snapshot: none (or none usable) is a miss, not an error. */
+      snapshot = _cacheit_store_load (job->store, job->key, &error);
+      if (snapshot == NULL)
+        {
+          if (error != NULL)
+            g_debug ("No snapshot of %s: %s", job->key, error->message);
+          g_task_return_pointer (task, NULL, NULL);
+          return;
+        }
+      job->body = g_bytes_ref (snapshot->body);
+    }
+
+  data = g_bytes_get_data (job->body, &length);
   decoded = g_new0 (Decoded, 1);
   decoded->ops = job->ops;
+  decoded->snapshot = g_steal_pointer (&snapshot);
 
   if (job->use_parse)
     decoded->node = _cacheit_decode_node (data, length, job->root_pointer,
@@ -702,9 +997,12 @@ decode_thread (GTask        *task,
     {
       gpointer shared;
 
-      shared = _cacheit_shared_decode_get (job->shared, decode_shared, job,
-                                           job->ops->shared_ref, job->ops->shared_unref,
-                                           &error);
+      if (job->shared != NULL)
+        shared = _cacheit_shared_decode_get (job->shared, decode_shared, job,
+                                             job->ops->shared_ref, job->ops->shared_unref,
+                                             &error);
+      else
+        shared = decode_shared (job, &error);
       if (shared != NULL)
         {
           decoded->decoded = job->ops->finish (job->prepared, shared, &error);
@@ -729,6 +1027,45 @@ decode_thread (GTask        *task,
 
 /* The steps of a fetch, each in the resource's context */
 
+static void fetch_send (Fetch *fetch);
+
+/* A snapshot could not be used: the fetch goes to the network. */
+static void
+fetch_disk_miss (Fetch        *fetch,
+                 const GError *error)
+{
+  if (error != NULL)
+    g_debug ("The snapshot of %s is not used: %s", fetch->safe_url, error->message);
+
+  fetch->from_disk = FALSE;
+  g_clear_pointer (&fetch->snapshot, _cacheit_snapshot_unref);
+  fetch_send (fetch);
+}
+
+/* A write started or ended since the request was made: its answer may
+ * predate the write, so it is asked again, once the writes are done. */
+static gboolean
+fetch_outdated (Fetch *fetch)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+
+  if (fetch->epoch == priv->epoch)
+    return FALSE;
+
+  g_clear_pointer (&fetch->response_headers, soup_message_headers_unref);
+  g_clear_pointer (&fetch->body, g_bytes_unref);
+  fetch->not_modified = FALSE;
+  if (fetch->from_disk)
+    fetch_disk_miss (fetch, NULL);
+  else
+    {
+      fetch_detach (fetch);
+      fetch_send (fetch);
+    }
+
+  return TRUE;
+}
+
 static void
 fetch_apply (Fetch   *fetch,
              Decoded *decoded)
@@ -737,6 +1074,9 @@ fetch_apply (Fetch   *fetch,
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   GError *error = NULL;
   gboolean changed;
+
+  if (fetch_outdated (fetch))
+    return;
 
   if (decoded->node != NULL)
     {
@@ -757,6 +1097,12 @@ fetch_apply (Fetch   *fetch,
                                      "parse() returned nothing");
       if (error == NULL)
         decoded->decoded = priv->ops->from_node (self, parsed, &error);
+      if (error != NULL && fetch->from_disk)
+        {
+          fetch_disk_miss (fetch, error);
+          g_error_free (error);
+          return;
+        }
       if (error != NULL)
         {
           fetch_fail (fetch, fetch_wrap_error (fetch, error));
@@ -785,6 +1131,16 @@ decode_cb (GObject      *object,
       return;
     }
 
+  if (fetch->from_disk)
+    {
+      if (decoded == NULL)
+        {
+          fetch_disk_miss (fetch, error);
+          return;
+        }
+      fetch->snapshot = _cacheit_snapshot_ref (decoded->snapshot);
+    }
+
   if (decoded == NULL)
     {
       fetch_fail (fetch, fetch_wrap_error (fetch, g_steal_pointer (&error)));
@@ -808,6 +1164,7 @@ fetch_decode (Fetch         *fetch,
   job->ops = priv->ops;
   job->prepared = priv->ops->prepare != NULL ? priv->ops->prepare (self) : NULL;
   job->body = g_bytes_ref (_cacheit_flight_get_body (flight));
+  fetch->body = g_bytes_ref (job->body);
   job->root_pointer = g_strdup (priv->root_pointer);
   job->use_parse = fetch->use_parse;
   if (!job->use_parse)
@@ -896,8 +1253,6 @@ retry_after_ms (SoupMessage *message)
   return MAX (0, g_date_time_difference (when, now) / 1000);
 }
 
-static void fetch_send (Fetch *fetch);
-
 static gboolean
 retry_cb (gpointer user_data)
 {
@@ -964,7 +1319,7 @@ flight_cb (CacheitFlight *flight,
   /* The flight is done with us: nothing to unsubscribe from. */
   fetch->subscription = 0;
 
-  if (!fetch_is_current (fetch))
+  if (!fetch_is_current (fetch) || fetch_outdated (fetch))
     return;
 
   /* Reading the body, or its size, fails only after a success status. */
@@ -1009,6 +1364,7 @@ flight_cb (CacheitFlight *flight,
     }
 
   fetch->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
+  fetch->storable = response_storable (self, message);
   fetch_decode (fetch, flight);
 }
 
@@ -1031,6 +1387,13 @@ fetch_send (Fetch *fetch)
   g_autoptr(CacheitFlight) flight = NULL;
   g_autofree char *key = NULL;
   SoupMessageHeaders *headers;
+
+  /* No request while writes are waiting or in flight: its answer could not
+   * be placed before or after them. */
+  fetch->parked = !g_queue_is_empty (&priv->writes);
+  if (fetch->parked)
+    return;
+  fetch->epoch = priv->epoch;
 
   message = soup_message_new_from_uri (SOUP_METHOD_GET, fetch->uri);
   headers = soup_message_get_request_headers (message);
@@ -1110,6 +1473,36 @@ fetch_fail_later (Fetch  *fetch,
   g_source_attach (source, priv->context);
 }
 
+/* Loads, then decodes, the snapshot of the fetch's URL in the snapshot
+ * thread; decode_cb() goes on. */
+static void
+fetch_load_snapshot (Fetch *fetch)
+{
+  CacheitResource *self = fetch->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GTask) task = NULL;
+  DecodeJob *job;
+
+  job = g_new0 (DecodeJob, 1);
+  job->ops = priv->ops;
+  job->prepared = priv->ops->prepare != NULL ? priv->ops->prepare (self) : NULL;
+  job->root_pointer = g_strdup (priv->root_pointer);
+  job->use_parse = fetch->use_parse;
+  job->store = resource_store (self);
+  job->key = g_strdup (fetch->snapshot_key);
+
+  fetch->from_disk = TRUE;
+  fetch->epoch = priv->epoch;
+
+  g_main_context_push_thread_default (priv->context);
+  task = g_task_new (NULL, fetch->cancellable, decode_cb, fetch_ref (fetch));
+  g_main_context_pop_thread_default (priv->context);
+  g_task_set_source_tag (task, fetch_load_snapshot);
+  g_task_set_name (task, "[cacheit] load snapshot");
+  g_task_set_task_data (task, job, (GDestroyNotify) decode_job_free);
+  _cacheit_store_run_in_thread (task, decode_thread);
+}
+
 static void
 fetch_start (Fetch *fetch)
 {
@@ -1136,8 +1529,14 @@ fetch_start (Fetch *fetch)
   /* Decoding into a whole JsonNode is only done for an overridden parse(). */
   fetch->use_parse = CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse;
   fetch->uri = g_steal_pointer (&uri);
+  fetch->snapshot_key = g_uri_to_string_partial (fetch->uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
 
-  fetch_send (fetch);
+  /* The first data may come from disk; a reload wants the server's. */
+  if (!priv->fetched && !fetch->reload && !fetch->background &&
+      priv->snapshot_policy != CACHEIT_SNAPSHOT_NONE && g_queue_is_empty (&priv->writes))
+    fetch_load_snapshot (fetch);
+  else
+    fetch_send (fetch);
 }
 
 static gboolean
@@ -1192,6 +1591,298 @@ caller_new (CacheitResource     *self,
     }
 
   return caller;
+}
+
+/* Writes: saves, creates and destroys */
+
+typedef struct _CacheitWrite CacheitWrite;
+
+struct _CacheitWrite
+{
+  CacheitResource       *owner;
+  const CacheitWriteOps *ops;
+  gpointer               data;
+  GTask                 *task;
+  GSource               *cancel_source;
+  SoupMessage           *message;
+  GList                  link;          /* In CacheitResourcePrivate.writes. */
+  guint                  sent : 1;
+};
+
+static void write_send_next (CacheitResource *self);
+
+static void
+set_writes_changed (CacheitResource *self,
+                    gboolean         was_saving)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean saving = !g_queue_is_empty (&priv->writes);
+
+  /* A fetch answered across a write is not applied (see fetch_outdated()). */
+  priv->epoch++;
+
+  if (saving != was_saving)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
+
+  /* The writes are done: a fetch that waited for them makes its request. */
+  if (!saving && priv->fetch != NULL && priv->fetch->parked)
+    fetch_send (priv->fetch);
+}
+
+/* Ends @write, which must be in the queue: with @error its change is rolled
+ * back, else @result (nullable) is what its caller gets. */
+static void
+write_finish (CacheitWrite *write,
+              GError       *error,
+              GObject      *result)
+{
+  CacheitResource *self = write->owner;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GTask) task = g_steal_pointer (&write->task);
+  gboolean was_in_flight = write->sent;
+
+  g_queue_unlink (&priv->writes, &write->link);
+  clear_source (&write->cancel_source);
+
+  if (error != NULL)
+    write->ops->rollback (self, write->data);
+
+  set_writes_changed (self, TRUE);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (result != NULL)
+    g_task_return_pointer (task, result, g_object_unref);
+  else
+    g_task_return_boolean (task, TRUE);
+
+  if (write->ops->data_free != NULL)
+    write->ops->data_free (write->data);
+  g_clear_object (&write->message);
+  g_free (write);
+
+  if (was_in_flight)
+    write_send_next (self);
+  g_object_unref (self);
+}
+
+static void
+write_body_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CacheitWrite *write = user_data;
+  CacheitResource *self = write->owner;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autofree char *url = g_uri_to_string (soup_message_get_uri (write->message));
+  g_autofree char *safe_url = _cacheit_uri_to_safe_string (url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  GError *error = NULL;
+  guint status = soup_message_get_status (write->message);
+  GObject *created;
+  gsize length = 0;
+  const char *data;
+
+  body = _cacheit_read_body_finish (G_INPUT_STREAM (object), result, &error);
+  if (body == NULL)
+    {
+      /* The server may have applied it, or not: look again. */
+      cacheit_resource_invalidate (self);
+      write_finish (write, error, NULL);
+      return;
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      write_finish (write, _cacheit_error_new_http (safe_url, status,
+                                                    soup_message_get_reason_phrase (write->message)),
+                    NULL);
+      return;
+    }
+
+  /* The answer: the object the server made of it, if it sent one. */
+  data = g_bytes_get_data (body, &length);
+  if (length > 0 && status != SOUP_STATUS_NO_CONTENT)
+    {
+      answer = _cacheit_decode_node (data, length, priv->root_pointer, CACHEIT_SHAPE_OBJECT, &error);
+      if (answer == NULL && priv->root_pointer != NULL && *priv->root_pointer != '\0')
+        {
+          g_clear_error (&error);
+          answer = _cacheit_decode_node (data, length, NULL, CACHEIT_SHAPE_OBJECT, &error);
+        }
+    }
+
+  created = write->ops->commit (self, write->data, answer != NULL ? json_node_get_object (answer) : NULL);
+
+  if (error != NULL)
+    {
+      /* The server took the change but its answer is unreadable: the change
+       * stays, and the data is revalidated on the next fetch. */
+      GError *wrapped = _cacheit_error_new_for_url (error->code, safe_url, error->message);
+
+      g_error_free (error);
+      g_clear_object (&created);
+      cacheit_resource_invalidate (self);
+      write_finish (write, wrapped, NULL);
+      return;
+    }
+
+  write_finish (write, NULL, created);
+}
+
+static void
+write_sent_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CacheitWrite *write = user_data;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (write->owner);
+  g_autoptr(GInputStream) stream = NULL;
+  GError *error = NULL;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (stream == NULL)
+    {
+      cacheit_resource_invalidate (write->owner);
+      write_finish (write, error, NULL);
+      return;
+    }
+
+  _cacheit_read_body_async (stream,
+                            soup_message_headers_get_content_length (soup_message_get_response_headers (write->message)),
+                            priv->max_size, G_PRIORITY_DEFAULT,
+                            g_task_get_cancellable (write->task),
+                            write_body_cb, write);
+}
+
+/* Sends the first write in the queue, if it is not in flight yet. */
+static void
+write_send_next (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  CacheitWrite *write = g_queue_peek_head (&priv->writes);
+  g_autofree char *method = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GUri) uri = NULL;
+  GError *error = NULL;
+  SoupMessageHeaders *headers;
+
+  if (write == NULL || write->sent)
+    return;
+
+  write->sent = TRUE;
+  clear_source (&write->cancel_source);
+
+  /* write_finish() sends the next one. */
+  if (!write->ops->prepare (self, write->data, &method, &url, &body, &error))
+    {
+      write_finish (write, error, NULL);
+      return;
+    }
+
+  uri = url != NULL ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
+       g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
+    {
+      write_finish (write, _cacheit_error_new_for_url (url == NULL ? CACHEIT_ERROR_NO_URL
+                                                                   : CACHEIT_ERROR_INVALID_URL,
+                                                       NULL, NULL),
+                    NULL);
+      return;
+    }
+
+  write->message = soup_message_new_from_uri (method, uri);
+  headers = soup_message_get_request_headers (write->message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (write->message, "application/json", body);
+
+  g_main_context_push_thread_default (priv->context);
+  soup_session_send_async (cacheit_resource_get_session (self), write->message,
+                           G_PRIORITY_DEFAULT, g_task_get_cancellable (write->task),
+                           write_sent_cb, write);
+  g_main_context_pop_thread_default (priv->context);
+}
+
+static gboolean
+write_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  CacheitWrite *write = user_data;
+  GError *error = NULL;
+
+  /* One in flight ends through its request, which the cancellable aborts. */
+  if (write->sent)
+    return G_SOURCE_REMOVE;
+
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
+  write_finish (write, error, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+_cacheit_resource_queue_write (CacheitResource       *self,
+                               const CacheitWriteOps *ops,
+                               gpointer               data,
+                               GTask                 *task)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  CacheitWrite *write = g_new0 (CacheitWrite, 1);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  gboolean was_saving = !g_queue_is_empty (&priv->writes);
+
+  write->owner = g_object_ref (self);
+  write->ops = ops;
+  write->data = data;
+  write->task = g_object_ref (task);
+  write->link.data = write;
+
+  if (cancellable != NULL)
+    {
+      write->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (write->cancel_source, "[cacheit] write cancelled");
+      g_source_set_callback (write->cancel_source, G_SOURCE_FUNC (write_cancelled_cb), write, NULL);
+      g_source_attach (write->cancel_source, priv->context);
+    }
+
+  g_queue_push_tail_link (&priv->writes, &write->link);
+  set_writes_changed (self, was_saving);
+  write_send_next (self);
+}
+
+void
+_cacheit_resource_foreach_write (CacheitResource *self,
+                                 GFunc            func,
+                                 gpointer         user_data)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  for (GList *l = priv->writes.head; l != NULL; l = l->next)
+    func (((CacheitWrite *) l->data)->data, user_data);
+}
+
+/**
+ * cacheit_resource_get_saving:
+ * @self: a resource
+ *
+ * Gets the value of [property@Resource:saving].
+ *
+ * Returns: whether writes of @self are waiting or in flight
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_saving (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return !g_queue_is_empty (&priv->writes);
 }
 
 /* Refetching in the background */
@@ -1419,6 +2110,7 @@ cacheit_resource_finalize (GObject *object)
 
   g_clear_pointer (&priv->url, g_free);
   g_clear_pointer (&priv->root_pointer, g_free);
+  g_clear_pointer (&priv->snapshot_directory, g_free);
   g_clear_pointer (&priv->etag, g_free);
   g_clear_pointer (&priv->last_modified, g_free);
   g_clear_pointer (&priv->last_updated, g_date_time_unref);
@@ -1481,6 +2173,18 @@ cacheit_resource_get_property (GObject    *object,
 
     case PROP_STALE:
       g_value_set_boolean (value, priv->stale);
+      break;
+
+    case PROP_SNAPSHOT_POLICY:
+      g_value_set_enum (value, priv->snapshot_policy);
+      break;
+
+    case PROP_SNAPSHOT_DIRECTORY:
+      g_value_set_string (value, priv->snapshot_directory);
+      break;
+
+    case PROP_SAVING:
+      g_value_set_boolean (value, !g_queue_is_empty (&priv->writes));
       break;
 
     case PROP_ORIGIN:
@@ -1576,6 +2280,14 @@ cacheit_resource_set_property (GObject      *object,
 
     case PROP_PAUSE_WHEN_CONSTRAINED:
       cacheit_resource_set_pause_when_constrained (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_SNAPSHOT_POLICY:
+      cacheit_resource_set_snapshot_policy (self, g_value_get_enum (value));
+      break;
+
+    case PROP_SNAPSHOT_DIRECTORY:
+      cacheit_resource_set_snapshot_directory (self, g_value_get_string (value));
       break;
 
     default:
@@ -1887,6 +2599,69 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
                           TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * CacheitResource:snapshot-policy:
+   *
+   * Which responses are kept on disk, so that the next run of the
+   * application starts with them.
+   *
+   * The last good body of each URL is kept as received, with its validators,
+   * in [property@Resource:snapshot-directory]. The first fetch of a resource
+   * that holds no data loads it, off the main thread, and completes from it
+   * at once, with [property@Resource:origin] `CACHEIT_ORIGIN_DISK` and
+   * [property@Resource:stale] as its age says; then one revalidation starts
+   * in the background (a `304` keeps it). A snapshot that is truncated,
+   * corrupt or of another format is ignored and replaced.
+   *
+   * The default, `CACHEIT_SNAPSHOT_SHAREABLE`, does not write a response to
+   * a request that carried an `Authorization` header, nor one marked
+   * `Cache-Control: no-store` or `private`. See the
+   * [Offline start](offline-start.html) guide.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SNAPSHOT_POLICY] =
+    g_param_spec_enum ("snapshot-policy", NULL, NULL,
+                       CACHEIT_TYPE_SNAPSHOT_POLICY, CACHEIT_SNAPSHOT_SHAREABLE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:snapshot-directory:
+   *
+   * The directory of the snapshots, or `NULL` for the default:
+   * `$XDG_CACHE_HOME/<program name>/cacheit` ([func@GLib.get_user_cache_dir]
+   * and [func@GLib.get_prgname]).
+   *
+   * Any number of resources, threads and processes may share a directory.
+   * It is created, private to the user, on the first write, and kept under
+   * 64 MiB by removing the least recently used snapshots.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SNAPSHOT_DIRECTORY] =
+    g_param_spec_string ("snapshot-directory", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:saving:
+   *
+   * Whether writes of the resource are waiting or in flight: saves and
+   * destroys of a model ([method@Model.save_async],
+   * [method@Model.destroy_async]), and for a collection, creates
+   * ([method@Collection.create_async]) and the writes of its items.
+   *
+   * Writes are sent one at a time, in order. While there are any, no fetch
+   * response is applied: a fetch answered across a write is made again once
+   * the writes are done. See the [Saving](saving.html) guide.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SAVING] =
+    g_param_spec_boolean ("saving", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1970,6 +2745,8 @@ cacheit_resource_init (CacheitResource *self)
   priv->app_active = TRUE;
   priv->pause_when_constrained = TRUE;
   priv->network_available = TRUE;
+  priv->snapshot_policy = CACHEIT_SNAPSHOT_SHAREABLE;
+  g_queue_init (&priv->writes);
 }
 
 void
@@ -2691,6 +3468,96 @@ cacheit_resource_set_pause_when_constrained (CacheitResource *self,
 
   priv->pause_when_constrained = pause_when_constrained;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSE_WHEN_CONSTRAINED]);
+}
+
+/**
+ * cacheit_resource_get_snapshot_policy:
+ * @self: a resource
+ *
+ * Gets which responses @self keeps on disk.
+ *
+ * Returns: the value of [property@Resource:snapshot-policy]
+ *
+ * Since: 1.0
+ */
+CacheitSnapshotPolicy
+cacheit_resource_get_snapshot_policy (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), CACHEIT_SNAPSHOT_NONE);
+
+  return priv->snapshot_policy;
+}
+
+/**
+ * cacheit_resource_set_snapshot_policy:
+ * @self: a resource
+ * @policy: which responses to keep on disk
+ *
+ * Sets [property@Resource:snapshot-policy].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_snapshot_policy (CacheitResource       *self,
+                                      CacheitSnapshotPolicy  policy)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+  g_return_if_fail (policy <= CACHEIT_SNAPSHOT_ALL);
+
+  if (priv->snapshot_policy == policy)
+    return;
+
+  priv->snapshot_policy = policy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT_POLICY]);
+}
+
+/**
+ * cacheit_resource_get_snapshot_directory:
+ * @self: a resource
+ *
+ * Gets the directory of the snapshots, as set.
+ *
+ * Returns: (nullable): the value of [property@Resource:snapshot-directory]
+ *
+ * Since: 1.0
+ */
+const char *
+cacheit_resource_get_snapshot_directory (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  return priv->snapshot_directory;
+}
+
+/**
+ * cacheit_resource_set_snapshot_directory:
+ * @self: a resource
+ * @directory: (nullable) (type filename): a directory, or `NULL` for the default
+ *
+ * Sets [property@Resource:snapshot-directory].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_snapshot_directory (CacheitResource *self,
+                                         const char      *directory)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  if (g_strcmp0 (priv->snapshot_directory, directory) == 0)
+    return;
+
+  g_free (priv->snapshot_directory);
+  priv->snapshot_directory = g_strdup (directory);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT_DIRECTORY]);
 }
 
 /**

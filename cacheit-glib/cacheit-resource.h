@@ -52,6 +52,28 @@ typedef enum
   CACHEIT_ORIGIN_DISK,
 } CacheitOrigin;
 
+/**
+ * CacheitSnapshotPolicy:
+ * @CACHEIT_SNAPSHOT_NONE: no snapshot is read or written
+ * @CACHEIT_SNAPSHOT_SHAREABLE: snapshots are read, and written for the
+ *   responses a shared cache may store: not for a request that carried an
+ *   `Authorization` header, nor a response marked `Cache-Control: no-store`
+ *   or `private`
+ * @CACHEIT_SNAPSHOT_ALL: snapshots are read, and written for every response,
+ *   private ones included
+ *
+ * Which responses a resource keeps on disk: see
+ * [property@Resource:snapshot-policy].
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  CACHEIT_SNAPSHOT_NONE,
+  CACHEIT_SNAPSHOT_SHAREABLE,
+  CACHEIT_SNAPSHOT_ALL,
+} CacheitSnapshotPolicy;
+
 #define CACHEIT_TYPE_RESOURCE (cacheit_resource_get_type ())
 
 CACHEIT_AVAILABLE_IN_ALL
@@ -114,6 +136,9 @@ CACHEIT_AVAILABLE_IN_ALL
 guint         cacheit_resource_get_status       (CacheitResource    *self);
 
 CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_saving       (CacheitResource    *self);
+
+CACHEIT_AVAILABLE_IN_ALL
 GDateTime    *cacheit_resource_get_last_updated (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL
 gboolean      cacheit_resource_get_stale        (CacheitResource    *self);
@@ -154,6 +179,17 @@ gboolean      cacheit_resource_get_pause_when_constrained (CacheitResource *self
 CACHEIT_AVAILABLE_IN_ALL
 void          cacheit_resource_set_pause_when_constrained (CacheitResource *self,
                                                            gboolean         pause_when_constrained);
+
+CACHEIT_AVAILABLE_IN_ALL
+CacheitSnapshotPolicy cacheit_resource_get_snapshot_policy (CacheitResource      *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_snapshot_policy (CacheitResource      *self,
+                                                    CacheitSnapshotPolicy policy);
+CACHEIT_AVAILABLE_IN_ALL
+const char   *cacheit_resource_get_snapshot_directory (CacheitResource *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_snapshot_directory (CacheitResource *self,
+                                                       const char      *directory);
 
 CACHEIT_AVAILABLE_IN_ALL
 void          cacheit_resource_invalidate       (CacheitResource    *self);

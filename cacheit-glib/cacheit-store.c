@@ -899,3 +899,41 @@ _cacheit_store_remove (CacheitStore *self,
   path = _cacheit_store_get_path (self, key);
   remove_path (path);
 }
+
+/* The snapshot thread */
+
+typedef struct
+{
+  GTask           *task;
+  GTaskThreadFunc  func;
+} StoreJob;
+
+static void
+store_job_run (gpointer data,
+               gpointer user_data)
+{
+  StoreJob *job = data;
+
+  job->func (job->task, g_task_get_source_object (job->task),
+             g_task_get_task_data (job->task), g_task_get_cancellable (job->task));
+  g_object_unref (job->task);
+  g_free (job);
+}
+
+void
+_cacheit_store_run_in_thread (GTask           *task,
+                              GTaskThreadFunc  func)
+{
+  static GThreadPool *pool;
+  StoreJob *job;
+
+  /* One thread, so jobs run in the order they were pushed: a load asked
+   * after a save of the same key sees it. */
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (store_job_run, NULL, 1, FALSE, NULL));
+
+  job = g_new0 (StoreJob, 1);
+  job->task = g_object_ref (task);
+  job->func = func;
+  g_thread_pool_push (pool, job, NULL);
+}

@@ -13,7 +13,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "cacheit-private.h"
 
@@ -117,6 +117,13 @@ gboolean      _cacheit_store_touch      (CacheitStore  *self,
  * a snapshot that cannot be removed is replaced by the next save. */
 void          _cacheit_store_remove     (CacheitStore  *self,
                                          const char    *key);
+
+/* Runs @func for @task (as g_task_run_in_thread() would) in the process's
+ * one snapshot thread: every snapshot read and write that goes through it
+ * happens there, in the order asked, so a load asked after a save of the
+ * same key sees that save. @func returns the task's result. */
+void          _cacheit_store_run_in_thread (GTask           *task,
+                                            GTaskThreadFunc  func);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitStore, _cacheit_store_unref)
 

@@ -225,6 +225,9 @@ model_new (Fixture    *fixture,
   CacheitModel *model = cacheit_model_new (url);
 
   cacheit_resource_set_retry_delay (R (model), 1);
+  /* These tests are about the network: a resource of a URL another one
+   * fetched must not start from that one's snapshot (test-snapshot.c). */
+  cacheit_resource_set_snapshot_policy (R (model), CACHEIT_SNAPSHOT_NONE);
   return model;
 }
 
@@ -2330,7 +2333,7 @@ main (int   argc,
   /* Before anything asks GIO for its default monitors. */
   test_fake_monitors_init ();
 
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_assert_true (TEST_IS_FAKE_NETWORK_MONITOR (g_network_monitor_get_default ()));
 

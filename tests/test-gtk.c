@@ -224,7 +224,7 @@ main (int   argc,
 {
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   have_display = gtk_init_check ();
   server = cacheit_test_server_new ();
 

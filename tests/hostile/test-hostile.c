@@ -744,7 +744,7 @@ main (int   argc,
 
   g_log_set_writer_func (writer_cb, NULL, NULL);
   log_lines = g_ptr_array_new_with_free_func (g_free);
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   /* In TAP mode g_test_init() sends unstructured messages (GIO's, libsoup's
    * g_debug()) to a handler of its own, which would bypass the writer: send
    * them back through it. */
