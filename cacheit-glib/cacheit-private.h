@@ -173,8 +173,9 @@ void    _cacheit_resource_forget_validators (CacheitResource *self);
 
 /* cacheit-resource.c: rewrites the snapshot of @self's URL with @body (a
  * JSON text the resource decodes as it would a response; need not be
- * padded), with no validators; NULL removes it. Nothing without a
- * snapshot policy. */
+ * padded), with no validators; NULL removes it. Nothing is written
+ * without a snapshot policy, nor when the data in hand came from a response
+ * the policy does not let us keep (or from no response at all). */
 void    _cacheit_resource_save_snapshot   (CacheitResource *self,
                                            GBytes          *body);
 

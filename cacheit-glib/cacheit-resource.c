@@ -120,9 +120,11 @@ typedef struct
   guint                     app_active : 1;
   guint                     pause_when_constrained : 1;
 
-  /* Snapshots on disk. */
+  /* Snapshots on disk, and whether the data in hand may be written to one
+   * (it came from a response the policy lets us keep). */
   CacheitSnapshotPolicy     snapshot_policy;
   char                     *snapshot_directory;
+  guint                     storable : 1;
 
   /* Writes (saves, creates, destroys) waiting or in flight, sent one at a
    * time, and a count bumped whenever one starts or ends: a fetch response
@@ -816,6 +818,11 @@ _cacheit_resource_save_snapshot (CacheitResource *self,
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
+  /* Data the policy does not let us keep stays off the disk after a write
+   * too. */
+  if (body != NULL && !priv->storable)
+    return;
+
   snapshot_write (self, body != NULL ? SNAPSHOT_SAVE : SNAPSHOT_REMOVE, priv->url, body,
                   NULL, NULL, priv->server_lifetime);
 }
@@ -859,9 +866,15 @@ fetch_complete (Fetch        *fetch,
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED]);
         }
       if (fetch->snapshot != NULL)
-        restore_freshness (self, fetch->snapshot);
+        {
+          restore_freshness (self, fetch->snapshot);
+          priv->storable = TRUE;
+        }
       else if (fetch->response_headers != NULL)
         {
+          if (!fetch->not_modified)
+            priv->storable = fetch->storable;
+
           confirm (self, fetch->response_headers, fetch->not_modified);
 
           /* The snapshot follows: a new body, or the same one confirmed. */
@@ -1712,6 +1725,10 @@ write_body_cb (GObject      *object,
           answer = _cacheit_decode_node (data, length, NULL, CACHEIT_SHAPE_OBJECT, &error);
         }
     }
+
+  /* What the server answered joins the data: it may make it private. */
+  if (!response_storable (self, write->message))
+    priv->storable = FALSE;
 
   created = write->ops->commit (self, write->data, answer != NULL ? json_node_get_object (answer) : NULL);
 
