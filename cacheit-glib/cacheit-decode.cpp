@@ -392,6 +392,10 @@ index_with (simdjson::dom::parser &parser,
           return NULL;
         }
 
+      /* raw_json() keeps the whitespace that follows an object: without
+       * it, an item's bytes do not depend on its place in the array. */
+      while (!raw.empty () && g_ascii_isspace (raw.back ()))
+        raw.remove_suffix (1);
       entry.offset = (guint64) (raw.data () - data);
       entry.length = (guint32) raw.size ();
       entry.key = (guint32) keys->len;
@@ -573,5 +577,18 @@ _cacheit_index_item_equal (CacheitIndex *a,
   const char *da = static_cast<const char *> (g_bytes_get_data (a->body, NULL));
   const char *db = static_cast<const char *> (g_bytes_get_data (b->body, NULL));
 
-  return ea->length == eb->length && memcmp (da + ea->offset, db + eb->offset, ea->length) == 0;
+  g_autoptr(JsonNode) na = NULL;
+  g_autoptr(JsonNode) nb = NULL;
+
+  if (ea->length == eb->length && memcmp (da + ea->offset, db + eb->offset, ea->length) == 0)
+    return TRUE;
+
+  /* The same object may be written otherwise (spacing, member order, an
+   * item the library wrote back after a save): compare the values. Only
+   * items whose bytes differ get here, and those that did change are
+   * decoded to be applied anyway. */
+  na = _cacheit_decode_node (da + ea->offset, ea->length, NULL, CACHEIT_SHAPE_OBJECT, NULL);
+  nb = _cacheit_decode_node (db + eb->offset, eb->length, NULL, CACHEIT_SHAPE_OBJECT, NULL);
+
+  return na != NULL && nb != NULL && json_node_equal (na, nb);
 }

@@ -79,8 +79,8 @@ const char   *_cacheit_index_get_id       (CacheitIndex *index,
 /* The item at @position as a new JsonObject. */
 JsonObject   *_cacheit_index_dup_object   (CacheitIndex *index,
                                            guint         position);
-/* Whether the item at @position in @a has the same bytes as the one at
- * @position_b in @b. */
+/* Whether the item at @position in @a is the same JSON value as the one at
+ * @position_b in @b: the same bytes, or else equal once decoded. */
 gboolean      _cacheit_index_item_equal   (CacheitIndex *a,
                                            guint         position_a,
                                            CacheitIndex *b,

@@ -1817,6 +1817,9 @@ write_send_next (CacheitResource *self)
   if (body != NULL)
     soup_message_set_request_body_from_bytes (write->message, "application/json", body);
 
+  /* As for a fetch: a handler may add headers (Authorization). */
+  g_signal_emit (self, signals[SIGNAL_REQUEST], 0, write->message);
+
   g_main_context_push_thread_default (priv->context);
   soup_session_send_async (cacheit_resource_get_session (self), write->message,
                            G_PRIORITY_DEFAULT, g_task_get_cancellable (write->task),
@@ -2689,6 +2692,11 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * Emitted when a real HTTP request is about to be sent, never for a fetch
    * answered from the cache, and once for each attempt when a transient
    * failure is retried.
+   *
+   * Writes emit it too ([method@Model.save_async],
+   * [method@Model.destroy_async], [method@Collection.create_async]): on the
+   * model, or on the collection for a create and for the writes of its
+   * items.
    *
    * Handlers may change @message, to add an `Authorization` header, say.
    * Resources with the same URL share a request in flight, and it is

@@ -38,6 +38,7 @@
 # Output is TAP.
 
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -48,6 +49,15 @@ import tempfile
 import time
 import traceback
 import urllib.request
+
+# Snapshots (Cacheit.Resource:snapshot-policy) of this run go to a directory
+# of its own, set before GLib reads XDG_CACHE_HOME: a URL of an earlier run
+# (the same port drawn again) must not start from that run's data.
+if os.environ.get("XDG_CACHE_HOME"):
+    os.makedirs(os.environ["XDG_CACHE_HOME"], exist_ok=True)
+_cache_home = tempfile.mkdtemp(prefix="cacheit-test-cache-", dir=os.environ.get("XDG_CACHE_HOME"))
+os.environ["XDG_CACHE_HOME"] = _cache_home
+atexit.register(shutil.rmtree, _cache_home, True)
 
 import gi
 

@@ -8,6 +8,11 @@ import Gio from 'gi://Gio';
 import Soup from 'gi://Soup?version=3.0';
 import System from 'system';
 
+// Snapshots (Cacheit.Resource:snapshot-policy) of this run go to a directory
+// of its own: a URL of an earlier run (the same port drawn again) must not
+// start from that run's data. Set before anything asks GLib for it.
+GLib.setenv('XDG_CACHE_HOME', GLib.dir_make_tmp('cacheit-test-cache-XXXXXX'), true);
+
 // A safety net, never a timing: what has not happened by then fails the test.
 export const SAFETY_TIMEOUT_SECONDS = 20;
 
