@@ -106,6 +106,14 @@ typedef struct
   CacheitIndex *index;
   CacheitDiff  *diff;
   CacheitIndex *based_on;   /* The data the diff was made against; not owned. */
+
+  /* From writes, none owned: the item with old_key is the one with new_key
+   * (it got an id), and place_object is the item with place_key if none
+   * is carried over (a destroy undone). */
+  const char   *old_key;
+  const char   *new_key;
+  const char   *place_key;
+  GObject      *place_object;
 } Update;
 
 enum {
@@ -309,8 +317,12 @@ carry_item (CacheitIndex  *old_index,
             GObject      **items,
             guint         *n_made)
 {
-  gssize p = _cacheit_index_lookup (update->index, _cacheit_index_get_key (old_index, q));
+  const char *key = _cacheit_index_get_key (old_index, q);
+  gssize p;
 
+  if (update->old_key != NULL && strcmp (key, update->old_key) == 0)
+    key = update->new_key;
+  p = _cacheit_index_lookup (update->index, key);
   if (p < 0 || items[p] != NULL)
     return;
 
@@ -346,7 +358,8 @@ collection_apply (CacheitCollection *self,
   if (G_UNLIKELY (update->based_on != old_index))
     {
       g_clear_pointer (&update->diff, _cacheit_diff_free);
-      update->diff = _cacheit_diff_new (old_index, update->index);
+      update->diff = _cacheit_diff_new_renamed (old_index, update->index,
+                                                update->old_key, update->new_key);
     }
   diff = update->diff;
   n_old = diff->n_old;
@@ -362,6 +375,20 @@ collection_apply (CacheitCollection *self,
         seen++;
         carry_item (old_index, old_items, q, update, new_items, &n_made);
       }
+
+  if (update->place_object != NULL)
+    {
+      gssize p = _cacheit_index_lookup (update->index, update->place_key);
+
+      if (p >= 0 && new_items[p] == NULL)
+        {
+          g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
+
+          new_items[p] = g_object_ref (update->place_object);
+          n_made++;
+          _cacheit_model_apply (CACHEIT_MODEL (new_items[p]), attributes);
+        }
+    }
 
   priv->old_index = old_index;
   priv->old_items = old_items;
@@ -837,6 +864,7 @@ typedef struct
 static void
 item_write_free (ItemWrite *write)
 {
+  _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), FALSE);
   g_clear_object (&write->item);
   g_clear_pointer (&write->key, g_free);
   g_clear_pointer (&write->changes, json_object_unref);
@@ -974,9 +1002,14 @@ shown_index (CacheitCollection *self)
 }
 
 /* Shows the confirmed data with the changes of the waiting writes on top,
- * with exact signals, and forgets the confirmed data when no write is left. */
+ * with exact signals, and forgets the confirmed data when no write is left.
+ * @old_key, @new_key, @place_key and @place_object as in Update. */
 static void
-collection_show (CacheitCollection *self)
+collection_show_full (CacheitCollection *self,
+                      const char        *old_key,
+                      const char        *new_key,
+                      const char        *place_key,
+                      GObject           *place_object)
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   g_autoptr(GPtrArray) writes = active_writes (self);
@@ -988,7 +1021,11 @@ collection_show (CacheitCollection *self)
 
       update->index = shown;
       update->based_on = priv->index;
-      update->diff = _cacheit_diff_new (priv->index, shown);
+      update->old_key = old_key;
+      update->new_key = new_key;
+      update->place_key = place_key;
+      update->place_object = place_object;
+      update->diff = _cacheit_diff_new_renamed (priv->index, shown, old_key, new_key);
       collection_apply (self, update);
       update_free (update);
     }
@@ -998,6 +1035,12 @@ collection_show (CacheitCollection *self)
       g_clear_pointer (&priv->confirmed, index_release);
       priv->has_confirmed = FALSE;
     }
+}
+
+static void
+collection_show (CacheitCollection *self)
+{
+  collection_show_full (self, NULL, NULL, NULL, NULL);
 }
 
 static gboolean
@@ -1203,6 +1246,20 @@ item_write_commit (CacheitResource *owner,
       set_confirmed (self, build_index (self, base, change, NULL));
     }
 
+  /* An item saved without an id got one: the same object, at its place. */
+  base = base_index (self);
+  if (write->kind == ITEM_SAVE && q >= 0 && base != NULL && (guint) q < base->n_items &&
+      strcmp (_cacheit_index_get_key (base, (guint) q), write->key) != 0)
+    {
+      g_autofree char *new_key = g_strdup (_cacheit_index_get_key (base, (guint) q));
+      g_autofree char *url = item_url (self, _cacheit_index_get_id (base, (guint) q));
+
+      collection_show_full (self, write->key, new_key, NULL, NULL);
+      if (url != NULL)
+        cacheit_resource_set_url (CACHEIT_RESOURCE (write->item), url);
+      return NULL;
+    }
+
   collection_show (self);
 
   return NULL;
@@ -1218,7 +1275,11 @@ item_write_rollback (CacheitResource *owner,
   if (write->kind == ITEM_CREATE)
     remove_pending (self, write->item);
 
-  collection_show (self);
+  /* A destroy undone brings back the same object. */
+  if (write->kind == ITEM_DESTROY)
+    collection_show_full (self, NULL, NULL, write->key, G_OBJECT (write->item));
+  else
+    collection_show (self);
 }
 
 static const CacheitWriteOps item_write_ops = {
@@ -1264,6 +1325,7 @@ _cacheit_collection_write_item (CacheitCollection *self,
   write->changes = changes != NULL ? _cacheit_json_object_merge (NULL, changes) : NULL;
   write->flags = flags;
   write->shown = (flags & CACHEIT_SAVE_WAIT) == 0 && (destroy || changes != NULL);
+  _cacheit_resource_item_write (CACHEIT_RESOURCE (item), TRUE);
 
   _cacheit_resource_queue_write (CACHEIT_RESOURCE (self), &item_write_ops, write, task);
   collection_show (self);
@@ -1325,6 +1387,7 @@ cacheit_collection_create_async (CacheitCollection   *self,
   write->item = g_object_new (priv->item_type, NULL);
   _cacheit_model_apply (write->item, write->changes);
   _cacheit_model_set_collection (write->item, self);
+  _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), TRUE);
   write->flags = flags;
   write->shown = (flags & CACHEIT_SAVE_WAIT) == 0;
 

@@ -15,6 +15,8 @@
 
 #include "cacheit-diff.h"
 
+#include <string.h>
+
 /* Marks in @stays the new positions that are part of a longest increasing
  * subsequence of old positions (patience sorting, O(n log n)). */
 static void
@@ -73,6 +75,15 @@ CacheitDiff *
 _cacheit_diff_new (CacheitIndex *old_index,
                    CacheitIndex *new_index)
 {
+  return _cacheit_diff_new_renamed (old_index, new_index, NULL, NULL);
+}
+
+CacheitDiff *
+_cacheit_diff_new_renamed (CacheitIndex *old_index,
+                           CacheitIndex *new_index,
+                           const char   *old_key,
+                           const char   *new_key)
+{
   CacheitDiff *diff = g_new0 (CacheitDiff, 1);
   g_autofree guint8 *stays = NULL;
   guint old_next = 0;
@@ -89,7 +100,13 @@ _cacheit_diff_new (CacheitIndex *old_index,
       gssize old = -1;
 
       if (old_index != NULL)
-        old = _cacheit_index_lookup (old_index, _cacheit_index_get_key (new_index, p));
+        {
+          const char *key = _cacheit_index_get_key (new_index, p);
+
+          if (new_key != NULL && strcmp (key, new_key) == 0)
+            key = old_key;
+          old = _cacheit_index_lookup (old_index, key);
+        }
 
       diff->old_position_of[p] = old >= 0 ? (guint32) old : CACHEIT_DIFF_NEW;
       if (old >= 0)

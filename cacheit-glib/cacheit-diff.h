@@ -36,6 +36,13 @@ CacheitDiff *_cacheit_diff_new  (CacheitIndex *old_index,
                                  CacheitIndex *new_index);
 void         _cacheit_diff_free (CacheitDiff  *diff);
 
+/* The same, where the item with @old_key in @old_index is the one with
+ * @new_key in @new_index (an item that got an id). */
+CacheitDiff *_cacheit_diff_new_renamed (CacheitIndex *old_index,
+                                        CacheitIndex *new_index,
+                                        const char   *old_key,
+                                        const char   *new_key);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitDiff, _cacheit_diff_free)
 
 G_END_DECLS

@@ -211,6 +211,10 @@ void    _cacheit_resource_queue_write     (CacheitResource       *owner,
                                            const CacheitWriteOps *ops,
                                            gpointer               data,
                                            GTask                 *task);
+/* A write of the item @self, sent by its collection, started or ended:
+ * @self's :saving follows. */
+void    _cacheit_resource_item_write      (CacheitResource       *self,
+                                           gboolean               started);
 /* @func on the data of each write of @owner waiting or in flight, in order. */
 void    _cacheit_resource_foreach_write   (CacheitResource       *owner,
                                            GFunc                  func,

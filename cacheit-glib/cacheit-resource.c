@@ -131,6 +131,8 @@ typedef struct
    * is applied only if no write started or ended since its request. */
   GQueue                    writes;
   guint                     epoch;
+  /* Writes of this item that its collection sends. */
+  guint                     n_item_writes;
 } CacheitResourcePrivate;
 
 /* One HTTP request and the callers waiting for it. A fetch that is no longer
@@ -884,6 +886,9 @@ fetch_complete (Fetch        *fetch,
           else if (fetch->body != NULL && fetch->storable)
             snapshot_write (self, SNAPSHOT_SAVE, fetch->snapshot_key, fetch->body,
                             priv->etag, priv->last_modified, priv->server_lifetime);
+          else if (fetch->body != NULL)
+            /* Now private or not to be stored: an older snapshot goes too. */
+            snapshot_write (self, SNAPSHOT_REMOVE, fetch->snapshot_key, NULL, NULL, NULL, -1);
         }
       if (changed)
         g_signal_emit (self, signals[SIGNAL_SYNC], 0);
@@ -1629,7 +1634,7 @@ set_writes_changed (CacheitResource *self,
                     gboolean         was_saving)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean saving = !g_queue_is_empty (&priv->writes);
+  gboolean saving = cacheit_resource_get_saving (self);
 
   /* A fetch answered across a write is not applied (see fetch_outdated()). */
   priv->epoch++;
@@ -1638,7 +1643,7 @@ set_writes_changed (CacheitResource *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
 
   /* The writes are done: a fetch that waited for them makes its request. */
-  if (!saving && priv->fetch != NULL && priv->fetch->parked)
+  if (g_queue_is_empty (&priv->writes) && priv->fetch != NULL && priv->fetch->parked)
     fetch_send (priv->fetch);
 }
 
@@ -1662,17 +1667,18 @@ write_finish (CacheitWrite *write,
 
   set_writes_changed (self, TRUE);
 
+  /* Before the caller hears of it: :saving of an item is FALSE by then. */
+  if (write->ops->data_free != NULL)
+    write->ops->data_free (write->data);
+  g_clear_object (&write->message);
+  g_free (write);
+
   if (error != NULL)
     g_task_return_error (task, error);
   else if (result != NULL)
     g_task_return_pointer (task, result, g_object_unref);
   else
     g_task_return_boolean (task, TRUE);
-
-  if (write->ops->data_free != NULL)
-    write->ops->data_free (write->data);
-  g_clear_object (&write->message);
-  g_free (write);
 
   if (was_in_flight)
     write_send_next (self);
@@ -1853,7 +1859,7 @@ _cacheit_resource_queue_write (CacheitResource       *self,
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   CacheitWrite *write = g_new0 (CacheitWrite, 1);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  gboolean was_saving = !g_queue_is_empty (&priv->writes);
+  gboolean was_saving = cacheit_resource_get_saving (self);
 
   write->owner = g_object_ref (self);
   write->ops = ops;
@@ -1872,6 +1878,25 @@ _cacheit_resource_queue_write (CacheitResource       *self,
   g_queue_push_tail_link (&priv->writes, &write->link);
   set_writes_changed (self, was_saving);
   write_send_next (self);
+}
+
+void
+_cacheit_resource_item_write (CacheitResource *self,
+                              gboolean         started)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean was_saving = cacheit_resource_get_saving (self);
+
+  if (started)
+    priv->n_item_writes++;
+  else
+    {
+      g_return_if_fail (priv->n_item_writes > 0);
+      priv->n_item_writes--;
+    }
+
+  if (was_saving != cacheit_resource_get_saving (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
 }
 
 void
@@ -1902,7 +1927,7 @@ cacheit_resource_get_saving (CacheitResource *self)
 
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return !g_queue_is_empty (&priv->writes);
+  return !g_queue_is_empty (&priv->writes) || priv->n_item_writes > 0;
 }
 
 /* Refetching in the background */
@@ -2204,7 +2229,7 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_SAVING:
-      g_value_set_boolean (value, !g_queue_is_empty (&priv->writes));
+      g_value_set_boolean (value, cacheit_resource_get_saving (self));
       break;
 
     case PROP_ORIGIN:
