@@ -19,6 +19,7 @@ typedef struct
   char       *raw;
   gboolean    hold;
   GPtrArray  *held;        /* HeldMessage: paused, with the answer of the time. */
+  char       *method;      /* In a HeldMessage's answer: the request's method. */
   guint       count;
   SoupMessageHeaders *last_headers;
   /* Issue 7: caching headers, validators and queued answers. */
@@ -28,6 +29,15 @@ typedef struct
   GQueue      queued;                  /* Route: answers for the next requests. */
   guint       n_not_modified;          /* 304s sent. */
   guint       n_conditional;           /* Requests with If-None-Match or If-Modified-Since. */
+  /* Issue 8: writes. */
+  GHashTable *method_answers;          /* METHOD → Route: answers of that method. */
+  GHashTable *method_queued;           /* METHOD → GQueue of Route: queued for that method. */
+  GHashTable *method_counts;           /* METHOD → count (GUINT_TO_POINTER). */
+  GHashTable *hold_methods;            /* METHODs held, when not all are. */
+  char       *last_method;             /* Of the last request. */
+  char       *last_body;               /* Of the last request, NUL-terminated. */
+  char       *last_content_type;       /* Its media type, without parameters. */
+  CacheitTestServer *server;           /* For the log; NULL in answers. */
 } Route;
 
 struct _CacheitTestServer
@@ -39,6 +49,7 @@ struct _CacheitTestServer
   guint16           raw_port;
   GHashTable       *routes;   /* path → Route */
   GString          *arrivals; /* "PATH " per request to the SoupServer, in order. */
+  GString          *log;      /* "METHOD PATH " per arrival, "METHOD PATH=STATUS " per answer. */
 };
 
 /* A held request keeps the answer its route had when it arrived. */
@@ -66,13 +77,27 @@ route_free (Route *route)
   g_free (route->content_encoding);
   g_clear_pointer (&route->body, g_bytes_unref);
   g_free (route->raw);
+  g_free (route->method);
   g_clear_pointer (&route->held, g_ptr_array_unref);
   g_clear_pointer (&route->last_headers, soup_message_headers_unref);
   g_clear_pointer (&route->extra_headers, soup_message_headers_unref);
   g_free (route->etag);
   g_free (route->last_modified);
   g_queue_clear_full (&route->queued, (GDestroyNotify) route_free);
+  g_clear_pointer (&route->method_answers, g_hash_table_unref);
+  g_clear_pointer (&route->method_queued, g_hash_table_unref);
+  g_clear_pointer (&route->method_counts, g_hash_table_unref);
+  g_clear_pointer (&route->hold_methods, g_hash_table_unref);
+  g_free (route->last_method);
+  g_free (route->last_body);
+  g_free (route->last_content_type);
   g_free (route);
+}
+
+static void
+route_queue_free (GQueue *queue)
+{
+  g_queue_free_full (queue, (GDestroyNotify) route_free);
 }
 
 static void
@@ -101,7 +126,7 @@ route_copy_answer (Route *route)
   answer->content_type = g_strdup (route->content_type);
   answer->content_encoding = g_strdup (route->content_encoding);
   answer->chunked = route->chunked;
-  answer->body = g_bytes_ref (route->body);
+  answer->body = route->body != NULL ? g_bytes_ref (route->body) : NULL;
   answer->etag = g_strdup (route->etag);
   answer->last_modified = g_strdup (route->last_modified);
   if (route->extra_headers != NULL)
@@ -181,11 +206,28 @@ route_get (CacheitTestServer *server,
       route->body = g_bytes_new_static ("{\"error\": \"not found\"}", 22);
       route->content_type = g_strdup ("application/json");
       route->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_message_free);
+      route->method_answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                     (GDestroyNotify) route_free);
+      route->method_queued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                    (GDestroyNotify) route_queue_free);
+      route->method_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      route->server = server;
       g_hash_table_insert (server->routes, g_strdup (path), route);
     }
   g_mutex_unlock (&server->lock);
 
   return route;
+}
+
+static void
+log_answer (Route             *route,
+            SoupServerMessage *msg)
+{
+  if (route->server != NULL)
+    g_string_append_printf (route->server->log, "%s %s=%u ",
+                            soup_server_message_get_method (msg),
+                            g_uri_get_path (soup_server_message_get_uri (msg)),
+                            soup_server_message_get_status (msg));
 }
 
 /* Answers @msg with @answer; @route counts the 304s. */
@@ -196,7 +238,10 @@ respond (Route             *route,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   gsize length;
-  gconstpointer data = g_bytes_get_data (answer->body, &length);
+  gconstpointer data = answer->body != NULL ? g_bytes_get_data (answer->body, &length) : NULL;
+
+  if (answer->body == NULL)
+    length = 0;
 
   if (answer->extra_headers != NULL)
     soup_message_headers_foreach (answer->extra_headers, replace_header_cb, headers);
@@ -209,10 +254,15 @@ respond (Route             *route,
     {
       route->n_not_modified++;
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      log_answer (route, msg);
       return;
     }
 
   soup_server_message_set_status (msg, answer->status, NULL);
+  log_answer (route, msg);
+  /* An answer without a body (set_for_method with a NULL body): a 204. */
+  if (answer->body == NULL)
+    return;
   if (answer->content_encoding != NULL)
     soup_message_headers_replace (headers, "Content-Encoding", answer->content_encoding);
   if (answer->chunked)
@@ -236,6 +286,13 @@ handler_cb (SoupServer        *soup_server,
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
   Route *queued;
 
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) body_bytes = soup_message_body_flatten (request_body);
+  GQueue *method_queue = g_hash_table_lookup (route->method_queued, method);
+  Route *method_answer = g_hash_table_lookup (route->method_answers, method);
+  Route *answer;
+
   route->count++;
   g_clear_pointer (&route->last_headers, soup_message_headers_unref);
   route->last_headers = soup_message_headers_ref (request_headers);
@@ -243,15 +300,34 @@ handler_cb (SoupServer        *soup_server,
       soup_message_headers_get_one (request_headers, "If-Modified-Since") != NULL)
     route->n_conditional++;
   g_string_append_printf (server->arrivals, "%s ", path);
+  g_string_append_printf (server->log, "%s %s ", method, path);
 
-  queued = g_queue_pop_head (&route->queued);
+  g_hash_table_insert (route->method_counts, g_strdup (method),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (route->method_counts, method)) + 1));
+  g_free (route->last_method);
+  route->last_method = g_strdup (method);
+  g_free (route->last_body);
+  route->last_body = g_bytes_get_size (body_bytes) > 0
+                     ? g_strndup (g_bytes_get_data (body_bytes, NULL), g_bytes_get_size (body_bytes))
+                     : g_strdup ("");
+  g_free (route->last_content_type);
+  route->last_content_type = g_strdup (soup_message_headers_get_content_type (request_headers, NULL));
 
-  if (route->hold)
+  /* An answer queued or set for this method comes first; then the route's
+   * own, as before issue 8. */
+  queued = method_queue != NULL ? g_queue_pop_head (method_queue) : NULL;
+  if (queued == NULL && method_answer == NULL)
+    queued = g_queue_pop_head (&route->queued);
+  answer = method_answer != NULL ? method_answer : route;
+
+  if (route->hold ||
+      (route->hold_methods != NULL && g_hash_table_contains (route->hold_methods, method)))
     {
       HeldMessage *held = g_new0 (HeldMessage, 1);
 
       held->msg = g_object_ref (msg);
-      held->answer = queued != NULL ? queued : route_copy_answer (route);
+      held->answer = queued != NULL ? queued : route_copy_answer (answer);
+      held->answer->method = g_strdup (method);
       g_ptr_array_add (route->held, held);
       soup_server_message_pause (msg);
       return;
@@ -264,7 +340,7 @@ handler_cb (SoupServer        *soup_server,
       return;
     }
 
-  respond (route, route, msg);
+  respond (route, answer, msg);
 }
 
 /* The raw listener, in a thread of its own: reads the request head, writes
@@ -315,6 +391,7 @@ cacheit_test_server_new (void)
   server->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) route_free);
   server->arrivals = g_string_new (NULL);
+  server->log = g_string_new (NULL);
 
   server->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (server->server, NULL, handler_cb, server, NULL);
@@ -367,6 +444,7 @@ cacheit_test_server_free (CacheitTestServer *server)
   g_clear_object (&server->raw_service);
   g_hash_table_unref (server->routes);
   g_string_free (server->arrivals, TRUE);
+  g_string_free (server->log, TRUE);
   g_mutex_clear (&server->lock);
   g_free (server);
 }
@@ -445,6 +523,7 @@ cacheit_test_server_release (CacheitTestServer *server,
   guint n = route->held->len;
 
   route->hold = FALSE;
+  g_clear_pointer (&route->hold_methods, g_hash_table_unref);
   for (guint i = 0; i < n; i++)
     {
       HeldMessage *held = g_ptr_array_index (route->held, i);
@@ -650,4 +729,158 @@ cacheit_test_completion_clear (CacheitTestCompletion *completion)
   g_clear_pointer (&completion->context, g_main_context_unref);
   completion->done = FALSE;
   completion->n_calls = 0;
+}
+
+/* Issue 8: writes. */
+
+static Route *
+answer_new (guint       status,
+            const char *body)
+{
+  Route *answer = g_new0 (Route, 1);
+
+  answer->status = status;
+  answer->content_type = g_strdup ("application/json");
+  if (body != NULL)
+    answer->body = g_bytes_new (body, strlen (body));
+
+  return answer;
+}
+
+void
+cacheit_test_server_set_for_method (CacheitTestServer *server,
+                                    const char        *method,
+                                    const char        *path,
+                                    guint              status,
+                                    const char        *body)
+{
+  Route *route = route_get (server, path);
+
+  g_hash_table_replace (route->method_answers, g_strdup (method), answer_new (status, body));
+}
+
+void
+cacheit_test_server_set_bytes_for_method (CacheitTestServer *server,
+                                          const char        *method,
+                                          const char        *path,
+                                          guint              status,
+                                          const char        *content_type,
+                                          GBytes            *body)
+{
+  Route *route = route_get (server, path);
+  Route *answer = answer_new (status, NULL);
+
+  g_free (answer->content_type);
+  answer->content_type = g_strdup (content_type);
+  answer->body = g_bytes_ref (body);
+  g_hash_table_replace (route->method_answers, g_strdup (method), answer);
+}
+
+void
+cacheit_test_server_push_for_method (CacheitTestServer *server,
+                                     const char        *method,
+                                     const char        *path,
+                                     guint              status,
+                                     const char        *body)
+{
+  Route *route = route_get (server, path);
+  GQueue *queue = g_hash_table_lookup (route->method_queued, method);
+
+  if (queue == NULL)
+    {
+      queue = g_queue_new ();
+      g_hash_table_insert (route->method_queued, g_strdup (method), queue);
+    }
+  g_queue_push_tail (queue, answer_new (status, body));
+}
+
+void
+cacheit_test_server_hold_for_method (CacheitTestServer *server,
+                                     const char        *method,
+                                     const char        *path)
+{
+  Route *route = route_get (server, path);
+
+  if (route->hold_methods == NULL)
+    route->hold_methods = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (route->hold_methods, g_strdup (method));
+}
+
+guint
+cacheit_test_server_release_for_method (CacheitTestServer *server,
+                                        const char        *method,
+                                        const char        *path)
+{
+  Route *route = route_get (server, path);
+  g_autoptr(GPtrArray) released = g_ptr_array_new_with_free_func ((GDestroyNotify) held_message_free);
+
+  if (route->hold_methods != NULL)
+    g_hash_table_remove (route->hold_methods, method);
+
+  for (guint i = 0; i < route->held->len;)
+    {
+      HeldMessage *held = g_ptr_array_index (route->held, i);
+
+      if (g_strcmp0 (held->answer->method, method) == 0)
+        g_ptr_array_add (released, g_ptr_array_steal_index (route->held, i));
+      else
+        i++;
+    }
+
+  for (guint i = 0; i < released->len; i++)
+    {
+      HeldMessage *held = g_ptr_array_index (released, i);
+
+      respond (route, held->answer, held->msg);
+      soup_server_message_unpause (held->msg);
+    }
+
+  return released->len;
+}
+
+guint
+cacheit_test_server_count_method (CacheitTestServer *server,
+                                  const char        *method,
+                                  const char        *path)
+{
+  Route *route = route_get (server, path);
+
+  return GPOINTER_TO_UINT (g_hash_table_lookup (route->method_counts, method));
+}
+
+const char *
+cacheit_test_server_last_method (CacheitTestServer *server,
+                                 const char        *path)
+{
+  return route_get (server, path)->last_method;
+}
+
+const char *
+cacheit_test_server_last_body (CacheitTestServer *server,
+                               const char        *path)
+{
+  return route_get (server, path)->last_body;
+}
+
+const char *
+cacheit_test_server_last_content_type (CacheitTestServer *server,
+                                       const char        *path)
+{
+  return route_get (server, path)->last_content_type;
+}
+
+const char *
+cacheit_test_server_log (CacheitTestServer *server)
+{
+  return server->log->str;
+}
+
+void
+cacheit_test_server_stop (CacheitTestServer *server)
+{
+  /* As in free: close the clients' keep-alive connections first. */
+  soup_session_abort (cacheit_get_default_session ());
+  cacheit_test_drain ();
+  soup_server_disconnect (server->server);
+  cacheit_test_drain ();
 }

@@ -103,6 +103,64 @@ guint              cacheit_test_server_count_conditional  (CacheitTestServer *se
 /* "PATH " for each request that reached the SoupServer, in arrival order. */
 const char        *cacheit_test_server_arrivals   (CacheitTestServer *server);
 
+/* Issue 8: writes (PUT, PATCH, POST, DELETE).
+ *
+ * By default a request of any method gets what @path answers (the
+ * functions above); these set an answer for one METHOD of @path only. */
+
+/* What @method requests for @path answer: @status with @body as
+ * application/json; a NULL @body sends none (for a 204). GET and HEAD keep
+ * the route's own answer unless set here. */
+void               cacheit_test_server_set_for_method (CacheitTestServer *server,
+                                                       const char        *method,
+                                                       const char        *path,
+                                                       guint              status,
+                                                       const char        *body);
+/* The same with bytes of any content type. */
+void               cacheit_test_server_set_bytes_for_method (CacheitTestServer *server,
+                                                             const char        *method,
+                                                             const char        *path,
+                                                             guint              status,
+                                                             const char        *content_type,
+                                                             GBytes            *body);
+/* Queues an answer for the next @method request of @path (before the answer
+ * set for the method, and before cacheit_test_server_push()'s). */
+void               cacheit_test_server_push_for_method (CacheitTestServer *server,
+                                                        const char        *method,
+                                                        const char        *path,
+                                                        guint              status,
+                                                        const char        *body);
+/* While held, @method requests for @path wait, unanswered, until released
+ * (by cacheit_test_server_release() or the function below); they count in
+ * cacheit_test_server_wait_held(). */
+void               cacheit_test_server_hold_for_method (CacheitTestServer *server,
+                                                        const char        *method,
+                                                        const char        *path);
+/* Answers the held @method requests of @path and stops holding @method.
+ * Returns how many were answered. */
+guint              cacheit_test_server_release_for_method (CacheitTestServer *server,
+                                                           const char        *method,
+                                                           const char        *path);
+/* How many @method requests for @path arrived. */
+guint              cacheit_test_server_count_method (CacheitTestServer *server,
+                                                     const char        *method,
+                                                     const char        *path);
+/* The method, body (NUL-terminated, "" when none) and media type of the
+ * Content-Type (without parameters; NULL when none) of the last request for
+ * @path; NULL before any. */
+const char        *cacheit_test_server_last_method (CacheitTestServer *server,
+                                                    const char        *path);
+const char        *cacheit_test_server_last_body  (CacheitTestServer *server,
+                                                   const char        *path);
+const char        *cacheit_test_server_last_content_type (CacheitTestServer *server,
+                                                          const char        *path);
+/* "METHOD PATH " when a request arrives and "METHOD PATH=STATUS " when it is
+ * answered, in order, for every request to the SoupServer. */
+const char        *cacheit_test_server_log        (CacheitTestServer *server);
+/* Closes the server's connections and stops listening: requests to its URLs
+ * are refused from now on. cacheit_test_server_free() is still needed. */
+void               cacheit_test_server_stop       (CacheitTestServer *server);
+
 /* Iterates the thread-default main context until *@flag is TRUE; fails the
  * test after a generous time, so a broken rule cannot hang the suite. */
 void               cacheit_test_wait_for          (gboolean          *flag);

@@ -1,0 +1,2210 @@
+/* test-save.c: issue 8 — saving: PUT, PATCH, POST (create) and DELETE
+ * (destroy), optimistic changes and their exact rollback, the WAIT flag,
+ * the server's answer merged, the `saving` property, the order of writes and
+ * their coherence with fetches, and snapshots that follow saves; against a
+ * real HTTP server on 127.0.0.1.
+ *
+ * No assertion here is about how long something took. Races are made
+ * deterministic by holding requests in the test server; where a test checks
+ * that a request was NOT sent yet, it first makes two round trips of its own
+ * to the server (barrier()), so that a request the library sent wrongly has
+ * arrived, and then checks the order of the server's log.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+
+#include <cacheit.h>
+
+#include "cacheit-test-server.h"
+#include "test-row.h"
+
+#define R(obj) CACHEIT_RESOURCE (obj)
+#define M(obj) CACHEIT_MODEL (obj)
+
+/* A typed model, as an application declares one: "title", "done", "rank". */
+
+#define TEST_TYPE_NOTE (test_note_get_type ())
+G_DECLARE_FINAL_TYPE (TestNote, test_note, TEST, NOTE, CacheitModel)
+
+struct _TestNote
+{
+  CacheitModel parent_instance;
+  char        *title;
+  gboolean     done;
+  int          rank;
+};
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_DONE,
+  PROP_RANK,
+  N_PROPS
+};
+
+static GParamSpec *note_properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (TestNote, test_note, CACHEIT_TYPE_MODEL)
+
+static void
+test_note_finalize (GObject *object)
+{
+  g_free (TEST_NOTE (object)->title);
+
+  G_OBJECT_CLASS (test_note_parent_class)->finalize (object);
+}
+
+static void
+test_note_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  TestNote *self = TEST_NOTE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE: g_value_set_string (value, self->title); break;
+    case PROP_DONE: g_value_set_boolean (value, self->done); break;
+    case PROP_RANK: g_value_set_int (value, self->rank); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_note_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  TestNote *self = TEST_NOTE (object);
+
+  /* No change check here: the library must only set what changed. */
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_free (self->title);
+      self->title = g_value_dup_string (value);
+      break;
+    case PROP_DONE: self->done = g_value_get_boolean (value); break;
+    case PROP_RANK: self->rank = g_value_get_int (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_note_class_init (TestNoteClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = test_note_finalize;
+  object_class->get_property = test_note_get_property;
+  object_class->set_property = test_note_set_property;
+
+  note_properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+  note_properties[PROP_DONE] = g_param_spec_boolean ("done", NULL, NULL, FALSE, flags);
+  note_properties[PROP_RANK] = g_param_spec_int ("rank", NULL, NULL, G_MININT, G_MAXINT, 0, flags);
+  g_object_class_install_properties (object_class, N_PROPS, note_properties);
+}
+
+static void
+test_note_init (TestNote *self)
+{
+}
+
+/* Fixture */
+
+typedef struct
+{
+  CacheitTestServer *server;
+  GString           *log;      /* "changed:NAME " and "notify:NAME " (typed properties). */
+  GString           *items;    /* "POS-REMOVED+ADDED " per items-changed. */
+  guint              n_error;  /* `error` signals of the connected resources. */
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->server = cacheit_test_server_new ();
+  fixture->log = g_string_new (NULL);
+  fixture->items = g_string_new (NULL);
+  test_row_n_made = 0;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  cacheit_test_drain ();
+  cacheit_test_server_free (fixture->server);
+  g_string_free (fixture->log, TRUE);
+  g_string_free (fixture->items, TRUE);
+  cacheit_test_drain ();
+}
+
+/* Signal logs */
+
+static void
+log_changed_cb (CacheitModel *model,
+                const char   *name,
+                Fixture      *fixture)
+{
+  g_string_append_printf (fixture->log, "changed:%s ", name);
+}
+
+static void
+log_notify_cb (GObject    *object,
+               GParamSpec *pspec,
+               Fixture    *fixture)
+{
+  /* Only the typed properties: the resource's own (fetching, saving,
+   * status...) are not about the data. */
+  if (pspec->owner_type == TEST_TYPE_NOTE || pspec->owner_type == TEST_TYPE_ROW)
+    g_string_append_printf (fixture->log, "notify:%s ", pspec->name);
+}
+
+static void
+log_error_cb (CacheitResource *resource,
+              const GError    *error,
+              Fixture         *fixture)
+{
+  fixture->n_error++;
+}
+
+static void
+log_items_changed_cb (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      Fixture    *fixture)
+{
+  g_assert_cmpuint (position + added, <=, g_list_model_get_n_items (model));
+  g_string_append_printf (fixture->items, "%u-%u+%u ", position, removed, added);
+}
+
+/* Logs the changed and typed notify signals of @model, and its errors. */
+static void
+watch (Fixture  *fixture,
+       gpointer  model)
+{
+  g_signal_connect (model, "changed", G_CALLBACK (log_changed_cb), fixture);
+  g_signal_connect (model, "notify", G_CALLBACK (log_notify_cb), fixture);
+  g_signal_connect (model, "error", G_CALLBACK (log_error_cb), fixture);
+}
+
+static void
+unwatch (Fixture  *fixture,
+         gpointer  model)
+{
+  g_signal_handlers_disconnect_by_data (model, fixture);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The words of @s, sorted, one space apart: which signals, not their order
+ * (the spec says which members are notified, not in which order). */
+static char *
+sorted_words (const char *s)
+{
+  g_auto(GStrv) words = g_strsplit (s, " ", -1);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_ptr_array_add (kept, words[i]);
+  g_ptr_array_sort (kept, compare_strings);
+  g_ptr_array_add (kept, NULL);
+
+  return g_strjoinv (" ", (char **) kept->pdata);
+}
+
+/* The signals logged since the last call are exactly @expected (in any
+ * order); the log is emptied. */
+#define assert_log(fixture, expected) G_STMT_START {             \
+    g_autofree char *got_ = sorted_words ((fixture)->log->str);    \
+    g_autofree char *want_ = sorted_words (expected);              \
+    g_assert_cmpstr (got_, ==, want_);                             \
+    g_string_truncate ((fixture)->log, 0);                         \
+  } G_STMT_END
+
+/* The server's log (cacheit_test_server_log()) for the paths in @paths
+ * (space-separated) only. */
+static char *
+server_log (Fixture    *fixture,
+            const char *paths)
+{
+  g_auto(GStrv) wanted = g_strsplit (paths, " ", -1);
+  g_auto(GStrv) words = g_strsplit (cacheit_test_server_log (fixture->server), " ", -1);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL && words[i + 1] != NULL; i += 2)
+    {
+      g_autofree char *path = g_strdup (words[i + 1]);
+      char *equal = strchr (path, '=');
+
+      if (equal != NULL)
+        *equal = '\0';
+      if (g_strv_contains ((const char *const *) wanted, path))
+        g_string_append_printf (s, "%s %s ", words[i], words[i + 1]);
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+#define assert_server_log(fixture, paths, expected) G_STMT_START { \
+    g_autofree char *got_ = server_log ((fixture), (paths));         \
+    g_assert_cmpstr (got_, ==, (expected));                          \
+  } G_STMT_END
+
+/* JSON */
+
+static JsonNode *
+parse_json (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static JsonObject *
+object_new (const char *json)
+{
+  g_autoptr(JsonNode) node = parse_json (json);
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_node_dup_object (node);
+}
+
+/* @got (JSON text) is the same JSON value as @expected, whatever the order
+ * of members and the spacing. */
+static void
+assert_json (const char *got,
+             const char *expected)
+{
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+
+  g_assert_nonnull (got);
+  a = parse_json (got);
+  b = parse_json (expected);
+  if (!json_node_equal (a, b))
+    g_assert_cmpstr (got, ==, expected);
+}
+
+static char *
+attributes_json (gpointer model)
+{
+  g_autoptr(JsonNode) node = json_node_alloc ();
+
+  json_node_init_object (node, cacheit_model_get_attributes (M (model)));
+  return json_to_string (node, FALSE);
+}
+
+static void
+assert_attributes (gpointer    model,
+                   const char *expected)
+{
+  g_autofree char *got = attributes_json (model);
+
+  assert_json (got, expected);
+}
+
+/* The last request for @path was @method with a JSON body equal to
+ * @expected_body and Content-Type application/json. */
+static void
+assert_request (Fixture    *fixture,
+                const char *path,
+                const char *method,
+                const char *expected_body)
+{
+  g_assert_cmpstr (cacheit_test_server_last_method (fixture->server, path), ==, method);
+  g_assert_cmpstr (cacheit_test_server_last_content_type (fixture->server, path), ==, "application/json");
+  assert_json (cacheit_test_server_last_body (fixture->server, path), expected_body);
+}
+
+/* Resources */
+
+static TestNote *
+note_new (Fixture    *fixture,
+          const char *path)
+{
+  g_autofree char *url = cacheit_test_server_url (fixture->server, path);
+
+  return g_object_new (TEST_TYPE_NOTE, "url", url, "retry-delay", 1, NULL);
+}
+
+static CacheitCollection *
+rows_new (Fixture    *fixture,
+          const char *path)
+{
+  g_autofree char *url = cacheit_test_server_url (fixture->server, path);
+  CacheitCollection *collection = cacheit_collection_new (TEST_TYPE_ROW, url);
+
+  cacheit_resource_set_retry_delay (R (collection), 1);
+  g_signal_connect (collection, "items-changed", G_CALLBACK (log_items_changed_cb), fixture);
+  g_signal_connect (collection, "error", G_CALLBACK (log_error_cb), fixture);
+  return collection;
+}
+
+static gboolean
+fetch_wait (gpointer           resource,
+            CacheitFetchFlags  flags,
+            GError           **error)
+{
+  CacheitTestCompletion done = { 0 };
+  gboolean ok;
+
+  cacheit_resource_fetch_async (R (resource), flags, NULL, cacheit_test_completion_cb, &done);
+  cacheit_test_wait_for (&done.done);
+  g_assert_cmpuint (done.n_calls, ==, 1);
+  ok = cacheit_resource_fetch_finish (R (resource), done.result, error);
+  cacheit_test_completion_clear (&done);
+
+  return ok;
+}
+
+/* Serves @json at @path and fetches @resource from it. */
+static void
+serve_and_fetch (Fixture    *fixture,
+                 gpointer    resource,
+                 const char *path,
+                 const char *json)
+{
+  g_autoptr(GError) error = NULL;
+
+  cacheit_test_server_set (fixture->server, path, 200, json);
+  g_assert_true (fetch_wait (resource, CACHEIT_FETCH_NONE, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+names (CacheitCollection *collection)
+{
+  GListModel *model = G_LIST_MODEL (collection);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TestRow) row = g_list_model_get_item (model, i);
+
+      g_string_append_printf (s, "%s%s", i > 0 ? " " : "", row->name);
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+#define assert_names(collection, expected) G_STMT_START { \
+    g_autofree char *got_ = names (collection);             \
+    g_assert_cmpstr (got_, ==, (expected));                 \
+  } G_STMT_END
+
+/* Writes */
+
+static void
+save_async (gpointer               model,
+            const char            *changes,
+            CacheitSaveFlags       flags,
+            GCancellable          *cancellable,
+            CacheitTestCompletion *done)
+{
+  g_autoptr(JsonObject) object = changes != NULL ? object_new (changes) : NULL;
+
+  cacheit_model_save_async (M (model), object, flags, cancellable, cacheit_test_completion_cb, done);
+}
+
+static gboolean
+save_wait (gpointer               model,
+           CacheitTestCompletion *done,
+           GError               **error)
+{
+  gboolean ok;
+
+  cacheit_test_wait_for (&done->done);
+  g_assert_cmpuint (done->n_calls, ==, 1);
+  ok = cacheit_model_save_finish (M (model), done->result, error);
+  cacheit_test_completion_clear (done);
+
+  return ok;
+}
+
+static gboolean
+destroy_wait (gpointer               model,
+              CacheitTestCompletion *done,
+              GError               **error)
+{
+  gboolean ok;
+
+  cacheit_test_wait_for (&done->done);
+  g_assert_cmpuint (done->n_calls, ==, 1);
+  ok = cacheit_model_destroy_finish (M (model), done->result, error);
+  cacheit_test_completion_clear (done);
+
+  return ok;
+}
+
+static void
+create_async (CacheitCollection     *collection,
+              const char            *attributes,
+              CacheitSaveFlags       flags,
+              CacheitTestCompletion *done)
+{
+  g_autoptr(JsonObject) object = object_new (attributes);
+
+  cacheit_collection_create_async (collection, object, flags, NULL, cacheit_test_completion_cb, done);
+}
+
+static CacheitModel *
+create_wait (CacheitCollection     *collection,
+             CacheitTestCompletion *done,
+             GError               **error)
+{
+  CacheitModel *model;
+
+  cacheit_test_wait_for (&done->done);
+  g_assert_cmpuint (done->n_calls, ==, 1);
+  model = cacheit_collection_create_finish (collection, done->result, error);
+  cacheit_test_completion_clear (done);
+
+  return model;
+}
+
+/* Two round trips of another session to the server: a request the library
+ * sent before this was called has arrived by the time it returns. */
+static void
+barrier (Fixture *fixture)
+{
+  g_autofree char *url = cacheit_test_server_url (fixture->server, "/barrier");
+  SoupSession *session = soup_session_new ();
+
+  cacheit_test_drain ();
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      CacheitTestCompletion done = { 0 };
+
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
+                                        cacheit_test_completion_cb, &done);
+      cacheit_test_wait_for (&done.done);
+      body = soup_session_send_and_read_finish (session, done.result, &error);
+      g_assert_no_error (error);
+      cacheit_test_completion_clear (&done);
+    }
+  soup_session_abort (session);
+  cacheit_test_drain ();
+  g_object_unref (session);
+  cacheit_test_drain ();
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *counter)
+{
+  (*counter)++;
+}
+
+static void
+count_changed_cb (CacheitModel *model,
+                  const char   *name,
+                  guint        *counter)
+{
+  (*counter)++;
+}
+
+static void
+finalize_all (gpointer first,
+              ...)
+{
+  va_list args;
+
+  cacheit_test_drain ();
+  va_start (args, first);
+  for (gpointer object = first; object != NULL; object = va_arg (args, gpointer))
+    g_assert_finalize_object (object);
+  va_end (args);
+}
+
+/* Round trips */
+
+#define NOTE1 "{\"id\": 1, \"title\": \"a\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"]}"
+
+static void
+test_put_whole (Fixture       *fixture,
+                gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("save_async without flags: the changes show at once with exact signals "
+                  "(none for a member set to its value, one for a member added as null), "
+                  "then PUT of the whole attributes as application/json");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+
+  save_async (note, "{\"title\": \"b\", \"done\": false, \"extra\": null}", CACHEIT_SAVE_NONE, NULL, &done);
+  /* Before anything reached the server. */
+  g_assert_cmpstr (note->title, ==, "b");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"],"
+                           " \"extra\": null}");
+  assert_log (fixture, "changed:title notify:title changed:extra");
+
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 1);
+  assert_request (fixture, "/notes/1", "PUT",
+                  "{\"id\": 1, \"title\": \"b\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"],"
+                  " \"extra\": null}");
+  /* The answer {} changes nothing. */
+  assert_log (fixture, "");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"],"
+                           " \"extra\": null}");
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+  g_assert_null (cacheit_resource_get_last_error (R (note)));
+  g_assert_cmpuint (fixture->n_error, ==, 0);
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_put_no_content (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A 204 without a body keeps the saved attributes");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 204, NULL);
+
+  save_async (note, "{\"rank\": 4}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:rank notify:rank");
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  assert_request (fixture, "/notes/1", "PUT",
+                  "{\"id\": 1, \"title\": \"a\", \"done\": false, \"rank\": 4, \"tags\": [\"x\"]}");
+  assert_log (fixture, "");
+  g_assert_cmpint (note->rank, ==, 4);
+  assert_attributes (note, "{\"id\": 1, \"title\": \"a\", \"done\": false, \"rank\": 4, \"tags\": [\"x\"]}");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_patch_changes_only (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("CACHEIT_SAVE_PATCH: PATCH with only the changes as the body; JSON null "
+                  "sets null (the typed property goes back to its default), nothing is removed");
+
+  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"done\": true, \"rank\": 3}");
+  g_assert_true (note->done);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
+
+  save_async (note, "{\"done\": null, \"rank\": 3}", CACHEIT_SAVE_PATCH, NULL, &done);
+  g_assert_false (note->done);
+  assert_log (fixture, "changed:done notify:done");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"a\", \"done\": null, \"rank\": 3}");
+
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PATCH", "/notes/1"), ==, 1);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 0);
+  assert_request (fixture, "/notes/1", "PATCH", "{\"done\": null, \"rank\": 3}");
+  assert_log (fixture, "");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"a\", \"done\": null, \"rank\": 3}");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_patch_no_changes (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("CACHEIT_SAVE_PATCH with NULL changes: PATCH with {} and no signal");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
+
+  save_async (note, NULL, CACHEIT_SAVE_PATCH, NULL, &done);
+  assert_log (fixture, "");
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  assert_request (fixture, "/notes/1", "PATCH", "{}");
+  assert_log (fixture, "");
+  assert_attributes (note, NOTE1);
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_no_url (Fixture       *fixture,
+             gconstpointer  data)
+{
+  CacheitModel *model = cacheit_model_new (NULL);
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A model without a URL and outside a collection cannot be saved: "
+                  "CACHEIT_ERROR_NO_URL, and its attributes end as they were");
+
+  save_async (model, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_false (save_wait (model, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NO_URL);
+  assert_attributes (model, "{}");
+  g_clear_error (&error);
+
+  cacheit_model_destroy_async (model, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+  g_assert_false (destroy_wait (model, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NO_URL);
+  g_assert_cmpstr (cacheit_test_server_log (fixture->server), ==, "");
+
+  finalize_all (model, NULL);
+}
+
+static void
+test_item_put (Fixture       *fixture,
+               gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) two = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("An item of a collection with an id is saved with PUT to "
+                  "collection-url/ID; the collection's list does not change");
+
+  serve_and_fetch (fixture, rows, "/rows",
+                   "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}, {\"id\": 2, \"name\": \"two\", \"rank\": 1}]");
+  g_string_truncate (fixture->items, 0);
+  two = cacheit_collection_get_by_id (rows, "2");
+  watch (fixture, two);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/2", 200, "{}");
+
+  save_async (two, "{\"name\": \"two!\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:name notify:name");
+  g_assert_true (save_wait (two, &done, &error));
+  g_assert_no_error (error);
+  assert_request (fixture, "/rows/2", "PUT", "{\"id\": 2, \"name\": \"two!\", \"rank\": 1}");
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/rows"), ==, 0);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "POST", "/rows"), ==, 0);
+  assert_log (fixture, "");
+  g_assert_cmpstr (fixture->items->str, ==, "");
+  assert_names (rows, "one two!");
+
+  unwatch (fixture, two);
+  g_clear_object (&two);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_item_without_id_posts (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) item = NULL;
+  g_autoptr(CacheitModel) at = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("An item of a collection without an id is saved with POST to the "
+                  "collection URL; the server's answer (its id) is merged onto the same "
+                  "object, which stays in place");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"name\": \"a\", \"rank\": 0}]");
+  g_string_truncate (fixture->items, 0);
+  item = g_list_model_get_item (G_LIST_MODEL (rows), 0);
+  watch (fixture, item);
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
+                                      "{\"id\": 4, \"name\": \"b\", \"rank\": 0}");
+
+  save_async (item, "{\"name\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:name notify:name");
+  g_assert_true (save_wait (item, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "POST", "/rows"), ==, 1);
+  assert_request (fixture, "/rows", "POST", "{\"name\": \"b\", \"rank\": 0}");
+  /* The same object, in place, with the server's id. */
+  g_assert_cmpstr (fixture->items->str, ==, "");
+  at = g_list_model_get_item (G_LIST_MODEL (rows), 0);
+  g_assert_true (at == item);
+  assert_log (fixture, "changed:id");
+  assert_attributes (item, "{\"id\": 4, \"name\": \"b\", \"rank\": 0}");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 1);
+
+  unwatch (fixture, item);
+  g_clear_object (&item);
+  g_clear_object (&at);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_create (Fixture       *fixture,
+             gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autofree char *url = cacheit_test_server_url (fixture->server, "/rows/9");
+  g_autoptr(CacheitModel) item = NULL;
+  g_autoptr(CacheitModel) created = NULL;
+  g_autoptr(CacheitModel) by_id = NULL;
+  g_autoptr(CacheitModel) at = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("create_async: the item is appended at once (items-changed n,0,1); POST "
+                  "of the attributes; the server's id then comes to the SAME object "
+                  "(changed::id), with no further items-changed; its url is "
+                  "collection-url/ID, get_by_id finds it, create_finish returns it");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}]");
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
+                                      "{\"id\": 9, \"name\": \"new\", \"rank\": 5, \"createdAt\": \"2024-05-01\"}");
+
+  create_async (rows, "{\"name\": \"new\", \"rank\": 5}", CACHEIT_SAVE_NONE, &done);
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 ");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 2);
+  item = g_list_model_get_item (G_LIST_MODEL (rows), 1);
+  g_assert_true (TEST_IS_ROW (item));
+  g_assert_cmpstr (TEST_ROW (item)->name, ==, "new");
+  g_assert_cmpint (TEST_ROW (item)->rank, ==, 5);
+  assert_attributes (item, "{\"name\": \"new\", \"rank\": 5}");
+  watch (fixture, item);
+
+  created = create_wait (rows, &done, &error);
+  g_assert_no_error (error);
+  g_assert_true (created == item);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "POST", "/rows"), ==, 1);
+  assert_request (fixture, "/rows", "POST", "{\"name\": \"new\", \"rank\": 5}");
+
+  assert_log (fixture, "changed:id changed:createdAt");
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 ");
+  at = g_list_model_get_item (G_LIST_MODEL (rows), 1);
+  g_assert_true (at == item);
+  by_id = cacheit_collection_get_by_id (rows, "9");
+  g_assert_true (by_id == item);
+  g_assert_cmpstr (cacheit_resource_get_url (R (item)), ==, url);
+  assert_attributes (item, "{\"id\": 9, \"name\": \"new\", \"rank\": 5, \"createdAt\": \"2024-05-01\"}");
+  assert_names (rows, "one new");
+
+  unwatch (fixture, item);
+  g_clear_object (&item);
+  g_clear_object (&created);
+  g_clear_object (&by_id);
+  g_clear_object (&at);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_destroy_item (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) two = NULL;
+  CacheitModel *gone;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("destroy_async of an item: removed at once (items-changed p,1,0), DELETE "
+                  "collection-url/ID, nothing more");
+
+  serve_and_fetch (fixture, rows, "/rows",
+                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  g_string_truncate (fixture->items, 0);
+  two = cacheit_collection_get_by_id (rows, "2");
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
+
+  cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+  assert_names (rows, "1 3");
+
+  g_assert_true (destroy_wait (two, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "DELETE", "/rows/2"), ==, 1);
+  g_assert_cmpstr (cacheit_test_server_last_method (fixture->server, "/rows/2"), ==, "DELETE");
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+  assert_names (rows, "1 3");
+  gone = cacheit_collection_get_by_id (rows, "2");
+  g_assert_null (gone);
+
+  g_clear_object (&two);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_destroy_standalone (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("destroy_async of a standalone model: DELETE, and nothing visible changes");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/notes/1", 200, "{}");
+
+  cacheit_model_destroy_async (M (note), CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+  assert_log (fixture, "");
+  g_assert_true (destroy_wait (note, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cacheit_test_server_last_method (fixture->server, "/notes/1"), ==, "DELETE");
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "DELETE", "/notes/1"), ==, 1);
+  assert_log (fixture, "");
+  assert_attributes (note, NOTE1);
+
+  finalize_all (note, NULL);
+}
+
+/* The server's answer */
+
+static void
+test_answer_normalised (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("The 2xx answer is merged onto the saved attributes, server wins: "
+                  "changed (and notify) for a field it normalised and a field it added");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
+                                      "{\"id\": 1, \"title\": \"b\", \"updatedAt\": \"2024-05-01T10:00:00Z\"}");
+
+  save_async (note, "{\"title\": \"  b  \"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_cmpstr (note->title, ==, "  b  ");
+  assert_log (fixture, "changed:title notify:title");
+
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  assert_request (fixture, "/notes/1", "PUT",
+                  "{\"id\": 1, \"title\": \"  b  \", \"done\": false, \"rank\": 3, \"tags\": [\"x\"]}");
+  assert_log (fixture, "changed:title notify:title changed:updatedAt");
+  g_assert_cmpstr (note->title, ==, "b");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"],"
+                           " \"updatedAt\": \"2024-05-01T10:00:00Z\"}");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_answer_root_pointer (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("The answer is read at root-pointer when that points to an object in it, "
+                  "else as a whole; the request body is the attributes, not the envelope");
+
+  cacheit_resource_set_root_pointer (R (note), "/data");
+  serve_and_fetch (fixture, note, "/notes/1", "{\"meta\": {\"v\": 1}, \"data\": {\"id\": 1, \"title\": \"a\"}}");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"a\"}");
+  watch (fixture, note);
+
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
+                                      "{\"meta\": {\"v\": 2}, \"data\": {\"id\": 1, \"title\": \"A\", \"v\": 2}}");
+  save_async (note, "{\"title\": \"x\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:title notify:title");
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  assert_request (fixture, "/notes/1", "PUT", "{\"id\": 1, \"title\": \"x\"}");
+  assert_log (fixture, "changed:title notify:title changed:v");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"A\", \"v\": 2}");
+
+  /* /data is not in this answer: the whole body is merged. */
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{\"ok\": true}");
+  save_async (note, "{\"title\": \"y\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:title notify:title");
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  assert_log (fixture, "changed:ok");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"y\", \"v\": 2, \"ok\": true}");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_answer_not_json (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  g_autoptr(GBytes) text = g_bytes_new_static ("OK", 2);
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A 2xx answer that is not JSON: CACHEIT_ERROR_INVALID_JSON, but the change "
+                  "stays (the server accepted it) and the resource is stale");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  g_assert_false (cacheit_resource_get_stale (R (note)));
+  watch (fixture, note);
+  cacheit_test_server_set_bytes_for_method (fixture->server, "PUT", "/notes/1", 200, "text/plain", text);
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:title notify:title");
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_INVALID_JSON);
+  assert_log (fixture, "");
+  g_assert_cmpstr (note->title, ==, "b");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"]}");
+  g_assert_true (cacheit_resource_get_stale (R (note)));
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_answer_validators_forgotten (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *control = note_new (fixture, "/control");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("After a successful save the validators are forgotten: the next reload is "
+                  "a full GET, not a conditional one; stale is unchanged");
+
+  cacheit_test_server_set_etag (fixture->server, "/notes/1", "\"v1\"");
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+
+  /* The control: without a save, a reload is conditional. */
+  cacheit_test_server_set_etag (fixture->server, "/control", "\"c1\"");
+  serve_and_fetch (fixture, control, "/control", "{\"id\": 2}");
+  g_assert_true (fetch_wait (control, CACHEIT_FETCH_RELOAD, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cacheit_test_server_count_conditional (fixture->server, "/control"), ==, 1);
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  g_assert_false (cacheit_resource_get_stale (R (note)));
+
+  cacheit_test_server_set (fixture->server, "/notes/1", 200, "{\"id\": 1, \"title\": \"b\"}");
+  g_assert_true (fetch_wait (note, CACHEIT_FETCH_RELOAD, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 2);
+  g_assert_cmpuint (cacheit_test_server_count_conditional (fixture->server, "/notes/1"), ==, 0);
+  g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/notes/1"), ==, 0);
+  assert_attributes (note, "{\"id\": 1, \"title\": \"b\"}");
+
+  finalize_all (note, control, NULL);
+}
+
+/* Rollback */
+
+#define NOTE_RB "{\"id\": 1, \"title\": \"a\", \"done\": true, \"rank\": 3}"
+
+/* Saves @changes to a note that answers @method with @status, and checks the
+ * exact rollback. */
+static void
+check_rollback (Fixture          *fixture,
+                const char       *method,
+                CacheitSaveFlags  flags,
+                guint             status)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint n_saving = 0;
+  guint n_title = 0;
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  watch (fixture, note);
+  g_signal_connect (note, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  /* The detail is the member's name. */
+  g_signal_connect (note, "changed::title", G_CALLBACK (count_changed_cb), &n_title);
+  cacheit_test_server_set_for_method (fixture->server, method, "/notes/1", status,
+                                      "{\"errors\": {\"title\": \"taken\"}}");
+
+  save_async (note, "{\"title\": \"b\", \"done\": true, \"rank\": 4, \"extra\": 1}", flags, NULL, &done);
+  g_assert_cmpstr (note->title, ==, "b");
+  g_assert_cmpint (note->rank, ==, 4);
+  assert_log (fixture, "changed:title notify:title changed:rank notify:rank changed:extra");
+  g_assert_cmpuint (n_title, ==, 1);
+
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (cacheit_error_get_http_status (error), ==, status);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, method, "/notes/1"), ==, 1);
+
+  /* Back exactly: the members that go back, each once. */
+  assert_log (fixture, "changed:title notify:title changed:rank notify:rank changed:extra");
+  g_assert_cmpuint (n_title, ==, 2);
+  assert_attributes (note, NOTE_RB);
+  g_assert_cmpstr (note->title, ==, "a");
+  g_assert_true (note->done);
+  g_assert_cmpint (note->rank, ==, 3);
+  /* error and last-error are about fetches. */
+  g_assert_cmpuint (fixture->n_error, ==, 0);
+  g_assert_null (cacheit_resource_get_last_error (R (note)));
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+  g_assert_cmpuint (n_saving, ==, 2);
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_rollback_put_422 (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_test_summary ("A PUT answered 422: CACHEIT_ERROR_HTTP_STATUS with the status 422, the "
+                  "attributes back exactly, with changed/notify for exactly the members that "
+                  "go back; error and last-error untouched");
+  check_rollback (fixture, "PUT", CACHEIT_SAVE_NONE, 422);
+}
+
+static void
+test_rollback_patch_500 (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_test_summary ("A PATCH answered 500: not retried, rolled back exactly");
+  check_rollback (fixture, "PATCH", CACHEIT_SAVE_PATCH, 500);
+}
+
+static void
+test_rollback_destroy (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) two = NULL;
+  g_autoptr(CacheitModel) at = NULL;
+  g_autoptr(CacheitModel) by_id = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A failed destroy puts the item back at its place, the same object: "
+                  "items-changed p,1,0 then p,0,1");
+
+  serve_and_fetch (fixture, rows, "/rows",
+                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  g_string_truncate (fixture->items, 0);
+  two = cacheit_collection_get_by_id (rows, "2");
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 500, "{}");
+
+  cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+  g_assert_false (destroy_wait (two, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (cacheit_error_get_http_status (error), ==, 500);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "DELETE", "/rows/2"), ==, 1);
+
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 1-0+1 ");
+  assert_names (rows, "1 2 3");
+  at = g_list_model_get_item (G_LIST_MODEL (rows), 1);
+  g_assert_true (at == two);
+  by_id = cacheit_collection_get_by_id (rows, "2");
+  g_assert_true (by_id == two);
+  g_assert_cmpuint (fixture->n_error, ==, 0);
+  g_assert_false (cacheit_resource_get_saving (R (rows)));
+
+  g_clear_object (&two);
+  g_clear_object (&at);
+  g_clear_object (&by_id);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_rollback_create (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitModel *created;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A failed create removes the item it appended: items-changed n,0,1 then "
+                  "n,1,0; create_finish gives NULL and the error");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 422, "{\"errors\": {}}");
+
+  create_async (rows, "{\"name\": \"bad\"}", CACHEIT_SAVE_NONE, &done);
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 ");
+  assert_names (rows, "1 bad");
+
+  created = create_wait (rows, &done, &error);
+  g_assert_null (created);
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (cacheit_error_get_http_status (error), ==, 422);
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 1-1+0 ");
+  assert_names (rows, "1");
+  g_assert_cmpuint (fixture->n_error, ==, 0);
+  g_assert_false (cacheit_resource_get_saving (R (rows)));
+
+  finalize_all (rows, NULL);
+}
+
+static void
+test_rollback_refused (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A save to a server that is gone: G_IO_ERROR_CONNECTION_REFUSED passed "
+                  "through, rolled back exactly");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  watch (fixture, note);
+  cacheit_test_server_stop (fixture->server);
+
+  save_async (note, "{\"title\": \"b\", \"rank\": 3}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:title notify:title");
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  assert_log (fixture, "changed:title notify:title");
+  assert_attributes (note, NOTE_RB);
+  g_assert_cmpuint (fixture->n_error, ==, 0);
+  g_assert_null (cacheit_resource_get_last_error (R (note)));
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_rollback_cancelled (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A save cancelled in flight: G_IO_ERROR_CANCELLED, rolled back exactly");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
+
+  save_async (note, "{\"done\": false}", CACHEIT_SAVE_NONE, cancellable, &done);
+  assert_log (fixture, "changed:done notify:done");
+  cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
+  g_cancellable_cancel (cancellable);
+
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_log (fixture, "changed:done notify:done");
+  assert_attributes (note, NOTE_RB);
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+
+  cacheit_test_server_release (fixture->server, "/notes/1");
+  cacheit_test_drain ();
+  assert_log (fixture, "");
+  finalize_all (note, NULL);
+}
+
+static void
+test_rollback_cancelled_queued (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CacheitTestCompletion first = { 0 };
+  CacheitTestCompletion second = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A save cancelled while queued behind another: G_IO_ERROR_CANCELLED, only "
+                  "its change rolled back, never sent");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &first);
+  cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
+  save_async (note, "{\"rank\": 9}", CACHEIT_SAVE_NONE, cancellable, &second);
+  assert_log (fixture, "changed:title notify:title changed:rank notify:rank");
+  g_cancellable_cancel (cancellable);
+
+  g_assert_false (save_wait (note, &second, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_log (fixture, "changed:rank notify:rank");
+  g_assert_cmpint (note->rank, ==, 3);
+  g_assert_cmpstr (note->title, ==, "b");
+  g_assert_false (first.done);
+  g_assert_true (cacheit_resource_get_saving (R (note)));
+
+  cacheit_test_server_release (fixture->server, "/notes/1");
+  g_clear_error (&error);
+  g_assert_true (save_wait (note, &first, &error));
+  g_assert_no_error (error);
+  barrier (fixture);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 1);
+  assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"done\": true, \"rank\": 3}");
+  assert_log (fixture, "");
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+
+  finalize_all (note, NULL);
+}
+
+/* CACHEIT_SAVE_WAIT */
+
+static void
+test_wait_save (Fixture       *fixture,
+                gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("CACHEIT_SAVE_WAIT: nothing shows until the answer; the request carries "
+                  "the changes all the same; then the change and the answer show at once");
+
+  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"rank\": 1}");
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
+                                      "{\"id\": 1, \"title\": \"b\", \"rank\": 1, \"updatedAt\": \"t\"}");
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_WAIT, NULL, &done);
+  cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
+  cacheit_test_drain ();
+  assert_log (fixture, "");
+  g_assert_cmpstr (note->title, ==, "a");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"a\", \"rank\": 1}");
+  assert_request (fixture, "/notes/1", "PUT", "{\"id\": 1, \"title\": \"b\", \"rank\": 1}");
+  g_assert_true (cacheit_resource_get_saving (R (note)));
+
+  cacheit_test_server_release (fixture->server, "/notes/1");
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  assert_log (fixture, "changed:title notify:title changed:updatedAt");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"rank\": 1, \"updatedAt\": \"t\"}");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_wait_failure (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("CACHEIT_SAVE_WAIT and a failure: no signal at all, attributes as before");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 409, "{}");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_WAIT | CACHEIT_SAVE_PATCH, NULL, &done);
+  assert_log (fixture, "");
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (cacheit_error_get_http_status (error), ==, 409);
+  assert_request (fixture, "/notes/1", "PATCH", "{\"title\": \"b\"}");
+  assert_log (fixture, "");
+  assert_attributes (note, NOTE_RB);
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_wait_create (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) created = NULL;
+  g_autoptr(CacheitModel) at = NULL;
+  g_autoptr(CacheitModel) by_id = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("create_async with CACHEIT_SAVE_WAIT: no item until the answer, then "
+                  "items-changed n,0,1 with the server's object");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
+                                      "{\"id\": 5, \"name\": \"W\", \"rank\": 2}");
+  cacheit_test_server_hold_for_method (fixture->server, "POST", "/rows");
+
+  create_async (rows, "{\"name\": \"w\"}", CACHEIT_SAVE_WAIT, &done);
+  cacheit_test_server_wait_held (fixture->server, "/rows", 1);
+  cacheit_test_drain ();
+  g_assert_cmpstr (fixture->items->str, ==, "");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 1);
+  assert_request (fixture, "/rows", "POST", "{\"name\": \"w\"}");
+
+  cacheit_test_server_release (fixture->server, "/rows");
+  created = create_wait (rows, &done, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 ");
+  at = g_list_model_get_item (G_LIST_MODEL (rows), 1);
+  g_assert_true (at == created);
+  by_id = cacheit_collection_get_by_id (rows, "5");
+  g_assert_true (by_id == created);
+  assert_attributes (created, "{\"id\": 5, \"name\": \"W\", \"rank\": 2}");
+  g_assert_cmpstr (TEST_ROW (created)->name, ==, "W");
+
+  g_clear_object (&created);
+  g_clear_object (&at);
+  g_clear_object (&by_id);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_wait_destroy (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) two = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("destroy_async with CACHEIT_SAVE_WAIT: the item stays until the answer, "
+                  "then items-changed p,1,0");
+
+  serve_and_fetch (fixture, rows, "/rows",
+                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  g_string_truncate (fixture->items, 0);
+  two = cacheit_collection_get_by_id (rows, "2");
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
+  cacheit_test_server_hold_for_method (fixture->server, "DELETE", "/rows/2");
+
+  cacheit_model_destroy_async (two, CACHEIT_SAVE_WAIT, NULL, cacheit_test_completion_cb, &done);
+  cacheit_test_server_wait_held (fixture->server, "/rows/2", 1);
+  cacheit_test_drain ();
+  g_assert_cmpstr (fixture->items->str, ==, "");
+  assert_names (rows, "1 2 3");
+
+  cacheit_test_server_release (fixture->server, "/rows/2");
+  g_assert_true (destroy_wait (two, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+  assert_names (rows, "1 3");
+
+  g_clear_object (&two);
+  finalize_all (rows, NULL);
+}
+
+/* saving */
+
+static void
+test_saving_model (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion first = { 0 };
+  CacheitTestCompletion second = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint n_saving = 0;
+
+  g_test_summary ("saving is TRUE from save_async while writes are queued or in flight, "
+                  "FALSE after the last, notified once each way");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+  g_signal_connect (note, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &first);
+  g_assert_true (cacheit_resource_get_saving (R (note)));
+  g_assert_cmpuint (n_saving, ==, 1);
+  save_async (note, "{\"title\": \"c\"}", CACHEIT_SAVE_NONE, NULL, &second);
+  g_assert_true (cacheit_resource_get_saving (R (note)));
+  g_assert_cmpuint (n_saving, ==, 1);
+  cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
+  g_assert_true (cacheit_resource_get_saving (R (note)));
+
+  cacheit_test_server_release (fixture->server, "/notes/1");
+  g_assert_true (save_wait (note, &first, &error));
+  g_assert_no_error (error);
+  /* The second is still queued or in flight. */
+  g_assert_true (cacheit_resource_get_saving (R (note)));
+  g_assert_cmpuint (n_saving, ==, 1);
+  g_assert_true (save_wait (note, &second, &error));
+  g_assert_no_error (error);
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+  g_assert_cmpuint (n_saving, ==, 2);
+
+  /* A destroy too. */
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/notes/1", 204, NULL);
+  cacheit_model_destroy_async (M (note), CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &first);
+  g_assert_true (cacheit_resource_get_saving (R (note)));
+  g_assert_true (destroy_wait (note, &first, &error));
+  g_assert_no_error (error);
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+  g_assert_cmpuint (n_saving, ==, 4);
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_saving_collection (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) one = NULL;
+  g_autoptr(CacheitModel) created = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint n_saving = 0;
+
+  g_test_summary ("A collection's saving is TRUE during its creates and its items' saves "
+                  "and destroys, notified once each way");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  g_signal_connect (rows, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  one = cacheit_collection_get_by_id (rows, "1");
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 3, \"name\": \"3\"}");
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
+
+  save_async (one, "{\"name\": \"one\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_true (cacheit_resource_get_saving (R (rows)));
+  g_assert_true (save_wait (one, &done, &error));
+  g_assert_no_error (error);
+  g_assert_false (cacheit_resource_get_saving (R (rows)));
+  g_assert_cmpuint (n_saving, ==, 2);
+
+  create_async (rows, "{\"name\": \"3\"}", CACHEIT_SAVE_NONE, &done);
+  g_assert_true (cacheit_resource_get_saving (R (rows)));
+  created = create_wait (rows, &done, &error);
+  g_assert_no_error (error);
+  g_assert_false (cacheit_resource_get_saving (R (rows)));
+  g_assert_cmpuint (n_saving, ==, 4);
+
+  {
+    g_autoptr(CacheitModel) two = cacheit_collection_get_by_id (rows, "2");
+
+    cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+    g_assert_true (cacheit_resource_get_saving (R (rows)));
+    g_assert_true (destroy_wait (two, &done, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_false (cacheit_resource_get_saving (R (rows)));
+  g_assert_cmpuint (n_saving, ==, 6);
+  assert_names (rows, "one 3");
+
+  g_clear_object (&one);
+  g_clear_object (&created);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_saving_item (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) one = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint n_saving = 0;
+
+  g_test_summary ("An item's own saving is TRUE while its save or destroy (sent through "
+                  "its collection) is queued or in flight");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
+  one = cacheit_collection_get_by_id (rows, "1");
+  g_signal_connect (one, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/1", 204, NULL);
+
+  save_async (one, "{\"name\": \"one\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_true (cacheit_resource_get_saving (R (one)));
+  g_assert_true (save_wait (one, &done, &error));
+  g_assert_no_error (error);
+  g_assert_false (cacheit_resource_get_saving (R (one)));
+  g_assert_cmpuint (n_saving, ==, 2);
+
+  cacheit_model_destroy_async (one, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+  g_assert_true (cacheit_resource_get_saving (R (one)));
+  g_assert_true (destroy_wait (one, &done, &error));
+  g_assert_no_error (error);
+  g_assert_false (cacheit_resource_get_saving (R (one)));
+  g_assert_cmpuint (n_saving, ==, 4);
+
+  g_signal_handlers_disconnect_by_data (one, &n_saving);
+  g_clear_object (&one);
+  finalize_all (rows, NULL);
+}
+
+/* Order and coherence */
+
+static void
+test_order_fetch_before_write (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion fetched = { 0 };
+  CacheitTestCompletion saved = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("(a) A GET that started before a save and is answered after it with the "
+                  "OLD body: that body is never applied; the GET is made again and its "
+                  "answer applied; the fetch's caller gets the server's state");
+
+  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"old\", \"v\": 1}");
+  watch (fixture, note);
+
+  cacheit_test_server_hold_for_method (fixture->server, "GET", "/notes/1");
+  cacheit_resource_fetch_async (R (note), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &fetched);
+  cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
+
+  /* The held GET keeps the old body; the server's state moves on. */
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
+                                      "{\"id\": 1, \"title\": \"new\", \"v\": 2}");
+  cacheit_test_server_set (fixture->server, "/notes/1", 200, "{\"id\": 1, \"title\": \"new\", \"v\": 3}");
+
+  save_async (note, "{\"title\": \"new\"}", CACHEIT_SAVE_NONE, NULL, &saved);
+  g_assert_true (save_wait (note, &saved, &error));
+  g_assert_no_error (error);
+  assert_log (fixture, "changed:title notify:title changed:v");
+  g_assert_false (fetched.done);
+
+  g_assert_cmpuint (cacheit_test_server_release_for_method (fixture->server, "GET", "/notes/1"), >=, 1);
+  cacheit_test_wait_for (&fetched.done);
+  g_assert_true (cacheit_resource_fetch_finish (R (note), fetched.result, &error));
+  g_assert_no_error (error);
+  cacheit_test_completion_clear (&fetched);
+
+  /* Only the newer state's change: the old title was never shown again. */
+  assert_log (fixture, "changed:v");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"new\", \"v\": 3}");
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 3);
+  {
+    /* The last GET arrived after the PUT was answered. */
+    g_autofree char *log = server_log (fixture, "/notes/1");
+    const char *answered = strstr (log, "PUT /notes/1=200 ");
+
+    g_assert_nonnull (answered);
+    g_assert_nonnull (strstr (answered, "GET /notes/1 "));
+  }
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_order_reload_during_destroy (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) two = NULL;
+  CacheitTestCompletion fetched = { 0 };
+  CacheitTestCompletion destroyed = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("(b) A reload that still lists an item is held while the item is "
+                  "destroyed: the item stays removed, the reload is made again after the "
+                  "DELETE");
+
+  serve_and_fetch (fixture, rows, "/rows",
+                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  g_string_truncate (fixture->items, 0);
+  two = cacheit_collection_get_by_id (rows, "2");
+
+  cacheit_test_server_hold_for_method (fixture->server, "GET", "/rows");
+  cacheit_resource_fetch_async (R (rows), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &fetched);
+  cacheit_test_server_wait_held (fixture->server, "/rows", 1);
+
+  cacheit_test_server_set (fixture->server, "/rows", 200,
+                           "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 3, \"name\": \"3\"}]");
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
+  cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &destroyed);
+  g_assert_true (destroy_wait (two, &destroyed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+
+  cacheit_test_server_release_for_method (fixture->server, "GET", "/rows");
+  cacheit_test_wait_for (&fetched.done);
+  g_assert_true (cacheit_resource_fetch_finish (R (rows), fetched.result, &error));
+  g_assert_no_error (error);
+  cacheit_test_completion_clear (&fetched);
+
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+  assert_names (rows, "1 3");
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/rows"), ==, 3);
+  {
+    g_autofree char *log = server_log (fixture, "/rows /rows/2");
+    const char *answered = strstr (log, "DELETE /rows/2=204 ");
+
+    g_assert_nonnull (answered);
+    g_assert_nonnull (strstr (answered, "GET /rows "));
+  }
+
+  g_clear_object (&two);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_order_reload_waits (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion fetched = { 0 };
+  CacheitTestCompletion saved = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A reload asked during a write waits for the write, then requests; its "
+                  "caller gets the server's state after the write");
+
+  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &saved);
+  cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
+  cacheit_test_server_set (fixture->server, "/notes/1", 200, "{\"id\": 1, \"title\": \"b\", \"v\": 2}");
+  cacheit_resource_fetch_async (R (note), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &fetched);
+
+  barrier (fixture);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 1);
+  g_assert_false (fetched.done);
+
+  cacheit_test_server_release (fixture->server, "/notes/1");
+  g_assert_true (save_wait (note, &saved, &error));
+  g_assert_no_error (error);
+  cacheit_test_wait_for (&fetched.done);
+  g_assert_true (cacheit_resource_fetch_finish (R (note), fetched.result, &error));
+  g_assert_no_error (error);
+  cacheit_test_completion_clear (&fetched);
+
+  assert_server_log (fixture, "/notes/1",
+                     "GET /notes/1 GET /notes/1=200 PUT /notes/1 PUT /notes/1=200 GET /notes/1 GET /notes/1=200 ");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"v\": 2}");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_order_plain_fetch_from_cache (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion fetched = { 0 };
+  CacheitTestCompletion saved = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A plain fetch during a write completes from the data in hand (R3), "
+                  "with the change shown, and makes no request");
+
+  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &saved);
+  cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
+  cacheit_resource_fetch_async (R (note), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &fetched);
+  cacheit_test_wait_for (&fetched.done);
+  g_assert_true (cacheit_resource_fetch_finish (R (note), fetched.result, &error));
+  g_assert_no_error (error);
+  cacheit_test_completion_clear (&fetched);
+  g_assert_cmpstr (note->title, ==, "b");
+  g_assert_false (saved.done);
+
+  cacheit_test_server_release (fixture->server, "/notes/1");
+  g_assert_true (save_wait (note, &saved, &error));
+  g_assert_no_error (error);
+  barrier (fixture);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 1);
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_order_one_at_a_time (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion first = { 0 };
+  CacheitTestCompletion second = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("(c) Two saves in a row: both changes show at once; the second request "
+                  "reaches the server only after the first is answered, with the attributes "
+                  "as they are when its turn comes");
+
+  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
+
+  save_async (note, "{\"title\": \"a\"}", CACHEIT_SAVE_NONE, NULL, &first);
+  cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
+  save_async (note, "{\"done\": true}", CACHEIT_SAVE_NONE, NULL, &second);
+  assert_log (fixture, "changed:title notify:title changed:done notify:done");
+  g_assert_true (note->done);
+
+  barrier (fixture);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 1);
+  assert_request (fixture, "/notes/1", "PUT", "{\"id\": 1, \"title\": \"a\", \"done\": false}");
+
+  cacheit_test_server_release_for_method (fixture->server, "PUT", "/notes/1");
+  g_assert_true (save_wait (note, &second, &error));
+  g_assert_no_error (error);
+  g_assert_true (first.done);
+  g_assert_true (save_wait (note, &first, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 2);
+  assert_request (fixture, "/notes/1", "PUT", "{\"id\": 1, \"title\": \"a\", \"done\": true}");
+  assert_server_log (fixture, "/notes/1",
+                     "GET /notes/1 GET /notes/1=200 PUT /notes/1 PUT /notes/1=200 PUT /notes/1 PUT /notes/1=200 ");
+  assert_log (fixture, "");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"a\", \"done\": true}");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_order_first_fails (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion first = { 0 };
+  CacheitTestCompletion second = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("(c) When the first of two queued saves fails, only its change is rolled "
+                  "back; the second is still sent, with the attributes of its turn, and the "
+                  "end state equals the server's");
+
+  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
+  watch (fixture, note);
+  cacheit_test_server_push_for_method (fixture->server, "PUT", "/notes/1", 500, "{}");
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
+
+  save_async (note, "{\"title\": \"a\"}", CACHEIT_SAVE_NONE, NULL, &first);
+  cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
+  save_async (note, "{\"done\": true}", CACHEIT_SAVE_NONE, NULL, &second);
+  assert_log (fixture, "changed:title notify:title changed:done notify:done");
+
+  cacheit_test_server_release_for_method (fixture->server, "PUT", "/notes/1");
+  g_assert_false (save_wait (note, &first, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (cacheit_error_get_http_status (error), ==, 500);
+  g_clear_error (&error);
+  g_assert_true (save_wait (note, &second, &error));
+  g_assert_no_error (error);
+
+  assert_log (fixture, "changed:title notify:title");
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 2);
+  assert_request (fixture, "/notes/1", "PUT", "{\"id\": 1, \"title\": \"t\", \"done\": true}");
+  /* The server holds what the second PUT sent; so does the model. */
+  assert_attributes (note, cacheit_test_server_last_body (fixture->server, "/notes/1"));
+  assert_server_log (fixture, "/notes/1",
+                     "GET /notes/1 GET /notes/1=200 PUT /notes/1 PUT /notes/1=500 PUT /notes/1 PUT /notes/1=200 ");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_order_collection_queue (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) one = NULL;
+  g_autoptr(CacheitModel) two = NULL;
+  g_autoptr(CacheitModel) created = NULL;
+  CacheitTestCompletion saved = { 0 };
+  CacheitTestCompletion made = { 0 };
+  CacheitTestCompletion destroyed = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("The writes of a collection (its creates, its items' saves and destroys) "
+                  "are one queue: sent one at a time in the order asked");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  g_string_truncate (fixture->items, 0);
+  one = cacheit_collection_get_by_id (rows, "1");
+  two = cacheit_collection_get_by_id (rows, "2");
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 3, \"name\": \"3\"}");
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/rows/1");
+
+  save_async (one, "{\"name\": \"one\"}", CACHEIT_SAVE_NONE, NULL, &saved);
+  cacheit_test_server_wait_held (fixture->server, "/rows/1", 1);
+  create_async (rows, "{\"name\": \"3\"}", CACHEIT_SAVE_NONE, &made);
+  cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &destroyed);
+  /* All shown at once. */
+  g_assert_cmpstr (fixture->items->str, ==, "2-0+1 1-1+0 ");
+  assert_names (rows, "one 3");
+
+  barrier (fixture);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "POST", "/rows"), ==, 0);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "DELETE", "/rows/2"), ==, 0);
+
+  cacheit_test_server_release (fixture->server, "/rows/1");
+  g_assert_true (save_wait (one, &saved, &error));
+  g_assert_no_error (error);
+  created = create_wait (rows, &made, &error);
+  g_assert_no_error (error);
+  g_assert_true (destroy_wait (two, &destroyed, &error));
+  g_assert_no_error (error);
+
+  assert_server_log (fixture, "/rows/1 /rows /rows/2",
+                     "GET /rows GET /rows=200 PUT /rows/1 PUT /rows/1=200 POST /rows POST /rows=201 "
+                     "DELETE /rows/2 DELETE /rows/2=204 ");
+  g_assert_cmpstr (fixture->items->str, ==, "2-0+1 1-1+0 ");
+  assert_names (rows, "one 3");
+
+  g_clear_object (&one);
+  g_clear_object (&two);
+  g_clear_object (&created);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_order_create_pending (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) item = NULL;
+  g_autoptr(CacheitModel) created = NULL;
+  CacheitTestCompletion made = { 0 };
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("(d) Saving or destroying an item whose create is still pending fails at "
+                  "once with G_IO_ERROR_PENDING, changing nothing");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 7, \"name\": \"n\"}");
+  cacheit_test_server_hold_for_method (fixture->server, "POST", "/rows");
+
+  create_async (rows, "{\"name\": \"n\"}", CACHEIT_SAVE_NONE, &made);
+  cacheit_test_server_wait_held (fixture->server, "/rows", 1);
+  item = g_list_model_get_item (G_LIST_MODEL (rows), 1);
+  watch (fixture, item);
+
+  /* Completes while the POST is still held. */
+  save_async (item, "{\"name\": \"m\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_false (save_wait (item, &done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&error);
+  assert_attributes (item, "{\"name\": \"n\"}");
+  assert_log (fixture, "");
+
+  cacheit_model_destroy_async (item, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+  g_assert_false (destroy_wait (item, &done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&error);
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 ");
+  g_assert_false (made.done);
+
+  cacheit_test_server_release (fixture->server, "/rows");
+  created = create_wait (rows, &made, &error);
+  g_assert_no_error (error);
+  g_assert_true (created == item);
+  assert_log (fixture, "changed:id");
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "POST", "/rows"), ==, 1);
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/rows/7"), ==, 0);
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 ");
+
+  unwatch (fixture, item);
+  g_clear_object (&item);
+  g_clear_object (&created);
+  finalize_all (rows, NULL);
+}
+
+/* Snapshots follow saves */
+
+static char *
+snapshot_dir (void)
+{
+  /* Under this test's own XDG_CACHE_HOME (G_TEST_OPTION_ISOLATE_DIRS). */
+  return g_build_filename (g_get_user_cache_dir (), "save-snapshots", NULL);
+}
+
+/* A new resource of @path reading snapshots from @dir, without retries. */
+static gpointer
+reader_new (Fixture    *fixture,
+            GType       type,
+            const char *path,
+            const char *dir)
+{
+  g_autofree char *url = cacheit_test_server_url (fixture->server, path);
+
+  if (type == CACHEIT_TYPE_COLLECTION)
+    return g_object_new (CACHEIT_TYPE_COLLECTION, "item-type", TEST_TYPE_ROW, "url", url,
+                         "snapshot-directory", dir, "retry-limit", 0, NULL);
+
+  return g_object_new (type, "url", url, "snapshot-directory", dir, "retry-limit", 0, NULL);
+}
+
+static gboolean
+set_true_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @cond; fails after 30 s. */
+#define WAIT_UNTIL(cond) G_STMT_START {                                         \
+    gboolean wait_timed_out_ = FALSE;                                           \
+    guint wait_id_ = g_timeout_add_seconds (30, set_true_cb, &wait_timed_out_); \
+    while (!(cond) && !wait_timed_out_)                                         \
+      g_main_context_iteration (NULL, TRUE);                                    \
+    if (wait_timed_out_)                                                        \
+      g_assert_true (cond);                                                     \
+    g_source_remove (wait_id_);                                                 \
+  } G_STMT_END
+
+/* Waits until the background revalidation of @resource, a GET of @path
+ * (the @n_get-th), has been answered and is over. */
+static void
+wait_revalidated (Fixture    *fixture,
+                  gpointer    resource,
+                  const char *path,
+                  guint       n_get)
+{
+  WAIT_UNTIL (cacheit_test_server_count_method (fixture->server, "GET", path) >= n_get &&
+              !cacheit_resource_get_fetching (R (resource)));
+  cacheit_test_drain ();
+}
+
+static void
+test_snapshot_follows_save (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *dir = snapshot_dir ();
+  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *reader;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("After a successful save the snapshot holds what the server confirmed: a "
+                  "new resource of the URL, fetched while the server fails, completes from "
+                  "disk with the saved attributes and the answer's (origin DISK)");
+
+  cacheit_resource_set_snapshot_directory (R (note), dir);
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
+                                      "{\"updatedAt\": \"2024-05-01T10:00:00Z\"}");
+  save_async (note, "{\"title\": \"saved\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  cacheit_test_drain ();
+
+  cacheit_test_server_set (fixture->server, "/notes/1", 500, "{}");
+  reader = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
+  g_assert_true (fetch_wait (reader, CACHEIT_FETCH_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
+  assert_attributes (reader, "{\"id\": 1, \"title\": \"saved\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"],"
+                             " \"updatedAt\": \"2024-05-01T10:00:00Z\"}");
+  g_assert_cmpstr (reader->title, ==, "saved");
+
+  /* Its revalidation fails: the data and the origin stay. */
+  wait_revalidated (fixture, reader, "/notes/1", 2);
+  g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
+  g_assert_cmpstr (reader->title, ==, "saved");
+
+  finalize_all (note, reader, NULL);
+}
+
+static void
+test_snapshot_failed_save (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *dir = snapshot_dir ();
+  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *reader;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A failed save leaves the snapshot as the server last sent it");
+
+  cacheit_resource_set_snapshot_directory (R (note), dir);
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 422, "{}");
+  save_async (note, "{\"title\": \"refused\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_false (save_wait (note, &done, &error));
+  g_clear_error (&error);
+  cacheit_test_drain ();
+
+  cacheit_test_server_set (fixture->server, "/notes/1", 500, "{}");
+  reader = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
+  g_assert_true (fetch_wait (reader, CACHEIT_FETCH_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
+  assert_attributes (reader, NOTE1);
+  wait_revalidated (fixture, reader, "/notes/1", 2);
+
+  finalize_all (note, reader, NULL);
+}
+
+static void
+test_snapshot_collection (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *dir = snapshot_dir ();
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *reader;
+  g_autoptr(CacheitModel) two = NULL;
+  g_autoptr(CacheitModel) created = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("The save of an item and a create update the collection's snapshot");
+
+  cacheit_resource_set_snapshot_directory (R (rows), dir);
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  two = cacheit_collection_get_by_id (rows, "2");
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/2", 200, "{}");
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 3, \"name\": \"three\"}");
+
+  save_async (two, "{\"name\": \"two\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_true (save_wait (two, &done, &error));
+  g_assert_no_error (error);
+  create_async (rows, "{\"name\": \"3\"}", CACHEIT_SAVE_NONE, &done);
+  created = create_wait (rows, &done, &error);
+  g_assert_no_error (error);
+  cacheit_test_drain ();
+
+  cacheit_test_server_set (fixture->server, "/rows", 500, "{}");
+  reader = reader_new (fixture, CACHEIT_TYPE_COLLECTION, "/rows", dir);
+  g_assert_true (fetch_wait (reader, CACHEIT_FETCH_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
+  assert_names (reader, "1 two three");
+  wait_revalidated (fixture, reader, "/rows", 2);
+
+  g_clear_object (&two);
+  g_clear_object (&created);
+  finalize_all (rows, reader, NULL);
+}
+
+static void
+test_snapshot_destroy_removes (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *dir = snapshot_dir ();
+  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *before;
+  TestNote *after;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("The destroy of a standalone model removes its snapshot");
+
+  cacheit_resource_set_snapshot_directory (R (note), dir);
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_server_set (fixture->server, "/notes/1", 500, "{}");
+
+  /* The snapshot is there. */
+  before = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
+  g_assert_true (fetch_wait (before, CACHEIT_FETCH_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cacheit_resource_get_origin (R (before)), ==, CACHEIT_ORIGIN_DISK);
+  wait_revalidated (fixture, before, "/notes/1", 2);
+
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/notes/1", 204, NULL);
+  cacheit_model_destroy_async (M (note), CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+  g_assert_true (destroy_wait (note, &done, &error));
+  g_assert_no_error (error);
+  cacheit_test_drain ();
+
+  /* Gone: the fetch goes to the server, which fails. */
+  after = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
+  g_assert_false (fetch_wait (after, CACHEIT_FETCH_NONE, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpint (cacheit_resource_get_origin (R (after)), ==, CACHEIT_ORIGIN_NONE);
+  g_assert_false (cacheit_resource_get_fetched (R (after)));
+
+  finalize_all (note, before, after, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/save/put/whole-attributes", test_put_whole);
+  ADD ("/save/put/no-content-keeps-attributes", test_put_no_content);
+  ADD ("/save/patch/changes-only", test_patch_changes_only);
+  ADD ("/save/patch/no-changes-sends-empty-object", test_patch_no_changes);
+  ADD ("/save/no-url", test_no_url);
+  ADD ("/save/item/put-to-item-url", test_item_put);
+  ADD ("/save/item/without-id-posts", test_item_without_id_posts);
+  ADD ("/save/create/post-then-id-from-server", test_create);
+  ADD ("/save/destroy/item", test_destroy_item);
+  ADD ("/save/destroy/standalone", test_destroy_standalone);
+  ADD ("/save/answer/normalised-fields", test_answer_normalised);
+  ADD ("/save/answer/root-pointer", test_answer_root_pointer);
+  ADD ("/save/answer/not-json-keeps-change", test_answer_not_json);
+  ADD ("/save/answer/validators-forgotten", test_answer_validators_forgotten);
+  ADD ("/save/rollback/put-422", test_rollback_put_422);
+  ADD ("/save/rollback/patch-500", test_rollback_patch_500);
+  ADD ("/save/rollback/destroy", test_rollback_destroy);
+  ADD ("/save/rollback/create", test_rollback_create);
+  ADD ("/save/rollback/connection-refused", test_rollback_refused);
+  ADD ("/save/rollback/cancelled", test_rollback_cancelled);
+  ADD ("/save/rollback/cancelled-while-queued", test_rollback_cancelled_queued);
+  ADD ("/save/wait/save", test_wait_save);
+  ADD ("/save/wait/failure-shows-nothing", test_wait_failure);
+  ADD ("/save/wait/create", test_wait_create);
+  ADD ("/save/wait/destroy", test_wait_destroy);
+  ADD ("/save/saving/model", test_saving_model);
+  ADD ("/save/saving/collection", test_saving_collection);
+  ADD ("/save/saving/collection-item", test_saving_item);
+  ADD ("/save/order/fetch-before-write-sent-again", test_order_fetch_before_write);
+  ADD ("/save/order/reload-during-destroy-keeps-item-removed", test_order_reload_during_destroy);
+  ADD ("/save/order/reload-during-write-waits", test_order_reload_waits);
+  ADD ("/save/order/plain-fetch-during-write-from-cache", test_order_plain_fetch_from_cache);
+  ADD ("/save/order/one-at-a-time", test_order_one_at_a_time);
+  ADD ("/save/order/first-fails-second-still-sent", test_order_first_fails);
+  ADD ("/save/order/collection-one-queue", test_order_collection_queue);
+  ADD ("/save/order/save-while-create-pending", test_order_create_pending);
+  ADD ("/save/snapshot/follows-save", test_snapshot_follows_save);
+  ADD ("/save/snapshot/failed-save-keeps-snapshot", test_snapshot_failed_save);
+  ADD ("/save/snapshot/collection-item-and-create", test_snapshot_collection);
+  ADD ("/save/snapshot/destroy-removes", test_snapshot_destroy_removes);
+
+#undef ADD
+
+  return g_test_run ();
+}
