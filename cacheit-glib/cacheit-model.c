@@ -681,14 +681,21 @@ _cacheit_model_set_collection (CacheitModel      *self,
 }
 
 static void
-model_write (CacheitModel      *self,
-             ModelWriteKind     kind,
-             JsonObject        *changes,
-             CacheitSaveFlags   flags,
-             GTask             *task)
+model_write (CacheitModel        *self,
+             ModelWriteKind       kind,
+             JsonObject          *changes,
+             CacheitSaveFlags     flags,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data,
+             gpointer             source_tag)
 {
   CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   ModelWrite *write;
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, kind == MODEL_DESTROY ? "[cacheit] destroy" : "[cacheit] save");
 
   /* An item of a collection is written through it, which keeps its list
    * and its other items coherent with the write. */
@@ -759,15 +766,11 @@ cacheit_model_save_async (CacheitModel        *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (CACHEIT_IS_MODEL (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cacheit_model_save_async);
-  g_task_set_name (task, "[cacheit] save");
-  model_write (self, MODEL_SAVE, changes, flags, task);
+  model_write (self, MODEL_SAVE, changes, flags, cancellable, callback, user_data,
+               cacheit_model_save_async);
 }
 
 /**
@@ -821,15 +824,11 @@ cacheit_model_destroy_async (CacheitModel        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (CACHEIT_IS_MODEL (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cacheit_model_destroy_async);
-  g_task_set_name (task, "[cacheit] destroy");
-  model_write (self, MODEL_DESTROY, NULL, flags, task);
+  model_write (self, MODEL_DESTROY, NULL, flags, cancellable, callback, user_data,
+               cacheit_model_destroy_async);
 }
 
 /**
