@@ -1289,6 +1289,29 @@ static const CacheitWriteOps item_write_ops = {
   .data_free = (GDestroyNotify) item_write_free,
 };
 
+static void
+find_item_key (gpointer data,
+               gpointer user_data)
+{
+  ItemWrite *write = data;
+  gpointer *find = user_data;
+
+  if (find[1] == NULL && !write->done && write->key != NULL && write->item == find[0])
+    find[1] = write->key;
+}
+
+/* The key of @item if a write of the collection waits for it, or NULL. */
+static char *
+pending_key (CacheitCollection *self,
+             CacheitModel      *item)
+{
+  gpointer find[2] = { item, NULL };
+
+  _cacheit_resource_foreach_write (CACHEIT_RESOURCE (self), find_item_key, find);
+
+  return g_strdup (find[1]);
+}
+
 gboolean
 _cacheit_collection_write_item (CacheitCollection *self,
                                 CacheitModel      *item,
@@ -1299,6 +1322,7 @@ _cacheit_collection_write_item (CacheitCollection *self,
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   guint n = priv->index != NULL ? priv->index->n_items : 0;
+  g_autofree char *key = NULL;
   ItemWrite *write;
   guint p;
 
@@ -1309,18 +1333,25 @@ _cacheit_collection_write_item (CacheitCollection *self,
       return TRUE;
     }
 
-  for (p = 0; p < n; p++)
-    if (priv->items[p] == (GObject *) item)
-      break;
-  if (p == n)
-    return FALSE;
+  /* An item a waiting write took out of the list (a destroy) is still
+   * written through the collection, after that write. */
+  key = pending_key (self, item);
+  if (key == NULL)
+    {
+      for (p = 0; p < n; p++)
+        if (priv->items[p] == (GObject *) item)
+          break;
+      if (p == n)
+        return FALSE;
+      key = g_strdup (_cacheit_index_get_key (priv->index, p));
+    }
 
   keep_confirmed (self);
 
   write = g_new0 (ItemWrite, 1);
   write->kind = destroy ? ITEM_DESTROY : ITEM_SAVE;
   write->item = g_object_ref (item);
-  write->key = g_strdup (_cacheit_index_get_key (priv->index, p));
+  write->key = g_steal_pointer (&key);
   /* A copy: the caller may change @changes afterwards. */
   write->changes = changes != NULL ? _cacheit_json_object_merge (NULL, changes) : NULL;
   write->flags = flags;

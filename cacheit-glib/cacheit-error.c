@@ -84,12 +84,12 @@ cacheit_error_quark (void)
  * cacheit_error_get_http_status:
  * @error: an error
  *
- * Gets the HTTP status that made a fetch fail with
+ * Gets the HTTP status that made a fetch or a write fail with
  * `CACHEIT_ERROR_HTTP_STATUS`.
  *
  * The status travels with the error and its copies in C and gjs. From Python,
  * whose exceptions keep only the domain, code and message, read
- * [property@Resource:status] instead.
+ * [property@Resource:status] instead: fetches and writes set it.
  *
  * Returns: the HTTP status, or 0 if @error is not an HTTP status error
  *

@@ -33,9 +33,9 @@ G_BEGIN_DECLS
  * @CACHEIT_ERROR_FAILED: an error that fits no other code
  * @CACHEIT_ERROR_NO_URL: the resource has no URL to fetch
  * @CACHEIT_ERROR_INVALID_URL: the URL of the resource cannot be parsed or is not HTTP(S)
- * @CACHEIT_ERROR_HTTP_STATUS: the server answered with an HTTP status of 400 or more;
- *   the status is given by [func@Cacheit.Error.get_http_status] and by
- *   [property@Resource:status]
+ * @CACHEIT_ERROR_HTTP_STATUS: the server answered a fetch with an HTTP status of
+ *   400 or more, or a write with one that is not 2xx; the status is given by
+ *   [func@Cacheit.Error.get_http_status] and by [property@Resource:status]
  * @CACHEIT_ERROR_INVALID_JSON: the response is not valid JSON (this includes an
  *   empty body and invalid UTF-8)
  * @CACHEIT_ERROR_WRONG_SHAPE: the response is valid JSON but not of the shape the

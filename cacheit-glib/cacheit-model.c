@@ -705,7 +705,7 @@ model_write (CacheitModel        *self,
     return;
 
   /* With no write waiting, what shows is the server's. */
-  if (!cacheit_resource_get_saving (CACHEIT_RESOURCE (self)))
+  if (!_cacheit_resource_has_writes (CACHEIT_RESOURCE (self)))
     {
       g_clear_pointer (&priv->confirmed, json_object_unref);
       priv->confirmed = json_object_ref (priv->attributes);
@@ -750,6 +750,12 @@ model_write (CacheitModel        *self,
  * snapshot on disk follows. When it refuses, or the request fails, the
  * change is undone exactly, with the signals that brings, and the error
  * (`CACHEIT_ERROR_HTTP_STATUS` with the status for a refusal) is reported.
+ *
+ * An item whose [method@Collection.create_async] is still pending cannot be
+ * saved yet: the save fails with `G_IO_ERROR_PENDING`. A `2xx` answer that is
+ * not a JSON object (or cannot be read) fails the save with a `CACHEIT_ERROR`,
+ * but the change stays, since the server took it, and the resource is
+ * invalidated ([method@Resource.invalidate]).
  *
  * Writes of one model, or of one collection and its items, are sent one at
  * a time in the order they were asked; each shows its change at once, and

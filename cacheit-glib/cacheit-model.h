@@ -17,8 +17,9 @@ G_BEGIN_DECLS
 
 /**
  * CacheitSaveFlags:
- * @CACHEIT_SAVE_NONE: send the whole object with `PUT` (or `POST` when the
- *   model is new), and show the change at once
+ * @CACHEIT_SAVE_NONE: send the whole object with `PUT` (or `POST` to its
+ *   collection's URL for an item that has no id yet), and show the change at
+ *   once
  * @CACHEIT_SAVE_PATCH: send only the changed attributes, with `PATCH`
  * @CACHEIT_SAVE_WAIT: show the change only once the server has accepted it,
  *   instead of at once

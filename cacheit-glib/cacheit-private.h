@@ -215,6 +215,8 @@ void    _cacheit_resource_queue_write     (CacheitResource       *owner,
  * @self's :saving follows. */
 void    _cacheit_resource_item_write      (CacheitResource       *self,
                                            gboolean               started);
+/* Whether @self has writes of its own waiting or in flight. */
+gboolean _cacheit_resource_has_writes     (CacheitResource       *self);
 /* @func on the data of each write of @owner waiting or in flight, in order. */
 void    _cacheit_resource_foreach_write   (CacheitResource       *owner,
                                            GFunc                  func,

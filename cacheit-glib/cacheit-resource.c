@@ -61,6 +61,17 @@
  * application is in use again. Resources with the same URL share one
  * request in flight. See the [Freshness](freshness.html) guide.
  *
+ * ## Snapshots and writes
+ *
+ * The last good response of each URL is kept on disk
+ * ([property@Resource:snapshot-policy]): the next run's first fetch completes
+ * from it, with [property@Resource:origin] `CACHEIT_ORIGIN_DISK`, and
+ * revalidates it in the background ([Offline start](offline-start.html)).
+ * Models and collections write data back ([method@Model.save_async],
+ * [method@Model.destroy_async], [method@Collection.create_async]), one write
+ * at a time; no fetch response is applied while one is pending
+ * ([Saving](saving.html)).
+ *
  * ## Off the main thread
  *
  * The body is read with non-blocking reads and decoded in a worker thread, so
@@ -1703,11 +1714,31 @@ write_body_cb (GObject      *object,
   gsize length = 0;
   const char *data;
 
+  /* :status is the last status received, a write's too: on the resource
+   * written, and on the one that sent it (a collection, for its items). */
+  set_status (self, status);
+  if (g_task_get_source_object (write->task) != (gpointer) self)
+    set_status (CACHEIT_RESOURCE (g_task_get_source_object (write->task)), status);
+
   body = _cacheit_read_body_finish (G_INPUT_STREAM (object), result, &error);
   if (body == NULL)
     {
-      /* The server may have applied it, or not: look again. */
+      /* The server may have applied it, or not: look again. After a success
+       * status it did, and the change stays. */
+      if (SOUP_STATUS_IS_SUCCESSFUL (status))
+        {
+          GObject *made = write->ops->commit (self, write->data, NULL);
+
+          g_clear_object (&made);
+        }
       cacheit_resource_invalidate (self);
+      if (error->domain == CACHEIT_ERROR)
+        {
+          GError *wrapped = _cacheit_error_new_for_url (error->code, safe_url, error->message);
+
+          g_error_free (error);
+          error = wrapped;
+        }
       write_finish (write, error, NULL);
       return;
     }
@@ -1897,6 +1928,14 @@ _cacheit_resource_item_write (CacheitResource *self,
 
   if (was_saving != cacheit_resource_get_saving (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
+}
+
+gboolean
+_cacheit_resource_has_writes (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  return !g_queue_is_empty (&priv->writes);
 }
 
 void
@@ -2477,8 +2516,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * The HTTP status of the last response received, or 0 before any.
    *
-   * After a fetch failed with `CACHEIT_ERROR_HTTP_STATUS`, this is the status
-   * the server answered.
+   * After a fetch or a write failed with `CACHEIT_ERROR_HTTP_STATUS`, this is
+   * the status the server answered. A write of an item of a collection sets
+   * it on both.
    *
    * Since: 1.0
    */
@@ -2650,18 +2690,20 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * Which responses are kept on disk, so that the next run of the
    * application starts with them.
    *
-   * The last good body of each URL is kept as received, with its validators,
-   * in [property@Resource:snapshot-directory]. The first fetch of a resource
+   * The last good body of each URL is kept as received (after a write, the
+   * data the server confirmed), with its validators, in
+   * [property@Resource:snapshot-directory]. The first fetch of a resource
    * that holds no data loads it, off the main thread, and completes from it
    * at once, with [property@Resource:origin] `CACHEIT_ORIGIN_DISK` and
    * [property@Resource:stale] as its age says; then one revalidation starts
    * in the background (a `304` keeps it). A snapshot that is truncated,
-   * corrupt or of another format is ignored and replaced.
+   * corrupt or of another format is removed, and the fetch goes to the
+   * network.
    *
    * The default, `CACHEIT_SNAPSHOT_SHAREABLE`, does not write a response to
    * a request that carried an `Authorization` header, nor one marked
-   * `Cache-Control: no-store` or `private`. See the
-   * [Offline start](offline-start.html) guide.
+   * `Cache-Control: no-store` or `private`; such a `200` removes the older
+   * snapshot. See the [Offline start](offline-start.html) guide.
    *
    * Since: 1.0
    */
@@ -2675,7 +2717,8 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * The directory of the snapshots, or `NULL` for the default:
    * `$XDG_CACHE_HOME/<program name>/cacheit` ([func@GLib.get_user_cache_dir]
-   * and [func@GLib.get_prgname]).
+   * and [func@GLib.get_prgname], or `cacheit-glib` when the program has no
+   * name). See the [Offline start](offline-start.html) guide.
    *
    * Any number of resources, threads and processes may share a directory.
    * It is created, private to the user, on the first write, and kept under
@@ -2694,7 +2737,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * Whether writes of the resource are waiting or in flight: saves and
    * destroys of a model ([method@Model.save_async],
    * [method@Model.destroy_async]), and for a collection, creates
-   * ([method@Collection.create_async]) and the writes of its items.
+   * ([method@Collection.create_async]) and the writes of its items. An item
+   * of a collection is `TRUE` too while the collection's writes of that item
+   * are waiting or in flight.
    *
    * Writes are sent one at a time, in order. While there are any, no fetch
    * response is applied: a fetch answered across a write is made again once
@@ -3571,7 +3616,7 @@ cacheit_resource_set_snapshot_policy (CacheitResource       *self,
  *
  * Gets the directory of the snapshots, as set.
  *
- * Returns: (nullable): the value of [property@Resource:snapshot-directory]
+ * Returns: (nullable) (type filename): the value of [property@Resource:snapshot-directory]
  *
  * Since: 1.0
  */

@@ -2154,6 +2154,83 @@ test_snapshot_destroy_removes (Fixture       *fixture,
   finalize_all (note, before, after, NULL);
 }
 
+static void
+test_answer_unreadable_keeps_change (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A 2xx answer that cannot be read (over max-size): CACHEIT_ERROR_TOO_LARGE, "
+                  "but the change stays (the server accepted it), :status is the answer's, and "
+                  "the resource is stale");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_resource_set_max_size (R (note), 16);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 201,
+                                      "{\"id\": 1, \"title\": \"b\", \"padding\": \"more than sixteen bytes\"}");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:title notify:title");
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_TOO_LARGE);
+  assert_log (fixture, "");
+  g_assert_cmpstr (note->title, ==, "b");
+  g_assert_cmpuint (cacheit_resource_get_status (R (note)), ==, 201);
+  g_assert_true (cacheit_resource_get_stale (R (note)));
+  g_assert_false (cacheit_resource_get_saving (R (note)));
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_order_destroy_twice (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) two = NULL;
+  CacheitTestCompletion first = { 0 };
+  CacheitTestCompletion second = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("An item a waiting destroy took out of the list is still written through "
+                  "its collection: a second destroy waits for the first, then fails with "
+                  "G_IO_ERROR_NOT_FOUND without a request");
+
+  serve_and_fetch (fixture, rows, "/rows",
+                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  g_string_truncate (fixture->items, 0);
+  two = cacheit_collection_get_by_id (rows, "2");
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
+  cacheit_test_server_hold (fixture->server, "/rows/2");
+
+  cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &first);
+  cacheit_test_server_wait_held (fixture->server, "/rows/2", 1);
+  cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &second);
+  g_assert_true (cacheit_resource_get_saving (R (two)));
+  cacheit_test_drain ();
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "DELETE", "/rows/2"), ==, 1);
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+
+  cacheit_test_server_release (fixture->server, "/rows/2");
+  g_assert_true (destroy_wait (two, &first, &error));
+  g_assert_no_error (error);
+  g_assert_false (destroy_wait (two, &second, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  cacheit_test_drain ();
+
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "DELETE", "/rows/2"), ==, 1);
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+  assert_names (rows, "1 3");
+  g_assert_false (cacheit_resource_get_saving (R (two)));
+  g_assert_false (cacheit_resource_get_saving (R (rows)));
+
+  g_clear_object (&two);
+  finalize_all (rows, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2177,6 +2254,7 @@ main (int   argc,
   ADD ("/save/answer/root-pointer", test_answer_root_pointer);
   ADD ("/save/answer/not-json-keeps-change", test_answer_not_json);
   ADD ("/save/answer/validators-forgotten", test_answer_validators_forgotten);
+  ADD ("/save/answer/unreadable-keeps-change", test_answer_unreadable_keeps_change);
   ADD ("/save/rollback/put-422", test_rollback_put_422);
   ADD ("/save/rollback/patch-500", test_rollback_patch_500);
   ADD ("/save/rollback/destroy", test_rollback_destroy);
@@ -2199,6 +2277,7 @@ main (int   argc,
   ADD ("/save/order/first-fails-second-still-sent", test_order_first_fails);
   ADD ("/save/order/collection-one-queue", test_order_collection_queue);
   ADD ("/save/order/save-while-create-pending", test_order_create_pending);
+  ADD ("/save/order/destroy-twice", test_order_destroy_twice);
   ADD ("/save/snapshot/follows-save", test_snapshot_follows_save);
   ADD ("/save/snapshot/failed-save-keeps-snapshot", test_snapshot_failed_save);
   ADD ("/save/snapshot/collection-item-and-create", test_snapshot_collection);
