@@ -11,7 +11,7 @@ srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # What building the library needs.
 CACHEIT_BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc g++ gettext
-  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libsimdjson-dev
+  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libsimdjson-dev zlib1g-dev
   glib-networking
 )
 

@@ -1040,8 +1040,12 @@ decode_thread (GTask        *task,
     }
 
   /* The body is not needed any more: free it (and what was decoded from it,
-   * when this was the last resource to use it) here, not on the main thread. */
+   * when this was the last resource to use it) here, not on the main thread.
+   * A snapshot just loaded is ours alone: what the resource needs of it is
+   * its validators and times. */
   g_clear_pointer (&job->body, g_bytes_unref);
+  if (decoded->snapshot != NULL)
+    g_clear_pointer (&decoded->snapshot->body, g_bytes_unref);
   g_clear_pointer (&job->shared, _cacheit_shared_decode_unref);
 
   if (error != NULL)

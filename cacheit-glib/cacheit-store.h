@@ -33,7 +33,8 @@ typedef struct
 
   /*< public >*/
   /* Followed by CACHEIT_BODY_PADDING zero bytes, readable; its size is the
-   * body's length. */
+   * body's length. The one holder of a snapshot just loaded may drop it
+   * (NULL) once decoded, before sharing the snapshot. */
   GBytes *body;
   char   *etag;           /* Nullable. */
   char   *last_modified;  /* Nullable. */

@@ -1008,6 +1008,24 @@ test_store_touch (Fixture       *fixture,
   g_assert_no_error (error);
   snapshot = load (fixture->store, KEY_A);
   g_assert_cmpint (snapshot->stored_at, ==, 2000);
+  g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
+
+  /* Touch copies the body with its checksum, unread: a body damaged on
+   * disk stays caught by the next load. */
+  {
+    g_autofree char *path = _cacheit_store_get_path (fixture->store, KEY_A);
+    g_autofree char *contents = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+    contents[length - 1] ^= 0x01;
+    g_assert_true (g_file_set_contents (path, contents, length, NULL));
+    g_assert_true (_cacheit_store_touch (fixture->store, KEY_A, "\"1\"", NULL, 4000, 5, &error));
+    g_assert_no_error (error);
+    g_assert_null (_cacheit_store_load (fixture->store, KEY_A, &error));
+    g_assert_no_error (error);
+    g_assert_false (exists (fixture->store, KEY_A));
+  }
 }
 
 static void
