@@ -20,6 +20,7 @@ struct _BenchServer
   GHashTable   *counts;   /* path → count */
   GHashTable   *etags;    /* path → ETag */
   GHashTable   *not_modified;  /* path → count of 304 answers */
+  GHashTable   *latencies;     /* path → ms an answer is held */
 };
 
 /* Whether an If-None-Match header names @etag, with the weak comparison
@@ -51,6 +52,32 @@ etag_matches (const char *if_none_match,
   return found;
 }
 
+/* Sends an answer that was held for its latency. */
+static gboolean
+unpause_cb (gpointer user_data)
+{
+  soup_server_message_unpause (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Holds the answer to @msg for @latency_ms, in the server's thread, without
+ * blocking it. */
+static void
+delay_answer (SoupServerMessage *msg,
+              guint              latency_ms)
+{
+  GSource *source;
+
+  if (latency_ms == 0)
+    return;
+
+  soup_server_message_pause (msg);
+  source = g_timeout_source_new (latency_ms);
+  g_source_set_callback (source, unpause_cb, g_object_ref (msg), g_object_unref);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
 static void
 handler_cb (SoupServer        *soup_server,
             SoupServerMessage *msg,
@@ -64,6 +91,7 @@ handler_cb (SoupServer        *soup_server,
   g_autoptr(GBytes) body = NULL;
   g_autofree char *etag = NULL;
   gboolean not_modified;
+  guint latency_ms;
 
   if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                 "If-None-Match");
@@ -73,6 +101,7 @@ handler_cb (SoupServer        *soup_server,
   if (body != NULL)
     g_bytes_ref (body);
   etag = g_strdup (g_hash_table_lookup (server->etags, path));
+  latency_ms = GPOINTER_TO_UINT (g_hash_table_lookup (server->latencies, path));
   not_modified = body != NULL && etag_matches (if_none_match, etag);
   g_hash_table_insert (server->counts, g_strdup (path),
                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (server->counts, path)) + 1));
@@ -80,6 +109,8 @@ handler_cb (SoupServer        *soup_server,
     g_hash_table_insert (server->not_modified, g_strdup (path),
                          GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (server->not_modified, path)) + 1));
   g_mutex_unlock (&server->lock);
+
+  delay_answer (msg, latency_ms);
 
   if (body == NULL)
     {
@@ -142,6 +173,7 @@ bench_server_new (void)
   server->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->etags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   server->not_modified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->latencies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);
 
@@ -172,6 +204,7 @@ bench_server_free (BenchServer *server)
   g_hash_table_unref (server->counts);
   g_hash_table_unref (server->etags);
   g_hash_table_unref (server->not_modified);
+  g_hash_table_unref (server->latencies);
   g_mutex_clear (&server->lock);
   g_cond_clear (&server->ready);
   g_free (server);
@@ -230,6 +263,16 @@ bench_server_count_not_modified (BenchServer *server,
   return count;
 }
 
+void
+bench_server_set_latency (BenchServer *server,
+                          const char  *path,
+                          guint        latency_ms)
+{
+  g_mutex_lock (&server->lock);
+  g_hash_table_insert (server->latencies, g_strdup (path), GUINT_TO_POINTER (latency_ms));
+  g_mutex_unlock (&server->lock);
+}
+
 GBytes *
 bench_make_items (guint n,
                   guint first_id,
@@ -262,6 +305,7 @@ struct _BenchStall
   GSource *source;
   gint64   last;
   gint64   longest;
+  gint64   longest_end;
 };
 
 static gboolean
@@ -270,7 +314,11 @@ tick_cb (gpointer user_data)
   BenchStall *stall = user_data;
   gint64 now = g_get_monotonic_time ();
 
-  stall->longest = MAX (stall->longest, now - stall->last);
+  if (now - stall->last > stall->longest)
+    {
+      stall->longest = now - stall->last;
+      stall->longest_end = now;
+    }
   stall->last = now;
 
   return G_SOURCE_CONTINUE;
@@ -292,10 +340,20 @@ bench_stall_start (void)
 double
 bench_stall_stop (BenchStall *stall)
 {
+  double ended_at;
+
+  return bench_stall_stop_at (stall, &ended_at);
+}
+
+double
+bench_stall_stop_at (BenchStall *stall,
+                     double     *ended_at)
+{
   double longest;
 
   tick_cb (stall);
   longest = stall->longest / 1000.0;
+  *ended_at = stall->longest_end / 1000.0;
   g_source_destroy (stall->source);
   g_source_unref (stall->source);
   g_free (stall);

@@ -34,6 +34,13 @@ void         bench_server_set_etag (BenchServer *server,
 /* Requests of @path answered 304 so far. */
 guint        bench_server_count_not_modified (BenchServer *server,
                                               const char  *path);
+/* From now on every answer for @path (200, 304 or 404) is held @latency_ms
+ * before it is sent, as a distant server would be (0: none, the default).
+ * The server's thread is not blocked: other requests are answered
+ * meanwhile. */
+void         bench_server_set_latency (BenchServer *server,
+                                       const char  *path,
+                                       guint        latency_ms);
 
 /* A JSON array of @n items of about 155 bytes each. Every @change_every-th
  * item (0: none) gets a changed attribute; ids from @first_id. */
@@ -47,6 +54,9 @@ typedef struct _BenchStall BenchStall;
 
 BenchStall  *bench_stall_start     (void);
 double       bench_stall_stop      (BenchStall  *stall);   /* ms, frees */
+/* The same, and *@ended_at: when the longest stall ended (bench_now_ms ()). */
+double       bench_stall_stop_at   (BenchStall  *stall,
+                                    double      *ended_at);
 
 /* Iterates the thread-default context until *@flag. */
 void         bench_wait            (gboolean    *flag);

@@ -7,6 +7,7 @@
  *
  *   cacheit-bench [--sizes 1000,10000,100000,1000000] [--repeats 5]
  *                 [--peers DIR] [--data FILE] [--only MEASURE,...]
+ *                 [--latency MS]
  *
  * Prints a Markdown table of medians (min - max) and ratios; --data writes
  * the cold-fetch time and memory per item for each size, for the plot.
@@ -14,12 +15,17 @@
  * stall, memory and get_item for each size, then the refetches of 100,000
  * and 1,000,000 items, which need the floor of their size), "revalidation"
  * (a reload of an unchanged 100,000-item collection answered 304, against a
- * cold fetch of it), "cached", "joining" and "typed".
+ * cold fetch of it), "cached", "joining", "typed" and "first-row" (the time
+ * from fetch_async to the first row of 1,000 and 100,000 items, without a
+ * snapshot and from one on disk, with the server on 127.0.0.1 as it is and
+ * with --latency MS added to its answers, 300 by default).
+ * The other measures' resources neither read nor write snapshots.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include <cacheit.h>
+#include <glib/gstdio.h>
 #include <malloc.h>
 #include <math.h>
 #include <stdio.h>
@@ -72,6 +78,16 @@ drain_for (double ms)
 
   while (bench_now_ms () < until)
     g_main_context_iteration (NULL, FALSE);
+}
+
+/* The measures other than first-row time the network path: their
+ * resources neither read nor write snapshots (the default policy would make
+ * every repeat after the first a start from disk, and write in
+ * $XDG_CACHE_HOME). */
+static void
+network_only (gpointer resource)
+{
+  cacheit_resource_set_snapshot_policy (CACHEIT_RESOURCE (resource), CACHEIT_SNAPSHOT_NONE);
 }
 
 /* Table */
@@ -344,6 +360,7 @@ measure_size (BenchServer *server,
       malloc_trim (0);
       before = heap_in_use ();
       collection = cacheit_collection_new (CACHEIT_TYPE_MODEL, url);
+      network_only (collection);
       cacheit_resource_set_max_size (CACHEIT_RESOURCE (collection), G_MAXUINT64);
       cacheit_fetch (collection, CACHEIT_FETCH_NONE, &t, &s);
       if (r == 0)
@@ -427,6 +444,7 @@ measure_refetch (BenchServer *server,
       Signals signals = { 0, 0 };
       double t, s;
 
+      network_only (collection);
       cacheit_resource_set_max_size (CACHEIT_RESOURCE (collection), G_MAXUINT64);
       cacheit_fetch (collection, CACHEIT_FETCH_NONE, &t, &s);
       for (guint i = n / 100; i < n / 100 + 100; i++)
@@ -512,6 +530,7 @@ measure_revalidation (BenchServer *server,
       double t, s;
 
       collection = cacheit_collection_new (CACHEIT_TYPE_MODEL, url);
+      network_only (collection);
       cacheit_resource_set_max_size (CACHEIT_RESOURCE (collection), G_MAXUINT64);
       cacheit_fetch (collection, CACHEIT_FETCH_NONE, &t, &s);
       g_array_append_val (cold_time, t);
@@ -568,6 +587,7 @@ measure_cached (BenchServer *server)
 
   bench_server_set (server, "/one", body);
   model = cacheit_model_new (url);
+  network_only (model);
   g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_NONE, NULL, NULL));
 
   for (guint r = 0; r < 5; r++)
@@ -631,6 +651,8 @@ measure_joining (BenchServer *server)
       guint before = bench_server_count (server, "/join");
       double calls_ms, start, us;
 
+      network_only (collection);
+
       g_signal_connect (collection, "sync", G_CALLBACK (synced_cb), &joining);
 
       /* What the callers cost: their fetch_async calls, and completing them
@@ -674,6 +696,8 @@ measure_typed (BenchServer *server)
         g_autoptr(CacheitCollection) collection = cacheit_collection_new (types[t], url);
         double start, us;
 
+        network_only (collection);
+
         g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (collection), CACHEIT_FETCH_NONE, NULL, NULL));
         start = bench_now_ms ();
         for (guint i = 0; i < 1000; i++)
@@ -688,6 +712,398 @@ measure_typed (BenchServer *server)
        stat_of (plain).median, "ratio: to plain CacheitModel items");
 }
 
+/* Start-up: the time from fetch_async to the first row a GtkListView could
+ * show (the first items-changed that adds items, and get_item of its first
+ * position), in a new collection each time: from the network, and from a
+ * snapshot on disk with the server's 304 coming after. */
+
+typedef struct
+{
+  double   start;
+  double   first_row;   /* ms after start; < 0 until then */
+  double   network;     /* origin NETWORK: the data came from, or was
+                         * confirmed by, the server; < 0 until then */
+  gboolean from_disk;   /* origin was DISK */
+  gboolean timed_out;
+  double   stall_at;    /* when the longest main-loop stall ended, ms
+                         * after start */
+} FirstRow;
+
+static void
+first_row_items_changed_cb (GListModel *model,
+                            guint       position,
+                            guint       removed,
+                            guint       added,
+                            FirstRow   *fr)
+{
+  if (added == 0 || fr->first_row >= 0)
+    return;
+
+  /* What a GtkListView asks next: the row's object. */
+  g_object_unref (g_list_model_get_item (model, position));
+  fr->first_row = bench_now_ms () - fr->start;
+}
+
+static void
+first_row_origin_cb (CacheitResource *resource,
+                     GParamSpec      *pspec,
+                     FirstRow        *fr)
+{
+  switch (cacheit_resource_get_origin (resource))
+    {
+    case CACHEIT_ORIGIN_DISK:
+      fr->from_disk = TRUE;
+      break;
+    case CACHEIT_ORIGIN_NETWORK:
+      if (fr->network < 0)
+        fr->network = bench_now_ms () - fr->start;
+      break;
+    case CACHEIT_ORIGIN_NONE:
+    default:
+      break;
+    }
+}
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* One start: a new collection of @url, reading snapshots in @directory
+ * (NULL: snapshot-policy NONE), fetched. Returns once the fetch completed,
+ * the first row is in hand and the server has answered (for a start from
+ * disk, the revalidation), and 20 ms more; *@stall_ms is the longest
+ * main-loop stall over all that. */
+static void
+first_row_run (const char *url,
+               const char *directory,
+               FirstRow   *fr,
+               double     *stall_ms)
+{
+  g_autoptr(CacheitCollection) collection = cacheit_collection_new (CACHEIT_TYPE_MODEL, url);
+  Done done = { FALSE, 0 };
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+  BenchStall *stall;
+  double stall_end;
+
+  *fr = (FirstRow) { 0, -1, -1, FALSE, FALSE, 0 };
+  cacheit_resource_set_max_size (CACHEIT_RESOURCE (collection), G_MAXUINT64);
+  if (directory != NULL)
+    cacheit_resource_set_snapshot_directory (CACHEIT_RESOURCE (collection), directory);
+  else
+    network_only (collection);
+  g_signal_connect (collection, "items-changed", G_CALLBACK (first_row_items_changed_cb), fr);
+  g_signal_connect (collection, "notify::origin", G_CALLBACK (first_row_origin_cb), fr);
+
+  timeout_id = g_timeout_add_seconds (60, set_flag_cb, &timed_out);
+  stall = bench_stall_start ();
+  fr->start = bench_now_ms ();
+  cacheit_resource_fetch_async (CACHEIT_RESOURCE (collection), CACHEIT_FETCH_NONE, NULL, fetched_cb, &done);
+  while (!timed_out && !(done.done && fr->first_row >= 0 && fr->network >= 0))
+    g_main_context_iteration (NULL, TRUE);
+  drain_for (20);
+  *stall_ms = bench_stall_stop_at (stall, &stall_end);
+  fr->stall_at = stall_end - fr->start;
+  if (timed_out)
+    {
+      g_printerr ("# first-row: %s: no first row or no answer from the server after 60 s\n", url);
+      fr->timed_out = TRUE;
+    }
+  else
+    g_source_remove (timeout_id);
+
+  g_signal_handlers_disconnect_by_data (collection, fr);
+}
+
+/* The file of @url's snapshot in @directory, as the store names it: the
+ * SHA-256 of the key (the URL without user information and fragment). */
+static char *
+snapshot_file (const char *directory,
+               const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autofree char *key = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  g_autofree char *name = g_strconcat (hash, ".snapshot", NULL);
+
+  return g_build_filename (directory, name, NULL);
+}
+
+/* The inode of @path, 0 when there is none. */
+static guint64
+file_inode (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_ino : 0;
+}
+
+/* Waits (iterating the main context) until @path is a file other than
+ * @inode: the snapshot thread wrote it (a new file renamed in place). */
+static gboolean
+wait_for_new_file (const char *path,
+                   guint64     inode)
+{
+  double until = bench_now_ms () + 30000;
+
+  while (bench_now_ms () < until)
+    {
+      guint64 now = file_inode (path);
+
+      if (now != 0 && now != inode)
+        return TRUE;
+      drain_for (1);
+    }
+  g_printerr ("# first-row: the snapshot %s was not written within 30 s\n", path);
+  return FALSE;
+}
+
+static void
+remove_directory (const char *directory)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (directory);
+}
+
+/* A child process: one start of @kind ("floor", "network": a collection
+ * with snapshot-policy NONE, or "snapshot": a collection reading snapshots
+ * in @directory, with or without a file there) against @url. Prints the
+ * time to the first row (for the floor, to the parsed array), the time the
+ * server's answer was applied or its 304 confirmed the data from disk,
+ * whether the data came from disk first, and the longest main-loop stall.
+ * A start with snapshots waits, before it exits, until the snapshot thread
+ * wrote the file the answer asked for (a new snapshot, or the 304's
+ * refreshed time): the next start finds the store idle. */
+static int
+first_row_child (const char *kind,
+                 const char *url,
+                 const char *directory)
+{
+  FirstRow fr = { 0, -1, -1, FALSE, FALSE, 0 };
+  double stall = 0;
+
+  if (g_str_equal (kind, "floor"))
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      JsonParser *held = NULL;
+
+      floor_fetch (session, url, &held, &fr.first_row, &stall);
+      fr.network = fr.first_row;
+      g_clear_object (&held);
+    }
+  else if (g_str_equal (kind, "network"))
+    first_row_run (url, NULL, &fr, &stall);
+  else if (g_str_equal (kind, "snapshot") && directory != NULL)
+    {
+      g_autofree char *file = snapshot_file (directory, url);
+      guint64 inode = file_inode (file);
+
+      first_row_run (url, directory, &fr, &stall);
+      if (!fr.timed_out && !wait_for_new_file (file, inode))
+        return 1;
+    }
+  else
+    {
+      g_printerr ("first-row child: unknown kind %s\n", kind);
+      return 2;
+    }
+
+  if (fr.timed_out)
+    return 1;
+  g_print ("%.4f %.4f %d %.4f %.4f\n", fr.first_row, fr.network, fr.from_disk, stall, fr.stall_at);
+  return 0;
+}
+
+typedef struct
+{
+  GArray *first_row;
+  GArray *network;
+  GArray *stall;
+  GArray *stall_at;
+  guint   from_disk;
+  guint   runs;
+} Series;
+
+/* Runs one start in a new process of this program, and adds its figures to
+ * @series. */
+static void
+run_first_row_child (const char *self,
+                     const char *kind,
+                     const char *url,
+                     const char *directory,
+                     Series     *series)
+{
+  const char *argv[] = { self, "--first-row-child", kind, "--url", url, "--directory", directory, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) words = NULL;
+  int status;
+  double first_row, network, stall, stall_at;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    {
+      g_printerr ("# first-row: the %s start failed: %s\n", kind, error->message);
+      return;
+    }
+
+  words = g_strsplit (g_strstrip (out), " ", -1);
+  if (g_strv_length (words) != 5)
+    {
+      g_printerr ("# first-row: the %s start printed \"%s\"\n", kind, out);
+      return;
+    }
+  first_row = g_ascii_strtod (words[0], NULL);
+  network = g_ascii_strtod (words[1], NULL);
+  stall = g_ascii_strtod (words[3], NULL);
+  stall_at = g_ascii_strtod (words[4], NULL);
+  g_array_append_val (series->first_row, first_row);
+  g_array_append_val (series->stall_at, stall_at);
+  g_array_append_val (series->network, network);
+  g_array_append_val (series->stall, stall);
+  series->from_disk += atoi (words[2]) != 0;
+  series->runs++;
+}
+
+/* Start-up, the time to the first row, each start in a new process (a new
+ * heap, session, connection and snapshot thread, as an application that
+ * starts): the floor; (a) no snapshot; the first start with the default
+ * policy (an empty directory, the snapshot written after); (b) from the
+ * snapshot that start wrote, the server up: its 304 comes after; (c) the
+ * same with every answer of the server held @latency_ms: the floor, no
+ * snapshot, and from the snapshot. The snapshot file is in the page cache,
+ * as it is when an application starts again soon after. */
+static void
+measure_first_row (BenchServer *server,
+                   const char  *self,
+                   guint        n,
+                   guint        repeats,
+                   guint        latency_ms)
+{
+  g_autoptr(GBytes) body = bench_make_items (n, 0, 0);
+  g_autofree char *path = g_strdup_printf ("/first-row-%u", n);
+  g_autofree char *url = bench_server_url (server, path);
+  enum { FLOOR, NET, FIRST, DISK, SLOW_FLOOR, SLOW_NET, SLOW_DISK, N_SERIES };
+  Series v[N_SERIES];
+  guint not_modified = 0, slow_not_modified = 0;
+  Stat floor_s, net, disk, slow_floor, slow_net, slow_disk;
+
+  for (guint i = 0; i < N_SERIES; i++)
+    v[i] = (Series) { g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)),
+                      g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)),
+                      0, 0 };
+
+  bench_server_set (server, path, body);
+  bench_server_set_etag (server, path, "\"bench-first-row-1\"");
+
+  /* The cases take turns in each repeat, so that what the machine's other
+   * work costs falls on all of them alike. */
+  for (guint r = 0; r < repeats; r++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *directory = g_dir_make_tmp ("cacheit-bench-XXXXXX", &error);
+      guint before;
+
+      g_assert_no_error (error);
+
+      run_first_row_child (self, "floor", url, directory, &v[FLOOR]);
+      run_first_row_child (self, "network", url, directory, &v[NET]);
+      run_first_row_child (self, "snapshot", url, directory, &v[FIRST]);
+
+      before = bench_server_count_not_modified (server, path);
+      run_first_row_child (self, "snapshot", url, directory, &v[DISK]);
+      not_modified += bench_server_count_not_modified (server, path) - before;
+
+      bench_server_set_latency (server, path, latency_ms);
+      run_first_row_child (self, "floor", url, directory, &v[SLOW_FLOOR]);
+      run_first_row_child (self, "network", url, directory, &v[SLOW_NET]);
+      before = bench_server_count_not_modified (server, path);
+      run_first_row_child (self, "snapshot", url, directory, &v[SLOW_DISK]);
+      slow_not_modified += bench_server_count_not_modified (server, path) - before;
+      bench_server_set_latency (server, path, 0);
+
+      remove_directory (directory);
+    }
+
+  floor_s = stat_of (v[FLOOR].first_row);
+  net = stat_of (v[NET].first_row);
+  disk = stat_of (v[DISK].first_row);
+  slow_floor = stat_of (v[SLOW_FLOOR].first_row);
+  slow_net = stat_of (v[SLOW_NET].first_row);
+  slow_disk = stat_of (v[SLOW_DISK].first_row);
+
+  {
+    g_autofree char *m_floor = g_strdup_printf ("first-row: floor, %u items: time to a parsed array", n);
+    g_autofree char *m_net = g_strdup_printf ("first-row: (a) no snapshot, %u items: time to the first row", n);
+    g_autofree char *m_net_stall = g_strdup_printf ("first-row: (a) no snapshot, %u items: longest stall", n);
+    g_autofree char *m_first = g_strdup_printf ("first-row: first start (empty snapshot directory), %u items: time to the first row", n);
+    g_autofree char *m_disk = g_strdup_printf ("first-row: (b) from a snapshot, %u items: time to the first row", n);
+    g_autofree char *m_disk_304 = g_strdup_printf ("first-row: (b) from a snapshot, %u items: time to the 304", n);
+    g_autofree char *m_disk_stall = g_strdup_printf ("first-row: (b) from a snapshot, %u items: longest stall", n);
+    g_autofree char *m_slow_floor = g_strdup_printf ("first-row: floor, %u ms latency, %u items: time to a parsed array", latency_ms, n);
+    g_autofree char *m_slow_net = g_strdup_printf ("first-row: (c) no snapshot, %u ms latency, %u items: time to the first row", latency_ms, n);
+    g_autofree char *m_slow_disk = g_strdup_printf ("first-row: (c) from a snapshot, %u ms latency, %u items: time to the first row", latency_ms, n);
+    g_autofree char *m_slow_disk_304 = g_strdup_printf ("first-row: (c) from a snapshot, %u ms latency, %u items: time to the 304", latency_ms, n);
+    g_autofree char *m_slow_disk_stall = g_strdup_printf ("first-row: (c) from a snapshot, %u ms latency, %u items: longest stall", latency_ms, n);
+    g_autofree char *n_net = g_strdup_printf ("ratio: a/floor; snapshot-policy NONE; %u starts", v[NET].runs);
+    g_autofree char *n_first = g_strdup_printf ("ratio: to (a); the default policy, no file yet: the snapshot is written "
+                                                "after; %u starts", v[FIRST].runs);
+    g_autofree char *n_disk = g_strdup_printf ("ratio: b/a; %u of %u started from disk (origin DISK); %.3fx the floor",
+                                               v[DISK].from_disk, v[DISK].runs,
+                                               floor_s.median > 0 ? disk.median / floor_s.median : 0);
+    g_autofree char *n_disk_304 = g_strdup_printf ("ratio: to (a); %u of %u revalidations answered 304 (origin NETWORK)",
+                                                   not_modified, v[DISK].runs);
+    g_autofree char *n_slow_net = g_strdup_printf ("ratio: to the floor with the same latency; %u starts", v[SLOW_NET].runs);
+    g_autofree char *n_slow_disk = g_strdup_printf ("ratio: c with a snapshot / c without; %u of %u started from disk; "
+                                                    "%.3fx the floor with the same latency",
+                                                    v[SLOW_DISK].from_disk, v[SLOW_DISK].runs,
+                                                    slow_floor.median > 0 ? slow_disk.median / slow_floor.median : 0);
+    g_autofree char *n_net_stall = g_strdup_printf ("from fetch_async to 20 ms after the data was applied; the longest "
+                                                    "ended %.4g ms after fetch_async (median)",
+                                                    stat_of (v[NET].stall_at).median);
+    g_autofree char *n_disk_stall = g_strdup_printf ("from fetch_async to 20 ms after the 304; the longest ended "
+                                                     "%.4g ms after fetch_async (median)",
+                                                     stat_of (v[DISK].stall_at).median);
+    g_autofree char *n_slow_disk_stall = g_strdup_printf ("from fetch_async to 20 ms after the 304; the longest ended "
+                                                          "%.4g ms after fetch_async (median)",
+                                                          stat_of (v[SLOW_DISK].stall_at).median);
+    g_autofree char *n_slow_disk_304 = g_strdup_printf ("ratio: to c without a snapshot; %u of %u answered 304",
+                                                        slow_not_modified, v[SLOW_DISK].runs);
+
+    row (m_floor, "", floor_s, "ms", 0, "send_and_read_async + JsonParser in a GTask thread");
+    row (m_net, "", net, "ms", floor_s.median, n_net);
+    row (m_net_stall, "<= 16 ms", stat_of (v[NET].stall), "ms", 0, n_net_stall);
+    row (m_first, "", stat_of (v[FIRST].first_row), "ms", net.median, n_first);
+    row (m_disk, "", disk, "ms", net.median, n_disk);
+    row (m_disk_304, "", stat_of (v[DISK].network), "ms", net.median, n_disk_304);
+    row (m_disk_stall, "<= 16 ms", stat_of (v[DISK].stall), "ms", 0, n_disk_stall);
+    row (m_slow_floor, "", slow_floor, "ms", 0, "every answer held by the server");
+    row (m_slow_net, "", slow_net, "ms", slow_floor.median, n_slow_net);
+    row (m_slow_disk, "", slow_disk, "ms", slow_net.median, n_slow_disk);
+    row (m_slow_disk_304, "", stat_of (v[SLOW_DISK].network), "ms", slow_net.median, n_slow_disk_304);
+    row (m_slow_disk_stall, "<= 16 ms", stat_of (v[SLOW_DISK].stall), "ms", 0, n_slow_disk_stall);
+  }
+
+  for (guint i = 0; i < N_SERIES; i++)
+    {
+      g_array_unref (v[i].first_row);
+      g_array_unref (v[i].network);
+      g_array_unref (v[i].stall);
+      g_array_unref (v[i].stall_at);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -697,13 +1113,22 @@ main (int   argc,
   g_autofree char *data_file = NULL;
   g_autofree char *only = NULL;
   int repeats = 5;
+  int latency = 300;
+  g_autofree char *child = NULL;
+  g_autofree char *child_url = NULL;
+  g_autofree char *child_directory = NULL;
   GOptionEntry entries[] = {
     { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_s, "Item counts", "N,N,..." },
     { "repeats", 0, 0, G_OPTION_ARG_INT, &repeats, "Repeats of each measure", "N" },
     { "peers", 0, 0, G_OPTION_ARG_FILENAME, &peers, "Folder of peer.py and peer.js", "DIR" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_file, "Write plot data here", "FILE" },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only, "Run only these measures: sizes, revalidation, cached, "
-      "joining, typed (default: all)", "MEASURE,..." },
+      "joining, typed, first-row (default: all)", "MEASURE,..." },
+    { "latency", 0, 0, G_OPTION_ARG_INT, &latency, "first-row: the latency of the distant server "
+      "(default: 300)", "MS" },
+    { "first-row-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, NULL, NULL },
+    { "url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child_url, NULL, NULL },
+    { "directory", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &child_directory, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- cacheit-glib benchmarks");
@@ -721,15 +1146,25 @@ main (int   argc,
       return 2;
     }
 
+  if (child != NULL)
+    {
+      if (child_url == NULL)
+        {
+          g_printerr ("--first-row-child needs --url\n");
+          return 2;
+        }
+      return first_row_child (child, child_url, child_directory);
+    }
+
   if (only != NULL)
     {
-      const char *known[] = { "sizes", "revalidation", "cached", "joining", "typed", NULL };
+      const char *known[] = { "sizes", "revalidation", "cached", "joining", "typed", "first-row", NULL };
 
       only_measures = g_strsplit (only, ",", -1);
       for (guint i = 0; only_measures[i] != NULL; i++)
         if (!g_strv_contains (known, g_strstrip (only_measures[i])))
           {
-            g_printerr ("unknown measure %s (known: sizes, revalidation, cached, joining, typed)\n",
+            g_printerr ("unknown measure %s (known: sizes, revalidation, cached, joining, typed, first-row)\n",
                         only_measures[i]);
             return 2;
           }
@@ -813,6 +1248,13 @@ main (int   argc,
     measure_joining (server);
   if (selected ("typed"))
     measure_typed (server);
+  if (selected ("first-row"))
+    {
+      g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+
+      measure_first_row (server, self, 1000, (guint) repeats, (guint) MAX (latency, 0));
+      measure_first_row (server, self, 100000, (guint) repeats, (guint) MAX (latency, 0));
+    }
 
   if (data_file != NULL && (data = fopen (data_file, "w")) != NULL)
     {
