@@ -5,13 +5,22 @@
  * What the window lets a user do, played in order: the list is asked for by
  * three views at once, then again; a record is selected twice; the server
  * becomes slow during a reload that others join; the next request fails; the
- * user reloads; the list is marked stale and asked for again. The server
- * sends an ETag, so every reload of data in hand is answered 304 Not
- * Modified. After each step a row shows the fetch calls made, the HTTP
- * requests sent, the bytes received and the longest main-loop stall, and
- * what happened. The demo checks what it sees against the fetch contract,
- * and exits with a non-zero status when they differ, so it doubles as a test
- * (`meson test --suite examples`).
+ * user reloads; the list is marked stale and asked for again; the selected
+ * record is renamed, then renamed to nothing, which the server refuses; the
+ * list is reloaded. The server sends an ETag, so every reload of data in
+ * hand is answered 304 Not Modified. After each step a row shows the fetch
+ * calls made, the HTTP requests sent, the bytes received and the longest
+ * main-loop stall, and what happened. The demo checks what it sees against
+ * the fetch contract, and exits with a non-zero status when they differ, so
+ * it doubles as a test (`meson test --suite examples`).
+ *
+ * The library keeps a snapshot of the list on disk, by URL: the first run
+ * fetches it from the server, a second run (same port, same cache
+ * directory) shows it from disk before the server has answered, then
+ * revalidates it. The time from the first fetch call to the first row
+ * (items-changed with items added) is printed, with where the rows came
+ * from. The scenario runs in a GApplication, which the library holds while
+ * a snapshot is being written: the last writes are done before it exits.
  */
 
 #include "demo.h"
@@ -35,6 +44,19 @@ typedef struct
 
   gint64             longest_stall;
   gboolean           failed;
+
+  /* The first row: how long after the first fetch call, and from where. */
+  gint64             first_fetch_time;
+  gint64             first_row_time;
+  CacheitOrigin      first_row_origin;
+
+  /* The signals of a save, as they come: "at once" (before save_async()
+   * returned), then "the answer". */
+  GPtrArray         *at_once;
+  GPtrArray         *answer;
+  GPtrArray         *phase;
+  gboolean           saved;
+  DemoRecord        *record;
 } Console;
 
 static void
@@ -57,6 +79,24 @@ items_changed_cb (GListModel *model,
                   Console    *console)
 {
   console->items_changed++;
+
+  if (added > 0 && console->first_row_time == 0)
+    console->first_row_time = g_get_monotonic_time ();
+
+  if (console->phase != NULL)
+    g_ptr_array_add (console->phase, g_strdup_printf ("items-changed (%u, %u, %u)",
+                                                      position, removed, added));
+}
+
+/* Where the first rows came from: the first origin the list has. (During
+ * the items-changed that brings them, origin is not set yet.) */
+static void
+origin_cb (CacheitResource *resource,
+           GParamSpec      *pspec,
+           Console         *console)
+{
+  if (console->first_row_origin == CACHEIT_ORIGIN_NONE)
+    console->first_row_origin = cacheit_resource_get_origin (resource);
 }
 
 static void
@@ -105,6 +145,8 @@ fetch (Console           *console,
        CacheitResource   *resource,
        CacheitFetchFlags  flags)
 {
+  if (console->first_fetch_time == 0)
+    console->first_fetch_time = g_get_monotonic_time ();
   console->pending++;
   demo_stats_fetch (&console->stats, resource, flags, fetch_cb, console);
 }
@@ -160,13 +202,26 @@ step_end (Console    *console,
           guint       expected_requests,
           const char *what)
 {
-  guint calls = console->stats.fetch_calls - console->calls_before;
-  guint requests = console->stats.requests - console->requests_before;
-  g_autofree char *n_calls = g_strdup_printf ("%u", calls);
-  g_autofree char *n_requests = g_strdup_printf ("%u", requests);
-  g_autofree char *bytes = demo_format_bytes (console->stats.bytes - console->bytes_before);
-  g_autofree char *stall = demo_format_ms (console->stats.longest_stall);
-  g_auto(GStrv) lines = g_strsplit (what, "\n", -1);
+  guint calls;
+  guint requests;
+  g_autofree char *n_calls = NULL;
+  g_autofree char *n_requests = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *stall = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  /* The messages' "finished", which counts the bytes of a body, may come
+   * after the fetch completed. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  calls = console->stats.fetch_calls - console->calls_before;
+  requests = console->stats.requests - console->requests_before;
+  n_calls = g_strdup_printf ("%u", calls);
+  n_requests = g_strdup_printf ("%u", requests);
+  bytes = demo_format_bytes (console->stats.bytes - console->bytes_before);
+  stall = demo_format_ms (console->stats.longest_stall);
+  lines = g_strsplit (what, "\n", -1);
 
   g_print (ROW_FORMAT "\n", step, n_calls, n_requests, bytes, stall);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -183,6 +238,173 @@ step_end (Console    *console,
   expect (console, console->all_same, "the callers of one fetch got different results");
 }
 
+/* "disk", "the network": where the data of a resource came from. */
+static const char *
+origin_text (CacheitOrigin origin)
+{
+  switch (origin)
+    {
+    case CACHEIT_ORIGIN_DISK:
+      return "disk";
+    case CACHEIT_ORIGIN_NETWORK:
+      return "the network";
+    case CACHEIT_ORIGIN_NONE:
+    default:
+      return "nowhere";
+    }
+}
+
+/* "12.3 ms after the first fetch call, from disk". */
+static char *
+format_first_row (Console *console)
+{
+  g_autofree char *time = NULL;
+
+  if (console->first_row_time == 0)
+    return g_strdup ("none yet");
+
+  time = demo_format_ms (console->first_row_time - console->first_fetch_time);
+
+  return g_strdup_printf ("%s after the first fetch call, from %s", time,
+                          origin_text (console->first_row_origin));
+}
+
+/* The signals of a save */
+
+static void
+log_signal (Console *console,
+            char    *text)
+{
+  if (console->phase != NULL)
+    g_ptr_array_add (console->phase, text);
+  else
+    g_free (text);
+}
+
+static void
+record_changed_cb (CacheitModel *model,
+                   const char   *name,
+                   Console      *console)
+{
+  JsonNode *value = cacheit_model_get_attribute (model, name);
+  g_autofree char *text = value != NULL ? json_to_string (value, FALSE) : g_strdup ("(unset)");
+
+  log_signal (console, g_strdup_printf ("changed::%s %s", name, text));
+}
+
+static void
+record_notify_cb (GObject    *object,
+                  GParamSpec *pspec,
+                  Console    *console)
+{
+  log_signal (console, g_strdup_printf ("notify::%s", pspec->name));
+}
+
+static void
+saving_cb (CacheitResource *resource,
+           GParamSpec      *pspec,
+           Console         *console)
+{
+  log_signal (console, g_strdup_printf ("saving %s",
+                                        cacheit_resource_get_saving (resource) ? "TRUE" : "FALSE"));
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Console *console = user_data;
+  g_autoptr(GError) error = NULL;
+
+  console->saved = cacheit_model_save_finish (CACHEIT_MODEL (object), result, &error);
+  if (!console->saved)
+    console->error = g_steal_pointer (&error);
+  log_signal (console, g_strdup_printf ("save_finish () %s", console->saved ? "TRUE" : "FALSE"));
+
+  console->pending--;
+}
+
+/* Saves @name as the name of the record with a PATCH, and waits for the
+ * answer; returns the name the record had when save_async() returned. */
+static char *
+save_name (Console    *console,
+           const char *name)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  char *shown;
+
+  g_ptr_array_set_size (console->at_once, 0);
+  g_ptr_array_set_size (console->answer, 0);
+  json_object_set_string_member (changes, "name", name);
+
+  console->phase = console->at_once;
+  console->pending++;
+  cacheit_model_save_async (CACHEIT_MODEL (console->record), changes, CACHEIT_SAVE_PATCH,
+                            NULL, saved_cb, console);
+  shown = g_strdup (demo_record_get_name (console->record));
+  console->phase = console->answer;
+
+  while (console->pending > 0 || cacheit_resource_get_saving (CACHEIT_RESOURCE (console->records)))
+    g_main_context_iteration (NULL, TRUE);
+  /* The message's "finished", which counts the bytes of the answer, may
+   * come just after. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  console->phase = NULL;
+
+  return shown;
+}
+
+static gboolean
+logged (GPtrArray  *signals,
+        const char *prefix)
+{
+  for (guint i = 0; i < signals->len; i++)
+    if (g_str_has_prefix (signals->pdata[i], prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* "label  a, b, c", wrapped under the label. */
+static void
+append_signals (GString    *out,
+                const char *label,
+                GPtrArray  *signals)
+{
+  const guint indent = 12;
+  guint column;
+
+  const char *line;
+
+  if (label != NULL)
+    g_string_append_printf (out, "%-*s", indent, label);
+  line = strrchr (out->str, '\n');
+  column = (guint) g_utf8_strlen (line != NULL ? line + 1 : out->str, -1);
+  if (signals->len == 0)
+    g_string_append (out, "nothing");
+
+  for (guint i = 0; i < signals->len; i++)
+    {
+      const char *text = signals->pdata[i];
+      guint length = (guint) g_utf8_strlen (text, -1);
+
+      if (i > 0 && column + 2 + length > 78)
+        {
+          g_string_append_printf (out, ",\n%*s", indent, "");
+          column = indent;
+        }
+      else if (i > 0)
+        {
+          g_string_append (out, ", ");
+          column += 2;
+        }
+      g_string_append (out, text);
+      column += length;
+    }
+}
+
 static void
 run_steps (Console *console)
 {
@@ -195,21 +417,59 @@ run_steps (Console *console)
   g_autoptr(GDateTime) updated_before = NULL;
   GDateTime *updated_after;
   g_autofree char *updated_text = NULL;
+  g_autofree char *first_row = NULL;
+  g_autofree char *name_before = NULL;
+  g_autofree char *name_saved = NULL;
+  g_autofree char *shown = NULL;
+  g_autoptr(GString) signals = NULL;
+  const char *typed = "  Cobalt  Umbrella   Deluxe ";
+  CacheitOrigin detail_origin;
+  gboolean from_disk;
   guint n_made;
+  guint status;
 
-  /* 1. Three parts of the application want the list at once. */
+  /* 1. Three parts of the application want the list at once. With a
+   * snapshot of an earlier run on disk, they get it from there, and one
+   * request revalidates it in the background. */
   step_begin (console);
   fetch (console, records, CACHEIT_FETCH_NONE);
   fetch (console, records, CACHEIT_FETCH_NONE);
   fetch (console, records, CACHEIT_FETCH_NONE);
   step_wait (console);
   n_made = demo_record_get_n_made ();
+  from_disk = console->first_row_origin == CACHEIT_ORIGIN_DISK;
+  first_row = format_first_row (console);
   expect (console, console->error == NULL, "the first fetch failed");
   expect (console, g_list_model_get_n_items (list) == n_records, "the list is not complete");
-  what = g_strdup_printf ("coalesced: one request served the 3 callers, one GAsyncResult for all;\n"
-                          "%s items in the list, %u row objects made (made on demand)",
-                          count, n_made);
-  step_end (console, "1 cold start: 3 views ask for the list", 1, what);
+  expect (console, console->first_row_time != 0, "no items-changed brought the first rows");
+  if (from_disk)
+    {
+      step_wait_background (console, records);
+      status = cacheit_resource_get_status (records);
+      expect (console, console->error == NULL, "the first fetch failed");
+      expect (console, cacheit_resource_get_origin (records) == CACHEIT_ORIGIN_NETWORK,
+              "the revalidation of the snapshot did not make the origin network");
+      expect (console, status == SOUP_STATUS_NOT_MODIFIED || status == SOUP_STATUS_OK,
+              "the revalidation of the snapshot failed");
+      what = g_strdup_printf ("from the snapshot an earlier run left on disk: the 3 callers were\n"
+                              "answered without waiting for the server, one GAsyncResult for all;\n"
+                              "first row: %s;\n"
+                              "%s items in the list, %u row objects made (made on demand);\n"
+                              "then one request revalidated it in the background: %s",
+                              first_row, count, n_made,
+                              status == SOUP_STATUS_NOT_MODIFIED
+                                ? "304 Not Modified,\nno body read, no signal; origin: the network"
+                                : "200, the server's\nlist had changed: applied, with exact signals; origin: the network");
+      step_end (console, "1 warm start: 3 views ask for the list", 1, what);
+    }
+  else
+    {
+      what = g_strdup_printf ("coalesced: one request served the 3 callers, one GAsyncResult for all;\n"
+                              "%s items in the list, %u row objects made (made on demand);\n"
+                              "first row: %s",
+                              count, n_made, first_row);
+      step_end (console, "1 cold start: 3 views ask for the list", 1, what);
+    }
   g_clear_pointer (&what, g_free);
   expect (console, n_made == 0, "row objects were made before anyone asked");
 
@@ -222,19 +482,31 @@ run_steps (Console *console)
             "answered from the cache: no request, no signal");
 
   /* 3. The user selects record 42: the detail pane fetches its own URL,
-   * collection-url/42. Selecting it again is answered from the cache. */
+   * collection-url/42. Selecting it again is answered from the cache. A
+   * snapshot of it from an earlier run answers at once, and is
+   * revalidated. */
   record = DEMO_RECORD (cacheit_collection_get_by_id (console->records, "42"));
   step_begin (console);
   fetch (console, CACHEIT_RESOURCE (record), CACHEIT_FETCH_NONE);
   step_wait (console);
+  detail_origin = cacheit_resource_get_origin (CACHEIT_RESOURCE (record));
   expect (console, console->error == NULL, "the detail fetch failed");
   fetch (console, CACHEIT_RESOURCE (record), CACHEIT_FETCH_NONE);
   step_wait (console);
+  step_wait_background (console, CACHEIT_RESOURCE (record));
   expect (console, demo_record_get_description (record) != NULL, "the detail has no description");
-  what = g_strdup_printf ("GET %s once; the second selection is cached;\n"
-                          "\"%s\"",
-                          strstr (strstr (cacheit_resource_get_url (CACHEIT_RESOURCE (record)), "//") + 2, "/"),
-                          demo_record_get_description (record));
+  if (detail_origin == CACHEIT_ORIGIN_DISK)
+    what = g_strdup_printf ("%s from its snapshot on disk at once, then one GET revalidated it\n"
+                            "in the background (%u); the second selection is cached;\n"
+                            "\"%s\"",
+                            strstr (strstr (cacheit_resource_get_url (CACHEIT_RESOURCE (record)), "//") + 2, "/"),
+                            cacheit_resource_get_status (CACHEIT_RESOURCE (record)),
+                            demo_record_get_description (record));
+  else
+    what = g_strdup_printf ("GET %s once; the second selection is cached;\n"
+                            "\"%s\"",
+                            strstr (strstr (cacheit_resource_get_url (CACHEIT_RESOURCE (record)), "//") + 2, "/"),
+                            demo_record_get_description (record));
   step_end (console, "3 select record 42, then again", 1, what);
   g_clear_pointer (&what, g_free);
 
@@ -251,10 +523,12 @@ run_steps (Console *console)
   expect (console, console->syncs == 0, "a 304 emitted sync");
   expect (console, cacheit_resource_get_status (records) == SOUP_STATUS_NOT_MODIFIED,
           "the reload of data in hand was not answered 304");
-  step_end (console, "4 slow server: reload, 2 views join it", 1,
-            "the server waited 300 ms, the main loop did not; one request,\n"
-            "with If-None-Match: 304 Not Modified, no body read, nothing parsed,\n"
-            "no items-changed, no signal on any row");
+  what = g_strdup_printf ("the server waited %u ms, the main loop did not; one request,\n"
+                          "with If-None-Match: 304 Not Modified, no body read, nothing parsed,\n"
+                          "no items-changed, no signal on any row",
+                          demo_server_get_latency (console->server) + 300);
+  step_end (console, "4 slow server: reload, 2 views join it", 1, what);
+  g_clear_pointer (&what, g_free);
 
   /* 5. The next request fails. */
   demo_server_set_fail_next (console->server, TRUE);
@@ -314,14 +588,91 @@ run_steps (Console *console)
   step_end (console, "7 invalidate, then 2 views ask again", 1, what);
   g_clear_pointer (&what, g_free);
 
+  /* 8. The user renames the selected record: the change shows at once, the
+   * PATCH goes to the server, and its answer (the name normalised, the time
+   * of the change) is merged onto the record. */
+  console->record = record;
+  g_signal_connect (record, "changed", G_CALLBACK (record_changed_cb), console);
+  g_signal_connect (record, "notify::name", G_CALLBACK (record_notify_cb), console);
+  g_signal_connect (records, "notify::saving", G_CALLBACK (saving_cb), console);
+  step_begin (console);
+  shown = save_name (console, typed);
+  name_saved = g_strdup (demo_record_get_name (record));
+  expect (console, console->error == NULL, "the save failed");
+  expect (console, g_strcmp0 (shown, typed) == 0, "the change did not show before save_async() returned");
+  expect (console, logged (console->at_once, "changed::name") && logged (console->at_once, "saving TRUE"),
+          "save_async() did not emit changed::name and notify::saving at once");
+  expect (console, g_strcmp0 (name_saved, "Cobalt Umbrella Deluxe") == 0,
+          "the server's answer was not merged onto the record");
+  expect (console, logged (console->answer, "changed::updated"),
+          "the answer did not emit changed::updated");
+  expect (console, !cacheit_resource_get_saving (records), "the collection is still saving");
+  expect (console, console->items_changed == 0, "a save emitted items-changed");
+  signals = g_string_new (NULL);
+  g_string_append_printf (signals, "save_async (record, {\"name\": \"%s\"}, PATCH)\n", typed);
+  append_signals (signals, "at once:", console->at_once);
+  g_string_append_c (signals, '\n');
+  append_signals (signals, "answer:", console->answer);
+  g_string_append (signals, "\naccepted: the server's name and time won; the snapshot on disk follows");
+  step_end (console, "8 rename record 42: PATCH", 1, signals->str);
+  g_string_free (g_steal_pointer (&signals), TRUE);
+  g_clear_pointer (&shown, g_free);
+
+  /* 9. An empty name: it shows at once, the server refuses it with 422,
+   * and the change is undone exactly. */
+  step_begin (console);
+  shown = save_name (console, "");
+  expect (console, g_strcmp0 (shown, "") == 0, "the refused change did not show at once");
+  expect (console, g_error_matches (console->error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS) &&
+                   cacheit_error_get_http_status (console->error) == SOUP_STATUS_UNPROCESSABLE_ENTITY,
+          "the refused save did not fail with CACHEIT_ERROR_HTTP_STATUS 422");
+  expect (console, g_strcmp0 (demo_record_get_name (record), name_saved) == 0,
+          "the refused change was not rolled back");
+  expect (console, logged (console->answer, "changed::name"), "the rollback did not emit changed::name");
+  expect (console, cacheit_resource_get_last_error (records) == NULL,
+          "a refused save set last-error, which is about fetches");
+  expect (console, console->items_changed == 0, "a refused save emitted items-changed");
+  signals = g_string_new ("save_async (record, {\"name\": \"\"}, PATCH)\n");
+  append_signals (signals, "at once:", console->at_once);
+  g_string_append_c (signals, '\n');
+  append_signals (signals, "answer:", console->answer);
+  g_string_append_printf (signals, "\n\"%s\";\nrolled back to \"%s\"; last-error untouched (it is about fetches)",
+                          console->error != NULL ? console->error->message : "(no error)",
+                          demo_record_get_name (record));
+  step_end (console, "9 rename it to \"\": refused", 1, signals->str);
+  g_string_free (g_steal_pointer (&signals), TRUE);
+
+  /* 10. The list again: after a write, it is fetched whole (the validators
+   * are forgotten), and the server's list has the new name. */
+  console->phase = console->answer;
+  g_ptr_array_set_size (console->answer, 0);
+  step_begin (console);
+  fetch (console, records, CACHEIT_FETCH_RELOAD);
+  step_wait (console);
+  console->phase = NULL;
+  status = cacheit_resource_get_status (records);
+  expect (console, console->error == NULL, "the reload after the saves failed");
+  expect (console, status == SOUP_STATUS_OK, "the reload after a save was not a whole GET (200)");
+  expect (console, g_strcmp0 (demo_record_get_name (record), name_saved) == 0,
+          "the server's list does not have the new name");
+  signals = g_string_new ("the validators were forgotten at the save: a whole GET, 200;\n"
+                          "the server's list has the new name; signals: ");
+  append_signals (signals, NULL, console->answer);
+  step_end (console, "10 reload the list", 1, signals->str);
+  g_string_free (g_steal_pointer (&signals), TRUE);
+
+  g_signal_handlers_disconnect_by_data (record, console);
+  g_signal_handlers_disconnect_by_func (records, saving_cb, console);
+  console->record = NULL;
+
   step_begin (console);
   g_clear_object (&console->first_result);
 }
 
-int
-demo_console_run (DemoServer *server)
+static void
+play (Console *console)
 {
-  Console console = { 0 };
+  DemoServer *server = console->server;
   g_autofree char *size = demo_format_bytes (demo_server_get_list_size (server));
   g_autofree char *count = demo_format_count (demo_server_get_n_records (server));
   g_autofree char *calls = NULL;
@@ -330,52 +681,87 @@ demo_console_run (DemoServer *server)
   g_autofree char *stall = NULL;
   g_autofree char *made = NULL;
   g_autofree char *updated = NULL;
-
-  console.server = server;
-  console.records = cacheit_collection_new (DEMO_TYPE_RECORD, demo_server_get_url (server));
-  g_signal_connect (console.records, "items-changed", G_CALLBACK (items_changed_cb), &console);
-  g_signal_connect (console.records, "sync", G_CALLBACK (sync_cb), &console);
+  g_autofree char *first_row = NULL;
+  g_autofree char *snapshots = g_build_filename (g_get_user_cache_dir (), g_get_prgname (), "cacheit", NULL);
 
   g_print ("cacheit-glib %s: a CacheitCollection of %s DemoRecords (%s of JSON)\n"
-           "at %s, served by a SoupServer in its own thread.\n\n",
+           "at %s, served by a SoupServer in its own thread",
            CACHEIT_VERSION_S, count, size, demo_server_get_url (server));
+  if (demo_server_get_latency (server) > 0)
+    g_print (" that answers in %u ms", demo_server_get_latency (server));
+  g_print (".\n");
+  g_print ("\n");
 
-  demo_stats_start_meter (&console.stats);
+  demo_stats_start_meter (&console->stats);
   print_header ();
-  run_steps (&console);
-  demo_stats_stop_meter (&console.stats);
+  run_steps (console);
+  demo_stats_stop_meter (&console->stats);
 
-  calls = g_strdup_printf ("%u", console.stats.fetch_calls);
-  requests = g_strdup_printf ("%u", console.stats.requests);
-  bytes = demo_format_bytes (console.stats.bytes);
-  stall = demo_format_ms (console.longest_stall);
+  calls = g_strdup_printf ("%u", console->stats.fetch_calls);
+  requests = g_strdup_printf ("%u", console->stats.requests);
+  bytes = demo_format_bytes (console->stats.bytes);
+  stall = demo_format_ms (console->longest_stall);
   made = demo_format_count (demo_record_get_n_made ());
-  updated = format_time (cacheit_resource_get_last_updated (CACHEIT_RESOURCE (console.records)));
+  updated = format_time (cacheit_resource_get_last_updated (CACHEIT_RESOURCE (console->records)));
+  first_row = format_first_row (console);
   g_print (ROW_FORMAT "\n", "", "-----", "--------", "---------", "--------");
   g_print (ROW_FORMAT "\n", "total", calls, requests, bytes, stall);
   g_print ("\n");
-  g_print ("  fetch calls made         %u\n", console.stats.fetch_calls);
+  g_print ("  fetch calls made         %u\n", console->stats.fetch_calls);
   g_print ("  HTTP requests sent       %u (the server saw %u; %u answered 304 Not Modified)\n",
-           console.stats.requests, demo_server_get_n_requests (server),
+           console->stats.requests, demo_server_get_n_requests (server),
            demo_server_get_n_not_modified (server));
   g_print ("  bytes received           %s\n", bytes);
   g_print ("  longest main-loop stall  %s\n", stall);
   g_print ("  last error               %s\n",
-           console.stats.last_error != NULL ? console.stats.last_error->message : "none");
+           console->stats.last_error != NULL ? console->stats.last_error->message : "none");
   g_print ("  row objects made         %s of %s\n", made, count);
   g_print ("  the list                 updated %s, %s (the server's max-age is %d s)\n",
-           updated, cacheit_resource_get_stale (CACHEIT_RESOURCE (console.records)) ? "stale" : "fresh",
+           updated, cacheit_resource_get_stale (CACHEIT_RESOURCE (console->records)) ? "stale" : "fresh",
            DEMO_SERVER_MAX_AGE);
+  g_print ("  first row                %s\n", first_row);
+  g_print ("  snapshots                %s: run it again to start from there\n", snapshots);
 
-  expect (&console, console.stats.requests == demo_server_get_n_requests (server),
+  expect (console, console->stats.requests == demo_server_get_n_requests (server),
           "the request signals and the server disagree");
-  expect (&console, console.stats.bytes > demo_server_get_list_size (server),
+  expect (console, console->stats.bytes > demo_server_get_list_size (server),
           "the bytes received were not counted");
-  expect (&console, console.stats.not_modified == demo_server_get_n_not_modified (server),
+  expect (console, console->stats.not_modified == demo_server_get_n_not_modified (server),
           "the client and the server disagree on the 304s");
+}
+
+static void
+activate_cb (GApplication *application,
+             Console      *console)
+{
+  play (console);
+}
+
+int
+demo_console_run (DemoServer *server)
+{
+  Console console = { 0 };
+  g_autoptr(GApplication) application = NULL;
+
+  console.server = server;
+  console.at_once = g_ptr_array_new_with_free_func (g_free);
+  console.answer = g_ptr_array_new_with_free_func (g_free);
+  console.records = cacheit_collection_new (DEMO_TYPE_RECORD, demo_server_get_url (server));
+  g_signal_connect (console.records, "items-changed", G_CALLBACK (items_changed_cb), &console);
+  g_signal_connect (console.records, "sync", G_CALLBACK (sync_cb), &console);
+  g_signal_connect (console.records, "notify::origin", G_CALLBACK (origin_cb), &console);
+
+  /* The scenario runs in the application's activate; g_application_run()
+   * returns once the library released it: the snapshots are written. */
+  application = g_application_new (NULL, G_APPLICATION_DEFAULT_FLAGS);
+  g_signal_connect (application, "activate", G_CALLBACK (activate_cb), &console);
+  g_application_run (application, 0, NULL);
 
   g_signal_handlers_disconnect_by_data (console.records, &console);
   g_clear_object (&console.records);
+  g_clear_pointer (&console.at_once, g_ptr_array_unref);
+  g_clear_pointer (&console.answer, g_ptr_array_unref);
+  g_clear_error (&console.error);
   demo_stats_clear (&console.stats);
 
   /* Close the kept-alive connections, and let the closing finish, so that

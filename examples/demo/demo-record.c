@@ -6,6 +6,8 @@
  * name, and notify only when a value changed: that is all GTK needs to sort,
  * filter and bind rows. "description" is only in the record's own resource
  * (/records/ID), so it is filled when the detail pane fetches the record.
+ * "updated" is the server's: it sets it to the time of each change it
+ * accepts, and the answer to a save brings it back.
  */
 
 #include "demo-record.h"
@@ -19,6 +21,7 @@ struct _DemoRecord
   char   *city;
   double  price;
   int     stock;
+  char   *updated;
   char   *description;
 };
 
@@ -29,6 +32,7 @@ enum {
   PROP_CITY,
   PROP_PRICE,
   PROP_STOCK,
+  PROP_UPDATED,
   PROP_DESCRIPTION,
   N_PROPS
 };
@@ -59,6 +63,7 @@ demo_record_finalize (GObject *object)
 
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->city, g_free);
+  g_clear_pointer (&self->updated, g_free);
   g_clear_pointer (&self->description, g_free);
 
   G_OBJECT_CLASS (demo_record_parent_class)->finalize (object);
@@ -92,6 +97,10 @@ demo_record_get_property (GObject    *object,
 
     case PROP_STOCK:
       g_value_set_int (value, self->stock);
+      break;
+
+    case PROP_UPDATED:
+      g_value_set_string (value, self->updated);
       break;
 
     case PROP_DESCRIPTION:
@@ -137,6 +146,10 @@ demo_record_set_property (GObject      *object,
       self->stock = g_value_get_int (value);
       break;
 
+    case PROP_UPDATED:
+      changed = set_string (&self->updated, g_value_get_string (value));
+      break;
+
     case PROP_DESCRIPTION:
       changed = set_string (&self->description, g_value_get_string (value));
       break;
@@ -165,6 +178,7 @@ demo_record_class_init (DemoRecordClass *klass)
   properties[PROP_CITY] = g_param_spec_string ("city", NULL, NULL, NULL, flags);
   properties[PROP_PRICE] = g_param_spec_double ("price", NULL, NULL, 0, G_MAXDOUBLE, 0, flags);
   properties[PROP_STOCK] = g_param_spec_int ("stock", NULL, NULL, 0, G_MAXINT, 0, flags);
+  properties[PROP_UPDATED] = g_param_spec_string ("updated", NULL, NULL, NULL, flags);
   properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -220,6 +234,14 @@ demo_record_get_stock (DemoRecord *self)
   g_return_val_if_fail (DEMO_IS_RECORD (self), 0);
 
   return self->stock;
+}
+
+const char *
+demo_record_get_updated (DemoRecord *self)
+{
+  g_return_val_if_fail (DEMO_IS_RECORD (self), NULL);
+
+  return self->updated;
 }
 
 const char *

@@ -22,6 +22,7 @@ const char  *demo_record_get_name       (DemoRecord *self);
 const char  *demo_record_get_city       (DemoRecord *self);
 double       demo_record_get_price      (DemoRecord *self);
 int          demo_record_get_stock      (DemoRecord *self);
+const char  *demo_record_get_updated    (DemoRecord *self);
 const char  *demo_record_get_description (DemoRecord *self);
 
 G_END_DECLS

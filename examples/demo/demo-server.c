@@ -2,11 +2,20 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A SoupServer on 127.0.0.1, on a port the system picks, that serves a
- * generated catalogue:
+ * A SoupServer on 127.0.0.1 that serves a generated catalogue:
  *
- *   GET /records      a JSON array of every record (id, name, city, price, stock)
- *   GET /records/ID   one record, with a description: its detail
+ *   GET /records          a JSON array of every record (id, name, city, price, stock)
+ *   GET /records/ID       one record, with a description: its detail
+ *   PATCH /records/ID     changes a record: {"name": "..."}; answers with the
+ *   PUT /records/ID       record as it is now, its "updated" set to the time
+ *                         of the change and its name normalised (spaces
+ *                         trimmed and collapsed); an empty name is refused
+ *                         with 422 Unprocessable Entity
+ *
+ * It listens on a fixed port, DEMO_SERVER_PORT, when it can: the library
+ * keys its snapshots on disk by URL, so the list a run saved is found by
+ * the next run only at the same URL. When that port is taken, it takes one
+ * the system picks, and demo_server_get_port_is_fallback() says so.
  *
  * It runs in its own thread, with its own GMainContext, so that the work of
  * serving 16 MB never shows up in the main loop of the application: the
@@ -17,15 +26,21 @@
  * (Cache-Control: max-age=DEMO_SERVER_MAX_AGE), and a request whose
  * If-None-Match names the current ETag is answered 304 Not Modified, with no
  * body: a client that revalidates its stale data gets a few hundred bytes
- * instead of 13 MB. The data never changes, so every revalidation is a 304.
+ * instead of 13 MB. Until a record is changed, every revalidation is a 304;
+ * a change makes a new list, with a new ETag. The changes are kept in a
+ * small JSON file, as a database would keep them, and read back by the next
+ * run: the list a run leaves on disk is still the server's list in the
+ * next, which confirms it with a 304.
  *
- * It can be made slow (every answer waits), or told to fail the next request
- * with a 500. Both switches, and the counters, are atomics: they are set and
- * read from the application's thread.
+ * It can be given a latency (every answer waits), made slower still, or told
+ * to fail the next request with a 500. These switches, and the counters,
+ * are atomics: they are set and read from the application's thread.
  */
 
+#include <errno.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "demo-server.h"
@@ -38,9 +53,13 @@ struct _DemoServer
   SoupServer   *server;
 
   guint         n_records;
-  GBytes       *list_body;
+  guint         port;
+  gboolean      port_is_fallback;
+  GBytes       *list_body;      /* NULL after a change, until asked for. */
   char         *list_etag;
   char         *url;
+  GHashTable   *edits;          /* id → Edit: the records changed so far. */
+  char         *edits_path;     /* Where they are kept; NULL: in memory. */
 
   /* Set by the thread once it listens, or failed to. */
   GMutex        mutex;
@@ -49,10 +68,13 @@ struct _DemoServer
   GError       *error;
 
   /* Shared with the application's thread. */
+  int           latency_ms;
   int           delay_ms;
+  gsize         list_size;
   int           fail_next;
   int           n_requests;
   int           n_not_modified;
+  int           n_writes;
 };
 
 static const char *const adjectives[] = {
@@ -73,12 +95,53 @@ static const char *const cities[] = {
   "Turin", "Valencia", "Vienna", "Vilnius", "Zurich",
 };
 
-/* Records are made from their id alone, so the list and each detail agree
- * without keeping 100,000 of anything. */
+/* A record changed by a PATCH or a PUT. */
+typedef struct
+{
+  char *name;
+  char *updated;
+} Edit;
+
 static void
-append_record (GString  *out,
-               guint     id,
-               gboolean  detail)
+edit_free (gpointer data)
+{
+  Edit *edit = data;
+
+  g_free (edit->name);
+  g_free (edit->updated);
+  g_free (edit);
+}
+
+/* @text as a JSON string: quoted, with quotes, backslashes and control
+ * characters escaped. @text is valid UTF-8. */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      else if ((guchar) *p < 0x20)
+        g_string_append_printf (out, "\\u%04x", (guint) (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Records are made from their id alone, so the list and each detail agree
+ * without keeping 100,000 of anything; @edit, when the record was changed,
+ * overrides its name and its time of update. */
+static void
+append_record (GString    *out,
+               guint       id,
+               const Edit *edit,
+               gboolean    detail)
 {
   guint32 h = id * 2654435761u;
   const char *adjective = adjectives[h % G_N_ELEMENTS (adjectives)];
@@ -86,33 +149,46 @@ append_record (GString  *out,
   const char *city = cities[(h >> 16) % G_N_ELEMENTS (cities)];
   guint cents = 199 + (h >> 4) % 49800;
   guint stock = (h >> 12) % 500;
+  g_autofree char *generated_name = g_strdup_printf ("%s %s", adjective, noun);
+  g_autofree char *generated_updated = NULL;
+  const char *name = edit != NULL ? edit->name : generated_name;
 
-  g_string_append_printf (out,
-                          "{\"id\":%u,\"sku\":\"%c%c-%06u\",\"name\":\"%s %s\",\"city\":\"%s\","
-                          "\"price\":%u.%02u,\"stock\":%u,\"updated\":\"2024-%02u-%02uT%02u:%02u:00Z\"",
-                          id, adjective[0], noun[0], id, adjective, noun, city,
-                          cents / 100, cents % 100, stock,
-                          1 + (h >> 3) % 12, 1 + (h >> 7) % 28, (h >> 11) % 24, (h >> 17) % 60);
+  if (edit == NULL)
+    generated_updated = g_strdup_printf ("2024-%02u-%02uT%02u:%02u:00Z",
+                                         1 + (h >> 3) % 12, 1 + (h >> 7) % 28,
+                                         (h >> 11) % 24, (h >> 17) % 60);
+
+  g_string_append_printf (out, "{\"id\":%u,\"sku\":\"%c%c-%06u\",\"name\":",
+                          id, adjective[0], noun[0], id);
+  append_json_string (out, name);
+  g_string_append_printf (out, ",\"city\":\"%s\",\"price\":%u.%02u,\"stock\":%u,\"updated\":\"%s\"",
+                          city, cents / 100, cents % 100, stock,
+                          edit != NULL ? edit->updated : generated_updated);
   if (detail)
-    g_string_append_printf (out,
-                            ",\"description\":\"The %s %s, made in %s. "
-                            "%u in stock; ships in %u days.\","
-                            "\"tags\":[\"%s\",\"%s\"]",
-                            adjective, noun, city, stock, 1 + h % 9, noun, city);
+    {
+      g_autofree char *description = g_strdup_printf ("The %s, made in %s. "
+                                                      "%u in stock; ships in %u days.",
+                                                      name, city, stock, 1 + h % 9);
+
+      g_string_append (out, ",\"description\":");
+      append_json_string (out, description);
+      g_string_append_printf (out, ",\"tags\":[\"%s\",\"%s\"]", noun, city);
+    }
   g_string_append_c (out, '}');
 }
 
 static GBytes *
-make_list (guint n_records)
+make_list (guint       n_records,
+           GHashTable *edits)
 {
-  GString *out = g_string_sized_new (n_records * 90);
+  GString *out = g_string_sized_new (n_records * 140);
 
   g_string_append_c (out, '[');
   for (guint id = 1; id <= n_records; id++)
     {
       if (id > 1)
         g_string_append_c (out, ',');
-      append_record (out, id, FALSE);
+      append_record (out, id, g_hash_table_lookup (edits, GUINT_TO_POINTER (id)), FALSE);
     }
   g_string_append_c (out, ']');
 
@@ -165,7 +241,8 @@ unpause_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Answers, or waits first when the server is slow. With an @etag, the
+/* Answers, or waits first when the server has a latency or is slow. With
+ * an @etag, the
  * answer is cacheable for DEMO_SERVER_MAX_AGE seconds, and a 304 with no
  * body when the client already holds that version. */
 static void
@@ -176,7 +253,7 @@ respond (DemoServer        *self,
          const char        *etag)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  int delay_ms = g_atomic_int_get (&self->delay_ms);
+  int delay_ms = g_atomic_int_get (&self->latency_ms) + g_atomic_int_get (&self->delay_ms);
 
   if (etag != NULL)
     {
@@ -224,6 +301,216 @@ take_failure (DemoServer        *self,
 }
 
 static void
+respond_error (DemoServer        *self,
+               SoupServerMessage *msg,
+               guint              status,
+               const char        *message)
+{
+  GString *out = g_string_new ("{\"error\":");
+  g_autoptr(GBytes) body = NULL;
+
+  append_json_string (out, message);
+  g_string_append_c (out, '}');
+  body = g_string_free_to_bytes (out);
+  respond (self, msg, status, body, NULL);
+}
+
+/* The changes of the earlier runs: {"ID": {"name": ..., "updated": ...}}.
+ * A file that is missing or unreadable is an empty catalogue of changes. */
+static void
+load_edits (DemoServer *self)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) members = NULL;
+  JsonObject *root;
+
+  if (self->edits_path == NULL ||
+      !g_file_test (self->edits_path, G_FILE_TEST_EXISTS))
+    return;
+
+  if (!json_parser_load_from_mapped_file (parser, self->edits_path, &error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_warning ("%s is not used: %s", self->edits_path,
+                 error != NULL ? error->message : "not a JSON object");
+      return;
+    }
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  members = json_object_get_members (root);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (root, l->data);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *name = object != NULL ? json_object_get_string_member_with_default (object, "name", NULL) : NULL;
+      const char *updated = object != NULL ? json_object_get_string_member_with_default (object, "updated", NULL) : NULL;
+      guint64 id;
+      Edit *edit;
+
+      if (name == NULL || updated == NULL || *name == '\0' ||
+          !g_ascii_string_to_unsigned (l->data, 10, 1, self->n_records, &id, NULL))
+        continue;
+
+      edit = g_new0 (Edit, 1);
+      edit->name = g_strdup (name);
+      edit->updated = g_strdup (updated);
+      g_hash_table_replace (self->edits, GUINT_TO_POINTER ((guint) id), edit);
+    }
+}
+
+static void
+save_edits (DemoServer *self)
+{
+  GString *out = g_string_new ("{");
+  GHashTableIter iter;
+  gpointer key, value;
+  g_autofree char *directory = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->edits_path == NULL)
+    {
+      g_string_free (out, TRUE);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, self->edits);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Edit *edit = value;
+
+      if (out->len > 1)
+        g_string_append_c (out, ',');
+      g_string_append_printf (out, "\n  \"%u\": {\"name\": ", GPOINTER_TO_UINT (key));
+      append_json_string (out, edit->name);
+      g_string_append (out, ", \"updated\": ");
+      append_json_string (out, edit->updated);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "\n}\n");
+  text = g_string_free (out, FALSE);
+
+  directory = g_path_get_dirname (self->edits_path);
+  if (g_mkdir_with_parents (directory, 0700) != 0 ||
+      !g_file_set_contents_full (self->edits_path, text, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_warning ("The changes are not kept in %s: %s", self->edits_path,
+               error != NULL ? error->message : g_strerror (errno));
+}
+
+/* The list, made again after a change, with its new ETag. */
+static void
+ensure_list (DemoServer *self)
+{
+  if (self->list_body != NULL)
+    return;
+
+  self->list_body = make_list (self->n_records, self->edits);
+  g_free (self->list_etag);
+  self->list_etag = make_etag (self->list_body);
+  g_mutex_lock (&self->mutex);
+  self->list_size = g_bytes_get_size (self->list_body);
+  g_mutex_unlock (&self->mutex);
+}
+
+/* "  The  Cobalt Umbrella " → "The Cobalt Umbrella": what the server keeps
+ * of a name. */
+static char *
+normalise_name (const char *name)
+{
+  g_auto(GStrv) words = g_strsplit_set (name, " \t\n\r", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (words[i][0] == '\0')
+        continue;
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, words[i]);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* PATCH or PUT /records/ID: the name is the only member a client may
+ * change; the others (id, sku, price, ...) are the server's, and ignored,
+ * as a PUT sends them all. */
+static void
+write_record (DemoServer        *self,
+              SoupServerMessage *msg,
+              guint              id)
+{
+  gboolean put = strcmp (soup_server_message_get_method (msg), SOUP_METHOD_PUT) == 0;
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) request = soup_message_body_flatten (request_body);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *name = NULL;
+  JsonObject *changes;
+  JsonNode *member;
+  GString *out;
+  Edit *edit;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (request, NULL),
+                                   (gssize) g_bytes_get_size (request), &error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      respond_error (self, msg, SOUP_STATUS_BAD_REQUEST, "the body is not a JSON object");
+      return;
+    }
+
+  changes = json_node_get_object (json_parser_get_root (parser));
+  member = json_object_get_member (changes, "name");
+  if (member == NULL && put)
+    {
+      respond_error (self, msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "a record needs a name");
+      return;
+    }
+
+  if (member != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+        {
+          respond_error (self, msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "the name must be a string");
+          return;
+        }
+      name = normalise_name (json_node_get_string (member));
+      if (*name == '\0')
+        {
+          respond_error (self, msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "the name must not be empty");
+          return;
+        }
+      if (g_utf8_strlen (name, -1) > 80)
+        {
+          respond_error (self, msg, SOUP_STATUS_UNPROCESSABLE_ENTITY,
+                         "the name must not be longer than 80 characters");
+          return;
+        }
+
+      now = g_date_time_new_now_utc ();
+      edit = g_new0 (Edit, 1);
+      edit->name = g_steal_pointer (&name);
+      edit->updated = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+      g_hash_table_replace (self->edits, GUINT_TO_POINTER (id), edit);
+      save_edits (self);
+
+      /* The list changed: a new body, and a new ETag, when next asked. */
+      g_clear_pointer (&self->list_body, g_bytes_unref);
+      g_atomic_int_inc (&self->n_writes);
+    }
+
+  /* The answer: the record as it is now, as GET /records/ID has it. */
+  out = g_string_new (NULL);
+  append_record (out, id, g_hash_table_lookup (self->edits, GUINT_TO_POINTER (id)), TRUE);
+  body = g_string_free_to_bytes (out);
+  respond (self, msg, SOUP_STATUS_OK, body, NULL);
+}
+
+static void
 records_cb (SoupServer        *server,
             SoupServerMessage *msg,
             const char        *path,
@@ -231,6 +518,9 @@ records_cb (SoupServer        *server,
             gpointer           user_data)
 {
   DemoServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  gboolean read = strcmp (method, SOUP_METHOD_GET) == 0 || strcmp (method, SOUP_METHOD_HEAD) == 0;
+  gboolean write = strcmp (method, "PATCH") == 0 || strcmp (method, SOUP_METHOD_PUT) == 0;
   guint64 id = 0;
 
   g_atomic_int_inc (&self->n_requests);
@@ -240,6 +530,14 @@ records_cb (SoupServer        *server,
 
   if (strcmp (path, "/records") == 0)
     {
+      if (!read)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Allow", "GET, HEAD");
+          respond_error (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "the list is read-only");
+          return;
+        }
+      ensure_list (self);
       respond (self, msg, SOUP_STATUS_OK, self->list_body, self->list_etag);
       return;
     }
@@ -247,18 +545,32 @@ records_cb (SoupServer        *server,
   if (g_str_has_prefix (path, "/records/") &&
       g_ascii_string_to_unsigned (path + strlen ("/records/"), 10, 1, self->n_records, &id, NULL))
     {
-      GString *out = g_string_new (NULL);
+      GString *out;
       g_autoptr(GBytes) body = NULL;
       g_autofree char *etag = NULL;
 
-      append_record (out, id, TRUE);
+      if (write)
+        {
+          write_record (self, msg, (guint) id);
+          return;
+        }
+      if (!read)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Allow", "GET, HEAD, PATCH, PUT");
+          respond_error (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "records are not deleted here");
+          return;
+        }
+
+      out = g_string_new (NULL);
+      append_record (out, (guint) id, g_hash_table_lookup (self->edits, GUINT_TO_POINTER ((guint) id)), TRUE);
       body = g_string_free_to_bytes (out);
       etag = make_etag (body);
       respond (self, msg, SOUP_STATUS_OK, body, etag);
       return;
     }
 
-  soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+  respond_error (self, msg, SOUP_STATUS_NOT_FOUND, "no such record");
 }
 
 static gpointer
@@ -270,15 +582,29 @@ server_thread (gpointer user_data)
 
   g_main_context_push_thread_default (self->context);
 
-  self->list_body = make_list (self->n_records);
-  self->list_etag = make_etag (self->list_body);
+  self->edits = g_hash_table_new_full (NULL, NULL, NULL, edit_free);
+  load_edits (self);
+  ensure_list (self);
   self->server = soup_server_new ("server-header", "cacheit-demo ", NULL);
   soup_server_add_handler (self->server, "/records", records_cb, self, NULL);
 
-  if (soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  /* The fixed port first, so that the URL, and the snapshot keys, are the
+   * same from one run to the next; any port when it is taken. */
+  if (self->port != 0 &&
+      !soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    {
+      g_debug ("port %u: %s", self->port, error->message);
+      g_clear_error (&error);
+      self->port_is_fallback = TRUE;
+    }
+  if (self->port == 0 || self->port_is_fallback)
+    soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+
+  if (error == NULL)
     {
       uris = soup_server_get_uris (self->server);
-      self->url = g_strdup_printf ("http://127.0.0.1:%d/records", g_uri_get_port (uris->data));
+      self->port = (guint) g_uri_get_port (uris->data);
+      self->url = g_strdup_printf ("http://127.0.0.1:%u/records", self->port);
       g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
     }
 
@@ -296,22 +622,30 @@ server_thread (gpointer user_data)
   /* Let the closed connections go. */
   while (g_main_context_iteration (self->context, FALSE))
     ;
+  g_clear_pointer (&self->edits, g_hash_table_unref);
 
   g_main_context_pop_thread_default (self->context);
 
   return NULL;
 }
 
-/* Starts the server and returns once it listens. */
+/* Starts the server and returns once it listens: on @port if it is free,
+ * else (or when @port is 0) on a port the system picks. The records changed
+ * are kept in @edits_path, and read from it first; NULL to keep them in
+ * memory only. */
 DemoServer *
-demo_server_new (guint    n_records,
-                 GError **error)
+demo_server_new (guint        n_records,
+                 guint        port,
+                 const char  *edits_path,
+                 GError     **error)
 {
   g_autoptr(DemoServer) self = g_new0 (DemoServer, 1);
 
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->n_records = n_records;
+  self->port = port;
+  self->edits_path = g_strdup (edits_path);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("demo-server", server_thread, self);
@@ -352,6 +686,7 @@ demo_server_free (DemoServer *self)
   g_clear_pointer (&self->list_body, g_bytes_unref);
   g_clear_pointer (&self->list_etag, g_free);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->edits_path, g_free);
   g_clear_error (&self->error);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
@@ -371,13 +706,50 @@ demo_server_get_n_records (DemoServer *self)
   return self->n_records;
 }
 
+/* The port it listens on. */
+guint
+demo_server_get_port (DemoServer *self)
+{
+  return self->port;
+}
+
+/* Whether the port asked for was taken, and another one used: the URL is
+ * not the one of the earlier runs, and their snapshots are not found. */
+gboolean
+demo_server_get_port_is_fallback (DemoServer *self)
+{
+  return self->port_is_fallback;
+}
+
+/* The size of the list as it was last made. */
 gsize
 demo_server_get_list_size (DemoServer *self)
 {
-  return g_bytes_get_size (self->list_body);
+  gsize size;
+
+  g_mutex_lock (&self->mutex);
+  size = self->list_size;
+  g_mutex_unlock (&self->mutex);
+
+  return size;
 }
 
-/* Every answer from now on waits @delay_ms; 0 for none. */
+/* Every answer waits @latency_ms, as a server far away would; 0 for none. */
+void
+demo_server_set_latency (DemoServer *self,
+                         guint       latency_ms)
+{
+  g_atomic_int_set (&self->latency_ms, (int) latency_ms);
+}
+
+guint
+demo_server_get_latency (DemoServer *self)
+{
+  return (guint) g_atomic_int_get (&self->latency_ms);
+}
+
+/* Every answer from now on waits @delay_ms more than the latency; 0 for
+ * none. */
 void
 demo_server_set_delay (DemoServer *self,
                        guint       delay_ms)
@@ -404,6 +776,13 @@ guint
 demo_server_get_n_requests (DemoServer *self)
 {
   return (guint) g_atomic_int_get (&self->n_requests);
+}
+
+/* The records changed by a PATCH or a PUT, all told. */
+guint
+demo_server_get_n_writes (DemoServer *self)
+{
+  return (guint) g_atomic_int_get (&self->n_writes);
 }
 
 /* The requests answered 304 Not Modified, all told. */

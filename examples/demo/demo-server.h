@@ -14,12 +14,23 @@ typedef struct _DemoServer DemoServer;
 /* How long, in seconds, the server says its answers stay fresh. */
 #define DEMO_SERVER_MAX_AGE 10
 
+/* The port it listens on when it is free: the same URL every run, so that
+ * the snapshots of a run are found by the next. */
+#define DEMO_SERVER_PORT 47011
+
 DemoServer *demo_server_new            (guint        n_records,
+                                        guint        port,
+                                        const char  *edits_path,
                                         GError     **error);
 void        demo_server_free           (DemoServer  *self);
 const char *demo_server_get_url        (DemoServer  *self);
+guint       demo_server_get_port       (DemoServer  *self);
+gboolean    demo_server_get_port_is_fallback (DemoServer *self);
 guint       demo_server_get_n_records  (DemoServer  *self);
 gsize       demo_server_get_list_size  (DemoServer  *self);
+void        demo_server_set_latency    (DemoServer  *self,
+                                        guint        latency_ms);
+guint       demo_server_get_latency    (DemoServer  *self);
 void        demo_server_set_delay      (DemoServer  *self,
                                         guint        delay_ms);
 void        demo_server_set_fail_next  (DemoServer  *self,
@@ -27,6 +38,7 @@ void        demo_server_set_fail_next  (DemoServer  *self,
 gboolean    demo_server_get_fail_next  (DemoServer  *self);
 guint       demo_server_get_n_requests (DemoServer  *self);
 guint       demo_server_get_n_not_modified (DemoServer *self);
+guint       demo_server_get_n_writes   (DemoServer  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DemoServer, demo_server_free)
 

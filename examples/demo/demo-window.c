@@ -22,6 +22,19 @@
  * answered from the cache at once). The server sends an ETag, so each
  * revalidation, and each reload, is answered 304 Not Modified: the label
  * moves on, the marker goes, and nothing else happens.
+ *
+ * Next to them, a marker bound to the collection's origin says where the
+ * rows came from: "From disk" when they are a snapshot an earlier run left
+ * (the library keeps one by URL, and the server listens on the same port
+ * every run), until the server confirmed them, then "From network". The
+ * panel shows how long after the first fetch call the first row came.
+ *
+ * The selected record's name can be edited: Save calls
+ * cacheit_model_save_async() with CACHEIT_SAVE_PATCH. The new name shows at
+ * once in its row and in the detail pane; the server's answer (the name
+ * normalised, the time of the change) is merged onto it, and a refusal (an
+ * empty name: 422) puts the old name back. A spinner is bound to the
+ * collection's saving.
  */
 
 #include <gtk/gtk.h>
@@ -42,6 +55,14 @@ typedef struct
   GtkStringFilter    *name_filter;
   GtkStringFilter    *city_filter;
   DemoRecord         *selected;
+  gulong              selected_notify_id;
+  gint64              first_fetch_time;
+  gint64              first_row_time;
+  CacheitOrigin       first_row_origin;
+  guint               n_saves;
+  guint               n_refused;
+  guint               edit_check;     /* --quit-after-load: the step of the
+                                       * rename it plays, 0 for none. */
   gboolean            loaded;
   gboolean            detail_loaded;
   gboolean            failed;
@@ -53,6 +74,7 @@ typedef struct
   GtkWidget          *banner_label;
   GtkWidget          *count_label;
   GtkWidget          *stale_marker;
+  GtkWidget          *origin_marker;
   GtkWidget          *updated_label;
   GtkWidget          *column_view;
   GtkWidget          *detail_stack;
@@ -61,6 +83,9 @@ typedef struct
   GtkWidget          *detail_description;
   GtkWidget          *detail_url;
   GtkWidget          *detail_status;
+  GtkWidget          *name_entry;
+  GtkWidget          *save_button;
+  GtkWidget          *save_spinner;
   GtkWidget          *slow_switch;
   GtkWidget          *fail_switch;
   GtkWidget          *figure_calls;
@@ -70,6 +95,8 @@ typedef struct
   GtkWidget          *figure_made;
   GtkWidget          *figure_frame;
   GtkWidget          *figure_list;
+  GtkWidget          *figure_first_row;
+  GtkWidget          *figure_saves;
   GtkWidget          *figure_error;
 } Window;
 
@@ -91,9 +118,25 @@ static const char css[] =
   ".stale-marker { background: alpha(#e66100, 0.15); color: #c64600; border-radius: 999px;"
   "  padding: 0 10px; min-height: 22px; font-size: 0.85em; font-weight: bold; box-shadow: none; }\n"
   ".stale-marker:hover { background: alpha(#e66100, 0.25); }\n"
+  ".origin-marker { border-radius: 999px; padding: 2px 10px; font-size: 0.85em; font-weight: bold; }\n"
+  ".origin-disk { background: alpha(#1c71d8, 0.15); color: #1a5fb4; }\n"
+  ".origin-network { background: alpha(@theme_fg_color, 0.08); color: alpha(@theme_fg_color, 0.7); }\n"
   "columnview row cell { padding: 3px 8px; }\n";
 
+static void edit_check_start (Window *self);
+
 /* The live panel */
+
+/* How long after the first fetch call the first row came: "81 ms". Where
+ * it came from is in the title above it. */
+static char *
+first_row_text (Window *self)
+{
+  if (self->first_row_time == 0)
+    return g_strdup ("—");
+
+  return g_strdup_printf ("%.0f ms", (self->first_row_time - self->first_fetch_time) / 1000.0);
+}
 
 static void
 set_figure (GtkWidget  *label,
@@ -116,6 +159,11 @@ stats_changed_cb (gpointer user_data)
   g_autofree char *made = demo_format_count (demo_record_get_n_made ());
   g_autofree char *n_records = demo_format_count (demo_server_get_n_records (self->server));
   g_autofree char *made_text = g_strdup_printf ("%s of %s", made, n_records);
+  g_autofree char *first_row = first_row_text (self);
+  g_autofree char *saves = NULL;
+
+  if (self->window == NULL)
+    return;
 
   /* Revalidations answered 304 Not Modified count as requests, with no
    * body. */
@@ -131,6 +179,16 @@ stats_changed_cb (gpointer user_data)
   set_figure (self->figure_made, made_text);
   set_figure (self->figure_frame, frame);
   set_figure (self->figure_list, list);
+  set_figure (self->figure_first_row, first_row);
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_prev_sibling (self->figure_first_row)),
+                      self->first_row_origin == CACHEIT_ORIGIN_DISK ? "First row, from disk"
+                      : self->first_row_origin == CACHEIT_ORIGIN_NETWORK ? "First row, from network"
+                      : "First row");
+  if (self->n_refused > 0)
+    saves = g_strdup_printf ("%u (%u refused)", self->n_saves, self->n_refused);
+  else
+    saves = g_strdup_printf ("%u", self->n_saves);
+  set_figure (self->figure_saves, saves);
   set_figure (self->figure_error,
               self->stats.last_error != NULL ? self->stats.last_error->message : "none");
 
@@ -211,6 +269,7 @@ print_figures (Window *self)
   g_autofree char *stall = demo_format_ms (self->stats.longest_stall);
   g_autofree char *frame = demo_format_ms (self->stats.longest_frame);
   g_autofree char *list = demo_format_ms (self->stats.longest_list);
+  g_autofree char *first_row = NULL;
 
   g_print ("fetch calls made         %u\n", self->stats.fetch_calls);
   g_print ("HTTP requests sent       %u (%u answered 304 Not Modified)\n",
@@ -222,9 +281,16 @@ print_figures (Window *self)
   g_print ("row objects made         %u\n", demo_record_get_n_made ());
   g_print ("last error               %s\n",
            self->stats.last_error != NULL ? self->stats.last_error->message : "none");
-  g_print ("the list                 %s, %s\n",
+  g_print ("the list                 %s, %s, %s\n",
            gtk_label_get_text (GTK_LABEL (self->updated_label)),
-           cacheit_resource_get_stale (CACHEIT_RESOURCE (self->records)) ? "stale" : "fresh");
+           cacheit_resource_get_stale (CACHEIT_RESOURCE (self->records)) ? "stale" : "fresh",
+           gtk_label_get_text (GTK_LABEL (self->origin_marker)));
+  if (self->first_row_time != 0)
+    {
+      first_row = demo_format_ms (self->first_row_time - self->first_fetch_time);
+      g_print ("first row                %s after the first fetch call, from %s\n", first_row,
+               self->first_row_origin == CACHEIT_ORIGIN_DISK ? "disk" : "the network");
+    }
 }
 
 static gboolean
@@ -245,16 +311,24 @@ finish_cb (GtkWidget     *widget,
 
   /* What --quit-after-load checks: one request for the list, one for the
    * detail, and a second selection of the same record answered from the
-   * cache. */
+   * cache. From a snapshot, each request is the revalidation of what came
+   * from disk. */
   if (self->stats.requests != 2 || self->stats.fetch_calls != 3 ||
+      demo_stats_get_resource_requests (CACHEIT_RESOURCE (self->records)) != 1 ||
       g_list_model_get_n_items (G_LIST_MODEL (self->records)) !=
-      demo_server_get_n_records (self->server))
+      demo_server_get_n_records (self->server) ||
+      self->first_row_time == 0)
     {
       g_printerr ("cacheit-demo: unexpected figures\n");
       self->failed = TRUE;
     }
 
-  gtk_window_destroy (GTK_WINDOW (self->window));
+  /* --quit-after-load then renames the record, as a user would, and quits
+   * once it is done. */
+  if (self->options->quit_after_load && self->selected != NULL)
+    edit_check_start (self);
+  else
+    gtk_window_destroy (GTK_WINDOW (self->window));
 
   return G_SOURCE_REMOVE;
 }
@@ -288,9 +362,10 @@ detail_show (Window *self)
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "record");
   gtk_label_set_text (GTK_LABEL (self->detail_name), demo_record_get_name (record));
-  meta = g_strdup_printf ("#%" G_GINT64_FORMAT " · %s · € %.2f · %d in stock",
+  meta = g_strdup_printf ("#%" G_GINT64_FORMAT " · %s · € %.2f · %d in stock\nupdated %s",
                           demo_record_get_id (record), demo_record_get_city (record),
-                          demo_record_get_price (record), demo_record_get_stock (record));
+                          demo_record_get_price (record), demo_record_get_stock (record),
+                          demo_record_get_updated (record) != NULL ? demo_record_get_updated (record) : "—");
   gtk_label_set_text (GTK_LABEL (self->detail_meta), meta);
   description = demo_record_get_description (record);
   gtk_label_set_text (GTK_LABEL (self->detail_description),
@@ -389,6 +464,17 @@ detail_fetched_cb (GObject      *object,
   g_free (fetch);
 }
 
+/* The selected record changed: a fetch of its detail, a save, its
+ * rollback, or a refetch of the list. */
+static void
+selected_notify_cb (DemoRecord *record,
+                    GParamSpec *pspec,
+                    Window     *self)
+{
+  if (self->window != NULL)
+    detail_show (self);
+}
+
 static void
 selection_changed_cb (GtkSingleSelection *selection,
                       GParamSpec         *pspec,
@@ -400,10 +486,18 @@ selection_changed_cb (GtkSingleSelection *selection,
   if (record == self->selected)
     return;
 
+  if (self->selected != NULL)
+    g_clear_signal_handler (&self->selected_notify_id, self->selected);
   g_set_object (&self->selected, record);
   detail_show (self);
+  gtk_widget_set_sensitive (self->name_entry, record != NULL);
+  gtk_widget_set_sensitive (self->save_button, record != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry),
+                         record != NULL ? demo_record_get_name (record) : "");
   if (record == NULL)
     return;
+
+  self->selected_notify_id = g_signal_connect (record, "notify", G_CALLBACK (selected_notify_cb), self);
 
   /* The record's own URL is collection-url/ID: the first selection fetches
    * it, any later one is answered from the cache. */
@@ -417,6 +511,146 @@ selection_changed_cb (GtkSingleSelection *selection,
                     detail_fetched_cb, fetch);
 }
 
+/* Editing the selected record */
+
+typedef struct
+{
+  Window     *self;
+  DemoRecord *record;
+} Save;
+
+static void
+record_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Save *save = user_data;
+  Window *self = save->self;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = cacheit_model_save_finish (CACHEIT_MODEL (object), result, &error);
+  if (!ok)
+    self->n_refused++;
+
+  /* The window may be gone. */
+  if (self->window != NULL)
+    {
+      stats_changed_cb (self);
+      if (save->record == self->selected)
+        {
+          g_autofree char *text = NULL;
+
+          if (ok)
+            {
+              text = g_strdup_printf ("Saved: PATCH answered by the server, whose name and "
+                                      "time of update were merged onto the record");
+              detail_status (self, text, "good");
+              gtk_editable_set_text (GTK_EDITABLE (self->name_entry),
+                                     demo_record_get_name (save->record));
+            }
+          else
+            {
+              text = g_strdup_printf ("Not saved: %s. The name is back to “%s”.",
+                                      error->message, demo_record_get_name (save->record));
+              detail_status (self, text, "bad");
+            }
+        }
+    }
+
+  if (self->edit_check > 0 && self->window != NULL)
+    {
+      const char *name = demo_record_get_name (save->record);
+
+      if (self->edit_check == 1)
+        {
+          /* The name the server normalised, and its time of update. */
+          g_print ("rename                   saved as “%s”, updated %s\n", name,
+                   demo_record_get_updated (save->record));
+          if (!ok || g_strcmp0 (name, "Polar Teapot") != 0 ||
+              g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->name_entry)), name) != 0)
+            {
+              g_printerr ("cacheit-demo: the rename was not saved as the server has it\n");
+              self->failed = TRUE;
+            }
+
+          /* Then a name the server refuses. */
+          self->edit_check = 2;
+          gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
+          g_signal_emit_by_name (self->save_button, "clicked");
+          if (g_strcmp0 (demo_record_get_name (save->record), "") != 0)
+            {
+              g_printerr ("cacheit-demo: the empty name did not show at once\n");
+              self->failed = TRUE;
+            }
+        }
+      else
+        {
+          g_print ("rename to “”             refused: %s; the name is back to “%s”\n",
+                   error != NULL ? error->message : "(no error)", name);
+          if (ok || cacheit_error_get_http_status (error) != SOUP_STATUS_UNPROCESSABLE_ENTITY ||
+              g_strcmp0 (name, "Polar Teapot") != 0 ||
+              !g_str_has_prefix (gtk_label_get_text (GTK_LABEL (self->detail_status)), "Not saved"))
+            {
+              g_printerr ("cacheit-demo: the refused rename was not undone\n");
+              self->failed = TRUE;
+            }
+          self->edit_check = 0;
+          gtk_window_destroy (GTK_WINDOW (self->window));
+        }
+    }
+
+  g_object_unref (save->record);
+  g_free (save);
+}
+
+/* Save, or Enter in the name: a PATCH of the name alone. The new name shows
+ * at once, in the row and here; a refusal puts the old one back. */
+static void
+save_clicked_cb (GtkWidget *widget,
+                 Window    *self)
+{
+  g_autoptr(JsonObject) changes = NULL;
+  Save *save;
+
+  if (self->selected == NULL)
+    return;
+
+  changes = json_object_new ();
+  json_object_set_string_member (changes, "name",
+                                 gtk_editable_get_text (GTK_EDITABLE (self->name_entry)));
+
+  save = g_new0 (Save, 1);
+  save->self = self;
+  save->record = g_object_ref (self->selected);
+  self->n_saves++;
+  detail_status (self, "Saving…", "dim");
+  cacheit_model_save_async (CACHEIT_MODEL (self->selected), changes, CACHEIT_SAVE_PATCH,
+                            NULL, record_saved_cb, save);
+  stats_changed_cb (self);
+}
+
+/* --quit-after-load: types a name with stray spaces into the entry of the
+ * selected record (#7, "Polar Teapot") and clicks Save; record_saved_cb()
+ * goes on. */
+static void
+edit_check_start (Window *self)
+{
+  const char *typed = "  Polar   Teapot ";
+
+  self->edit_check = 1;
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), typed);
+  g_signal_emit_by_name (self->save_button, "clicked");
+  g_print ("rename                   “%s” shown at once: %s\n", typed,
+           g_strcmp0 (demo_record_get_name (self->selected), typed) == 0 ? "yes" : "no");
+  if (g_strcmp0 (demo_record_get_name (self->selected), typed) != 0 ||
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (self->detail_name)), typed) != 0)
+    {
+      g_printerr ("cacheit-demo: the new name did not show at once\n");
+      self->failed = TRUE;
+    }
+}
+
 /* How long GTK's list models and the column view take to follow the
  * collection's items-changed: the first handler and the last one of the
  * emission. */
@@ -427,6 +661,12 @@ records_items_changed_cb (GListModel *model,
                           guint       added,
                           Window     *self)
 {
+  if (added > 0 && self->first_row_time == 0)
+    {
+      self->first_row_time = g_get_monotonic_time ();
+      stats_changed_cb (self);
+    }
+
   demo_stats_gtk_begin (&self->stats);
 }
 
@@ -494,6 +734,42 @@ stale_clicked_cb (GtkButton *button,
                     list_fetched_cb, self);
 }
 
+/* Where the rows came from: a snapshot on disk, or the server. The first
+ * origin the list has is where its first rows came from. */
+static void
+origin_changed_cb (CacheitResource *records,
+                   GParamSpec      *pspec,
+                   Window          *self)
+{
+  CacheitOrigin origin = cacheit_resource_get_origin (records);
+
+  if (self->first_row_origin == CACHEIT_ORIGIN_NONE)
+    self->first_row_origin = origin;
+  if (self->window == NULL)
+    return;
+
+  gtk_widget_set_visible (self->origin_marker, origin != CACHEIT_ORIGIN_NONE);
+  gtk_widget_remove_css_class (self->origin_marker, "origin-disk");
+  gtk_widget_remove_css_class (self->origin_marker, "origin-network");
+  if (origin == CACHEIT_ORIGIN_DISK)
+    {
+      gtk_label_set_text (GTK_LABEL (self->origin_marker), "From disk");
+      gtk_widget_add_css_class (self->origin_marker, "origin-disk");
+      gtk_widget_set_tooltip_text (self->origin_marker,
+                                   "A snapshot an earlier run left on disk, shown before the "
+                                   "server answered; it is being revalidated");
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (self->origin_marker), "From network");
+      gtk_widget_add_css_class (self->origin_marker, "origin-network");
+      gtk_widget_set_tooltip_text (self->origin_marker,
+                                   "The server sent or confirmed these rows");
+    }
+
+  stats_changed_cb (self);
+}
+
 /* "Updated 12:03:04", in local time, from the collection's last-updated. */
 static gboolean
 last_updated_to_text (GBinding     *binding,
@@ -559,6 +835,7 @@ slow_changed_cb (GtkSwitch  *widget,
                  GParamSpec *pspec,
                  Window     *self)
 {
+  /* On top of --latency. */
   demo_server_set_delay (self->server, gtk_switch_get_active (widget) ? SLOW_DELAY_MS : 0);
 }
 
@@ -705,10 +982,13 @@ build_detail (Window *self)
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *record = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *empty = gtk_label_new ("Select a record: the detail pane fetches its own URL, "
-                                    "once.");
+                                    "once, and lets you rename it.");
+  GtkWidget *edit;
 
   gtk_widget_add_css_class (card, "card-box");
   gtk_label_set_wrap (GTK_LABEL (empty), TRUE);
+  /* The stack is as wide as its widest page would like to be. */
+  gtk_label_set_max_width_chars (GTK_LABEL (empty), 40);
   gtk_label_set_xalign (GTK_LABEL (empty), 0);
   gtk_widget_add_css_class (empty, "dim");
 
@@ -733,8 +1013,37 @@ build_detail (Window *self)
   gtk_widget_set_margin_top (self->detail_description, 6);
   gtk_widget_set_margin_top (self->detail_status, 6);
 
+  /* The name, to edit: Save (or Enter) sends a PATCH. */
+  edit = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_top (edit, 8);
+  self->name_entry = gtk_entry_new ();
+  gtk_widget_set_hexpand (self->name_entry, TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->name_entry), 8);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->name_entry), "Name");
+  gtk_widget_set_tooltip_text (self->name_entry,
+                               "Rename the record: the server trims and collapses spaces, and "
+                               "refuses an empty name (422)");
+  g_signal_connect (self->name_entry, "activate", G_CALLBACK (save_clicked_cb), self);
+  self->save_spinner = gtk_spinner_new ();
+  gtk_widget_set_tooltip_text (self->save_spinner, "Saving: the collection's saving property");
+  g_object_bind_property (self->records, "saving", self->save_spinner, "spinning",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->records, "saving", self->save_spinner, "visible",
+                          G_BINDING_SYNC_CREATE);
+  self->save_button = gtk_button_new_with_label ("Save");
+  gtk_widget_add_css_class (self->save_button, "suggested-action");
+  gtk_widget_set_tooltip_text (self->save_button,
+                               "cacheit_model_save_async (record, {\"name\": …}, "
+                               "CACHEIT_SAVE_PATCH): shown at once, undone if the server refuses");
+  g_signal_connect (self->save_button, "clicked", G_CALLBACK (save_clicked_cb), self);
+  gtk_box_append (GTK_BOX (edit), self->name_entry);
+  gtk_box_append (GTK_BOX (edit), self->save_spinner);
+  gtk_box_append (GTK_BOX (edit), self->save_button);
+  gtk_box_insert_child_after (GTK_BOX (record), edit, self->detail_url);
+
   self->detail_stack = gtk_stack_new ();
   gtk_stack_set_vhomogeneous (GTK_STACK (self->detail_stack), FALSE);
+  gtk_stack_set_hhomogeneous (GTK_STACK (self->detail_stack), FALSE);
   gtk_stack_add_named (GTK_STACK (self->detail_stack), empty, "empty");
   gtk_stack_add_named (GTK_STACK (self->detail_stack), record, "record");
   gtk_box_append (GTK_BOX (card), self->detail_stack);
@@ -762,7 +1071,7 @@ build_sidebar (Window *self)
 
   gtk_widget_add_css_class (server_card, "card-box");
   gtk_box_append (GTK_BOX (server_card),
-                  switch_row ("Slow server", "Every answer waits 2 s; the window does not",
+                  switch_row ("Slow server", "Answers wait 2 s more; the window does not",
                               &self->slow_switch));
   gtk_box_append (GTK_BOX (server_card),
                   switch_row ("Fail the next request", "Answered 500; the list keeps its data",
@@ -777,14 +1086,19 @@ build_sidebar (Window *self)
   gtk_grid_set_column_spacing (GTK_GRID (figures), 18);
   gtk_grid_set_row_spacing (GTK_GRID (figures), 2);
   gtk_grid_set_column_homogeneous (GTK_GRID (figures), TRUE);
-  self->figure_calls = add_figure (figures, 0, "Fetch calls made");
-  self->figure_requests = add_figure (figures, 1, "HTTP requests sent");
-  self->figure_bytes = add_figure (figures, 2, "Bytes received");
-  self->figure_made = add_figure (figures, 3, "Row objects made");
-  self->figure_stall = add_figure (figures, 4, "Longest main-loop stall");
-  self->figure_list = add_figure (figures, 6, "GTK: longest list update");
-  self->figure_frame = add_figure (figures, 7, "GTK: longest frame");
-  gtk_widget_set_margin_top (gtk_widget_get_prev_sibling (self->figure_calls), 0);
+  self->figure_first_row = add_figure (figures, 0, "First row");
+  gtk_widget_set_tooltip_text (self->figure_first_row,
+                               "From the first fetch call to the first row (items-changed with "
+                               "items added), and where the rows came from");
+  self->figure_saves = add_figure (figures, 1, "Saves sent");
+  self->figure_calls = add_figure (figures, 2, "Fetch calls made");
+  self->figure_requests = add_figure (figures, 3, "HTTP requests sent");
+  self->figure_bytes = add_figure (figures, 4, "Bytes received");
+  self->figure_made = add_figure (figures, 5, "Row objects made");
+  self->figure_stall = add_figure (figures, 6, "Longest main-loop stall");
+  self->figure_list = add_figure (figures, 8, "GTK: longest list update");
+  self->figure_frame = add_figure (figures, 9, "GTK: longest frame");
+  gtk_widget_set_margin_top (gtk_widget_get_prev_sibling (self->figure_first_row), 0);
   for (GtkWidget *child = gtk_widget_get_first_child (figures); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (gtk_widget_has_css_class (child, "figure-label"))
@@ -807,9 +1121,9 @@ build_sidebar (Window *self)
   gtk_widget_add_css_class (stall_note, "dim");
   gtk_widget_set_margin_top (stall_note, 8);
   gtk_widget_set_valign (stall_note, GTK_ALIGN_END);
-  gtk_grid_attach (GTK_GRID (figures), stall_note, 1, 4, 1, 2);
-  gtk_grid_attach (GTK_GRID (figures), error_title, 0, 8, 2, 1);
-  gtk_grid_attach (GTK_GRID (figures), self->figure_error, 0, 9, 2, 1);
+  gtk_grid_attach (GTK_GRID (figures), stall_note, 1, 6, 1, 2);
+  gtk_grid_attach (GTK_GRID (figures), error_title, 0, 10, 2, 1);
+  gtk_grid_attach (GTK_GRID (figures), self->figure_error, 0, 11, 2, 1);
 
   gtk_box_append (GTK_BOX (box), section_title ("WHAT THE LIBRARY DID"));
   gtk_box_append (GTK_BOX (box), figures);
@@ -862,13 +1176,14 @@ build_list (Window *self)
   gtk_widget_set_margin_top (bar, 10);
   gtk_widget_set_margin_bottom (bar, 10);
   g_object_set (search, "placeholder-text", "Filter by name or city", NULL);
-  gtk_widget_set_size_request (search, 320, -1);
+  gtk_widget_set_size_request (search, 240, -1);
   g_signal_connect (search, "search-changed", G_CALLBACK (search_changed_cb), self);
   self->count_label = gtk_label_new ("Loading…");
   gtk_widget_add_css_class (self->count_label, "dim");
   gtk_widget_add_css_class (self->count_label, "numeric");
   gtk_widget_set_hexpand (self->count_label, TRUE);
   gtk_label_set_xalign (GTK_LABEL (self->count_label), 1);
+  gtk_label_set_ellipsize (GTK_LABEL (self->count_label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (bar), search);
   gtk_box_append (GTK_BOX (bar), self->count_label);
 
@@ -889,6 +1204,13 @@ build_list (Window *self)
   gtk_widget_add_css_class (self->updated_label, "numeric");
   g_object_bind_property_full (self->records, "last-updated", self->updated_label, "label",
                                G_BINDING_SYNC_CREATE, last_updated_to_text, NULL, NULL, NULL);
+  /* Where the rows came from: "From disk" until the server confirmed the
+   * snapshot of an earlier run, then "From network". */
+  self->origin_marker = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->origin_marker, "origin-marker");
+  gtk_widget_set_valign (self->origin_marker, GTK_ALIGN_CENTER);
+  g_signal_connect (self->records, "notify::origin", G_CALLBACK (origin_changed_cb), self);
+  gtk_box_append (GTK_BOX (bar), self->origin_marker);
   gtk_box_append (GTK_BOX (bar), self->stale_marker);
   gtk_box_append (GTK_BOX (bar), self->updated_label);
   gtk_box_append (GTK_BOX (box), bar);
@@ -942,8 +1264,10 @@ build_header (Window *self)
   GtkWidget *reload = gtk_button_new ();
   GtkWidget *reload_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   g_autofree char *count = demo_format_count (demo_server_get_n_records (self->server));
-  g_autofree char *subtitle = g_strdup_printf ("%s records from %s", count,
-                                               demo_server_get_url (self->server));
+  g_autofree char *subtitle = g_strdup_printf ("%s records from %s%s", count,
+                                               demo_server_get_url (self->server),
+                                               demo_server_get_port_is_fallback (self->server)
+                                                 ? " (the usual port was taken: no snapshot this run)" : "");
 
   gtk_widget_add_css_class (title, "title");
   self->subtitle = gtk_label_new (subtitle);
@@ -989,6 +1313,7 @@ after_paint_cb (GdkFrameClock *clock,
     {
       g_debug ("first frame painted: fetching");
       demo_stats_start_meter (&self->stats);
+      self->first_fetch_time = g_get_monotonic_time ();
       demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (self->records), CACHEIT_FETCH_NONE,
                         list_fetched_cb, self);
     }
@@ -1035,6 +1360,7 @@ activate_cb (GtkApplication *app,
   gtk_paned_set_resize_end_child (GTK_PANED (paned), FALSE);
   gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_position (GTK_PANED (paned), 750);
   gtk_window_set_child (GTK_WINDOW (self->window), paned);
 
   /* Coming back to the window revalidates stale data in the background. */
@@ -1042,6 +1368,7 @@ activate_cb (GtkApplication *app,
                           G_BINDING_SYNC_CREATE);
 
   stats_changed_cb (self);
+  origin_changed_cb (CACHEIT_RESOURCE (self->records), NULL, self);
   detail_show (self);
   g_signal_connect (self->window, "realize", G_CALLBACK (window_realize_cb), self);
   g_signal_connect_swapped (self->window, "destroy", G_CALLBACK (window_destroy_cb), self);
@@ -1071,6 +1398,8 @@ demo_window_run (DemoServer  *server,
     status = 1;
 
   g_clear_object (&self.app);
+  if (self.selected != NULL)
+    g_clear_signal_handler (&self.selected_notify_id, self.selected);
   g_clear_object (&self.selected);
   g_clear_object (&self.selection);
   g_clear_object (&self.filtered);
