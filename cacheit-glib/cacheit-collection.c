@@ -114,6 +114,9 @@ typedef struct
   const char   *new_key;
   const char   *place_key;
   GObject      *place_object;
+  /* Made by writes: the items show their own attributes, which are not
+   * replaced by the data's. */
+  gboolean      from_writes;
 } Update;
 
 enum {
@@ -328,7 +331,7 @@ carry_item (CacheitIndex  *old_index,
 
   items[p] = g_object_ref (old_items[q]);
   (*n_made)++;
-  if (update->diff->content_changed[p])
+  if (update->diff->content_changed[p] && !update->from_writes)
     {
       g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
 
@@ -382,11 +385,8 @@ collection_apply (CacheitCollection *self,
 
       if (p >= 0 && new_items[p] == NULL)
         {
-          g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (update->index, p);
-
           new_items[p] = g_object_ref (update->place_object);
           n_made++;
-          _cacheit_model_apply (CACHEIT_MODEL (new_items[p]), attributes);
         }
     }
 
@@ -902,7 +902,7 @@ collect_active (gpointer data,
     g_ptr_array_add (user_data, write);
 }
 
-/* The writes still waiting (or in flight) whose change shows. */
+/* The writes still waiting (or in flight). */
 static GPtrArray *
 active_writes (CacheitCollection *self)
 {
@@ -911,6 +911,40 @@ active_writes (CacheitCollection *self)
   _cacheit_resource_foreach_write (CACHEIT_RESOURCE (self), collect_active, writes);
 
   return writes;
+}
+
+/* The destroys still waiting: what the list shows of the writes. Saves
+ * show in their items (item_show()), creates after the data. */
+static GPtrArray *
+active_destroys (CacheitCollection *self)
+{
+  GPtrArray *writes = active_writes (self);
+
+  for (guint i = writes->len; i > 0; i--)
+    if (((ItemWrite *) g_ptr_array_index (writes, i - 1))->kind != ITEM_DESTROY)
+      g_ptr_array_remove_index (writes, i - 1);
+
+  return writes;
+}
+
+/* Shows in @item what the server confirmed of it, with the changes of the
+ * saves of it still waiting on top. */
+static void
+item_show (CacheitCollection *self,
+           CacheitModel      *item)
+{
+  g_autoptr(GPtrArray) writes = active_writes (self);
+  g_autoptr(GPtrArray) changes = g_ptr_array_new ();
+
+  for (guint i = 0; i < writes->len; i++)
+    {
+      ItemWrite *write = g_ptr_array_index (writes, i);
+
+      if (write->item == item && write->kind == ITEM_SAVE && write->shown && write->changes != NULL)
+        g_ptr_array_add (changes, write->changes);
+    }
+
+  _cacheit_model_show_item (item, changes);
 }
 
 /* @base with the changes of @writes (saves and destroys that show), and
@@ -996,7 +1030,7 @@ build_index (CacheitCollection *self,
 static CacheitIndex *
 shown_index (CacheitCollection *self)
 {
-  g_autoptr(GPtrArray) writes = active_writes (self);
+  g_autoptr(GPtrArray) writes = active_destroys (self);
 
   return build_index (self, base_index (self), writes, NULL);
 }
@@ -1013,7 +1047,8 @@ collection_show_full (CacheitCollection *self,
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   g_autoptr(GPtrArray) writes = active_writes (self);
-  CacheitIndex *shown = build_index (self, base_index (self), writes, NULL);
+  g_autoptr(GPtrArray) destroys = active_destroys (self);
+  CacheitIndex *shown = build_index (self, base_index (self), destroys, NULL);
 
   if (shown != NULL)
     {
@@ -1025,6 +1060,7 @@ collection_show_full (CacheitCollection *self,
       update->new_key = new_key;
       update->place_key = place_key;
       update->place_object = place_object;
+      update->from_writes = TRUE;
       update->diff = _cacheit_diff_new_renamed (priv->index, shown, old_key, new_key);
       collection_apply (self, update);
       update_free (update);
@@ -1090,9 +1126,9 @@ item_write_prepare (CacheitResource  *owner,
     sent = write->changes != NULL ? json_object_ref (write->changes) : json_object_new ();
   else
     {
-      g_autoptr(JsonObject) object = _cacheit_index_dup_object (base, q);
-
-      sent = _cacheit_json_object_merge (object, write->changes);
+      /* The whole item as it shows, not only what the list had of it (an
+       * item fetched on its own URL may have more). */
+      sent = _cacheit_json_object_merge (_cacheit_model_get_confirmed (write->item), write->changes);
     }
   *body = _cacheit_json_object_to_bytes (sent, NULL, error);
 
@@ -1246,6 +1282,12 @@ item_write_commit (CacheitResource *owner,
       set_confirmed (self, build_index (self, base, change, NULL));
     }
 
+  if (write->kind == ITEM_SAVE)
+    _cacheit_model_confirm_item (write->item, write->changes, answer);
+  else
+    /* The item's own snapshot (of its URL) goes with it. */
+    _cacheit_resource_save_snapshot (CACHEIT_RESOURCE (write->item), NULL);
+
   /* An item saved without an id got one: the same object, at its place. */
   base = base_index (self);
   if (write->kind == ITEM_SAVE && q >= 0 && base != NULL && (guint) q < base->n_items &&
@@ -1257,10 +1299,13 @@ item_write_commit (CacheitResource *owner,
       collection_show_full (self, write->key, new_key, NULL, NULL);
       if (url != NULL)
         cacheit_resource_set_url (CACHEIT_RESOURCE (write->item), url);
+      item_show (self, write->item);
       return NULL;
     }
 
   collection_show (self);
+  if (write->kind == ITEM_SAVE)
+    item_show (self, write->item);
 
   return NULL;
 }
@@ -1275,9 +1320,12 @@ item_write_rollback (CacheitResource *owner,
   if (write->kind == ITEM_CREATE)
     remove_pending (self, write->item);
 
-  /* A destroy undone brings back the same object. */
+  /* A destroy undone brings back the same object; a save undone shows in
+   * its item. */
   if (write->kind == ITEM_DESTROY)
     collection_show_full (self, NULL, NULL, write->key, G_OBJECT (write->item));
+  else if (write->kind == ITEM_SAVE)
+    item_show (self, write->item);
   else
     collection_show (self);
 }
@@ -1356,10 +1404,14 @@ _cacheit_collection_write_item (CacheitCollection *self,
   write->changes = changes != NULL ? _cacheit_json_object_merge (NULL, changes) : NULL;
   write->flags = flags;
   write->shown = (flags & CACHEIT_SAVE_WAIT) == 0 && (destroy || changes != NULL);
+  _cacheit_model_begin_item_write (item);
   _cacheit_resource_item_write (CACHEIT_RESOURCE (item), TRUE);
 
   _cacheit_resource_queue_write (CACHEIT_RESOURCE (self), &item_write_ops, write, task);
-  collection_show (self);
+  if (destroy)
+    collection_show (self);
+  else
+    item_show (self, item);
 
   return TRUE;
 }

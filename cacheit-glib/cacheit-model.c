@@ -581,6 +581,81 @@ model_show (CacheitModel *self)
   _cacheit_model_apply (self, shown);
 }
 
+/* The server took @changes and answered @answer (nullable): what it holds
+ * now. The snapshot follows. */
+static void
+confirm (CacheitModel *self,
+         JsonObject   *changes,
+         JsonObject   *answer)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+  g_autoptr(JsonObject) saved = _cacheit_json_object_merge (priv->confirmed, changes);
+  g_autoptr(GBytes) body = NULL;
+
+  g_clear_pointer (&priv->confirmed, json_object_unref);
+  priv->confirmed = _cacheit_json_object_merge (saved, answer);
+  json_object_seal (priv->confirmed);
+
+  body = _cacheit_json_object_to_bytes (priv->confirmed,
+                                        cacheit_resource_get_root_pointer (CACHEIT_RESOURCE (self)),
+                                        NULL);
+  if (body != NULL)
+    _cacheit_resource_save_snapshot (CACHEIT_RESOURCE (self), body);
+}
+
+/* Writes of an item that its collection sends: the item shows them itself,
+ * with its own attributes (those of a fetch of its own URL included), so
+ * the collection needs not rebuild its data to show a save. */
+void
+_cacheit_model_begin_item_write (CacheitModel *self)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  if (cacheit_resource_get_saving (CACHEIT_RESOURCE (self)) && priv->confirmed != NULL)
+    return;
+
+  g_clear_pointer (&priv->confirmed, json_object_unref);
+  priv->confirmed = json_object_ref (priv->attributes);
+}
+
+void
+_cacheit_model_show_item (CacheitModel *self,
+                          GPtrArray    *changes)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+  g_autoptr(JsonObject) shown = json_object_ref (priv->confirmed != NULL ? priv->confirmed : priv->attributes);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      JsonObject *merged = _cacheit_json_object_merge (shown, g_ptr_array_index (changes, i));
+
+      json_object_unref (shown);
+      shown = merged;
+    }
+  _cacheit_model_apply (self, shown);
+}
+
+JsonObject *
+_cacheit_model_get_confirmed (CacheitModel *self)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  return priv->confirmed != NULL ? priv->confirmed : priv->attributes;
+}
+
+void
+_cacheit_model_confirm_item (CacheitModel *self,
+                             JsonObject   *changes,
+                             JsonObject   *answer)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  if (priv->confirmed == NULL)
+    priv->confirmed = json_object_ref (priv->attributes);
+  _cacheit_resource_forget_validators (CACHEIT_RESOURCE (self));
+  confirm (self, changes, answer);
+}
+
 static gboolean
 model_write_prepare (CacheitResource  *owner,
                      gpointer          data,
@@ -625,10 +700,7 @@ model_write_commit (CacheitResource *owner,
                     JsonObject      *answer)
 {
   CacheitModel *self = CACHEIT_MODEL (owner);
-  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
   ModelWrite *write = data;
-  g_autoptr(JsonObject) saved = NULL;
-  g_autoptr(GBytes) body = NULL;
 
   /* The validators were of the data before the write. */
   _cacheit_resource_forget_validators (owner);
@@ -639,17 +711,9 @@ model_write_commit (CacheitResource *owner,
       return NULL;
     }
 
-  /* What the server holds now: the change, and what it made of it. */
-  saved = _cacheit_json_object_merge (priv->confirmed, write->changes);
-  g_clear_pointer (&priv->confirmed, json_object_unref);
-  priv->confirmed = _cacheit_json_object_merge (saved, answer);
-  json_object_seal (priv->confirmed);
+  confirm (self, write->changes, answer);
   write->shown = FALSE;
   model_show (self);
-
-  body = _cacheit_json_object_to_bytes (priv->confirmed, cacheit_resource_get_root_pointer (owner), NULL);
-  if (body != NULL)
-    _cacheit_resource_save_snapshot (owner, body);
 
   return NULL;
 }

@@ -89,6 +89,21 @@ typedef struct _CacheitCollection CacheitCollection;
 void     _cacheit_model_set_collection    (CacheitModel             *self,
                                            CacheitCollection        *collection);
 
+/* cacheit-model.c: writes of the item @self that its collection sends.
+ * Before the first: what shows is what the server confirmed. Then the item
+ * shows that with @changes (JsonObject) on top, in order; and when one is
+ * accepted, @changes and @answer (nullable) join what the server confirmed
+ * (and the item's own snapshot follows). */
+void     _cacheit_model_begin_item_write  (CacheitModel             *self);
+void     _cacheit_model_show_item         (CacheitModel             *self,
+                                           GPtrArray                *changes);
+void     _cacheit_model_confirm_item      (CacheitModel             *self,
+                                           JsonObject               *changes,
+                                           JsonObject               *answer);
+/* What the server last confirmed of the item @self (its attributes when no
+ * write of it waits). */
+JsonObject *_cacheit_model_get_confirmed  (CacheitModel             *self);
+
 /* cacheit-collection.c: queues a write of its item @item on @self (a save
  * of @changes, or a destroy) with @task. Returns FALSE when @item is not in
  * @self (then nothing was done). */

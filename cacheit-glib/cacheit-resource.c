@@ -576,6 +576,19 @@ set_header_copy (char               **field,
   *field = g_strdup (value);
 }
 
+static void
+set_origin (CacheitResource *self,
+            CacheitOrigin    origin)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (priv->origin == origin)
+    return;
+
+  priv->origin = origin;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORIGIN]);
+}
+
 /* The server confirmed the data in hand: it sent it (a 200 that was applied)
  * or said it has not changed (a 304). */
 static void
@@ -600,12 +613,7 @@ confirm (CacheitResource    *self,
   priv->last_updated = g_date_time_new_now_local ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
 
-  if (priv->origin != CACHEIT_ORIGIN_NETWORK)
-    {
-      priv->origin = CACHEIT_ORIGIN_NETWORK;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORIGIN]);
-    }
-
+  set_origin (self, CACHEIT_ORIGIN_NETWORK);
   update_stale (self);
 }
 
@@ -631,12 +639,7 @@ restore_freshness (CacheitResource *self,
   priv->last_updated = g_date_time_new_from_unix_local (snapshot->stored_at);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
 
-  if (priv->origin != CACHEIT_ORIGIN_DISK)
-    {
-      priv->origin = CACHEIT_ORIGIN_DISK;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORIGIN]);
-    }
-
+  set_origin (self, CACHEIT_ORIGIN_DISK);
   update_stale (self);
 }
 
@@ -1143,6 +1146,8 @@ fetch_apply (Fetch   *fetch,
         }
     }
 
+  /* Where the data comes from is known before it shows. */
+  set_origin (self, fetch->snapshot != NULL ? CACHEIT_ORIGIN_DISK : CACHEIT_ORIGIN_NETWORK);
   changed = priv->ops->apply (self, decoded->decoded);
   fetch_complete (fetch, NULL, changed);
 }

@@ -693,6 +693,51 @@ test_no_url (Fixture       *fixture,
 }
 
 static void
+test_item_own_attributes (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) one = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("An item also fetched on its own URL keeps the members only that fetch "
+                  "gave through a save, a refused save and an accepted one: the PUT sends "
+                  "them, and the signals are those of the change alone");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  one = cacheit_collection_get_by_id (rows, "1");
+  serve_and_fetch (fixture, one, "/rows/1", "{\"id\": 1, \"name\": \"one\", \"extra\": \"x\"}");
+  g_string_truncate (fixture->items, 0);
+  watch (fixture, one);
+
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 422, "{}");
+  save_async (one, "{\"name\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:name notify:name");
+  assert_attributes (one, "{\"id\": 1, \"name\": \"b\", \"extra\": \"x\"}");
+  g_assert_false (save_wait (one, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_clear_error (&error);
+  assert_request (fixture, "/rows/1", "PUT", "{\"id\": 1, \"name\": \"b\", \"extra\": \"x\"}");
+  assert_log (fixture, "changed:name notify:name");
+  assert_attributes (one, "{\"id\": 1, \"name\": \"one\", \"extra\": \"x\"}");
+
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200,
+                                      "{\"id\": 1, \"name\": \"c\", \"extra\": \"x\", \"updated\": 7}");
+  save_async (one, "{\"name\": \"c\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_true (save_wait (one, &done, &error));
+  g_assert_no_error (error);
+  assert_log (fixture, "changed:name notify:name changed:updated");
+  assert_attributes (one, "{\"id\": 1, \"name\": \"c\", \"extra\": \"x\", \"updated\": 7}");
+  assert_names (rows, "c");
+  g_assert_cmpstr (fixture->items->str, ==, "");
+
+  unwatch (fixture, one);
+  g_clear_object (&one);
+  finalize_all (rows, NULL);
+}
+
+static void
 test_item_put (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -2246,6 +2291,7 @@ main (int   argc,
   ADD ("/save/patch/no-changes-sends-empty-object", test_patch_no_changes);
   ADD ("/save/no-url", test_no_url);
   ADD ("/save/item/put-to-item-url", test_item_put);
+  ADD ("/save/item/own-attributes-kept", test_item_own_attributes);
   ADD ("/save/item/without-id-posts", test_item_without_id_posts);
   ADD ("/save/create/post-then-id-from-server", test_create);
   ADD ("/save/destroy/item", test_destroy_item);

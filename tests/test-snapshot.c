@@ -2531,6 +2531,47 @@ test_application_held (Fixture       *fixture,
   g_assert_finalize_object (run.app);
 }
 
+/* Records the origin of the collection at each items-changed. */
+static void
+origin_at_items_changed_cb (GListModel *list,
+                            guint       position,
+                            guint       removed,
+                            guint       added,
+                            GString    *log)
+{
+  g_string_append_printf (log, "%d ", cacheit_resource_get_origin (R (list)));
+}
+
+static void
+test_collection_origin_before_rows (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) first = rows_new (fixture, "/origin-rows");
+  g_autoptr(CacheitCollection) second = rows_new (fixture, "/origin-rows");
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *expected = NULL;
+
+  g_test_summary ("origin is known when the first rows arrive: NETWORK at the items-changed "
+                  "of a fetch from the server, DISK at that of a start from a snapshot");
+
+  serve (fixture, "/origin-rows", "[{\"id\": 1, \"name\": \"a\"}]", "\"o1\"");
+  g_signal_connect (first, "items-changed", G_CALLBACK (origin_at_items_changed_cb), log);
+  fetch_ok (first, CACHEIT_FETCH_NONE);
+  expected = g_strdup_printf ("%d ", CACHEIT_ORIGIN_NETWORK);
+  g_assert_cmpstr (log->str, ==, expected);
+
+  g_string_truncate (log, 0);
+  g_signal_connect (second, "items-changed", G_CALLBACK (origin_at_items_changed_cb), log);
+  fetch_ok (second, CACHEIT_FETCH_NONE);
+  g_free (expected);
+  expected = g_strdup_printf ("%d ", CACHEIT_ORIGIN_DISK);
+  g_assert_cmpstr (log->str, ==, expected);
+
+  barrier (fixture);
+  g_signal_handlers_disconnect_by_data (first, log);
+  g_signal_handlers_disconnect_by_data (second, log);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2565,6 +2606,7 @@ main (int   argc,
   ADD ("/snapshot/many-in-one-directory", test_many);
   ADD ("/snapshot/collection/from-disk-then-304", test_collection_304);
   ADD ("/snapshot/collection/from-disk-then-200", test_collection_200);
+  ADD ("/snapshot/collection/origin-before-rows", test_collection_origin_before_rows);
   ADD ("/snapshot/follows/save", test_follows_save);
   ADD ("/snapshot/follows/destroy", test_destroy_removes);
   ADD ("/snapshot/follows/save-policy", test_follows_save_policy);
