@@ -1048,7 +1048,14 @@ collection_show_full (CacheitCollection *self,
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   g_autoptr(GPtrArray) writes = active_writes (self);
   g_autoptr(GPtrArray) destroys = active_destroys (self);
-  CacheitIndex *shown = build_index (self, base_index (self), destroys, NULL);
+  CacheitIndex *base = base_index (self);
+  CacheitIndex *shown;
+
+  /* With no destroy waiting, what shows is the confirmed data itself. */
+  if (destroys->len == 0 && base != NULL)
+    shown = _cacheit_index_ref (base);
+  else
+    shown = build_index (self, base, destroys, NULL);
 
   if (shown != NULL)
     {
@@ -1142,6 +1149,7 @@ set_confirmed (CacheitCollection *self,
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   g_autoptr(GBytes) body = NULL;
+  const char *root_pointer;
   gsize length;
   const char *data;
 
@@ -1153,8 +1161,14 @@ set_confirmed (CacheitCollection *self,
   priv->confirmed = confirmed;
 
   /* The snapshot follows, as the resource would decode it. */
-  data = g_bytes_get_data (confirmed->body, &length);
-  body = _cacheit_json_wrap_text (data, length, cacheit_resource_get_root_pointer (CACHEIT_RESOURCE (self)), 0);
+  root_pointer = cacheit_resource_get_root_pointer (CACHEIT_RESOURCE (self));
+  if (root_pointer == NULL || *root_pointer == '\0')
+    body = g_bytes_ref (confirmed->body);
+  else
+    {
+      data = g_bytes_get_data (confirmed->body, &length);
+      body = _cacheit_json_wrap_text (data, length, root_pointer, 0);
+    }
   _cacheit_resource_save_snapshot (CACHEIT_RESOURCE (self), body);
 }
 
