@@ -947,8 +947,32 @@ item_show (CacheitCollection *self,
   _cacheit_model_show_item (item, changes);
 }
 
+typedef struct
+{
+  JsonObject *changed;     /* The object after the saves, or NULL. */
+  gboolean    destroyed;
+} KeyEdit;
+
+static void
+key_edit_free (KeyEdit *edit)
+{
+  g_clear_pointer (&edit->changed, json_object_unref);
+  g_free (edit);
+}
+
+static int
+compare_changes (gconstpointer a,
+                 gconstpointer b)
+{
+  const CacheitIndexChange *ca = a;
+  const CacheitIndexChange *cb = b;
+
+  return ca->position < cb->position ? -1 : ca->position > cb->position;
+}
+
 /* @base with the changes of @writes (saves and destroys that show), and
- * @append after it, as a new index. */
+ * @append after it, as a new index. Only the objects that change are
+ * encoded and decoded. */
 static CacheitIndex *
 build_index (CacheitCollection *self,
              CacheitIndex      *base,
@@ -956,72 +980,66 @@ build_index (CacheitCollection *self,
              JsonObject        *append)
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  g_autoptr(GString) out = g_string_new ("[");
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *data = base != NULL ? g_bytes_get_data (base->body, NULL) : NULL;
-  guint n = base != NULL ? base->n_items : 0;
+  g_autoptr(GHashTable) edits = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) key_edit_free);
+  g_autoptr(GArray) changes = g_array_new (FALSE, TRUE, sizeof (CacheitIndexChange));
+  g_autoptr(GBytes) appended = NULL;
   CacheitIndex *index;
-  gsize length;
+  GHashTableIter iter;
+  const char *key;
+  KeyEdit *edit;
 
-  for (guint q = 0; q < n; q++)
+  for (guint i = 0; writes != NULL && base != NULL && i < writes->len; i++)
     {
-      const char *key = _cacheit_index_get_key (base, q);
-      g_autoptr(JsonObject) changed = NULL;
-      gboolean destroyed = FALSE;
+      ItemWrite *write = g_ptr_array_index (writes, i);
+      gssize q;
 
-      for (guint i = 0; writes != NULL && i < writes->len; i++)
-        {
-          ItemWrite *write = g_ptr_array_index (writes, i);
-
-          if (!write->shown || write->key == NULL || strcmp (write->key, key) != 0)
-            continue;
-          if (write->kind == ITEM_DESTROY)
-            destroyed = TRUE;
-          else if (write->kind == ITEM_SAVE)
-            {
-              g_autoptr(JsonObject) object = changed != NULL ? g_steal_pointer (&changed)
-                                                             : _cacheit_index_dup_object (base, q);
-
-              changed = _cacheit_json_object_merge (object, write->changes);
-            }
-        }
-
-      if (destroyed)
+      if (!write->shown || write->key == NULL || write->kind == ITEM_CREATE)
         continue;
-      if (out->len > 1)
-        g_string_append_c (out, ',');
-      if (changed != NULL)
-        {
-          g_autoptr(GBytes) text = _cacheit_json_object_to_bytes (changed, NULL, NULL);
+      q = _cacheit_index_lookup (base, write->key);
+      if (q < 0)
+        continue;
 
-          if (text != NULL)
-            g_string_append_len (out, g_bytes_get_data (text, NULL), g_bytes_get_size (text));
-          else
-            g_string_append_len (out, data + base->entries[q].offset, base->entries[q].length);
+      edit = g_hash_table_lookup (edits, write->key);
+      if (edit == NULL)
+        {
+          edit = g_new0 (KeyEdit, 1);
+          g_hash_table_insert (edits, write->key, edit);
         }
+      if (write->kind == ITEM_DESTROY)
+        edit->destroyed = TRUE;
       else
-        g_string_append_len (out, data + base->entries[q].offset, base->entries[q].length);
+        {
+          g_autoptr(JsonObject) object = edit->changed != NULL ? g_steal_pointer (&edit->changed)
+                                                               : _cacheit_index_dup_object (base, q);
+
+          edit->changed = _cacheit_json_object_merge (object, write->changes);
+        }
     }
+
+  g_hash_table_iter_init (&iter, edits);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &edit))
+    {
+      CacheitIndexChange change = { (guint) _cacheit_index_lookup (base, key), NULL };
+
+      if (!edit->destroyed)
+        change.text = _cacheit_json_object_to_bytes (edit->changed, NULL, NULL);
+      if (edit->destroyed || change.text != NULL)
+        g_array_append_val (changes, change);
+    }
+  g_array_sort (changes, compare_changes);
 
   if (append != NULL)
-    {
-      g_autoptr(GBytes) text = _cacheit_json_object_to_bytes (append, NULL, NULL);
+    appended = _cacheit_json_object_to_bytes (append, NULL, NULL);
 
-      if (text != NULL)
-        {
-          if (out->len > 1)
-            g_string_append_c (out, ',');
-          g_string_append_len (out, g_bytes_get_data (text, NULL), g_bytes_get_size (text));
-        }
-    }
-  g_string_append_c (out, ']');
-
-  length = out->len;
-  body = _cacheit_json_wrap_text (out->str, length, NULL, CACHEIT_BODY_PADDING);
-  index = _cacheit_decode_index (body, NULL, priv->id_attribute, &error);
+  index = _cacheit_index_edit (base, (CacheitIndexChange *) changes->data, changes->len,
+                               appended != NULL ? &appended : NULL, appended != NULL ? 1 : 0,
+                               priv->id_attribute);
   if (index == NULL)
-    g_critical ("Items of a collection failed to decode again: %s", error->message);
+    g_critical ("Items of a collection failed to decode again");
+
+  for (guint i = 0; i < changes->len; i++)
+    g_clear_pointer (&g_array_index (changes, CacheitIndexChange, i).text, g_bytes_unref);
 
   return index;
 }

@@ -592,3 +592,135 @@ _cacheit_index_item_equal (CacheitIndex *a,
 
   return na != NULL && nb != NULL && json_node_equal (na, nb);
 }
+
+/* The key of a new item's object @text (not padded), as index_with() makes
+ * it; FALSE when it has no id. */
+static gboolean
+key_of_text (GBytes     *text,
+             const char *id_attribute,
+             GString    *keys)
+{
+  gsize length;
+  const char *data = static_cast<const char *> (g_bytes_get_data (text, &length));
+  simdjson::padded_string padded (data, length);
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::dom::element id;
+  gboolean has_id = FALSE;
+
+  if (parser.parse (padded).get (root) == simdjson::SUCCESS &&
+      root.is_object () &&
+      root.at_key (id_attribute).get (id) == simdjson::SUCCESS)
+    append_key (keys, id, &has_id);
+
+  return has_id;
+}
+
+CacheitIndex *
+_cacheit_index_edit (CacheitIndex              *base,
+                     const CacheitIndexChange  *changes,
+                     guint                      n_changes,
+                     GBytes            *const  *appended,
+                     guint                      n_appended,
+                     const char                *id_attribute)
+{
+  guint n_base = base != NULL ? base->n_items : 0;
+  const char *data = base != NULL ? static_cast<const char *> (g_bytes_get_data (base->body, NULL)) : NULL;
+  g_autoptr(GString) out = g_string_new ("[");
+  g_autoptr(GString) keys = g_string_new (NULL);
+  g_autofree CacheitIndexEntry *entries = g_new0 (CacheitIndexEntry, MAX (n_base + n_appended, 1));
+  g_autoptr(GHashTable) positions = g_hash_table_new (g_str_hash, g_str_equal);
+  CacheitIndex *index;
+  guint n = 0;
+  guint n_without_id = 0;
+  guint c = 0;
+  gsize total;
+
+  for (guint q = 0; q < n_base + n_appended; q++)
+    {
+      CacheitIndexEntry entry = { 0, 0, 0, 0 };
+      GBytes *text = NULL;
+      gboolean has_id;
+
+      if (q < n_base)
+        {
+          while (c < n_changes && changes[c].position < q)
+            c++;
+          if (c < n_changes && changes[c].position == q)
+            {
+              text = changes[c].text;
+              /* Dropped. */
+              if (text == NULL)
+                continue;
+            }
+        }
+      else
+        text = appended[q - n_base];
+
+      if (out->len > 1)
+        g_string_append_c (out, ',');
+      entry.offset = out->len;
+      entry.key = (guint32) keys->len;
+
+      if (text != NULL)
+        {
+          entry.length = (guint32) g_bytes_get_size (text);
+          g_string_append_len (out, static_cast<const char *> (g_bytes_get_data (text, NULL)),
+                               g_bytes_get_size (text));
+          has_id = key_of_text (text, id_attribute, keys);
+          if (has_id && (keys->str[entry.key] == '\1' || keys->str[entry.key] == '\2'))
+            g_string_insert_c (keys, entry.key, '\2');
+        }
+      else
+        {
+          const CacheitIndexEntry *old = &base->entries[q];
+
+          entry.length = old->length;
+          g_string_append_len (out, data + old->offset, old->length);
+          has_id = old->has_id;
+          if (has_id)
+            g_string_append (keys, base->keys + old->key);
+        }
+
+      /* Items without an id are keyed by their place among them. */
+      if (!has_id)
+        {
+          g_string_truncate (keys, entry.key);
+          g_string_append_printf (keys, "\1%u", n_without_id++);
+        }
+      entry.has_id = has_id;
+      g_string_append_c (keys, '\0');
+      entries[n++] = entry;
+    }
+  g_string_append_c (out, ']');
+
+  /* Offsets into keys are only stable once it stops growing. */
+  for (guint i = 0; i < n; i++)
+    if (!g_hash_table_insert (positions, keys->str + entries[i].key, GUINT_TO_POINTER (i + 1)))
+      {
+        /* An id twice (the server gave an existing one): the whole rules of
+         * index_with() apply; let it decide. */
+        g_autoptr(GBytes) body = NULL;
+
+        total = out->len;
+        g_string_set_size (out, total + CACHEIT_BODY_PADDING);
+        memset (out->str + total, 0, CACHEIT_BODY_PADDING);
+        body = g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), total);
+        return _cacheit_decode_index (body, NULL, id_attribute, NULL);
+      }
+
+  total = out->len;
+  g_string_set_size (out, total + CACHEIT_BODY_PADDING);
+  memset (out->str + total, 0, CACHEIT_BODY_PADDING);
+
+  index = g_new0 (CacheitIndex, 1);
+  g_atomic_ref_count_init (&index->ref_count);
+  index->body = g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), total);
+  index->n_items = n;
+  index->entries = static_cast<CacheitIndexEntry *> (g_steal_pointer (&entries));
+  /* g_string_free() keeps the buffer the table points into. */
+  index->keys = g_string_free (g_steal_pointer (&keys), FALSE);
+  index->positions = static_cast<GHashTable *> (g_steal_pointer (&positions));
+
+  return index;
+}

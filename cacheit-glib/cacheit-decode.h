@@ -86,6 +86,25 @@ gboolean      _cacheit_index_item_equal   (CacheitIndex *a,
                                            CacheitIndex *b,
                                            guint         position_b);
 
+/* What _cacheit_index_edit() does at @position of the old index: the item
+ * there is replaced by the JSON object @text, or dropped when it is NULL. */
+typedef struct
+{
+  guint   position;
+  GBytes *text;
+} CacheitIndexChange;
+
+/* A new index: @base (nullable) with @changes (sorted by position, one per
+ * position at most), then the objects @appended after it. Items kept are
+ * not decoded again: only the new objects are, for their keys. The texts
+ * must be JSON objects (made by the library, so valid). */
+CacheitIndex *_cacheit_index_edit         (CacheitIndex              *base,
+                                           const CacheitIndexChange  *changes,
+                                           guint                      n_changes,
+                                           GBytes            *const  *appended,
+                                           guint                      n_appended,
+                                           const char                *id_attribute);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitIndex, _cacheit_index_unref)
 
 /* Whether @pointer is a syntactically valid RFC 6901 JSON Pointer. */
