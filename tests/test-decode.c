@@ -311,6 +311,65 @@ test_index_float_ids (void)
   g_assert_cmpstr (_cacheit_index_get_id (index, 0), !=, _cacheit_index_get_id (index, 1));
 }
 
+static CacheitIndex *
+index_of (const char *json)
+{
+  gsize length;
+  char *data = padded (json, &length);
+  g_autoptr(GBytes) body = g_bytes_new_take (data, length);
+  g_autoptr(GError) error = NULL;
+  CacheitIndex *index = _cacheit_decode_index (body, NULL, "id", &error);
+
+  g_assert_no_error (error);
+  return index;
+}
+
+/* The index @edited has the items, keys and bytes of the one decoded from
+ * @json. */
+static void
+assert_same_index (CacheitIndex *edited,
+                   const char   *json)
+{
+  g_autoptr(CacheitIndex) decoded = index_of (json);
+
+  g_assert_cmpuint (edited->n_items, ==, decoded->n_items);
+  for (guint i = 0; i < decoded->n_items; i++)
+    {
+      g_assert_cmpstr (_cacheit_index_get_key (edited, i), ==, _cacheit_index_get_key (decoded, i));
+      g_assert_cmpint (_cacheit_index_lookup (edited, _cacheit_index_get_key (decoded, i)), ==, i);
+      g_assert_true (_cacheit_index_item_equal (edited, i, decoded, i));
+      g_assert_cmpstr (_cacheit_index_get_id (edited, i), ==, _cacheit_index_get_id (decoded, i));
+    }
+}
+
+static void
+test_index_edit (void)
+{
+  g_autoptr(CacheitIndex) base = index_of ("[{\"id\": 1, \"n\": 1}, {\"a\": 1},\n {\"id\": 2}, {\"b\": 2}, {\"id\": \"\\u0001x\"}]");
+  g_autoptr(GBytes) replaced = g_bytes_new_static ("{\"id\": 3}", 9);
+  g_autoptr(GBytes) appended = g_bytes_new_static ("{\"c\": 3}", 8);
+  g_autoptr(GBytes) duplicate = g_bytes_new_static ("{\"id\": 1, \"n\": 2}", 17);
+  CacheitIndexChange changes[] = { { 1, NULL }, { 2, replaced } };
+  g_autoptr(CacheitIndex) edited = NULL;
+  g_autoptr(CacheitIndex) merged = NULL;
+  g_autoptr(CacheitIndex) from_nothing = NULL;
+
+  g_test_summary ("Editing an index in place (items dropped, replaced, appended) gives the "
+                  "index that decoding the edited array gives: keys of items without an id "
+                  "renumbered, ids apart from them, and an id twice resolved as a decode would");
+  g_test_bug ("issue 8: saving");
+
+  edited = _cacheit_index_edit (base, changes, G_N_ELEMENTS (changes), &appended, 1, "id");
+  assert_same_index (edited, "[{\"id\": 1, \"n\": 1}, {\"id\": 3}, {\"b\": 2}, {\"id\": \"\\u0001x\"}, {\"c\": 3}]");
+
+  /* The server gave an id the list has: one item, at the first place. */
+  merged = _cacheit_index_edit (base, NULL, 0, &duplicate, 1, "id");
+  assert_same_index (merged, "[{\"id\": 1, \"n\": 2}, {\"a\": 1}, {\"id\": 2}, {\"b\": 2}, {\"id\": \"\\u0001x\"}]");
+
+  from_nothing = _cacheit_index_edit (NULL, NULL, 0, &appended, 1, "id");
+  assert_same_index (from_nothing, "[{\"c\": 3}]");
+}
+
 static void
 test_reader_empty (void)
 {
@@ -379,6 +438,7 @@ main (int   argc,
   g_test_add_func ("/reader/empty", test_reader_empty);
   g_test_add_func ("/reader/r12/lying-content-length", test_reader_lying_hint);
   g_test_add_func ("/decode/index/float-ids", test_index_float_ids);
+  g_test_add_func ("/decode/index/edit", test_index_edit);
   g_test_add_func ("/dispatch/order", test_dispatch_order);
 
   return g_test_run ();
