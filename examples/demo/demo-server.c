@@ -494,7 +494,8 @@ write_record (DemoServer        *self,
       now = g_date_time_new_now_utc ();
       edit = g_new0 (Edit, 1);
       edit->name = g_steal_pointer (&name);
-      edit->updated = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+      /* To the microsecond: two runs of the demo in one second still change it. */
+      edit->updated = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
       g_hash_table_replace (self->edits, GUINT_TO_POINTER (id), edit);
       save_edits (self);
 
