@@ -190,7 +190,8 @@ void    _cacheit_resource_forget_validators (CacheitResource *self);
  * JSON text the resource decodes as it would a response; need not be
  * padded), with no validators; NULL removes it. Nothing is written
  * without a snapshot policy, nor when the data in hand came from a response
- * the policy does not let us keep (or from no response at all). */
+ * the policy does not let us keep (or from no response at all); for a
+ * resource that overrides parse(), the snapshot is removed instead. */
 void    _cacheit_resource_save_snapshot   (CacheitResource *self,
                                            GBytes          *body);
 

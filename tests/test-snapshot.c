@@ -2135,6 +2135,44 @@ save_cb (GObject      *object,
 }
 
 static void
+test_follows_save_parse_override (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *url = url_of (fixture, "/payload-saved");
+  CacheitModel *model = g_object_new (TEST_TYPE_PAYLOAD_MODEL, "url", url, "snapshot-directory",
+                                      fixture->dir, NULL);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(CacheitSnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  CacheitTestCompletion c = { 0 };
+
+  g_test_summary ("A resource that overrides parse() gets no snapshot of its saved data, "
+                  "which is not what the server sends: the older one is removed");
+
+  serve (fixture, "/payload-saved", "{\"payload\": {\"id\": 1, \"title\": \"a\"}}", "\"p1\"");
+  fetch_ok (model, CACHEIT_FETCH_NONE);
+  barrier (fixture);
+  snapshot = snapshot_load (fixture, "/payload-saved");
+  g_assert_nonnull (snapshot);
+  g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
+
+  cacheit_test_server_set_bytes (fixture->server, "/payload-saved", 204, "application/json", NULL, FALSE, empty);
+  json_object_set_string_member (changes, "title", "b");
+  cacheit_model_save_async (model, changes, CACHEIT_SAVE_NONE, NULL, save_cb, &c);
+  cacheit_test_wait_for (&c.done);
+  g_assert_true (cacheit_model_save_finish (model, c.result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "b");
+
+  barrier (fixture);
+  g_assert_null (snapshot_load (fixture, "/payload-saved"));
+
+  cacheit_test_completion_clear (&c);
+  g_assert_finalize_object (model);
+}
+
+static void
 test_follows_save (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -2608,6 +2646,7 @@ main (int   argc,
   ADD ("/snapshot/collection/from-disk-then-200", test_collection_200);
   ADD ("/snapshot/collection/origin-before-rows", test_collection_origin_before_rows);
   ADD ("/snapshot/follows/save", test_follows_save);
+  ADD ("/snapshot/follows/save-parse-override", test_follows_save_parse_override);
   ADD ("/snapshot/follows/destroy", test_destroy_removes);
   ADD ("/snapshot/follows/save-policy", test_follows_save_policy);
   ADD ("/snapshot/follows/save-root-pointer", test_follows_save_root_pointer);
