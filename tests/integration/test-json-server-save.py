@@ -54,189 +54,23 @@
 #
 # Output is TAP.
 
-import argparse
 import json
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import traceback
-import urllib.error
-import urllib.request
+
+# First, before gi: jsonserver sets XDG_CACHE_HOME, then imports gi itself
+# (see there).
+from jsonserver import (TYPED, Post, count_signals, http, is_listening, iterate_for,
+                        iterate_until, main, record_messages, record_notify, sent)
 
 import gi
 
-gi.require_version("GLib", "2.0")
-gi.require_version("GObject", "2.0")
 gi.require_version("Json", "1.0")
-gi.require_version("Cacheit", "1.0")
-from gi.repository import Cacheit, GLib, GObject, Json  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-STARTUP_TIMEOUT = 30  # seconds; node starts slowly on a loaded machine
-FETCH_TIMEOUT = 30
+from gi.repository import Cacheit, GLib, Json  # noqa: E402
 
 
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def plan(self, n):
-        print(f"1..{n}", flush=True)
-
-    def ok(self, condition, description, diagnostics=None):
-        self.n += 1
-        if condition:
-            print(f"ok {self.n} - {description}", flush=True)
-        else:
-            self.failed += 1
-            print(f"not ok {self.n} - {description}", flush=True)
-            if diagnostics:
-                self.diag(diagnostics)
-        return condition
-
-    def equal(self, got, expected, description):
-        return self.ok(got == expected, description,
-                       f"expected {expected!r}, got {got!r}")
-
-    def diag(self, text):
-        for line in str(text).splitlines():
-            print(f"# {line}", flush=True)
-
-
-def find_json_server(argument):
-    candidates = [os.environ.get("CACHEIT_JSON_SERVER"), argument,
-                  shutil.which("json-server")]
-    for candidate in candidates:
-        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def is_listening(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-class JsonServer:
-    """json-server on a free port of 127.0.0.1, serving a copy of db.json.
-    It can be killed and started again on the same port with the same data
-    file (json-server writes its changes to it)."""
-
-    def __init__(self, program):
-        self.program = program
-        self.tmpdir = tempfile.TemporaryDirectory(prefix="cacheit-json-server-")
-        self.db = os.path.join(self.tmpdir.name, "db.json")
-        self.log_path = os.path.join(self.tmpdir.name, "json-server.log")
-        self.process = None
-        self.port = None
-
-    def _spawn(self):
-        """Starts json-server on self.port; returns whether it listens."""
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [self.program, "--host", "127.0.0.1", "--port", str(self.port),
-                 "--quiet", self.db],
-                cwd=self.tmpdir.name, stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT)
-
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            if is_listening(self.port):
-                return True
-            time.sleep(0.05)
-        self.stop()
-        return False
-
-    def start(self):
-        shutil.copyfile(os.path.join(HERE, "db.json"), self.db)
-
-        # The port is free when picked but could be taken before json-server
-        # binds it: try a few.
-        for _ in range(3):
-            self.port = free_port()
-            if self._spawn():
-                return True
-        return False
-
-    def restart(self):
-        """Starts json-server again on the same port, with the data as the
-        previous process left it."""
-        assert self.process is None
-        return self._spawn()
-
-    def kill(self):
-        """Kills json-server at once (SIGKILL), as a crash would."""
-        self.process.kill()
-        self.process.wait()
-        self.process = None
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def log(self):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as log:
-                return log.read()
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-
-class Post(Cacheit.Model):
-    """A typed model: its properties are filled from the JSON members."""
-
-    title = GObject.Property(type=str)
-    views = GObject.Property(type=int)
-    rating = GObject.Property(type=float)
-    published = GObject.Property(type=bool, default=False)
-
-
-# The typed properties of Post.
-TYPED = {"title", "views", "rating", "published"}
-
-
-# Another client of json-server, with urllib (no proxy).
-
-def http(server, method, path, value=None):
-    """Returns (status, decoded body or None)."""
-    data = json.dumps(value).encode() if value is not None else None
-    headers = {"Content-Type": "application/json"} if data is not None else {}
-    request = urllib.request.Request(server.url(path), data=data, method=method, headers=headers)
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=FETCH_TIMEOUT) as response:
-            body = response.read()
-            return response.status, json.loads(body) if body else None
-    except urllib.error.HTTPError as error:
-        return error.code, None
-
+# What json-server holds, read as another client would (jsonserver.http).
 
 def server_data(server, path):
     status, data = http(server, "GET", path)
@@ -259,41 +93,12 @@ def items(collection):
     return [attributes(collection.get_item(i)) for i in range(collection.get_n_items())]
 
 
-# Signals.
-
-def count_signals(resource):
-    counter = {"request": 0, "sync": 0, "error": 0}
-
-    def on_signal(_resource, *args):
-        name = args[-1]
-        counter[name] += 1
-
-    for name in counter:
-        resource.connect(name, on_signal, name)
-    return counter
-
-
-def record_messages(resource):
-    """The SoupMessage of each request the resource makes, in order."""
-    messages = []
-    resource.connect("request", lambda _resource, msg: messages.append(msg))
-    return messages
-
+# Signals (more in jsonserver).
 
 def gets(messages):
     """The fetches among @messages (whether writes emit `request` too is not
     what this test checks)."""
     return [msg for msg in messages if msg.get_method() == "GET"]
-
-
-def sent(msg, name):
-    return msg.get_request_headers().get_one(name)
-
-
-def record_notify(resource):
-    names = []
-    resource.connect("notify", lambda _resource, pspec: names.append(pspec.name))
-    return names
 
 
 def record_changed(model):
@@ -313,24 +118,6 @@ def record_splices(collection):
     splices = []
     collection.connect("items-changed", lambda _model, *splice: splices.append(splice))
     return splices
-
-
-def iterate_until(condition, timeout=FETCH_TIMEOUT):
-    """Iterates the default main context until condition() is true; returns
-    whether it became true before @timeout seconds."""
-    context = GLib.MainContext.default()
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        context.iteration(False) or time.sleep(0.005)
-    return True
-
-
-def iterate_for(seconds):
-    """Iterates the default main context for @seconds: for what must not
-    happen."""
-    iterate_until(lambda: False, seconds)
 
 
 class Call:
@@ -639,49 +426,14 @@ def test_snapshot(tap, server, snapshots):
     tap.equal(splices, [(0, 0, len(a_items))], "snapshot: the reload of the same data emitted no items-changed")
 
 
-def run(tap, server, snapshots):
-    test_put(tap, server, os.path.join(snapshots, "put"))
-    test_patch(tap, server, os.path.join(snapshots, "patch"))
-    test_failure(tap, server, os.path.join(snapshots, "failure"))
-    test_collection(tap, server, os.path.join(snapshots, "collection"))
-    test_snapshot(tap, server, os.path.join(snapshots, "snapshot"))
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json-server", help="the json-server program")
-    args = parser.parse_args()
-
-    program = find_json_server(args.json_server)
-    if program is None:
-        print("1..0 # SKIP json-server is not installed (build-aux/test installs it)")
-        return 0
-    if shutil.which("node") is None:
-        print("1..0 # SKIP node is not installed")
-        return 0
-
-    tap = Tap()
-    server = JsonServer(program)
-    snapshots = tempfile.TemporaryDirectory(prefix="cacheit-snapshots-")
-    try:
-        if not server.start():
-            print("Bail out! json-server did not start")
-            tap.diag(server.log())
-            return 1
-
-        tap.diag(f"{program} listening on 127.0.0.1:{server.port}")
-        try:
-            run(tap, server, snapshots.name)
-        except Exception:
-            tap.ok(False, "the test ran to the end", traceback.format_exc())
-        tap.plan(tap.n)
-    finally:
-        server.stop()
-        server.tmpdir.cleanup()
-        snapshots.cleanup()
-
-    return 1 if tap.failed else 0
+def run(tap, server):
+    with tempfile.TemporaryDirectory(prefix="cacheit-snapshots-") as snapshots:
+        test_put(tap, server, os.path.join(snapshots, "put"))
+        test_patch(tap, server, os.path.join(snapshots, "patch"))
+        test_failure(tap, server, os.path.join(snapshots, "failure"))
+        test_collection(tap, server, os.path.join(snapshots, "collection"))
+        test_snapshot(tap, server, os.path.join(snapshots, "snapshot"))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, run))

@@ -37,168 +37,15 @@
 #
 # Output is TAP.
 
-import argparse
-import atexit
-import json
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import traceback
-import urllib.request
 
-# Snapshots (Cacheit.Resource:snapshot-policy) of this run go to a directory
-# of its own, set before GLib reads XDG_CACHE_HOME: a URL of an earlier run
-# (the same port drawn again) must not start from that run's data.
-if os.environ.get("XDG_CACHE_HOME"):
-    os.makedirs(os.environ["XDG_CACHE_HOME"], exist_ok=True)
-_cache_home = tempfile.mkdtemp(prefix="cacheit-test-cache-", dir=os.environ.get("XDG_CACHE_HOME"))
-os.environ["XDG_CACHE_HOME"] = _cache_home
-atexit.register(shutil.rmtree, _cache_home, True)
+# First, before gi: jsonserver sets XDG_CACHE_HOME, then imports gi itself
+# (see there).
+from jsonserver import (FETCH_TIMEOUT, TYPED, Post, count_signals, http, iterate_for,
+                        iterate_until, main, received, record_messages, record_notify, sent)
 
-import gi
-
-gi.require_version("GLib", "2.0")
-gi.require_version("GObject", "2.0")
-gi.require_version("Cacheit", "1.0")
-from gi.repository import Cacheit, GLib, GObject  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-STARTUP_TIMEOUT = 30  # seconds; node starts slowly on a loaded machine
-FETCH_TIMEOUT = 30
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def plan(self, n):
-        print(f"1..{n}", flush=True)
-
-    def ok(self, condition, description, diagnostics=None):
-        self.n += 1
-        if condition:
-            print(f"ok {self.n} - {description}", flush=True)
-        else:
-            self.failed += 1
-            print(f"not ok {self.n} - {description}", flush=True)
-            if diagnostics:
-                self.diag(diagnostics)
-        return condition
-
-    def equal(self, got, expected, description):
-        return self.ok(got == expected, description,
-                       f"expected {expected!r}, got {got!r}")
-
-    def diag(self, text):
-        for line in str(text).splitlines():
-            print(f"# {line}", flush=True)
-
-
-def find_json_server(argument):
-    candidates = [os.environ.get("CACHEIT_JSON_SERVER"), argument,
-                  shutil.which("json-server")]
-    for candidate in candidates:
-        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def is_listening(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-class JsonServer:
-    """json-server on a free port of 127.0.0.1, serving a copy of db.json."""
-
-    def __init__(self, program):
-        self.program = program
-        self.tmpdir = tempfile.TemporaryDirectory(prefix="cacheit-json-server-")
-        self.log_path = os.path.join(self.tmpdir.name, "json-server.log")
-        self.process = None
-        self.port = None
-
-    def start(self):
-        db = os.path.join(self.tmpdir.name, "db.json")
-        shutil.copyfile(os.path.join(HERE, "db.json"), db)
-
-        # The port is free when picked but could be taken before json-server
-        # binds it: try a few.
-        for _ in range(3):
-            self.port = free_port()
-            with open(self.log_path, "ab") as log:
-                self.process = subprocess.Popen(
-                    [self.program, "--host", "127.0.0.1", "--port", str(self.port),
-                     "--quiet", db],
-                    cwd=self.tmpdir.name, stdin=subprocess.DEVNULL,
-                    stdout=log, stderr=subprocess.STDOUT)
-
-            deadline = time.monotonic() + STARTUP_TIMEOUT
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    break
-                if is_listening(self.port):
-                    return True
-                time.sleep(0.05)
-            self.stop()
-        return False
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def log(self):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as log:
-                return log.read()
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-
-class Post(Cacheit.Model):
-    """A typed model: its properties are filled from the JSON members."""
-
-    title = GObject.Property(type=str)
-    views = GObject.Property(type=int)
-    rating = GObject.Property(type=float)
-    published = GObject.Property(type=bool, default=False)
-
-
-def count_requests(resource):
-    counter = {"request": 0, "sync": 0, "error": 0}
-
-    def on_signal(_resource, *args):
-        name = args[-1]
-        counter[name] += 1
-
-    for name in counter:
-        resource.connect(name, on_signal, name)
-    return counter
+from gi.repository import Cacheit, GLib
 
 
 def fetch_async_many(resource, n, flags=Cacheit.FetchFlags.NONE):
@@ -231,66 +78,13 @@ def fetch_async_many(resource, n, flags=Cacheit.FetchFlags.NONE):
     return outcomes
 
 
-def record_messages(resource):
-    """The SoupMessage of each request the resource makes, in order. Once a
-    request is answered, its message holds the headers sent and received."""
-    messages = []
-    resource.connect("request", lambda _resource, msg: messages.append(msg))
-    return messages
-
-
-def sent(msg, name):
-    return msg.get_request_headers().get_one(name)
-
-
-def received(msg, name):
-    return msg.get_response_headers().get_one(name)
-
-
-def record_notify(resource):
-    names = []
-    resource.connect("notify", lambda _resource, pspec: names.append(pspec.name))
-    return names
-
-
-def iterate_until(condition, timeout=FETCH_TIMEOUT):
-    """Iterates the default main context until condition() is true; returns
-    whether it became true before @timeout seconds."""
-    context = GLib.MainContext.default()
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        context.iteration(False) or time.sleep(0.005)
-    return True
-
-
-def iterate_for(seconds):
-    """Iterates the default main context for @seconds: for what must not
-    happen."""
-    iterate_until(lambda: False, seconds)
-
-
-def modify(server, method, path, value):
-    """Changes json-server's data with PATCH or PUT, as another client would."""
-    request = urllib.request.Request(server.url(path), data=json.dumps(value).encode(),
-                                     method=method, headers={"Content-Type": "application/json"})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(request, timeout=FETCH_TIMEOUT) as response:
-        return response.status, json.loads(response.read())
-
-
-# The typed properties of Post: a 304 notifies none of them.
-TYPED = {"title", "views", "rating", "published"}
-
-
 def run(tap, server):
     # /posts/1: three callers at once share one request. json-server says
     # `Cache-Control: no-cache`; max-age overrides it with an hour, so that
     # this post's data is fresh and a plain fetch is answered from the cache
     # alone (stale data is checked further down, with max-age -1).
     post = Post(url=server.url("/posts/1"), max_age=3600)
-    counter = count_requests(post)
+    counter = count_signals(post)
     messages = record_messages(post)
     outcomes = fetch_async_many(post, 3)
 
@@ -363,7 +157,7 @@ def run(tap, server):
 
     # A Cacheit.Collection of /posts revalidates the same way.
     posts = Cacheit.Collection.new(Post.__gtype__, server.url("/posts"))
-    posts_counter = count_requests(posts)
+    posts_counter = count_signals(posts)
     posts_messages = record_messages(posts)
     splices = []
     posts.connect("items-changed", lambda _model, *splice: splices.append(splice))
@@ -401,7 +195,7 @@ def run(tap, server):
 
     # Another client changes /posts/1: the reload sends the old ETag, and gets
     # 200 with the new data.
-    status, _ = modify(server, "PATCH", "/posts/1", {"title": "json-server, patched", "views": 300})
+    status, _ = http(server, "PATCH", "/posts/1", {"title": "json-server, patched", "views": 300})
     tap.equal(status, 200, "PATCH /posts/1")
     changed.clear()
     notified.clear()
@@ -428,12 +222,12 @@ def run(tap, server):
     # a PUT; a plain fetch completes from the cache with the old data, and
     # the background request's result arrives later as sync and changed.
     other = Post(url=server.url("/posts/2"))
-    other_counter = count_requests(other)
+    other_counter = count_signals(other)
     other_messages = record_messages(other)
     other.fetch(Cacheit.FetchFlags.NONE, None)
     tap.equal((other.props.max_age, other.props.stale), (-1, True),
               "/posts/2: max-age -1, and stale at once after json-server's no-cache")
-    status, _ = modify(server, "PUT", "/posts/2",
+    status, _ = http(server, "PUT", "/posts/2",
                        {"id": 2, "title": "cacheit-glib, put", "author": "gnome", "views": 8,
                         "rating": 3.25, "published": False, "tags": []})
     tap.equal(status, 200, "PUT /posts/2")
@@ -469,7 +263,7 @@ def run(tap, server):
 
     # /posts/999 is a 404.
     missing = Cacheit.Model.new(server.url("/posts/999"))
-    missing_counter = count_requests(missing)
+    missing_counter = count_signals(missing)
     try:
         missing.fetch(Cacheit.FetchFlags.NONE, None)
         error = None
@@ -493,39 +287,5 @@ def run(tap, server):
     tap.equal(missing_counter["request"], 2, "a fetch after a failure makes a new request")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json-server", help="the json-server program")
-    args = parser.parse_args()
-
-    program = find_json_server(args.json_server)
-    if program is None:
-        print("1..0 # SKIP json-server is not installed (build-aux/test installs it)")
-        return 0
-    if shutil.which("node") is None:
-        print("1..0 # SKIP node is not installed")
-        return 0
-
-    tap = Tap()
-    server = JsonServer(program)
-    try:
-        if not server.start():
-            print("Bail out! json-server did not start")
-            tap.diag(server.log())
-            return 1
-
-        tap.diag(f"{program} listening on 127.0.0.1:{server.port}")
-        try:
-            run(tap, server)
-        except Exception:
-            tap.ok(False, "the test ran to the end", traceback.format_exc())
-        tap.plan(tap.n)
-    finally:
-        server.stop()
-        server.tmpdir.cleanup()
-
-    return 1 if tap.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, run))
