@@ -86,9 +86,9 @@ typedef struct
   guint         boundary_new;
   guint         boundary_old;
 
-  /* While writes are waiting: the data the server last confirmed (NULL
-   * when that is `index`). What shows is it with the writes' changes on
-   * top, and after it the items being created. */
+  /* While writes are waiting (has_confirmed): the data the server last
+   * confirmed. What shows is it without the items of the destroys waiting,
+   * and after it the items being created; the items show their saves. */
   CacheitIndex *confirmed;
   GPtrArray    *pending;
   gboolean      has_confirmed;
@@ -1048,9 +1048,14 @@ build_index (CacheitCollection *self,
 static CacheitIndex *
 shown_index (CacheitCollection *self)
 {
-  g_autoptr(GPtrArray) writes = active_destroys (self);
+  g_autoptr(GPtrArray) destroys = active_destroys (self);
+  CacheitIndex *base = base_index (self);
 
-  return build_index (self, base_index (self), writes, NULL);
+  /* With no destroy waiting, what shows is the confirmed data itself. */
+  if (destroys->len == 0 && base != NULL)
+    return _cacheit_index_ref (base);
+
+  return build_index (self, base, destroys, NULL);
 }
 
 /* Shows the confirmed data with the changes of the waiting writes on top,
@@ -1065,15 +1070,10 @@ collection_show_full (CacheitCollection *self,
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   g_autoptr(GPtrArray) writes = active_writes (self);
-  g_autoptr(GPtrArray) destroys = active_destroys (self);
-  CacheitIndex *base = base_index (self);
-  CacheitIndex *shown;
+  CacheitIndex *shown = shown_index (self);
 
-  /* With no destroy waiting, what shows is the confirmed data itself. */
-  if (destroys->len == 0 && base != NULL)
-    shown = _cacheit_index_ref (base);
-  else
-    shown = build_index (self, base, destroys, NULL);
+  if (shown == priv->index)
+    g_clear_pointer (&shown, _cacheit_index_unref);
 
   if (shown != NULL)
     {
