@@ -1735,30 +1735,10 @@ write_body_cb (GObject      *object,
     set_status (CACHEIT_RESOURCE (g_task_get_source_object (write->task)), status);
 
   body = _cacheit_read_body_finish (G_INPUT_STREAM (object), result, &error);
-  if (body == NULL)
-    {
-      /* The server may have applied it, or not: look again. After a success
-       * status it did, and the change stays. */
-      if (SOUP_STATUS_IS_SUCCESSFUL (status))
-        {
-          GObject *made = write->ops->commit (self, write->data, NULL);
-
-          g_clear_object (&made);
-        }
-      cacheit_resource_invalidate (self);
-      if (error->domain == CACHEIT_ERROR)
-        {
-          GError *wrapped = _cacheit_error_new_for_url (error->code, safe_url, error->message);
-
-          g_error_free (error);
-          error = wrapped;
-        }
-      write_finish (write, error, NULL);
-      return;
-    }
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
+      g_clear_error (&error);
       write_finish (write, _cacheit_error_new_http (safe_url, status,
                                                     soup_message_get_reason_phrase (write->message)),
                     NULL);
@@ -1766,7 +1746,7 @@ write_body_cb (GObject      *object,
     }
 
   /* The answer: the object the server made of it, if it sent one. */
-  data = g_bytes_get_data (body, &length);
+  data = body != NULL ? g_bytes_get_data (body, &length) : NULL;
   if (length > 0 && status != SOUP_STATUS_NO_CONTENT)
     {
       answer = _cacheit_decode_node (data, length, priv->root_pointer, CACHEIT_SHAPE_OBJECT, &error);
@@ -1785,14 +1765,19 @@ write_body_cb (GObject      *object,
 
   if (error != NULL)
     {
-      /* The server took the change but its answer is unreadable: the change
-       * stays, and the data is revalidated on the next fetch. */
-      GError *wrapped = _cacheit_error_new_for_url (error->code, safe_url, error->message);
+      /* The server took the change, but its answer could not be read or is
+       * not an object: the change stays, and the data is revalidated on the
+       * next fetch. */
+      if (error->domain == CACHEIT_ERROR)
+        {
+          GError *wrapped = _cacheit_error_new_for_url (error->code, safe_url, error->message);
 
-      g_error_free (error);
+          g_error_free (error);
+          error = wrapped;
+        }
       g_clear_object (&created);
       cacheit_resource_invalidate (self);
-      write_finish (write, wrapped, NULL);
+      write_finish (write, error, NULL);
       return;
     }
 
