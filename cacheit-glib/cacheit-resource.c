@@ -1431,9 +1431,10 @@ fetch_send (Fetch *fetch)
   g_autofree char *key = NULL;
   SoupMessageHeaders *headers;
 
-  /* No request while writes are waiting or in flight: its answer could not
-   * be placed before or after them. */
-  fetch->parked = !g_queue_is_empty (&priv->writes);
+  /* No request while writes are waiting or in flight (for an item, its
+   * collection's writes of it too): its answer could not be placed before
+   * or after them. */
+  fetch->parked = cacheit_resource_get_saving (self);
   if (fetch->parked)
     return;
   fetch->epoch = priv->epoch;
@@ -1576,7 +1577,7 @@ fetch_start (Fetch *fetch)
 
   /* The first data may come from disk; a reload wants the server's. */
   if (!priv->fetched && !fetch->reload && !fetch->background &&
-      priv->snapshot_policy != CACHEIT_SNAPSHOT_NONE && g_queue_is_empty (&priv->writes))
+      priv->snapshot_policy != CACHEIT_SNAPSHOT_NONE && !cacheit_resource_get_saving (self))
     fetch_load_snapshot (fetch);
   else
     fetch_send (fetch);
@@ -1668,7 +1669,7 @@ set_writes_changed (CacheitResource *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
 
   /* The writes are done: a fetch that waited for them makes its request. */
-  if (g_queue_is_empty (&priv->writes) && priv->fetch != NULL && priv->fetch->parked)
+  if (!saving && priv->fetch != NULL && priv->fetch->parked)
     fetch_send (priv->fetch);
 }
 
@@ -1925,8 +1926,8 @@ _cacheit_resource_item_write (CacheitResource *self,
       priv->n_item_writes--;
     }
 
-  if (was_saving != cacheit_resource_get_saving (self))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
+  /* The item's own fetches wait for these writes as for its own. */
+  set_writes_changed (self, was_saving);
 }
 
 gboolean

@@ -1613,6 +1613,54 @@ test_saving_item (Fixture       *fixture,
 /* Order and coherence */
 
 static void
+test_order_item_fetch_before_write (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) one = NULL;
+  CacheitTestCompletion fetched = { 0 };
+  CacheitTestCompletion saved = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A GET of an item's own URL that started before its collection saved "
+                  "it, answered after with the OLD body: never applied; made again once the "
+                  "write is done");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  one = cacheit_collection_get_by_id (rows, "1");
+  cacheit_test_server_set (fixture->server, "/rows/1", 200, "{\"id\": 1, \"name\": \"one\", \"extra\": \"x\"}");
+  cacheit_test_server_hold_for_method (fixture->server, "GET", "/rows/1");
+  cacheit_resource_fetch_async (R (one), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &fetched);
+  cacheit_test_server_wait_held (fixture->server, "/rows/1", 1);
+
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200,
+                                      "{\"id\": 1, \"name\": \"b\", \"extra\": \"y\"}");
+  cacheit_test_server_set (fixture->server, "/rows/1", 200, "{\"id\": 1, \"name\": \"b\", \"extra\": \"y\"}");
+  watch (fixture, one);
+  save_async (one, "{\"name\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &saved);
+  g_assert_true (cacheit_resource_get_saving (R (one)));
+  g_assert_true (save_wait (one, &saved, &error));
+  g_assert_no_error (error);
+  assert_log (fixture, "changed:name notify:name changed:extra");
+
+  g_assert_cmpuint (cacheit_test_server_release_for_method (fixture->server, "GET", "/rows/1"), ==, 1);
+  cacheit_test_wait_for (&fetched.done);
+  g_assert_true (cacheit_resource_fetch_finish (R (one), fetched.result, &error));
+  g_assert_no_error (error);
+  cacheit_test_completion_clear (&fetched);
+  cacheit_test_drain ();
+
+  /* The old "one" never showed again. */
+  assert_log (fixture, "");
+  assert_attributes (one, "{\"id\": 1, \"name\": \"b\", \"extra\": \"y\"}");
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/rows/1"), ==, 2);
+
+  unwatch (fixture, one);
+  g_clear_object (&one);
+  finalize_all (rows, NULL);
+}
+
+static void
 test_order_fetch_before_write (Fixture       *fixture,
                                gconstpointer  data)
 {
@@ -2316,6 +2364,7 @@ main (int   argc,
   ADD ("/save/saving/collection", test_saving_collection);
   ADD ("/save/saving/collection-item", test_saving_item);
   ADD ("/save/order/fetch-before-write-sent-again", test_order_fetch_before_write);
+  ADD ("/save/order/item-fetch-before-write-sent-again", test_order_item_fetch_before_write);
   ADD ("/save/order/reload-during-destroy-keeps-item-removed", test_order_reload_during_destroy);
   ADD ("/save/order/reload-during-write-waits", test_order_reload_waits);
   ADD ("/save/order/plain-fetch-during-write-from-cache", test_order_plain_fetch_from_cache);
