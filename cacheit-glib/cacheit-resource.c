@@ -617,6 +617,32 @@ confirm (CacheitResource    *self,
   update_stale (self);
 }
 
+/* Work that must not be lost when the application quits: the default
+ * GApplication, if the resource lives in the main context, is held until it
+ * is done. Returns what to give to application_release(). */
+static GApplication *
+application_hold (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  GApplication *application = g_application_get_default ();
+
+  if (application == NULL || priv->context != g_main_context_default ())
+    return NULL;
+
+  g_application_hold (application);
+  return g_object_ref (application);
+}
+
+static void
+application_release (GApplication **application)
+{
+  if (*application == NULL)
+    return;
+
+  g_application_release (*application);
+  g_clear_object (application);
+}
+
 /* Snapshots */
 
 /* The data came from @snapshot: what it says of its freshness. */
@@ -746,11 +772,7 @@ snapshot_write_done (GObject      *source_object,
 {
   SnapshotWrite *write = g_task_get_task_data (G_TASK (result));
 
-  if (write->application != NULL)
-    {
-      g_application_release (write->application);
-      g_clear_object (&write->application);
-    }
+  application_release (&write->application);
 }
 
 /* Writes, refreshes or removes the snapshot of @url in the snapshot thread.
@@ -769,7 +791,6 @@ snapshot_write (CacheitResource *self,
   g_autoptr(CacheitStore) store = resource_store (self);
   g_autofree char *key = snapshot_key (url);
   g_autoptr(GTask) task = NULL;
-  GApplication *application;
   SnapshotWrite *write;
 
   if (store == NULL || key == NULL)
@@ -785,12 +806,7 @@ snapshot_write (CacheitResource *self,
   write->stored_at = g_get_real_time () / G_USEC_PER_SEC;
   write->lifetime = lifetime;
 
-  application = g_application_get_default ();
-  if (application != NULL && priv->context == g_main_context_default ())
-    {
-      write->application = g_object_ref (application);
-      g_application_hold (application);
-    }
+  write->application = application_hold (self);
 
   g_main_context_push_thread_default (priv->context);
   task = g_task_new (NULL, NULL, snapshot_write_done, NULL);
@@ -1649,6 +1665,7 @@ struct _CacheitWrite
   GTask                 *task;
   GSource               *cancel_source;
   SoupMessage           *message;
+  GApplication          *application;   /* Held until it is answered. */
   GList                  link;          /* In CacheitResourcePrivate.writes. */
   guint                  sent : 1;
 };
@@ -1683,6 +1700,7 @@ write_finish (CacheitWrite *write,
   CacheitResource *self = write->owner;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   g_autoptr(GTask) task = g_steal_pointer (&write->task);
+  GApplication *application;
   gboolean was_in_flight = write->sent;
 
   g_queue_unlink (&priv->writes, &write->link);
@@ -1697,6 +1715,8 @@ write_finish (CacheitWrite *write,
   if (write->ops->data_free != NULL)
     write->ops->data_free (write->data);
   g_clear_object (&write->message);
+  /* Released once the caller heard of it. */
+  application = g_steal_pointer (&write->application);
   g_free (write);
 
   if (error != NULL)
@@ -1705,6 +1725,8 @@ write_finish (CacheitWrite *write,
     g_task_return_pointer (task, result, g_object_unref);
   else
     g_task_return_boolean (task, TRUE);
+
+  application_release (&application);
 
   if (was_in_flight)
     write_send_next (self);
@@ -1896,6 +1918,7 @@ _cacheit_resource_queue_write (CacheitResource       *self,
   write->ops = ops;
   write->data = data;
   write->task = g_object_ref (task);
+  write->application = application_hold (self);
   write->link.data = write;
 
   if (cancellable != NULL)

@@ -2324,6 +2324,50 @@ test_order_destroy_twice (Fixture       *fixture,
   finalize_all (rows, NULL);
 }
 
+typedef struct
+{
+  GApplication          *app;
+  TestNote              *note;
+  CacheitTestCompletion  done;
+} AppRun;
+
+static void
+app_activate_cb (GApplication *app,
+                 AppRun       *run)
+{
+  save_async (run->note, "{\"title\": \"held\"}", CACHEIT_SAVE_NONE, NULL, &run->done);
+}
+
+static void
+test_saving_application_held (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  AppRun run = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("While a write is waiting or in flight the default GApplication is held: "
+                  "g_application_run() returns only after the server answered and the caller "
+                  "heard of it");
+
+  run.note = note_new (fixture, "/notes/1");
+  serve_and_fetch (fixture, run.note, "/notes/1", NOTE1);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  run.app = g_application_new (NULL, G_APPLICATION_NON_UNIQUE);
+  g_application_set_default (run.app);
+  g_signal_connect (run.app, "activate", G_CALLBACK (app_activate_cb), &run);
+
+  g_assert_cmpint (g_application_run (run.app, 0, NULL), ==, 0);
+  g_assert_true (run.done.done);
+  g_assert_true (cacheit_model_save_finish (M (run.note), run.done.result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 1);
+
+  cacheit_test_completion_clear (&run.done);
+  g_application_set_default (NULL);
+  g_assert_finalize_object (run.app);
+  finalize_all (run.note, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2363,6 +2407,7 @@ main (int   argc,
   ADD ("/save/saving/model", test_saving_model);
   ADD ("/save/saving/collection", test_saving_collection);
   ADD ("/save/saving/collection-item", test_saving_item);
+  ADD ("/save/saving/application-held", test_saving_application_held);
   ADD ("/save/order/fetch-before-write-sent-again", test_order_fetch_before_write);
   ADD ("/save/order/item-fetch-before-write-sent-again", test_order_item_fetch_before_write);
   ADD ("/save/order/reload-during-destroy-keeps-item-removed", test_order_reload_during_destroy);
