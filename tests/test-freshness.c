@@ -237,7 +237,9 @@ row_new (Fixture    *fixture,
 {
   g_autofree char *url = cacheit_test_server_url (fixture->server, path);
 
-  return g_object_new (TEST_TYPE_ROW, "url", url, "retry-delay", 1, NULL);
+  /* As model_new(): about the network, not snapshots. */
+  return g_object_new (TEST_TYPE_ROW, "url", url, "retry-delay", 1,
+                       "snapshot-policy", CACHEIT_SNAPSHOT_NONE, NULL);
 }
 
 static CacheitCollection *
@@ -248,6 +250,8 @@ rows_new (Fixture    *fixture,
   CacheitCollection *collection = cacheit_collection_new (TEST_TYPE_ROW, url);
 
   cacheit_resource_set_retry_delay (R (collection), 1);
+  /* As model_new(): about the network, not snapshots. */
+  cacheit_resource_set_snapshot_policy (R (collection), CACHEIT_SNAPSHOT_NONE);
   return collection;
 }
 
