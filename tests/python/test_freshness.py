@@ -833,8 +833,10 @@ def test_refresh_interval(server):
 def test_one_request_per_url(server):
     path = "/shared"
     server.route(path, json={"title": "shared"}, hold=True)
-    a = Article(url=server.url(path))
-    b = Article(url=server.url(path))
+    # About the network: b joins a's request at once, with no snapshot to
+    # look for first.
+    a = Article(url=server.url(path), snapshot_policy=Cacheit.SnapshotPolicy.NONE)
+    b = Article(url=server.url(path), snapshot_policy=Cacheit.SnapshotPolicy.NONE)
     log_a = Log(a, requests=False)
     log_b = Log(b, requests=False)
     calls = Callbacks()
@@ -886,8 +888,10 @@ def test_active_after_failure(server):
 def test_shared_request_cancel(server):
     path = "/shared-cancel"
     server.route(path, json={"title": "shared"}, hold=True)
-    a = Article(url=server.url(path))
-    b = Article(url=server.url(path))
+    # About the network: b joins a's request at once, with no snapshot to
+    # look for first.
+    a = Article(url=server.url(path), snapshot_policy=Cacheit.SnapshotPolicy.NONE)
+    b = Article(url=server.url(path), snapshot_policy=Cacheit.SnapshotPolicy.NONE)
     calls = Callbacks()
     cancellable = Gio.Cancellable()
     a.fetch_async(NONE, cancellable, calls.make("a"))
