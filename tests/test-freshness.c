@@ -16,6 +16,7 @@
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 #include "test-fake-monitors.h"
 #include "test-row.h"
 
@@ -57,132 +58,6 @@ test_counting_model_init (TestCountingModel *self)
 
 /* Signal counters of one resource. The `request` signal is not counted here:
  * a `request` handler opts a resource out of sharing a request. */
-
-typedef struct
-{
-  guint    n_sync;
-  guint    n_error;
-  guint    n_changed;
-  guint    n_items_changed;
-  guint    n_fetching;       /* notify::fetching */
-  guint    n_stale;          /* notify::stale */
-  guint    n_last_updated;   /* notify::last-updated */
-  guint    n_status;         /* notify::status */
-  GString *notify;           /* "NAME " per notify, in order. */
-} Counters;
-
-static void
-on_sync (gpointer  instance,
-         Counters *c)
-{
-  c->n_sync++;
-}
-
-static void
-on_error (gpointer  instance,
-          GError   *error,
-          Counters *c)
-{
-  c->n_error++;
-}
-
-static void
-on_changed (CacheitModel *model,
-            const char   *name,
-            Counters     *c)
-{
-  c->n_changed++;
-}
-
-static void
-on_items_changed (GListModel *list,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Counters   *c)
-{
-  c->n_items_changed++;
-}
-
-static void
-on_notify (GObject    *object,
-           GParamSpec *pspec,
-           Counters   *c)
-{
-  g_string_append_printf (c->notify, "%s ", pspec->name);
-  if (g_str_equal (pspec->name, "fetching"))
-    c->n_fetching++;
-  else if (g_str_equal (pspec->name, "stale"))
-    c->n_stale++;
-  else if (g_str_equal (pspec->name, "last-updated"))
-    c->n_last_updated++;
-  else if (g_str_equal (pspec->name, "status"))
-    c->n_status++;
-}
-
-static void
-counters_connect (Counters *c,
-                  gpointer  object)
-{
-  c->notify = g_string_new (NULL);
-  g_signal_connect (object, "sync", G_CALLBACK (on_sync), c);
-  g_signal_connect (object, "error", G_CALLBACK (on_error), c);
-  g_signal_connect (object, "notify", G_CALLBACK (on_notify), c);
-  if (CACHEIT_IS_MODEL (object))
-    g_signal_connect (object, "changed", G_CALLBACK (on_changed), c);
-  if (G_IS_LIST_MODEL (object))
-    g_signal_connect (object, "items-changed", G_CALLBACK (on_items_changed), c);
-}
-
-static void
-counters_clear (Counters *c)
-{
-  if (c->notify != NULL)
-    g_string_free (c->notify, TRUE);
-  c->notify = NULL;
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Counters, counters_clear)
-
-/* Fails, naming it, on a notify of a property not in @allowed. */
-static void
-assert_notified_only (Counters          *c,
-                      const char *const *allowed)
-{
-  g_auto(GStrv) names = g_strsplit (c->notify->str, " ", -1);
-
-  for (guint i = 0; names[i] != NULL; i++)
-    if (names[i][0] != '\0' && !g_strv_contains (allowed, names[i]))
-      g_assert_cmpstr (names[i], ==, "(a property allowed to notify here)");
-}
-
-static void
-count_cb (gpointer  instance,
-          gpointer  arg,
-          guint    *counter)
-{
-  (*counter)++;
-}
-
-/* Waiting */
-
-static gboolean
-set_true_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @cond; fails after 30 s. */
-#define WAIT_UNTIL(cond) G_STMT_START {                                         \
-    gboolean wait_timed_out_ = FALSE;                                           \
-    guint wait_id_ = g_timeout_add_seconds (30, set_true_cb, &wait_timed_out_); \
-    while (!(cond) && !wait_timed_out_)                                         \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (wait_timed_out_)                                                        \
-      g_assert_true (cond);                                                     \
-    g_source_remove (wait_id_);                                                 \
-  } G_STMT_END
 
 /* Fixture */
 
@@ -303,10 +178,6 @@ http_date_from_now (GTimeSpan offset)
 
   return soup_date_time_to_string (then, SOUP_DATE_HTTP);
 }
-
-static const char *const notify_allowed_on_304[] = {
-  "last-updated", "stale", "status", "fetching", NULL
-};
 
 /* The test server's own validators */
 

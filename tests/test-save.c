@@ -18,6 +18,7 @@
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 #include "test-row.h"
 
 #define R(obj) CACHEIT_RESOURCE (obj)
@@ -2063,24 +2064,6 @@ reader_new (Fixture    *fixture,
 
   return g_object_new (type, "url", url, "snapshot-directory", dir, "retry-limit", 0, NULL);
 }
-
-static gboolean
-set_true_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @cond; fails after 30 s. */
-#define WAIT_UNTIL(cond) G_STMT_START {                                         \
-    gboolean wait_timed_out_ = FALSE;                                           \
-    guint wait_id_ = g_timeout_add_seconds (30, set_true_cb, &wait_timed_out_); \
-    while (!(cond) && !wait_timed_out_)                                         \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (wait_timed_out_)                                                        \
-      g_assert_true (cond);                                                     \
-    g_source_remove (wait_id_);                                                 \
-  } G_STMT_END
 
 /* Waits until the background revalidation of @resource, a GET of @path
  * (the @n_get-th), has been answered and is over. */

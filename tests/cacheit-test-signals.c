@@ -1,0 +1,143 @@
+/* cacheit-test-signals.c: what a resource emitted, for the C tests.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "cacheit-test-signals.h"
+
+const char *const notify_allowed_on_304[] = {
+  "last-updated", "stale", "status", "fetching", "origin", NULL
+};
+
+static void
+on_sync (gpointer  instance,
+         Counters *c)
+{
+  c->n_sync++;
+}
+
+static void
+on_error (gpointer      instance,
+          const GError *error,
+          Counters     *c)
+{
+  c->n_error++;
+  g_clear_error (&c->error);
+  c->error = g_error_copy (error);
+}
+
+static void
+on_changed (CacheitModel *model,
+            const char   *name,
+            Counters     *c)
+{
+  c->n_changed++;
+  g_string_append_printf (c->changed, "%s ", name);
+}
+
+static void
+on_items_changed (GListModel *list,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Counters   *c)
+{
+  c->n_items_changed++;
+  g_string_append_printf (c->items, "%u,%u,%u ", position, removed, added);
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           Counters   *c)
+{
+  g_string_append_printf (c->notify, "%s ", pspec->name);
+  if (g_str_equal (pspec->name, "fetching"))
+    c->n_fetching++;
+  else if (g_str_equal (pspec->name, "stale"))
+    c->n_stale++;
+  else if (g_str_equal (pspec->name, "last-updated"))
+    c->n_last_updated++;
+  else if (g_str_equal (pspec->name, "status"))
+    c->n_status++;
+}
+
+void
+counters_connect (Counters *c,
+                  gpointer  object)
+{
+  c->notify = g_string_new (NULL);
+  c->changed = g_string_new (NULL);
+  c->items = g_string_new (NULL);
+  g_signal_connect (object, "sync", G_CALLBACK (on_sync), c);
+  g_signal_connect (object, "error", G_CALLBACK (on_error), c);
+  g_signal_connect (object, "notify", G_CALLBACK (on_notify), c);
+  if (CACHEIT_IS_MODEL (object))
+    g_signal_connect (object, "changed", G_CALLBACK (on_changed), c);
+  if (G_IS_LIST_MODEL (object))
+    g_signal_connect (object, "items-changed", G_CALLBACK (on_items_changed), c);
+}
+
+void
+counters_reset (Counters *c)
+{
+  c->n_sync = c->n_error = c->n_changed = c->n_items_changed = 0;
+  c->n_fetching = c->n_stale = c->n_last_updated = c->n_status = 0;
+  g_string_truncate (c->notify, 0);
+  g_string_truncate (c->changed, 0);
+  g_string_truncate (c->items, 0);
+  g_clear_error (&c->error);
+}
+
+void
+counters_clear (Counters *c)
+{
+  if (c->notify != NULL)
+    g_string_free (c->notify, TRUE);
+  if (c->changed != NULL)
+    g_string_free (c->changed, TRUE);
+  if (c->items != NULL)
+    g_string_free (c->items, TRUE);
+  c->notify = c->changed = c->items = NULL;
+  g_clear_error (&c->error);
+}
+
+guint
+n_notified (Counters   *c,
+            const char *name)
+{
+  g_auto(GStrv) names = g_strsplit (c->notify->str, " ", -1);
+  guint n = 0;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], name))
+      n++;
+
+  return n;
+}
+
+void
+assert_notified_only (Counters          *c,
+                      const char *const *allowed)
+{
+  g_auto(GStrv) names = g_strsplit (c->notify->str, " ", -1);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (names[i][0] != '\0' && !g_strv_contains (allowed, names[i]))
+      g_assert_cmpstr (names[i], ==, "(a property allowed to notify here)");
+}
+
+void
+count_cb (gpointer  instance,
+          gpointer  arg,
+          guint    *counter)
+{
+  (*counter)++;
+}
+
+gboolean
+set_true_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
