@@ -1264,6 +1264,7 @@ item_write_commit (CacheitResource *owner,
   g_autoptr(GPtrArray) change = g_ptr_array_new ();
   ItemWrite settled = { 0 };
   GObject *result = NULL;
+  gboolean shows_confirmed;
   gssize q;
 
   /* The validators were of the data before the write. */
@@ -1295,6 +1296,13 @@ item_write_commit (CacheitResource *owner,
         result = g_object_ref (G_OBJECT (write->item));
       return result;
     }
+
+  /* Whether the list shows the confirmed data as it is (no destroy waits). */
+  {
+    g_autoptr(GPtrArray) destroys = active_destroys (self);
+
+    shows_confirmed = priv->index == base && destroys->len == 0;
+  }
 
   q = base != NULL ? _cacheit_index_lookup (base, write->key) : -1;
   if (q >= 0)
@@ -1335,7 +1343,23 @@ item_write_commit (CacheitResource *owner,
       return NULL;
     }
 
-  collection_show (self);
+  /* A save changes one item's data, not the list: when the list shows the
+   * confirmed data, the new data takes its place as it is, with no diff. */
+  if (write->kind == ITEM_SAVE && shows_confirmed && base != NULL && priv->index != NULL &&
+      base->n_items == priv->index->n_items)
+    {
+      g_autoptr(GPtrArray) writes = active_writes (self);
+
+      g_clear_pointer (&priv->index, index_release);
+      priv->index = _cacheit_index_ref (base);
+      if (writes->len == 0)
+        {
+          g_clear_pointer (&priv->confirmed, index_release);
+          priv->has_confirmed = FALSE;
+        }
+    }
+  else
+    collection_show (self);
   if (write->kind == ITEM_SAVE)
     item_show (self, write->item);
 

@@ -626,8 +626,10 @@ _cacheit_index_edit (CacheitIndex              *base,
 {
   guint n_base = base != NULL ? base->n_items : 0;
   const char *data = base != NULL ? static_cast<const char *> (g_bytes_get_data (base->body, NULL)) : NULL;
-  g_autoptr(GString) out = g_string_new ("[");
-  g_autoptr(GString) keys = g_string_new (NULL);
+  gsize body_size = base != NULL ? g_bytes_get_size (base->body) : 0;
+  gsize keys_size = 0;
+  g_autoptr(GString) out = NULL;
+  g_autoptr(GString) keys = NULL;
   g_autofree CacheitIndexEntry *entries = g_new0 (CacheitIndexEntry, MAX (n_base + n_appended, 1));
   g_autoptr(GHashTable) positions = g_hash_table_new (g_str_hash, g_str_equal);
   CacheitIndex *index;
@@ -635,6 +637,17 @@ _cacheit_index_edit (CacheitIndex              *base,
   guint n_without_id = 0;
   guint c = 0;
   gsize total;
+
+  /* Sized once: a list of 20 MB grows by no copy. */
+  for (guint i = 0; i < n_changes; i++)
+    body_size += changes[i].text != NULL ? g_bytes_get_size (changes[i].text) + 1 : 0;
+  for (guint i = 0; i < n_appended; i++)
+    body_size += g_bytes_get_size (appended[i]) + 1;
+  if (n_base > 0)
+    keys_size = base->entries[n_base - 1].key + 64;
+  out = g_string_sized_new (body_size + 2 + CACHEIT_BODY_PADDING);
+  g_string_append_c (out, '[');
+  keys = g_string_sized_new (keys_size + 64 * (n_changes + n_appended));
 
   for (guint q = 0; q < n_base + n_appended; q++)
     {
