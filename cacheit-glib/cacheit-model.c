@@ -558,15 +558,9 @@ add_shown_changes (gpointer data,
                    gpointer user_data)
 {
   ModelWrite *write = data;
-  JsonObject **shown = user_data;
 
   if (write->kind == MODEL_SAVE && write->shown)
-    {
-      JsonObject *merged = _cacheit_json_object_merge (*shown, write->changes);
-
-      json_object_unref (*shown);
-      *shown = merged;
-    }
+    g_ptr_array_add (user_data, write->changes);
 }
 
 /* Shows the confirmed attributes with the changes of the waiting writes on
@@ -574,11 +568,10 @@ add_shown_changes (gpointer data,
 static void
 model_show (CacheitModel *self)
 {
-  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
-  g_autoptr(JsonObject) shown = json_object_ref (priv->confirmed);
+  g_autoptr(GPtrArray) changes = g_ptr_array_new ();
 
-  _cacheit_resource_foreach_write (CACHEIT_RESOURCE (self), add_shown_changes, &shown);
-  _cacheit_model_apply (self, shown);
+  _cacheit_resource_foreach_write (CACHEIT_RESOURCE (self), add_shown_changes, changes);
+  _cacheit_model_show_item (self, changes);
 }
 
 /* The server took @changes and answered @answer (nullable): what it holds

@@ -91,9 +91,10 @@ void     _cacheit_model_set_collection    (CacheitModel             *self,
 
 /* cacheit-model.c: writes of the item @self that its collection sends.
  * Before the first: what shows is what the server confirmed. Then the item
- * shows that with @changes (JsonObject) on top, in order; and when one is
- * accepted, @changes and @answer (nullable) join what the server confirmed
- * (and the item's own snapshot follows). */
+ * shows that with @changes (JsonObject) on top, in order (a model's own
+ * writes show through the same); and when one is accepted, @changes and
+ * @answer (nullable) join what the server confirmed (and the item's own
+ * snapshot follows). */
 void     _cacheit_model_begin_item_write  (CacheitModel             *self);
 void     _cacheit_model_show_item         (CacheitModel             *self,
                                            GPtrArray                *changes);
