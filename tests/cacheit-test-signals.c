@@ -1,9 +1,11 @@
-/* cacheit-test-signals.c: what a resource emitted, for the C tests.
+/* cacheit-test-signals.c: what a resource emitted, and waiting for it, for
+ * the C tests.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "cacheit-test-signals.h"
+#include "cacheit-test-server.h"
 
 const char *const notify_allowed_on_304[] = {
   "last-updated", "stale", "status", "fetching", "origin", NULL
@@ -140,4 +142,35 @@ set_true_cb (gpointer user_data)
 {
   *(gboolean *) user_data = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+gboolean
+cacheit_test_fetch_wait (gpointer            resource,
+                         CacheitFetchFlags   flags,
+                         GCancellable       *cancellable,
+                         GError            **error)
+{
+  CacheitTestCompletion c = { 0 };
+  gboolean ok;
+
+  cacheit_resource_fetch_async (CACHEIT_RESOURCE (resource), flags, cancellable,
+                                cacheit_test_completion_cb, &c);
+  g_assert_false (c.done);
+  cacheit_test_wait_for (&c.done);
+  ok = cacheit_resource_fetch_finish (CACHEIT_RESOURCE (resource), c.result, error);
+  cacheit_test_drain ();
+  g_assert_cmpuint (c.n_calls, ==, 1);
+  cacheit_test_completion_clear (&c);
+
+  return ok;
+}
+
+void
+cacheit_test_fetch_ok (gpointer          resource,
+                       CacheitFetchFlags flags)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cacheit_test_fetch_wait (resource, flags, NULL, &error));
+  g_assert_no_error (error);
 }

@@ -1,4 +1,5 @@
-/* cacheit-test-signals.h: what a resource emitted, for the C tests.
+/* cacheit-test-signals.h: what a resource emitted, and waiting for it, for
+ * the C tests.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -48,6 +49,16 @@ extern const char *const notify_allowed_on_304[];
 void  count_cb              (gpointer           instance,
                              gpointer           arg,
                              guint             *counter);
+
+/* Fetches @resource and waits; checks that the callback runs once, never
+ * from inside fetch_async(), then lets the context settle. */
+gboolean cacheit_test_fetch_wait (gpointer           resource,
+                                  CacheitFetchFlags  flags,
+                                  GCancellable      *cancellable,
+                                  GError           **error);
+/* The same, which must succeed. */
+void     cacheit_test_fetch_ok   (gpointer           resource,
+                                  CacheitFetchFlags  flags);
 
 /* A GSourceFunc that sets *@user_data (a gboolean) to TRUE. */
 gboolean set_true_cb        (gpointer           user_data);

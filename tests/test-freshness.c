@@ -130,37 +130,6 @@ rows_new (Fixture    *fixture,
   return collection;
 }
 
-/* Fetches and waits; the callback runs once. */
-static gboolean
-fetch_wait (gpointer            resource,
-            CacheitFetchFlags   flags,
-            GCancellable       *cancellable,
-            GError            **error)
-{
-  CacheitTestCompletion c = { 0 };
-  gboolean ok;
-
-  cacheit_resource_fetch_async (R (resource), flags, cancellable, cacheit_test_completion_cb, &c);
-  g_assert_false (c.done);
-  cacheit_test_wait_for (&c.done);
-  ok = cacheit_resource_fetch_finish (R (resource), c.result, error);
-  cacheit_test_drain ();
-  g_assert_cmpuint (c.n_calls, ==, 1);
-  cacheit_test_completion_clear (&c);
-
-  return ok;
-}
-
-static void
-fetch_ok (gpointer          resource,
-          CacheitFetchFlags flags)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (fetch_wait (resource, flags, NULL, &error));
-  g_assert_no_error (error);
-}
-
 static GDateTime *
 dup_last_updated (gpointer resource)
 {
@@ -324,14 +293,14 @@ test_properties (Fixture       *fixture,
 
   /* A failed fetch gives no data: no origin, no last-updated. */
   cacheit_test_server_set (fixture->server, "/item", 404, "{}");
-  g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, NULL, NULL));
+  g_assert_false (cacheit_test_fetch_wait (model, CACHEIT_FETCH_NONE, NULL, NULL));
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NONE);
   g_assert_null (cacheit_resource_get_last_updated (R (model)));
   g_assert_false (cacheit_resource_get_stale (R (model)));
 
   cacheit_test_server_set (fixture->server, "/item", 200, "{\"id\": 1}");
   before = g_date_time_new_now_utc ();
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   after = g_date_time_new_now_utc ();
   g_object_get (model, "origin", &origin, NULL);
   g_assert_cmpint (origin, ==, CACHEIT_ORIGIN_NETWORK);
@@ -362,12 +331,12 @@ test_revalidate_etag_sent (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/item", 200, "{\"id\": 1, \"title\": \"first\"}");
   cacheit_test_server_set_etag (fixture->server, "/item", "\"v1\"");
 
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/item", "If-None-Match"));
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/item", "If-Modified-Since"));
   g_assert_cmpuint (cacheit_resource_get_status (R (model)), ==, 200);
 
-  fetch_ok (model, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_RELOAD);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/item", "If-None-Match"), ==, "\"v1\"");
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/item"), ==, 1);
   g_assert_cmpuint (cacheit_resource_get_status (R (model)), ==, 304);
@@ -376,14 +345,14 @@ test_revalidate_etag_sent (Fixture       *fixture,
   /* New data with a weak ETag: the old one is sent, does not match, 200. */
   cacheit_test_server_set (fixture->server, "/item", 200, "{\"id\": 1, \"title\": \"second\"}");
   cacheit_test_server_set_etag (fixture->server, "/item", "W/\"v2\"");
-  fetch_ok (model, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_RELOAD);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/item", "If-None-Match"), ==, "\"v1\"");
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/item"), ==, 1);
   g_assert_cmpuint (cacheit_resource_get_status (R (model)), ==, 200);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "second");
 
   /* The weak one is sent as it came, W/ included. */
-  fetch_ok (model, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_RELOAD);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/item", "If-None-Match"), ==, "W/\"v2\"");
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/item"), ==, 2);
   g_assert_cmpuint (cacheit_resource_get_status (R (model)), ==, 304);
@@ -413,10 +382,10 @@ test_revalidate_last_modified_sent (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/dated", 200, "{\"id\": 1}");
   cacheit_test_server_set_last_modified (fixture->server, "/dated", last_modified);
 
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/dated", "If-Modified-Since"));
 
-  fetch_ok (model, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_RELOAD);
   since = cacheit_test_server_last_header (fixture->server, "/dated", "If-Modified-Since");
   g_assert_nonnull (since);
   sent = soup_date_time_new_from_http_string (since);
@@ -430,8 +399,8 @@ test_revalidate_last_modified_sent (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/both", 200, "{\"id\": 2}");
   cacheit_test_server_set_last_modified (fixture->server, "/both", last_modified);
   cacheit_test_server_set_etag (fixture->server, "/both", "\"b\"");
-  fetch_ok (both, CACHEIT_FETCH_NONE);
-  fetch_ok (both, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (both, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (both, CACHEIT_FETCH_RELOAD);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/both", "If-None-Match"), ==, "\"b\"");
   g_assert_nonnull (cacheit_test_server_last_header (fixture->server, "/both", "If-Modified-Since"));
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/both"), ==, 1);
@@ -455,7 +424,7 @@ test_revalidate_304_model (Fixture *fixture)
 
   cacheit_test_server_set (fixture->server, "/row", 200, "{\"id\": 1, \"name\": \"a\", \"rank\": 2}");
   cacheit_test_server_set_etag (fixture->server, "/row", "\"r1\"");
-  fetch_ok (row, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (row, CACHEIT_FETCH_NONE);
   g_assert_cmpstr (row->name, ==, "a");
   g_assert_cmpint (row->rank, ==, 2);
   attributes = cacheit_model_get_attributes (CACHEIT_MODEL (row));
@@ -529,7 +498,7 @@ test_revalidate_304_collection (Fixture *fixture)
                            "[{\"id\": 1, \"name\": \"a\", \"rank\": 1},"
                            " {\"id\": 2, \"name\": \"b\", \"rank\": 2}]");
   cacheit_test_server_set_etag (fixture->server, "/rows", "W/\"l1\"");
-  fetch_ok (rows, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 2);
   first = g_list_model_get_item (G_LIST_MODEL (rows), 0);
   g_signal_connect (first, "notify", G_CALLBACK (count_cb), &n_item_notify);
@@ -537,7 +506,7 @@ test_revalidate_304_collection (Fixture *fixture)
   before = dup_last_updated (rows);
 
   counters_connect (&c, rows);
-  fetch_ok (rows, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_RELOAD);
 
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/rows", "If-None-Match"), ==, "W/\"l1\"");
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/rows"), ==, 1);
@@ -587,16 +556,16 @@ test_revalidate_304_no_parse (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/parsed", 200, "{\"id\": 1, \"title\": \"one\"}");
   cacheit_test_server_set_etag (fixture->server, "/parsed", "\"p1\"");
 
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpuint (model->n_parse, ==, 1);
 
-  fetch_ok (model, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_RELOAD);
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/parsed"), ==, 1);
   g_assert_cmpuint (model->n_parse, ==, 1);
 
   /* A background revalidation answered 304: no parse either. */
   cacheit_resource_invalidate (R (model));
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   WAIT_UNTIL (cacheit_test_server_count_not_modified (fixture->server, "/parsed") == 2 &&
               !cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
@@ -605,7 +574,7 @@ test_revalidate_304_no_parse (Fixture       *fixture,
   /* The counter counts: a 200 parses. */
   cacheit_test_server_set (fixture->server, "/parsed", 200, "{\"id\": 1, \"title\": \"two\"}");
   cacheit_test_server_set_etag (fixture->server, "/parsed", "\"p2\"");
-  fetch_ok (model, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_RELOAD);
   g_assert_cmpuint (model->n_parse, ==, 2);
   g_assert_cmpstr (cacheit_model_get_string (CACHEIT_MODEL (model), "title"), ==, "two");
   g_assert_cmpuint (count (fixture, "/parsed"), ==, 4);
@@ -630,11 +599,11 @@ test_revalidate_200_same_body (Fixture       *fixture,
                   "its new ETag is the one sent next");
 
   cacheit_test_server_set (fixture->server, "/same", 200, body);
-  fetch_ok (row, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (row, CACHEIT_FETCH_NONE);
   before = dup_last_updated (row);
   counters_connect (&c, row);
 
-  fetch_ok (row, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (row, CACHEIT_FETCH_RELOAD);
   g_assert_cmpuint (count (fixture, "/same"), ==, 2);
   g_assert_cmpuint (c.n_sync, ==, 0);
   g_assert_cmpuint (c.n_changed, ==, 0);
@@ -647,11 +616,11 @@ test_revalidate_200_same_body (Fixture       *fixture,
 
   /* The same body under a new ETag: still nothing, and that ETag is kept. */
   cacheit_test_server_set_etag (fixture->server, "/same", "\"e1\"");
-  fetch_ok (row, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (row, CACHEIT_FETCH_RELOAD);
   cacheit_test_server_set_etag (fixture->server, "/same", "\"e2\"");
-  fetch_ok (row, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (row, CACHEIT_FETCH_RELOAD);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/same", "If-None-Match"), ==, "\"e1\"");
-  fetch_ok (row, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (row, CACHEIT_FETCH_RELOAD);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/same", "If-None-Match"), ==, "\"e2\"");
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/same"), ==, 1);
   g_assert_cmpuint (c.n_sync, ==, 0);
@@ -661,9 +630,9 @@ test_revalidate_200_same_body (Fixture       *fixture,
   /* A collection likewise. */
   cacheit_test_server_set (fixture->server, "/same-rows", 200,
                            "[{\"id\": 1, \"name\": \"a\"}, {\"id\": 2, \"name\": \"b\"}]");
-  fetch_ok (rows, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   counters_connect (&rc, rows);
-  fetch_ok (rows, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_RELOAD);
   g_assert_cmpuint (rc.n_sync, ==, 0);
   g_assert_cmpuint (rc.n_items_changed, ==, 0);
   assert_notified_only (&rc, notify_allowed_on_304);
@@ -698,7 +667,7 @@ check_server_freshness (Fixture    *fixture,
     cacheit_test_server_set_header (fixture->server, path, name2, value2);
 
   g_assert_false (cacheit_resource_get_stale (R (model)));
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   if (cacheit_resource_get_stale (R (model)) != expected)
     g_assert_cmpstr (path, ==, "(a path whose stale is as expected)");
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
@@ -758,10 +727,10 @@ test_max_age_property (Fixture       *fixture,
   cacheit_resource_set_max_age (R (hour), 3600);
   cacheit_resource_set_max_age (R (silent), 0);
 
-  fetch_ok (zero, CACHEIT_FETCH_NONE);
-  fetch_ok (as_server, CACHEIT_FETCH_NONE);
-  fetch_ok (hour, CACHEIT_FETCH_NONE);
-  fetch_ok (silent, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (zero, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (as_server, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (hour, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (silent, CACHEIT_FETCH_NONE);
 
   g_assert_true (cacheit_resource_get_stale (R (zero)));
   g_assert_false (cacheit_resource_get_stale (R (as_server)));
@@ -863,7 +832,7 @@ test_invalidate (Fixture       *fixture,
   cacheit_resource_invalidate (R (model));
   g_assert_false (cacheit_resource_get_stale (R (model)));
 
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_false (cacheit_resource_get_stale (R (model)));
   c.n_stale = 0;
 
@@ -892,7 +861,7 @@ test_invalidate (Fixture       *fixture,
   g_assert_cmpuint (c.n_sync, ==, 1);
 
   /* Fresh again: no request. */
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpuint (count (fixture, "/inv"), ==, 2);
 
   cacheit_test_completion_clear (&plain);
@@ -920,7 +889,7 @@ test_swr_returns_at_once (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/swr", 200, "{\"id\": 1, \"title\": \"old\"}");
   cacheit_test_server_set_header (fixture->server, "/swr", "Cache-Control", "max-age=0");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_true (cacheit_resource_get_stale (R (model)));
   counters_connect (&c, model);
   g_signal_connect (model, "changed::title", G_CALLBACK (count_cb), &n_title);
@@ -998,7 +967,7 @@ test_swr_after_failed_revalidation (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/swr-fail", 200, "{\"id\": 1, \"title\": \"kept\"}");
   cacheit_test_server_set_header (fixture->server, "/swr-fail", "Cache-Control", "no-cache");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   counters_connect (&c, model);
 
   /* A background revalidation fails. */
@@ -1051,8 +1020,8 @@ test_swr_fresh_no_request (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/fresh", 200, "{\"id\": 1}");
   cacheit_test_server_set_header (fixture->server, "/fresh", "Cache-Control", "max-age=3600");
   cacheit_test_server_set (fixture->server, "/silent", 200, "{\"id\": 2}");
-  fetch_ok (fresh, CACHEIT_FETCH_NONE);
-  fetch_ok (silent, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (fresh, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (silent, CACHEIT_FETCH_NONE);
 
   for (guint i = 0; i < 3; i++)
     {
@@ -1091,7 +1060,7 @@ test_swr_reload_still_reloads (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/reload", 200, "{\"id\": 1, \"title\": \"old\"}");
   cacheit_test_server_set_header (fixture->server, "/reload", "Cache-Control", "no-cache");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_true (cacheit_resource_get_stale (R (model)));
 
   cacheit_test_server_set (fixture->server, "/reload", 200, "{\"id\": 1, \"title\": \"new\"}");
@@ -1115,8 +1084,8 @@ test_swr_reload_still_reloads (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/reload-fresh", 200, "{\"id\": 2}");
   cacheit_test_server_set_header (fixture->server, "/reload-fresh", "Cache-Control", "max-age=3600");
-  fetch_ok (fresh, CACHEIT_FETCH_NONE);
-  fetch_ok (fresh, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (fresh, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (fresh, CACHEIT_FETCH_RELOAD);
   g_assert_cmpuint (count (fixture, "/reload-fresh"), ==, 2);
 
   cacheit_test_completion_clear (&reload);
@@ -1161,7 +1130,7 @@ test_retry_transient (Fixture       *fixture,
   counters_connect (&c, model);
   g_signal_connect (model, "request", G_CALLBACK (log_request_cb), &log);
 
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpuint (count (fixture, "/flaky"), ==, 3);
   g_assert_cmpuint (log.n_request, ==, 3);
   g_assert_true (log.fetching_at_every_request);
@@ -1196,7 +1165,7 @@ test_retry_limit (Fixture       *fixture,
   counters_connect (&c, model);
   g_signal_connect (model, "request", G_CALLBACK (log_request_cb), &log);
 
-  g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpuint (cacheit_error_get_http_status (error), ==, 503);
   g_assert_cmpuint (count (fixture, "/down"), ==, 3);
@@ -1209,7 +1178,7 @@ test_retry_limit (Fixture       *fixture,
   g_assert_false (cacheit_resource_get_fetching (R (model)));
   g_clear_error (&error);
 
-  g_assert_false (fetch_wait (by_default, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (by_default, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpuint (count (fixture, "/down-default"), ==, 4);
 
@@ -1256,7 +1225,7 @@ test_retry_disabled (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/once", 200, "{}");
   cacheit_test_server_push (fixture->server, "/once", 503, NULL);
   cacheit_resource_set_retry_limit (R (model), 0);
-  g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpuint (count (fixture, "/once"), ==, 1);
   g_clear_error (&error);
@@ -1264,7 +1233,7 @@ test_retry_disabled (Fixture       *fixture,
   cacheit_resource_set_retry_limit (R (refused), 0);
   cacheit_resource_set_retry_delay (R (refused), 1);
   g_signal_connect (refused, "request", G_CALLBACK (log_request_cb), &log);
-  g_assert_false (fetch_wait (refused, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (refused, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
   g_assert_cmpuint (log.n_request, ==, 1);
 
@@ -1285,21 +1254,21 @@ test_retry_not_transient (Fixture       *fixture,
   g_test_summary ("404, invalid JSON and a body over max-size are not retried");
 
   cacheit_test_server_set (fixture->server, "/missing", 404, "{}");
-  g_assert_false (fetch_wait (missing, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (missing, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpuint (cacheit_error_get_http_status (error), ==, 404);
   g_assert_cmpuint (count (fixture, "/missing"), ==, 1);
   g_clear_error (&error);
 
   cacheit_test_server_set (fixture->server, "/garbled", 200, "{\"id\": ");
-  g_assert_false (fetch_wait (garbled, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (garbled, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_INVALID_JSON);
   g_assert_cmpuint (count (fixture, "/garbled"), ==, 1);
   g_clear_error (&error);
 
   cacheit_test_server_set (fixture->server, "/large", 200, "{\"id\": 1, \"padding\": \"................\"}");
   cacheit_resource_set_max_size (R (large), 8);
-  g_assert_false (fetch_wait (large, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (large, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_TOO_LARGE);
   g_assert_cmpuint (count (fixture, "/large"), ==, 1);
 
@@ -1326,7 +1295,7 @@ test_retry_statuses (Fixture       *fixture,
       g_test_message ("%u is retried", retried[i]);
       cacheit_test_server_set (fixture->server, path, 200, "{\"id\": 1}");
       cacheit_test_server_push (fixture->server, path, retried[i], NULL);
-      fetch_ok (model, CACHEIT_FETCH_NONE);
+      cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
       g_assert_cmpuint (count (fixture, path), ==, 2);
       g_assert_cmpint (cacheit_model_get_int (model, "id"), ==, 1);
       cacheit_test_drain ();
@@ -1342,7 +1311,7 @@ test_retry_statuses (Fixture       *fixture,
       g_test_message ("%u is not retried", final[i]);
       cacheit_test_server_set (fixture->server, path, 200, "{\"id\": 1}");
       cacheit_test_server_push (fixture->server, path, final[i], NULL);
-      g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
+      g_assert_false (cacheit_test_fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
       g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
       g_assert_cmpuint (cacheit_error_get_http_status (error), ==, final[i]);
       g_assert_cmpuint (count (fixture, path), ==, 1);
@@ -1406,7 +1375,7 @@ test_retry_retry_after (Fixture       *fixture,
   /* Longer than 300 s: the failure is reported, no retry. */
   cacheit_test_server_set (fixture->server, "/too-long", 200, "{}");
   cacheit_test_server_push (fixture->server, "/too-long", 503, "301");
-  g_assert_false (fetch_wait (too_long, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (too_long, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpuint (cacheit_error_get_http_status (error), ==, 503);
   g_assert_cmpuint (count (fixture, "/too-long"), ==, 1);
@@ -1415,7 +1384,7 @@ test_retry_retry_after (Fixture       *fixture,
   /* An HTTP date an hour away is longer than 300 s too. */
   cacheit_test_server_set (fixture->server, "/dated", 200, "{}");
   cacheit_test_server_push (fixture->server, "/dated", 503, in_an_hour);
-  g_assert_false (fetch_wait (dated, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (dated, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpuint (count (fixture, "/dated"), ==, 1);
   g_clear_error (&error);
@@ -1423,7 +1392,7 @@ test_retry_retry_after (Fixture       *fixture,
   /* "Retry-After: 0" retries. */
   cacheit_test_server_set (fixture->server, "/at-once", 200, "{}");
   cacheit_test_server_push (fixture->server, "/at-once", 503, "0");
-  fetch_ok (at_once, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (at_once, CACHEIT_FETCH_NONE);
   g_assert_cmpuint (count (fixture, "/at-once"), ==, 2);
 
   cacheit_test_completion_clear (&a);
@@ -1454,7 +1423,7 @@ test_retry_connection_refused (Fixture       *fixture,
   counters_connect (&c, model);
   g_signal_connect (model, "request", G_CALLBACK (log_request_cb), &log);
 
-  g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
   g_assert_cmpuint (log.n_request, ==, 3);
   g_assert_true (log.fetching_at_every_request);
@@ -1559,10 +1528,10 @@ test_refetch_reconnect (Fixture       *fixture,
   cacheit_resource_set_refetch_on_reconnect (R (stale), TRUE);
   cacheit_resource_set_refetch_on_reconnect (R (fresh), TRUE);
   cacheit_resource_set_refetch_on_reconnect (R (failed), TRUE);
-  fetch_ok (stale, CACHEIT_FETCH_NONE);
-  fetch_ok (fresh, CACHEIT_FETCH_NONE);
-  fetch_ok (off, CACHEIT_FETCH_NONE);
-  fetch_ok (failed, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (stale, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (fresh, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (off, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (failed, CACHEIT_FETCH_NONE);
   g_assert_true (cacheit_resource_get_stale (R (stale)));
   g_assert_false (cacheit_resource_get_stale (R (fresh)));
   counters_connect (&c, stale);
@@ -1598,7 +1567,7 @@ test_refetch_reconnect (Fixture       *fixture,
 
   /* After a failed fetch, fresh data is revalidated too. */
   cacheit_test_server_set (fixture->server, "/failed", 500, "{}");
-  g_assert_false (fetch_wait (failed, CACHEIT_FETCH_RELOAD, NULL, NULL));
+  g_assert_false (cacheit_test_fetch_wait (failed, CACHEIT_FETCH_RELOAD, NULL, NULL));
   g_assert_nonnull (cacheit_resource_get_last_error (R (failed)));
   cacheit_test_server_set (fixture->server, "/failed", 200, "{\"id\": 4}");
   test_fake_network_monitor_set_available (network, FALSE);
@@ -1633,8 +1602,8 @@ test_refetch_active (Fixture       *fixture,
   cacheit_test_server_set_header (fixture->server, "/stale", "Cache-Control", "no-cache");
   cacheit_test_server_set_etag (fixture->server, "/stale", "\"s\"");
   cacheit_test_server_set (fixture->server, "/fresh", 200, "{\"id\": 2}");
-  fetch_ok (stale, CACHEIT_FETCH_NONE);
-  fetch_ok (fresh, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (stale, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (fresh, CACHEIT_FETCH_NONE);
 
   /* "enabled" stands for GtkWindow:is-active. */
   g_object_bind_property (window, "enabled", stale, "app-active", G_BINDING_SYNC_CREATE);
@@ -1662,7 +1631,7 @@ test_refetch_active (Fixture       *fixture,
 
   /* Fresh data whose last fetch failed is revalidated. */
   cacheit_test_server_set (fixture->server, "/fresh", 500, "{}");
-  g_assert_false (fetch_wait (fresh, CACHEIT_FETCH_RELOAD, NULL, NULL));
+  g_assert_false (cacheit_test_fetch_wait (fresh, CACHEIT_FETCH_RELOAD, NULL, NULL));
   cacheit_test_server_set (fixture->server, "/fresh", 200, "{\"id\": 2}");
   cacheit_resource_set_app_active (R (fresh), FALSE);
   cacheit_resource_set_app_active (R (fresh), TRUE);
@@ -1695,8 +1664,8 @@ test_refetch_interval (Fixture       *fixture,
   cacheit_resource_set_refresh_interval (R (polled), 1);
   cacheit_resource_set_refresh_interval (R (inactive), 1);
   cacheit_resource_set_app_active (R (inactive), FALSE);
-  fetch_ok (polled, CACHEIT_FETCH_NONE);
-  fetch_ok (inactive, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (polled, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (inactive, CACHEIT_FETCH_NONE);
   g_assert_false (cacheit_resource_get_stale (R (polled)));
   counters_connect (&c, polled);
 
@@ -1751,8 +1720,8 @@ check_paused (Fixture   *fixture,
   cacheit_resource_set_refetch_on_reconnect (R (paused), TRUE);
   cacheit_resource_set_refetch_on_reconnect (R (unpaused), TRUE);
   cacheit_resource_set_pause_when_constrained (R (unpaused), FALSE);
-  fetch_ok (paused, CACHEIT_FETCH_NONE);
-  fetch_ok (unpaused, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (paused, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (unpaused, CACHEIT_FETCH_NONE);
 
   constrain (TRUE);
   cacheit_test_drain ();
@@ -1776,7 +1745,7 @@ check_paused (Fixture   *fixture,
   g_assert_cmpuint (count (fixture, "/paused"), ==, 1);
 
   /* What the application asks for is never paused. */
-  fetch_ok (paused, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (paused, CACHEIT_FETCH_RELOAD);
   g_assert_cmpuint (count (fixture, "/paused"), ==, 2);
 
   /* refresh-interval: two polls of the unpaused one, none of the other. */
@@ -2043,7 +2012,7 @@ test_shared_independent_items (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/list", 200,
                            "[{\"id\": 1, \"name\": \"z\", \"rank\": 1},"
                            " {\"id\": 2, \"name\": \"b\", \"rank\": 2}]");
-  fetch_ok (rows, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_RELOAD);
   g_assert_cmpstr (first->name, ==, "z");
   g_assert_cmpstr (other_first->name, ==, "a");
   g_assert_cmpuint (n_first_notify, ==, 0);
@@ -2139,7 +2108,7 @@ test_shared_other_validators (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/validated", 200, "{\"id\": 1, \"title\": \"body\"}");
   cacheit_test_server_set_etag (fixture->server, "/validated", "\"v\"");
-  fetch_ok (holder, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (holder, CACHEIT_FETCH_NONE);
 
   cacheit_test_server_hold (fixture->server, "/validated");
   cacheit_resource_fetch_async (R (holder), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &done[0]);

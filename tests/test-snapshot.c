@@ -211,38 +211,6 @@ rows_new (Fixture    *fixture,
                        NULL);
 }
 
-/* Fetches and waits; the callback runs once, never from inside
- * fetch_async(). */
-static gboolean
-fetch_wait (gpointer            resource,
-            CacheitFetchFlags   flags,
-            GCancellable       *cancellable,
-            GError            **error)
-{
-  CacheitTestCompletion c = { 0 };
-  gboolean ok;
-
-  cacheit_resource_fetch_async (R (resource), flags, cancellable, cacheit_test_completion_cb, &c);
-  g_assert_false (c.done);
-  cacheit_test_wait_for (&c.done);
-  ok = cacheit_resource_fetch_finish (R (resource), c.result, error);
-  cacheit_test_drain ();
-  g_assert_cmpuint (c.n_calls, ==, 1);
-  cacheit_test_completion_clear (&c);
-
-  return ok;
-}
-
-static void
-fetch_ok (gpointer          resource,
-          CacheitFetchFlags flags)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (fetch_wait (resource, flags, NULL, &error));
-  g_assert_no_error (error);
-}
-
 static void
 finish_ok (gpointer               resource,
            CacheitTestCompletion *c)
@@ -272,7 +240,7 @@ barrier_in (Fixture    *fixture,
                                       NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_false (cacheit_test_fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpuint (count (fixture, path), ==, 1);
   cacheit_test_drain ();
@@ -479,7 +447,7 @@ test_default_directory (Fixture       *fixture,
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
 
   serve (fixture, "/default", "{\"id\": 1, \"title\": \"default\"}", "\"d\"");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   barrier_in (fixture, NULL);
   g_assert_null (cacheit_resource_get_snapshot_directory (R (model)));
   g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
@@ -530,7 +498,7 @@ test_startup_server_error (Fixture       *fixture,
 
   serve (fixture, "/item", body, "\"s1\"");
   before = g_date_time_new_now_utc ();
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (first)), ==, CACHEIT_ORIGIN_NETWORK);
   first_updated = g_date_time_new_now_utc ();
   g_assert_cmpuint (count (fixture, "/item"), ==, 1);
@@ -542,7 +510,7 @@ test_startup_server_error (Fixture       *fixture,
   counters_connect (&c, model);
 
   /* It completes without waiting for the network (held). */
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_true (cacheit_resource_get_fetched (R (model)));
   g_assert_cmpuint (c.n_sync, ==, 1);
@@ -635,12 +603,12 @@ test_startup_server_gone (Fixture       *fixture,
                   "the data and origin DISK stay");
 
   cacheit_test_server_set (gone, "/gone", 200, body);
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
   cacheit_test_server_free (gone);
 
   cacheit_resource_set_retry_limit (R (model), 0);
   counters_connect (&c, model);
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_true (cacheit_resource_get_fetched (R (model)));
   assert_attributes (model, body);
@@ -677,7 +645,7 @@ test_startup_joined (Fixture       *fixture,
                   "that completes from the cache (R3)");
 
   serve (fixture, "/joined", "{\"id\": 2}", "\"j\"");
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
   cacheit_test_server_hold (fixture->server, "/joined");
   counters_connect (&c, model);
 
@@ -731,7 +699,7 @@ test_startup_cancelled (Fixture       *fixture,
                   "from the snapshot");
 
   serve (fixture, "/cancel", "{\"id\": 4}", "\"c\"");
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
   counters_connect (&c, model);
 
   cacheit_test_server_hold (fixture->server, "/cancel");
@@ -754,7 +722,7 @@ test_startup_cancelled (Fixture       *fixture,
   g_assert_cmpuint (c.n_error, ==, 0);
   g_assert_cmpuint (count (fixture, "/cancel"), ==, 1);
 
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpint (cacheit_model_get_int (model, "id"), ==, 4);
   g_assert_cmpuint (c.n_sync, ==, 1);
@@ -782,7 +750,7 @@ test_startup_reload_supersedes (Fixture       *fixture,
                   "data is never applied");
 
   serve (fixture, "/superseded", "{\"id\": 1, \"v\": \"disk\"}", "\"d\"");
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
   serve (fixture, "/superseded", "{\"id\": 1, \"v\": \"network\"}", "\"n\"");
   counters_connect (&c, model);
 
@@ -845,11 +813,11 @@ test_startup_parse_override (Fixture       *fixture,
                   "parse(); a snapshot its parse() refuses sends the fetch to the network");
 
   serve (fixture, "/parsed", body, "\"p\"");
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
   g_assert_cmpuint (first->n_parse, ==, 1);
 
   cacheit_test_server_hold (fixture->server, "/parsed");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpuint (model->n_parse, ==, 1);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
   assert_attributes (CACHEIT_MODEL (model), "{\"id\": 5, \"title\": \"parsed\"}");
@@ -864,7 +832,7 @@ test_startup_parse_override (Fixture       *fixture,
 
   /* A plain model wrote a body with no payload: parse() refuses it. */
   serve (fixture, "/no-payload", "{\"id\": 6}", "\"np\"");
-  fetch_ok (writer, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
   cacheit_test_server_set (fixture->server, "/no-payload", 200, "{\"payload\": {\"id\": 7}}");
   cacheit_test_server_hold (fixture->server, "/no-payload");
   cacheit_resource_fetch_async (R (refused), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &c);
@@ -909,11 +877,11 @@ test_revalidate_304 (Fixture       *fixture,
                   "notify");
 
   serve (fixture, "/row", body, "W/\"r1\"");
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
 
   cacheit_test_server_hold (fixture->server, "/row");
   counters_connect (&c, row);
-  fetch_ok (row, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (row, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (row)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpuint (c.n_sync, ==, 1);
   g_assert_cmpstr (c.changed->str, ==, "id name rank ");
@@ -948,7 +916,7 @@ test_revalidate_304 (Fixture       *fixture,
   g_assert_cmpint (g_date_time_compare (confirmed, from_disk), >=, 0);
 
   /* The next 304 sends the same ETag: the one from disk is now the resource's. */
-  fetch_ok (row, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (row, CACHEIT_FETCH_RELOAD);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/row", "If-None-Match"), ==, "W/\"r1\"");
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/row"), ==, 2);
   g_assert_cmpuint (c.n_sync, ==, 0);
@@ -979,7 +947,7 @@ test_revalidate_304_refreshes_snapshot (Fixture       *fixture,
   serve (fixture, "/aged", body, "\"a1\"");
 
   cacheit_test_server_hold (fixture->server, "/aged");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_true (g_date_time_equal (cacheit_resource_get_last_updated (R (model)), expected));
   g_assert_false (cacheit_resource_get_stale (R (model)));
@@ -1026,14 +994,14 @@ test_revalidate_200_changed (Fixture       *fixture,
                   "and the snapshot is replaced: a third resource starts from the new body");
 
   serve (fixture, "/changing", v1, "\"v1\"");
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
 
   serve (fixture, "/changing", v2, "\"v2\"");
   cacheit_test_server_hold (fixture->server, "/changing");
   counters_connect (&c, model);
   g_signal_connect (model, "changed::title", G_CALLBACK (count_cb), &n_title);
   g_signal_connect (model, "changed::rank", G_CALLBACK (count_cb), &n_rank);
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
   assert_attributes (model, v1);
   g_assert_cmpuint (c.n_sync, ==, 1);
@@ -1065,7 +1033,7 @@ test_revalidate_200_changed (Fixture       *fixture,
   g_assert_cmpstr (snapshot->etag, ==, "\"v2\"");
 
   cacheit_test_server_hold (fixture->server, "/changing");
-  fetch_ok (third, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (third, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (third)), ==, CACHEIT_ORIGIN_DISK);
   assert_attributes (third, v2);
   cacheit_test_server_wait_held (fixture->server, "/changing", 1);
@@ -1100,7 +1068,7 @@ test_revalidate_200_same_body (Fixture       *fixture,
   serve (fixture, "/same", body, "\"new\"");
 
   cacheit_test_server_hold (fixture->server, "/same");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
   counters_connect (&c, model);
   cacheit_test_server_wait_held (fixture->server, "/same", 1);
@@ -1151,11 +1119,11 @@ check_stale_from_headers (Fixture    *fixture,
     cacheit_test_server_set_header (fixture->server, path, name1, value1);
   if (name2 != NULL)
     cacheit_test_server_set_header (fixture->server, path, name2, value2);
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_stale (R (first)), ==, expected);
 
   cacheit_test_server_hold (fixture->server, path);
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
   if (cacheit_resource_get_stale (R (model)) != expected)
     g_assert_cmpstr (path, ==, "(a path whose stale from disk is as expected)");
@@ -1213,7 +1181,7 @@ check_stale_from_age (Fixture    *fixture,
   cacheit_resource_set_max_age (R (model), max_age);
 
   cacheit_test_server_hold (fixture->server, path);
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
   if (cacheit_resource_get_stale (R (model)) != expected)
     g_assert_cmpstr (path, ==, "(a path whose stale from disk is as expected)");
@@ -1259,12 +1227,12 @@ test_policy_none (Fixture       *fixture,
   cacheit_resource_set_snapshot_policy (R (reader), CACHEIT_SNAPSHOT_NONE);
 
   serve (fixture, "/none", "{\"id\": 1, \"v\": 1}", "\"n1\"");
-  fetch_ok (unsaved, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (unsaved, CACHEIT_FETCH_NONE);
   barrier (fixture);
   g_assert_false (snapshot_exists (fixture, "/none"));
 
   /* A snapshot there, but the reader does not look. */
-  fetch_ok (writer, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
   barrier (fixture);
   g_assert_true (snapshot_exists (fixture, "/none"));
 
@@ -1311,7 +1279,7 @@ test_policy_reload_ignores_disk (Fixture       *fixture,
                   "waits for an unconditional request; its 200 is written");
 
   serve (fixture, "/reload", "{\"id\": 1, \"v\": 1}", "\"r1\"");
-  fetch_ok (writer, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
 
   serve (fixture, "/reload", "{\"id\": 1, \"v\": 2}", "\"r2\"");
   counters_connect (&c, model);
@@ -1391,7 +1359,7 @@ written (Fixture               *fixture,
   if (authorization)
     g_signal_connect (model, "request", G_CALLBACK (add_authorization_cb), NULL);
 
-  fetch_ok (model, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_RELOAD);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
   if (authorization)
     g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, path, "Authorization"), ==,
@@ -1484,7 +1452,7 @@ test_key_no_userinfo (Fixture       *fixture,
   serve (fixture, "/x", "{\"id\": 1, \"title\": \"keyed\"}", "\"k\"");
   /* ALL: written even if the userinfo became an Authorization header. */
   cacheit_resource_set_snapshot_policy (R (writer), CACHEIT_SNAPSHOT_ALL);
-  fetch_ok (writer, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
   g_assert_cmpstr (cacheit_model_get_string (writer, "title"), ==, "keyed");
   barrier (fixture);
 
@@ -1497,13 +1465,13 @@ test_key_no_userinfo (Fixture       *fixture,
   assert_body (snapshot, "{\"id\": 1, \"title\": \"keyed\"}");
 
   cacheit_test_server_hold (fixture->server, "/x");
-  fetch_ok (reader, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (reader, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (cacheit_model_get_string (reader, "title"), ==, "keyed");
-  fetch_ok (fragment, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (fragment, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (fragment)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (cacheit_model_get_string (fragment, "title"), ==, "keyed");
-  fetch_ok (back, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (back, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (back)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (cacheit_model_get_string (back, "title"), ==, "keyed");
   cacheit_test_server_wait_held (fixture->server, "/x", 1);
@@ -1625,7 +1593,7 @@ test_corrupt (Fixture       *fixture,
                   "and the file is replaced by a good one");
 
   serve (fixture, "/c", body, "\"g\"");
-  fetch_ok (writer, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
   barrier (fixture);
 
   for (Damage how = DAMAGE_EMPTY; how <= DAMAGE_OTHER_KEY; how++)
@@ -1686,7 +1654,7 @@ test_wrong_shape (Fixture       *fixture,
 
   /* A model wrote an object; a collection of that URL wants an array. */
   serve (fixture, "/shape", "{\"id\": 1, \"name\": \"object\"}", "\"same\"");
-  fetch_ok (object_writer, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (object_writer, CACHEIT_FETCH_NONE);
   cacheit_test_server_set (fixture->server, "/shape", 200, "[{\"id\": 1, \"name\": \"row\"}]");
 
   counters_connect (&c, rows);
@@ -1719,7 +1687,7 @@ test_wrong_shape (Fixture       *fixture,
   /* A model with a root-pointer that the stored body does not have. */
   cacheit_test_completion_clear (&done);
   serve (fixture, "/envelope", "{\"id\": 1}", "\"env\"");
-  fetch_ok (envelope_writer, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (envelope_writer, CACHEIT_FETCH_NONE);
   cacheit_test_server_set (fixture->server, "/envelope", 200, "{\"data\": {\"id\": 2}}");
   cacheit_resource_set_root_pointer (R (enveloped), "/data");
   cacheit_test_server_hold (fixture->server, "/envelope");
@@ -1761,9 +1729,9 @@ test_unusable_directory (Fixture       *fixture,
   serve (fixture, "/nowhere", "{\"id\": 1}", "\"w\"");
   first = g_object_new (CACHEIT_TYPE_MODEL, "url", url, "snapshot-directory", not_a_directory, NULL);
   second = g_object_new (CACHEIT_TYPE_MODEL, "url", url, "snapshot-directory", not_a_directory, NULL);
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
   barrier_in (fixture, not_a_directory);
-  fetch_ok (second, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (second, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (second)), ==, CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpint (cacheit_model_get_int (second, "id"), ==, 1);
   g_assert_cmpuint (count (fixture, "/nowhere"), ==, 2);
@@ -1796,7 +1764,7 @@ test_many (Fixture       *fixture,
 
       serve (fixture, path, body, NULL);
       writers[i] = model_new (fixture, path);
-      fetch_ok (writers[i], CACHEIT_FETCH_NONE);
+      cacheit_test_fetch_ok (writers[i], CACHEIT_FETCH_NONE);
     }
   barrier (fixture);
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, N_MANY);
@@ -1810,7 +1778,7 @@ test_many (Fixture       *fixture,
       assert_body (snapshot, body);
       cacheit_test_server_hold (fixture->server, path);
       readers[i] = model_new (fixture, path);
-      fetch_ok (readers[i], CACHEIT_FETCH_NONE);
+      cacheit_test_fetch_ok (readers[i], CACHEIT_FETCH_NONE);
       g_assert_cmpint (cacheit_resource_get_origin (R (readers[i])), ==, CACHEIT_ORIGIN_DISK);
       g_assert_cmpint (cacheit_model_get_int (readers[i], "id"), ==, i);
     }
@@ -1858,11 +1826,11 @@ test_collection_304 (Fixture       *fixture,
                   "nothing but the allowed notifies");
 
   serve (fixture, "/rows", body, "\"l1\"");
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
 
   counters_connect (&c, rows);
   cacheit_test_server_hold (fixture->server, "/rows");
-  fetch_ok (rows, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (c.items->str, ==, "0,0,3 ");
   g_assert_cmpuint (c.n_sync, ==, 1);
@@ -1924,12 +1892,12 @@ test_collection_200 (Fixture       *fixture,
                   "and item changed, the same objects kept, origin NETWORK, snapshot replaced");
 
   serve (fixture, "/rows2", v1, "\"c1\"");
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
 
   serve (fixture, "/rows2", v2, "\"c2\"");
   counters_connect (&c, rows);
   cacheit_test_server_hold (fixture->server, "/rows2");
-  fetch_ok (rows, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (c.items->str, ==, "0,0,3 ");
   second = g_list_model_get_item (G_LIST_MODEL (rows), 1);
@@ -1994,7 +1962,7 @@ test_follows_save_parse_override (Fixture       *fixture,
                   "which is not what the server sends: the older one is removed");
 
   serve (fixture, "/payload-saved", "{\"payload\": {\"id\": 1, \"title\": \"a\"}}", "\"p1\"");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   barrier (fixture);
   snapshot = snapshot_load (fixture, "/payload-saved");
   g_assert_nonnull (snapshot);
@@ -2034,7 +2002,7 @@ test_follows_save (Fixture       *fixture,
                   "unconditionally");
 
   serve (fixture, "/saved", "{\"id\": 1, \"title\": \"a\"}", "\"e1\"");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   barrier (fixture);
   snapshot = snapshot_load (fixture, "/saved");
   g_assert_cmpstr (snapshot->etag, ==, "\"e1\"");
@@ -2061,7 +2029,7 @@ test_follows_save (Fixture       *fixture,
 
   serve (fixture, "/saved", "{\"id\": 1, \"title\": \"b\"}", "\"e2\"");
   cacheit_test_server_hold (fixture->server, "/saved");
-  fetch_ok (reader, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (reader, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (cacheit_model_get_string (reader, "title"), ==, "b");
   cacheit_test_server_wait_held (fixture->server, "/saved", 1);
@@ -2091,8 +2059,8 @@ test_destroy_removes (Fixture       *fixture,
 
   serve (fixture, "/doomed", "{\"id\": 1}", "\"d\"");
   serve (fixture, "/kept", "{\"id\": 2}", "\"k\"");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
-  fetch_ok (failing, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (failing, CACHEIT_FETCH_NONE);
   barrier (fixture);
   g_assert_true (snapshot_exists (fixture, "/doomed"));
   g_assert_true (snapshot_exists (fixture, "/kept"));
@@ -2170,13 +2138,13 @@ test_follows_save_policy (Fixture       *fixture,
   /* Cache-Control: private on the GET and on the PUT's answer. */
   serve (fixture, "/private-saved", "{\"id\": 1, \"title\": \"p\"}", NULL);
   cacheit_test_server_set_header (fixture->server, "/private-saved", "Cache-Control", "private");
-  fetch_ok (private, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (private, CACHEIT_FETCH_NONE);
   save_ok (fixture, private, "/private-saved");
 
   /* Authorization on the GET and on the PUT (the session adds it to all). */
   serve (fixture, "/authorized-saved", "{\"id\": 2, \"title\": \"a\"}", NULL);
   cacheit_resource_set_session (R (authorized), session);
-  fetch_ok (authorized, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (authorized, CACHEIT_FETCH_NONE);
   save_ok (fixture, authorized, "/authorized-saved");
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/authorized-saved", "Authorization"), ==,
                    "Bearer session-token");
@@ -2185,13 +2153,13 @@ test_follows_save_policy (Fixture       *fixture,
 
   serve (fixture, "/none-saved", "{\"id\": 3, \"title\": \"n\"}", NULL);
   cacheit_resource_set_snapshot_policy (R (none), CACHEIT_SNAPSHOT_NONE);
-  fetch_ok (none, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (none, CACHEIT_FETCH_NONE);
   save_ok (fixture, none, "/none-saved");
 
   serve (fixture, "/all-saved", "{\"id\": 4, \"title\": \"all\"}", NULL);
   cacheit_test_server_set_header (fixture->server, "/all-saved", "Cache-Control", "private");
   cacheit_resource_set_snapshot_policy (R (all), CACHEIT_SNAPSHOT_ALL);
-  fetch_ok (all, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (all, CACHEIT_FETCH_NONE);
   save_ok (fixture, all, "/all-saved");
 
   barrier (fixture);
@@ -2223,14 +2191,14 @@ test_follows_save_root_pointer (Fixture       *fixture,
   serve (fixture, "/wrapped", "{\"meta\": {\"v\": 1}, \"data\": {\"id\": 1, \"title\": \"a\"}}", "\"w1\"");
   cacheit_resource_set_root_pointer (R (model), "/data");
   cacheit_resource_set_root_pointer (R (reader), "/data");
-  fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   assert_attributes (model, "{\"id\": 1, \"title\": \"a\"}");
   save_ok (fixture, model, "/wrapped");
   barrier (fixture);
 
   serve (fixture, "/wrapped", "{\"data\": {\"id\": 1, \"title\": \"saved\"}}", "\"w2\"");
   cacheit_test_server_hold (fixture->server, "/wrapped");
-  fetch_ok (reader, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (reader, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
   assert_attributes (reader, "{\"id\": 1, \"title\": \"saved\"}");
   cacheit_test_server_wait_held (fixture->server, "/wrapped", 1);
@@ -2257,7 +2225,7 @@ assert_collection_from_disk (Fixture    *fixture,
   JsonArray *array = json_node_get_array (node);
 
   cacheit_test_server_hold (fixture->server, path);
-  fetch_ok (rows, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, json_array_get_length (array));
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -2297,7 +2265,7 @@ test_follows_collection_writes (Fixture       *fixture,
                   "the collection's snapshot, without validators");
 
   serve (fixture, "/list", "[{\"id\": 1, \"name\": \"a\"}, {\"id\": 2, \"name\": \"b\"}]", "\"l\"");
-  fetch_ok (rows, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   first = g_list_model_get_item (G_LIST_MODEL (rows), 0);
   second = g_list_model_get_item (G_LIST_MODEL (rows), 1);
   barrier (fixture);
@@ -2437,13 +2405,13 @@ test_collection_origin_before_rows (Fixture       *fixture,
 
   serve (fixture, "/origin-rows", "[{\"id\": 1, \"name\": \"a\"}]", "\"o1\"");
   g_signal_connect (first, "items-changed", G_CALLBACK (origin_at_items_changed_cb), log);
-  fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
   expected = g_strdup_printf ("%d ", CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpstr (log->str, ==, expected);
 
   g_string_truncate (log, 0);
   g_signal_connect (second, "items-changed", G_CALLBACK (origin_at_items_changed_cb), log);
-  fetch_ok (second, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (second, CACHEIT_FETCH_NONE);
   g_free (expected);
   expected = g_strdup_printf ("%d ", CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (log->str, ==, expected);
