@@ -547,6 +547,20 @@ collection_apply_decoded (CacheitResource *resource,
   return collection_apply (CACHEIT_COLLECTION (resource), decoded);
 }
 
+static void
+collection_clear (CacheitResource *resource)
+{
+  g_autoptr(JsonNode) empty = json_node_init_array (json_node_alloc (), json_array_new ());
+  g_autoptr(GError) error = NULL;
+  Update *update;
+
+  /* An empty list, applied as any: one items-changed removes every item. */
+  update = collection_from_node (resource, empty, &error);
+  g_return_if_fail (update != NULL);
+  collection_apply (CACHEIT_COLLECTION (resource), update);
+  update_free (update);
+}
+
 static const CacheitResourceOps collection_ops = {
   .prepare = collection_prepare,
   .prepare_free = (GDestroyNotify) prepared_free,
@@ -558,6 +572,7 @@ static const CacheitResourceOps collection_ops = {
   .from_node = collection_from_node,
   .apply = collection_apply_decoded,
   .decoded_free = (GDestroyNotify) update_free,
+  .clear = collection_clear,
 };
 
 /* GObject */
@@ -1229,7 +1244,7 @@ settle_created (CacheitCollection *self,
 
   url = item_url (self, _cacheit_index_get_id (priv->index, n));
   g_object_freeze_notify (G_OBJECT (item));
-  cacheit_resource_set_url (CACHEIT_RESOURCE (item), url);
+  _cacheit_resource_rename (CACHEIT_RESOURCE (item), url);
   _cacheit_model_apply (item, saved);
   g_object_thaw_notify (G_OBJECT (item));
 
@@ -1338,7 +1353,7 @@ item_write_commit (CacheitResource *owner,
 
       collection_show_full (self, write->key, new_key, NULL, NULL);
       if (url != NULL)
-        cacheit_resource_set_url (CACHEIT_RESOURCE (write->item), url);
+        _cacheit_resource_rename (CACHEIT_RESOURCE (write->item), url);
       item_show (self, write->item);
       return NULL;
     }

@@ -276,6 +276,16 @@ model_apply_decoded (CacheitResource *self,
   return _cacheit_model_apply (CACHEIT_MODEL (self), json_node_get_object (decoded));
 }
 
+static void
+model_clear (CacheitResource *self)
+{
+  g_autoptr(JsonObject) empty = json_object_new ();
+
+  /* Every member goes, and the typed properties return to their defaults. */
+  json_object_seal (empty);
+  _cacheit_model_apply (CACHEIT_MODEL (self), empty);
+}
+
 static const CacheitResourceOps model_ops = {
   .decode_shared = model_decode,
   .shared_ref = (gpointer (*) (gpointer)) json_node_ref,
@@ -284,6 +294,7 @@ static const CacheitResourceOps model_ops = {
   .from_node = model_from_node,
   .apply = model_apply_decoded,
   .decoded_free = (GDestroyNotify) json_node_unref,
+  .clear = model_clear,
 };
 
 static void
@@ -544,12 +555,16 @@ typedef struct
   JsonObject       *changes;
   CacheitSaveFlags  flags;
   guint             shown : 1;    /* Its change shows, and is not the server's yet. */
+  /* Where it goes: the URL when it was asked (R13), not when its turn
+   * comes. */
+  char              *url;
 } ModelWrite;
 
 static void
 model_write_free (ModelWrite *write)
 {
   g_clear_pointer (&write->changes, json_object_unref);
+  g_clear_pointer (&write->url, g_free);
   g_free (write);
 }
 
@@ -661,7 +676,7 @@ model_write_prepare (CacheitResource  *owner,
   ModelWrite *write = data;
   g_autoptr(JsonObject) sent = NULL;
 
-  *url = g_strdup (cacheit_resource_get_url (owner));
+  *url = g_strdup (write->url);
 
   if (write->kind == MODEL_DESTROY)
     {
@@ -754,6 +769,18 @@ model_write (CacheitModel        *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_name (task, kind == MODEL_DESTROY ? "[cacheit] destroy" : "[cacheit] save");
 
+  /* The attributes shown are those of an earlier URL (R13): written to this
+   * one, they would replace its data with another's. */
+  if (cacheit_resource_get_placeholder (CACHEIT_RESOURCE (self)))
+    {
+      g_autofree char *safe_url = _cacheit_uri_to_safe_string (cacheit_resource_get_url (CACHEIT_RESOURCE (self)));
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("%s is not fetched yet: what shows is the data of its previous URL"),
+                               safe_url);
+      return;
+    }
+
   /* An item of a collection is written through it, which keeps its list
    * and its other items coherent with the write. */
   if (priv->collection != NULL &&
@@ -773,6 +800,7 @@ model_write (CacheitModel        *self,
   /* A copy: the caller may change @changes afterwards. */
   write->changes = changes != NULL ? _cacheit_json_object_merge (NULL, changes) : NULL;
   write->flags = flags;
+  write->url = g_strdup (cacheit_resource_get_url (CACHEIT_RESOURCE (self)));
   write->shown = kind == MODEL_SAVE && changes != NULL && (flags & CACHEIT_SAVE_WAIT) == 0;
 
   _cacheit_resource_queue_write (CACHEIT_RESOURCE (self), &model_write_ops, write, task);

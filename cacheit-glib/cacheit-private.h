@@ -72,6 +72,10 @@ typedef struct
   gboolean (* apply)        (CacheitResource *self,
                              gpointer         decoded);
   GDestroyNotify decoded_free;
+
+  /* Main context: shows no data, with exact signals (the URL changed and
+   * the data is not kept: R13). Not called while writes wait. */
+  void     (* clear)        (CacheitResource *self);
 } CacheitResourceOps;
 
 void    _cacheit_resource_class_set_ops   (CacheitResourceClass     *klass,
@@ -182,6 +186,12 @@ gpointer             _cacheit_shared_decode_get        (CacheitSharedDecode     
                                                         gpointer               (*ref) (gpointer),
                                                         GDestroyNotify           unref,
                                                         GError                 **error);
+
+/* cacheit-resource.c: @self's data has become that of @url, with no fetch
+ * (a created item got its id): unlike cacheit_resource_set_url(), what is in
+ * hand is kept as it is, not as a placeholder (R13). */
+void    _cacheit_resource_rename          (CacheitResource *self,
+                                           const char      *url);
 
 /* cacheit-resource.c: the data in hand no longer matches its validators (a
  * setting that shapes the data changed): the next request is a full one. */

@@ -96,6 +96,10 @@ typedef struct
   guint                     status;
   guint                     reload : 1;
   guint                     fetched : 1;
+  /* The data in hand is of an earlier URL (R13), and whether a URL change
+   * keeps it so or clears it. */
+  guint                     placeholder : 1;
+  guint                     keep_previous_data : 1;
 
   /* The context the resource was created in: signals, data and I/O. */
   GMainContext             *context;
@@ -243,6 +247,8 @@ enum {
   PROP_SNAPSHOT_POLICY,
   PROP_SNAPSHOT_DIRECTORY,
   PROP_SAVING,
+  PROP_PLACEHOLDER,
+  PROP_KEEP_PREVIOUS_DATA,
   N_PROPS
 };
 
@@ -270,6 +276,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CacheitResource, cacheit_resource, G_TYPE_O
 static GQuark ops_quark;
 
 static void start_background (CacheitResource *self);
+static void url_changed (CacheitResource *self);
 
 static void
 clear_source (GSource **source)
@@ -443,6 +450,19 @@ set_status (CacheitResource *self,
 
   priv->status = status;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+static void
+set_placeholder (CacheitResource *self,
+                 gboolean         placeholder)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (priv->placeholder == (guint) placeholder)
+    return;
+
+  priv->placeholder = placeholder;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLACEHOLDER]);
 }
 
 /* Freshness */
@@ -1167,8 +1187,10 @@ fetch_apply (Fetch   *fetch,
         }
     }
 
-  /* Where the data comes from is known before it shows. */
+  /* Where the data comes from is known before it shows, and that it is
+   * this URL's (R13). */
   set_origin (self, fetch->snapshot != NULL ? CACHEIT_ORIGIN_DISK : CACHEIT_ORIGIN_NETWORK);
+  set_placeholder (self, FALSE);
   changed = priv->ops->apply (self, decoded->decoded);
   fetch_complete (fetch, NULL, changed);
 }
@@ -2242,6 +2264,14 @@ cacheit_resource_get_property (GObject    *object,
       g_value_set_string (value, priv->url);
       break;
 
+    case PROP_PLACEHOLDER:
+      g_value_set_boolean (value, priv->placeholder);
+      break;
+
+    case PROP_KEEP_PREVIOUS_DATA:
+      g_value_set_boolean (value, priv->keep_previous_data);
+      break;
+
     case PROP_SESSION:
       g_value_set_object (value, cacheit_resource_get_session (self));
       break;
@@ -2343,6 +2373,10 @@ cacheit_resource_set_property (GObject      *object,
     {
     case PROP_URL:
       cacheit_resource_set_url (self, g_value_get_string (value));
+      break;
+
+    case PROP_KEEP_PREVIOUS_DATA:
+      cacheit_resource_set_keep_previous_data (self, g_value_get_boolean (value));
       break;
 
     case PROP_SESSION:
@@ -2581,6 +2615,57 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
     g_param_spec_boolean ("stale", NULL, NULL,
                           FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:placeholder:
+   *
+   * Whether the data in hand is that of an earlier
+   * [property@Resource:url]: the URL changed and its own data is not applied
+   * yet.
+   *
+   * After the URL changes, no fetch completes with the data of another URL:
+   * the next fetch asks for the new URL's (from the network, or from its own
+   * snapshot), and a request still in flight for the old URL is superseded,
+   * as by a reload, and never applied. Meanwhile, with
+   * [property@Resource:keep-previous-data] (the default), the data of the
+   * old URL keeps showing and this is `TRUE`; it turns `FALSE` when the new
+   * URL's data is applied (a collection then merges it by id as usual, with
+   * exact signals), just before the data changes. A failed fetch leaves it
+   * as it was. Bind it to dim a list while a search is typed, say.
+   *
+   * While it is `TRUE`, [property@Resource:fetched] is `FALSE`, and
+   * [property@Resource:origin], [property@Resource:last-updated],
+   * [property@Resource:status] and [property@Resource:last-error] describe
+   * nothing yet.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PLACEHOLDER] =
+    g_param_spec_boolean ("placeholder", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitResource:keep-previous-data:
+   *
+   * Whether the data of the previous [property@Resource:url] keeps showing,
+   * as a [property@Resource:placeholder], until the new URL's data is
+   * applied.
+   *
+   * `TRUE` by default, as SWR's and TanStack Query's `keepPreviousData`:
+   * a list that is filtered or paged does not flash empty. With `FALSE`, a
+   * URL change clears the data at once with exact signals (a model emits
+   * [signal@Model::changed] for each attribute and resets its typed
+   * properties; a collection emits one `items-changed` that removes every
+   * item). While writes of the resource are waiting or in flight, the data
+   * is kept as a placeholder either way.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_KEEP_PREVIOUS_DATA] =
+    g_param_spec_boolean ("keep-previous-data", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * CacheitResource:origin:
@@ -2864,7 +2949,78 @@ cacheit_resource_init (CacheitResource *self)
   priv->pause_when_constrained = TRUE;
   priv->network_available = TRUE;
   priv->snapshot_policy = CACHEIT_SNAPSHOT_SHAREABLE;
+  priv->keep_previous_data = TRUE;
   g_queue_init (&priv->writes);
+}
+
+/* A URL names its data (R13) */
+
+/* The URL changed: nothing the resource knows of its data is the new URL's.
+ * The data shows on as a placeholder until the new URL's is applied, or is
+ * cleared now; the request in flight is superseded, as by a reload (R4),
+ * and its callers wait for the new URL's data. */
+static void
+url_changed (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean had_data = priv->fetched || priv->placeholder;
+  Fetch *previous = priv->fetch;
+
+  /* No fetch completes from the cache, and no request revalidates, with
+   * what the old URL answered. */
+  g_clear_object (&priv->result);
+  _cacheit_resource_forget_validators (self);
+  priv->storable = FALSE;
+  priv->invalidated = FALSE;
+  priv->server_lifetime = -1;
+  priv->confirmed_at = 0;
+  if (priv->last_updated != NULL)
+    {
+      g_clear_pointer (&priv->last_updated, g_date_time_unref);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
+    }
+  if (priv->fetched)
+    {
+      priv->fetched = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED]);
+    }
+  update_stale (self);
+  set_origin (self, CACHEIT_ORIGIN_NONE);
+  set_status (self, 0);
+  set_last_error (self, NULL);
+
+  /* While writes wait, what shows is theirs too: it stays, as a
+   * placeholder, whatever the policy. */
+  if (had_data && priv->ops != NULL)
+    {
+      if (!priv->keep_previous_data && !cacheit_resource_get_saving (self))
+        {
+          set_placeholder (self, FALSE);
+          priv->ops->clear (self);
+        }
+      else
+        set_placeholder (self, TRUE);
+    }
+
+  if (previous != NULL)
+    {
+      g_autoptr(Fetch) fetch = NULL;
+      GList *link;
+
+      /* Superseded: whatever the old URL still answers is dropped. */
+      if (g_queue_is_empty (&previous->callers))
+        {
+          set_fetching (self, NULL);
+          return;
+        }
+
+      fetch = fetch_new (self);
+      fetch->reload = previous->reload;
+      while ((link = g_queue_pop_head_link (&previous->callers)) != NULL)
+        g_queue_push_tail_link (&fetch->callers, link);
+      set_fetching (self, fetch);
+      fetch_start (fetch);
+    }
 }
 
 void
@@ -2934,6 +3090,14 @@ cacheit_resource_get_url (CacheitResource *self)
  *
  * Sets the URL of @self.
  *
+ * A URL names its data: after a change, no fetch completes with the data of
+ * the previous URL. The next fetch asks for the new URL (from the network,
+ * or from its own snapshot on disk), and a request still in flight for the
+ * old one is superseded as by `CACHEIT_FETCH_RELOAD`: its response is never
+ * applied, and its callers complete with the new URL's data. What shows
+ * meanwhile is the previous data, as a [property@Resource:placeholder], or
+ * nothing: see [property@Resource:keep-previous-data].
+ *
  * Since: 1.0
  */
 void
@@ -2947,10 +3111,95 @@ cacheit_resource_set_url (CacheitResource *self,
   if (g_strcmp0 (priv->url, url) == 0)
     return;
 
+  g_object_freeze_notify (G_OBJECT (self));
+  g_free (priv->url);
+  priv->url = g_strdup (url);
+  url_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_cacheit_resource_rename (CacheitResource *self,
+                          const char      *url)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (g_strcmp0 (priv->url, url) == 0)
+    return;
+
   g_free (priv->url);
   priv->url = g_strdup (url);
   _cacheit_resource_forget_validators (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+}
+
+/**
+ * cacheit_resource_get_placeholder:
+ * @self: a resource
+ *
+ * Gets whether the data of @self is that of an earlier URL, shown until the
+ * data of the current one is applied.
+ *
+ * Returns: `TRUE` while the data in hand is of an earlier URL
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_placeholder (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return priv->placeholder;
+}
+
+/**
+ * cacheit_resource_get_keep_previous_data:
+ * @self: a resource
+ *
+ * Gets whether a URL change keeps the data in hand, as a placeholder.
+ *
+ * Returns: `TRUE` when the previous URL's data keeps showing
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_get_keep_previous_data (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+
+  return priv->keep_previous_data;
+}
+
+/**
+ * cacheit_resource_set_keep_previous_data:
+ * @self: a resource
+ * @keep_previous_data: whether the previous URL's data keeps showing
+ *
+ * Sets whether a URL change keeps the data in hand, as a
+ * [property@Resource:placeholder], until the new URL's data is applied, or
+ * clears it at once.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_keep_previous_data (CacheitResource *self,
+                                         gboolean         keep_previous_data)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  keep_previous_data = !!keep_previous_data;
+  if (priv->keep_previous_data == (guint) keep_previous_data)
+    return;
+
+  priv->keep_previous_data = keep_previous_data;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEEP_PREVIOUS_DATA]);
 }
 
 /**

@@ -107,6 +107,13 @@ CACHEIT_AVAILABLE_IN_ALL
 void          cacheit_resource_set_url          (CacheitResource    *self,
                                                  const char         *url);
 CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_placeholder  (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_resource_get_keep_previous_data (CacheitResource *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_keep_previous_data (CacheitResource *self,
+                                                       gboolean         keep_previous_data);
+CACHEIT_AVAILABLE_IN_ALL
 SoupSession  *cacheit_resource_get_session      (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL
 void          cacheit_resource_set_session      (CacheitResource    *self,

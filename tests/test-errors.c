@@ -71,6 +71,7 @@ reload_expect_error (Fixture    *fixture,
   JsonObject *before = cacheit_model_get_attributes (fixture->model);
   GError *error = NULL;
   const GError *last;
+  gboolean moved = g_strcmp0 (url, cacheit_resource_get_url (resource)) != 0;
 
   cacheit_resource_set_url (resource, url);
   g_assert_false (cacheit_resource_fetch (resource, CACHEIT_FETCH_RELOAD, NULL, &error));
@@ -87,7 +88,9 @@ reload_expect_error (Fixture    *fixture,
   g_assert_true (cacheit_model_get_attributes (fixture->model) == before);
   g_assert_cmpint (cacheit_model_get_int (fixture->model, "id"), ==, 7);
   g_assert_cmpstr (cacheit_model_get_string (fixture->model, "title"), ==, "kept");
-  g_assert_true (cacheit_resource_get_fetched (resource));
+  /* After a change of URL, shown as a placeholder, not as @url's data (R13). */
+  g_assert_true (cacheit_resource_get_fetched (resource) == !moved);
+  g_assert_true (cacheit_resource_get_placeholder (resource) == moved);
   g_assert_false (cacheit_resource_get_fetching (resource));
   g_assert_cmpuint (fixture->n_changed, ==, 0);
 

@@ -2421,6 +2421,62 @@ test_collection_origin_before_rows (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (second, log);
 }
 
+static void
+test_url_change (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  static const char a[] = "{\"id\": 1, \"title\": \"a\"}";
+  static const char b[] = "{\"id\": 2, \"title\": \"stored b\"}";
+  CacheitModel *writer = model_new (fixture, "/b");
+  CacheitModel *model = model_new (fixture, "/a");
+  g_auto(Counters) c = { 0 };
+
+  g_test_summary ("R13: after a change of URL, the first fetch may come from the new URL's "
+                  "own snapshot (origin DISK), never from the old URL's data; the old URL's "
+                  "snapshot is left as it was");
+
+  serve (fixture, "/a", a, "\"a1\"");
+  serve (fixture, "/b", b, "\"b1\"");
+  cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
+  barrier (fixture);
+  g_assert_cmpuint (count (fixture, "/b"), ==, 1);
+
+  /* /b is down now: only its snapshot can answer. */
+  cacheit_test_server_hold (fixture->server, "/b");
+  counters_connect (&c, model);
+  {
+    g_autofree char *url = url_of (fixture, "/b");
+
+    cacheit_resource_set_url (R (model), url);
+  }
+  g_assert_true (cacheit_resource_get_placeholder (R (model)));
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
+  g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
+  g_assert_false (cacheit_resource_get_placeholder (R (model)));
+  assert_attributes (model, b);
+  g_assert_cmpstr (c.changed->str, ==, "id title ");
+  g_assert_cmpuint (c.n_sync, ==, 1);
+
+  /* Its revalidation asks /b, with /b's validators. */
+  cacheit_test_server_wait_held (fixture->server, "/b", 1);
+  g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/b", "If-None-Match"), ==, "\"b1\"");
+  cacheit_test_server_release (fixture->server, "/b");
+  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  assert_attributes (model, b);
+
+  barrier (fixture);
+  {
+    g_autoptr(CacheitSnapshot) stored = snapshot_load (fixture, "/a");
+
+    assert_body (stored, a);
+  }
+
+  cacheit_test_drain ();
+  g_assert_finalize_object (model);
+  g_assert_finalize_object (writer);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2463,6 +2519,7 @@ main (int   argc,
   ADD ("/snapshot/follows/save-root-pointer", test_follows_save_root_pointer);
   ADD ("/snapshot/follows/collection-writes", test_follows_collection_writes);
   ADD ("/snapshot/application-held", test_application_held);
+  ADD ("/snapshot/r13/url-change", test_url_change);
 
 #undef ADD
 

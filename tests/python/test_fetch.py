@@ -523,19 +523,36 @@ def test_r6_already_cancelled(server):
                  "blocking fetch with a cancelled cancellable")
 
 
-@test("R3 cached: changing the url keeps the data; the next fetch without reload is still cached")
-def test_r3_url_change(server):
-    path = "/r3-url-a"
+@test("R13 a URL names its data: after the url changes, a fetch asks the new url; the old data is a placeholder meanwhile")
+def test_r13_url_change(server):
+    path = "/r13-url-a"
     server.route(path, json={"v": "a"})
-    server.route("/r3-url-b", json={"v": "b"})
+    server.route("/r13-url-b", json={"v": "b"})
     model = Cacheit.Model(url=server.url(path))
     check(model.fetch(NONE, None), "fetch")
-    model.props.url = server.url("/r3-url-b")
+    check(not model.props.placeholder, "placeholder before the change")
+    notified = []
+    model.connect("notify::placeholder", lambda m, p: notified.append(m.props.placeholder))
+    model.props.url = server.url("/r13-url-b")
+    check(model.props.placeholder, "placeholder after the change")
+    check(not model.props.fetched, "fetched after the change")
+    eq(model.get_string("v"), "a", "v shown meanwhile")
     check(model.fetch(NONE, None), "fetch after the url changed")
-    eq(model.get_string("v"), "a", "v")
-    eq(server.count("/r3-url-b"), 0, "requests to the new url")
-    check(model.fetch(RELOAD, None), "reload")
-    eq(model.get_string("v"), "b", "v after a reload")
+    eq(model.get_string("v"), "b", "v")
+    eq(server.count("/r13-url-b"), 1, "requests to the new url")
+    check(not model.props.placeholder, "placeholder once fetched")
+    eq(notified, [True, False], "notify::placeholder")
+    check(model.fetch(NONE, None), "cached fetch")
+    eq(server.count("/r13-url-b"), 1, "requests to the new url after a cached fetch")
+
+    cleared = Cacheit.Model(url=server.url(path), keep_previous_data=False)
+    check(cleared.fetch(NONE, None), "fetch")
+    changed = []
+    cleared.connect("changed", lambda m, name: changed.append(name))
+    cleared.props.url = server.url("/r13-url-b")
+    eq(changed, ["v"], "changed on a clear")
+    check(not cleared.has("v"), "cleared")
+    check(not cleared.props.placeholder, "no placeholder when cleared")
 
 
 @test("R7 main contexts: the callback runs in the caller's thread-default context, signals in the resource's")
