@@ -76,6 +76,10 @@ typedef struct
   CacheitIndex *index;
   GObject     **items;
   guint         n_made;
+  /* The collection URL the data came from, which the items' URLs derive
+   * from (NULL: the current one). After a change of URL, the data is a
+   * placeholder of the old one until the new URL's is applied (R13). */
+  char         *data_url;
 
   /* While the splices of an update are emitted, positions before
    * `boundary_new` are in the new data, the others in the old. */
@@ -137,11 +141,12 @@ G_DEFINE_TYPE_WITH_CODE (CacheitCollection, cacheit_collection, CACHEIT_TYPE_RES
 
 /* Items */
 
+/* The URL of the item @id of the collection at @base: its path + "/" + id,
+ * without the query (Backbone's default). */
 static char *
-item_url (CacheitCollection *self,
-          const char        *id)
+item_url_for (const char *base,
+              const char *id)
 {
-  const char *base = cacheit_resource_get_url (CACHEIT_RESOURCE (self));
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GUri) item = NULL;
   g_autofree char *escaped = NULL;
@@ -171,7 +176,8 @@ item_new (CacheitCollection *self,
           guint              position)
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  g_autofree char *url = item_url (self, _cacheit_index_get_id (index, position));
+  const char *base = priv->data_url != NULL ? priv->data_url : cacheit_resource_get_url (CACHEIT_RESOURCE (self));
+  g_autofree char *url = item_url_for (base, _cacheit_index_get_id (index, position));
   g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (index, position);
   GObject *item;
 
@@ -540,25 +546,63 @@ collection_from_node (CacheitResource  *resource,
   return update;
 }
 
+/* The data is the current URL's now (R13): an item that persists from the
+ * data of another URL takes the URL it has under this one, which may differ
+ * in its path. */
+static void
+follow_url (CacheitCollection *self)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  const char *url = cacheit_resource_get_url (CACHEIT_RESOURCE (self));
+
+  if (priv->data_url == NULL || g_strcmp0 (priv->data_url, url) == 0)
+    {
+      g_free (priv->data_url);
+      priv->data_url = g_strdup (url);
+      return;
+    }
+
+  g_free (priv->data_url);
+  priv->data_url = g_strdup (url);
+
+  for (guint p = 0, seen = 0; priv->index != NULL && p < priv->index->n_items && seen < priv->n_made; p++)
+    if (priv->items[p] != NULL)
+      {
+        CacheitResource *item = CACHEIT_RESOURCE (priv->items[p]);
+        g_autofree char *item_url = item_url_for (url, _cacheit_index_get_id (priv->index, p));
+
+        seen++;
+        if (item_url != NULL)
+          cacheit_resource_set_url (item, item_url);
+      }
+}
+
 static gboolean
 collection_apply_decoded (CacheitResource *resource,
                           gpointer         decoded)
 {
-  return collection_apply (CACHEIT_COLLECTION (resource), decoded);
+  gboolean changed = collection_apply (CACHEIT_COLLECTION (resource), decoded);
+
+  follow_url (CACHEIT_COLLECTION (resource));
+
+  return changed;
 }
 
 static void
 collection_clear (CacheitResource *resource)
 {
-  g_autoptr(JsonNode) empty = json_node_init_array (json_node_alloc (), json_array_new ());
+  g_autoptr(JsonNode) empty = json_node_new (JSON_NODE_ARRAY);
   g_autoptr(GError) error = NULL;
   Update *update;
+
+  json_node_take_array (empty, json_array_new ());
 
   /* An empty list, applied as any: one items-changed removes every item. */
   update = collection_from_node (resource, empty, &error);
   g_return_if_fail (update != NULL);
   collection_apply (CACHEIT_COLLECTION (resource), update);
   update_free (update);
+  follow_url (CACHEIT_COLLECTION (resource));
 }
 
 static const CacheitResourceOps collection_ops = {
@@ -603,6 +647,7 @@ cacheit_collection_finalize (GObject *object)
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
 
   g_clear_pointer (&priv->id_attribute, g_free);
+  g_clear_pointer (&priv->data_url, g_free);
   g_clear_pointer (&priv->pending, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->finalize (object);
@@ -872,6 +917,7 @@ typedef struct
   char             *key;       /* Of the item in the data: saves and destroys. */
   JsonObject       *changes;   /* Of a save; the attributes of a create. */
   CacheitSaveFlags  flags;
+  char             *base_url;  /* The collection's URL when it was asked (R13). */
   guint             shown : 1; /* Its change shows. */
   guint             done : 1;  /* Its change is the server's now. */
 } ItemWrite;
@@ -883,6 +929,7 @@ item_write_free (ItemWrite *write)
   g_clear_object (&write->item);
   g_clear_pointer (&write->key, g_free);
   g_clear_pointer (&write->changes, json_object_unref);
+  g_clear_pointer (&write->base_url, g_free);
   g_free (write);
 }
 
@@ -1137,7 +1184,7 @@ item_write_prepare (CacheitResource  *owner,
   if (write->kind == ITEM_CREATE)
     {
       *method = g_strdup (SOUP_METHOD_POST);
-      *url = g_strdup (cacheit_resource_get_url (owner));
+      *url = g_strdup (write->base_url);
       *body = _cacheit_json_object_to_bytes (write->changes, NULL, error);
       return *body != NULL;
     }
@@ -1154,14 +1201,14 @@ item_write_prepare (CacheitResource  *owner,
   if (write->kind == ITEM_DESTROY)
     {
       *method = g_strdup (SOUP_METHOD_DELETE);
-      *url = item_url (self, id);
+      *url = item_url_for (write->base_url, id);
       return TRUE;
     }
 
   /* An item without an id is new to the server. */
   *method = g_strdup (id == NULL ? SOUP_METHOD_POST
                       : (write->flags & CACHEIT_SAVE_PATCH) ? "PATCH" : SOUP_METHOD_PUT);
-  *url = id != NULL ? item_url (self, id) : g_strdup (cacheit_resource_get_url (owner));
+  *url = id != NULL ? item_url_for (write->base_url, id) : g_strdup (write->base_url);
   if (id != NULL && (write->flags & CACHEIT_SAVE_PATCH))
     sent = write->changes != NULL ? json_object_ref (write->changes) : json_object_new ();
   else
@@ -1212,7 +1259,8 @@ set_confirmed (CacheitCollection *self,
 static gboolean
 settle_created (CacheitCollection *self,
                 CacheitModel      *item,
-                JsonObject        *saved)
+                JsonObject        *saved,
+                const char        *base_url)
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   g_autoptr(CacheitIndex) shown = NULL;
@@ -1242,7 +1290,7 @@ settle_created (CacheitCollection *self,
   g_clear_pointer (&priv->index, index_release);
   priv->index = g_steal_pointer (&shown);
 
-  url = item_url (self, _cacheit_index_get_id (priv->index, n));
+  url = item_url_for (base_url, _cacheit_index_get_id (priv->index, n));
   g_object_freeze_notify (G_OBJECT (item));
   _cacheit_resource_rename (CACHEIT_RESOURCE (item), url);
   _cacheit_model_apply (item, saved);
@@ -1293,7 +1341,7 @@ item_write_commit (CacheitResource *owner,
       saved = _cacheit_json_object_merge (write->changes, answer);
       set_confirmed (self, build_index (self, base, NULL, saved));
 
-      if (!write->shown || !settle_created (self, write->item, saved))
+      if (!write->shown || !settle_created (self, write->item, saved, write->base_url))
         {
           remove_pending (self, write->item);
           collection_show (self);
@@ -1349,7 +1397,7 @@ item_write_commit (CacheitResource *owner,
       strcmp (_cacheit_index_get_key (base, (guint) q), write->key) != 0)
     {
       g_autofree char *new_key = g_strdup (_cacheit_index_get_key (base, (guint) q));
-      g_autofree char *url = item_url (self, _cacheit_index_get_id (base, (guint) q));
+      g_autofree char *url = item_url_for (write->base_url, _cacheit_index_get_id (base, (guint) q));
 
       collection_show_full (self, write->key, new_key, NULL, NULL);
       if (url != NULL)
@@ -1474,6 +1522,7 @@ _cacheit_collection_write_item (CacheitCollection *self,
   /* A copy: the caller may change @changes afterwards. */
   write->changes = changes != NULL ? _cacheit_json_object_merge (NULL, changes) : NULL;
   write->flags = flags;
+  write->base_url = g_strdup (cacheit_resource_get_url (CACHEIT_RESOURCE (self)));
   write->shown = (flags & CACHEIT_SAVE_WAIT) == 0 && (destroy || changes != NULL);
   _cacheit_model_begin_item_write (item);
   _cacheit_resource_item_write (CACHEIT_RESOURCE (item), TRUE);
@@ -1543,6 +1592,7 @@ cacheit_collection_create_async (CacheitCollection   *self,
   _cacheit_model_set_collection (write->item, self);
   _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), TRUE);
   write->flags = flags;
+  write->base_url = g_strdup (cacheit_resource_get_url (CACHEIT_RESOURCE (self)));
   write->shown = (flags & CACHEIT_SAVE_WAIT) == 0;
 
   if (write->shown)

@@ -84,9 +84,8 @@ typedef struct
   CacheitTestServer *server;
   guint              n_request;
   /* Requests sent and not finished (libsoup finishes a cancelled one on a
-   * later iteration), and the most there were when the context settled. */
+   * later iteration). */
   guint              n_in_flight;
-  guint              max_in_flight;
 } Fixture;
 
 static void
@@ -304,10 +303,7 @@ type_next_cb (gpointer user_data)
 {
   Typing *typing = user_data;
   g_autofree char *path = g_strdup_printf ("/search/%u", typing->n_typed);
-  Fixture *fixture = typing->fixture;
 
-  /* 10 ms after the last change: the request it superseded is gone. */
-  fixture->max_in_flight = MAX (fixture->max_in_flight, fixture->n_in_flight);
   set_path (typing->resource, typing->fixture, path);
   cacheit_resource_fetch_async (typing->resource, CACHEIT_FETCH_NONE, NULL,
                                 cacheit_test_completion_cb,
@@ -345,16 +341,17 @@ test_typing (Fixture       *fixture,
   cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
   first = g_list_model_get_item (G_LIST_MODEL (collection), 0);
   counters_connect (&counters, collection);
-  fixture->max_in_flight = 0;
 
   typing.fixture = fixture;
   typing.resource = CACHEIT_RESOURCE (collection);
   g_timeout_add (10, type_next_cb, &typing);
   WAIT_UNTIL (typing.n_typed == 10);
   cacheit_test_server_wait_held (fixture->server, "/search/9", 1);
-  cacheit_test_drain ();
-  fixture->max_in_flight = MAX (fixture->max_in_flight, fixture->n_in_flight);
-  g_assert_cmpuint (fixture->n_in_flight, ==, 1);
+  g_assert_cmpuint (fixture->n_request, ==, 1 + 10);
+
+  /* The server holds every request: only a cancelled one can finish. So
+   * all but the last were cancelled when superseded. */
+  WAIT_UNTIL (fixture->n_in_flight == 1);
 
   /* Every answer, newest first, then the older ones, which come too late. */
   for (int i = 9; i >= 0; i--)
@@ -386,7 +383,6 @@ test_typing (Fixture       *fixture,
   g_assert_cmpuint (counters.n_sync, ==, 1);
   g_assert_cmpstr (counters.items->str, ==, "0,0,1 ");
   g_assert_false (cacheit_resource_get_placeholder (CACHEIT_RESOURCE (collection)));
-  g_assert_cmpuint (fixture->max_in_flight, ==, 1);
   g_assert_cmpuint (fixture->n_in_flight, ==, 0);
 
   for (guint i = 0; i < 10; i++)
@@ -561,6 +557,74 @@ test_writes (Fixture       *fixture,
   g_assert_false (cacheit_resource_get_placeholder (CACHEIT_RESOURCE (model)));
 }
 
+static void
+test_items_follow (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autoptr(CacheitModel) kept = NULL;
+  g_autoptr(CacheitModel) eight = NULL;
+  g_autoptr(CacheitModel) made = NULL;
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autofree char *old_item = url_of (fixture, "/users/1/repos/7");
+  g_autofree char *new_item = url_of (fixture, "/users/2/repos/7");
+  g_autoptr(GError) saved = NULL;
+  g_autoptr(GError) saved_eight = NULL;
+
+  g_test_summary ("R13: the items of a collection take their URLs from the URL of the data "
+                  "they show: made from a placeholder, the old one; once the new URL's data "
+                  "is applied, the new one; an item save asked before the change goes to "
+                  "the old one");
+
+  cacheit_test_server_set (fixture->server, "/users/1/repos", 200, "[{\"id\": 7}, {\"id\": 8}, {\"id\": 9}]");
+  cacheit_test_server_set (fixture->server, "/users/2/repos", 200, "[{\"id\": 7, \"v\": 2}]");
+  cacheit_test_server_set (fixture->server, "/users/1/repos/7", 200, "{\"id\": 7, \"v\": 1}");
+  cacheit_test_server_set (fixture->server, "/users/1/repos/8", 200, "{\"id\": 8, \"v\": 1}");
+  collection = resource_new (fixture, CACHEIT_TYPE_COLLECTION, "/users/1/repos");
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  kept = g_list_model_get_item (G_LIST_MODEL (collection), 0);
+  eight = g_list_model_get_item (G_LIST_MODEL (collection), 1);
+  g_assert_cmpstr (cacheit_resource_get_url (CACHEIT_RESOURCE (kept)), ==, old_item);
+
+  /* Two saves of items, the first held, the second waiting for its turn;
+   * then the collection moves to another user. */
+  cacheit_test_server_hold_for_method (fixture->server, "PUT", "/users/1/repos/8");
+  json_object_set_int_member (changes, "v", 1);
+  cacheit_model_save_async (eight, changes, CACHEIT_SAVE_NONE, NULL, save_cb, &saved_eight);
+  cacheit_test_server_wait_held (fixture->server, "/users/1/repos/8", 1);
+  cacheit_model_save_async (kept, changes, CACHEIT_SAVE_NONE, NULL, save_cb, &saved);
+  set_path (collection, fixture, "/users/2/repos");
+  g_assert_true (cacheit_resource_get_placeholder (CACHEIT_RESOURCE (collection)));
+
+  /* Made now, from the old user's list: the old user's URL. */
+  made = g_list_model_get_item (G_LIST_MODEL (collection), 2);
+  g_assert_cmpint (cacheit_model_get_int (made, "id"), ==, 9);
+  {
+    g_autofree char *url = url_of (fixture, "/users/1/repos/9");
+
+    g_assert_cmpstr (cacheit_resource_get_url (CACHEIT_RESOURCE (made)), ==, url);
+  }
+
+  cacheit_test_server_release_for_method (fixture->server, "PUT", "/users/1/repos/8");
+  WAIT_UNTIL (saved != NULL && saved_eight != NULL);
+  g_assert_error (saved, G_IO_ERROR, G_IO_ERROR_FAILED);    /* "saved" */
+  g_assert_error (saved_eight, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/users/1/repos/7"), ==, 1);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/users/2/repos/7"), ==, 0);
+
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  g_assert_false (cacheit_resource_get_placeholder (CACHEIT_RESOURCE (collection)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 1);
+  {
+    g_autoptr(CacheitModel) item = g_list_model_get_item (G_LIST_MODEL (collection), 0);
+
+    /* The same object, merged by id, under the new user's URL. */
+    g_assert_true (item == kept);
+    g_assert_cmpint (cacheit_model_get_int (item, "v"), ==, 2);
+    g_assert_cmpstr (cacheit_resource_get_url (CACHEIT_RESOURCE (item)), ==, new_item);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -576,6 +640,7 @@ main (int   argc,
   ADD ("/cacheit/url/r13/collection-placeholder", test_collection_placeholder);
   ADD ("/cacheit/url/r13/clear", test_clear);
   ADD ("/cacheit/url/r13/writes", test_writes);
+  ADD ("/cacheit/url/r13/items-follow", test_items_follow);
 
   return g_test_run ();
 }
