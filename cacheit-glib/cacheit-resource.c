@@ -12,6 +12,7 @@
 #include "cacheit-resource.h"
 #include "cacheit-decode.h"
 #include "cacheit-enums.h"
+#include "cacheit-http.h"
 #include "cacheit-private.h"
 #include "cacheit-store.h"
 
@@ -1569,20 +1570,12 @@ fetch_start (Fetch *fetch)
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   g_autoptr(GUri) uri = NULL;
-  const char *scheme;
+  GError *error = NULL;
 
-  if (priv->url == NULL || *priv->url == '\0')
+  uri = _cacheit_http_check_url (priv->url, &error);
+  if (uri == NULL)
     {
-      fetch_fail_later (fetch, _cacheit_error_new_for_url (CACHEIT_ERROR_NO_URL, NULL, NULL));
-      return;
-    }
-
-  uri = g_uri_parse (priv->url, SOUP_HTTP_URI_FLAGS, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
-    {
-      fetch_fail_later (fetch, _cacheit_error_new_for_url (CACHEIT_ERROR_INVALID_URL, NULL, NULL));
+      fetch_fail_later (fetch, error);
       return;
     }
 
@@ -1858,15 +1851,10 @@ write_send_next (CacheitResource *self)
       return;
     }
 
-  uri = url != NULL ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL ||
-      (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
-       g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
+  uri = _cacheit_http_check_url (url, &error);
+  if (uri == NULL)
     {
-      write_finish (write, _cacheit_error_new_for_url (url == NULL ? CACHEIT_ERROR_NO_URL
-                                                                   : CACHEIT_ERROR_INVALID_URL,
-                                                       NULL, NULL),
-                    NULL);
+      write_finish (write, error, NULL);
       return;
     }
 

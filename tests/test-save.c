@@ -694,6 +694,47 @@ test_no_url (Fixture       *fixture,
 }
 
 static void
+test_url_check_as_fetch (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const struct { const char *url; int code; } cases[] = {
+    { "", CACHEIT_ERROR_NO_URL },
+    { "http:///notes/1", CACHEIT_ERROR_INVALID_URL },
+    { "ftp://127.0.0.1/notes/1", CACHEIT_ERROR_INVALID_URL },
+    { "not a url", CACHEIT_ERROR_INVALID_URL },
+  };
+
+  g_test_bug ("14");
+  g_test_summary ("Fetches and writes check a URL the same way: an empty one is "
+                  "CACHEIT_ERROR_NO_URL, one without a host or not HTTP(S) "
+                  "CACHEIT_ERROR_INVALID_URL; nothing is sent, nothing changes");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CacheitModel *model = cacheit_model_new (cases[i].url);
+      CacheitTestCompletion done = { 0 };
+      g_autoptr(GError) fetch_error = NULL;
+      g_autoptr(GError) save_error = NULL;
+      g_autoptr(GError) destroy_error = NULL;
+
+      g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, &fetch_error));
+      g_assert_error (fetch_error, CACHEIT_ERROR, cases[i].code);
+
+      save_async (model, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+      g_assert_false (save_wait (model, &done, &save_error));
+      g_assert_error (save_error, CACHEIT_ERROR, cases[i].code);
+      assert_attributes (model, "{}");
+
+      cacheit_model_destroy_async (model, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+      g_assert_false (destroy_wait (model, &done, &destroy_error));
+      g_assert_error (destroy_error, CACHEIT_ERROR, cases[i].code);
+
+      finalize_all (model, NULL);
+    }
+  g_assert_cmpstr (cacheit_test_server_log (fixture->server), ==, "");
+}
+
+static void
 test_item_own_attributes (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -2365,6 +2406,7 @@ main (int   argc,
   ADD ("/save/patch/changes-only", test_patch_changes_only);
   ADD ("/save/patch/no-changes-sends-empty-object", test_patch_no_changes);
   ADD ("/save/no-url", test_no_url);
+  ADD ("/save/url-checked-as-fetch", test_url_check_as_fetch);
   ADD ("/save/item/put-to-item-url", test_item_put);
   ADD ("/save/item/own-attributes-kept", test_item_own_attributes);
   ADD ("/save/item/without-id-posts", test_item_without_id_posts);
