@@ -1386,10 +1386,21 @@ item_write_rollback (CacheitResource *owner,
     collection_show (self);
 }
 
+/* A create's item has its id from the answer alone. */
+static gboolean
+item_write_needs_answer (CacheitResource *owner,
+                         gpointer         data)
+{
+  ItemWrite *write = data;
+
+  return write->kind == ITEM_CREATE;
+}
+
 static const CacheitWriteOps item_write_ops = {
   .prepare = item_write_prepare,
   .commit = item_write_commit,
   .rollback = item_write_rollback,
+  .needs_answer = item_write_needs_answer,
   .data_free = (GDestroyNotify) item_write_free,
 };
 

@@ -1813,6 +1813,24 @@ write_body_cb (GObject      *object,
   if (!response_storable (self, write->message))
     priv->storable = FALSE;
 
+  /* The server took a create, but its answer, which would give the new
+   * item its id, cannot be read: no item is made of it (it could not be
+   * saved, destroyed or found), and the next fetch brings the server's. */
+  if (error != NULL && write->ops->needs_answer != NULL &&
+      write->ops->needs_answer (self, write->data))
+    {
+      if (error->domain == CACHEIT_ERROR)
+        {
+          GError *wrapped = _cacheit_error_new_for_url (error->code, safe_url, error->message);
+
+          g_error_free (error);
+          error = wrapped;
+        }
+      cacheit_resource_invalidate (self);
+      write_finish (write, error, NULL);
+      return;
+    }
+
   created = write->ops->commit (self, write->data, answer != NULL ? json_node_get_object (answer) : NULL);
 
   if (error != NULL)

@@ -2815,6 +2815,44 @@ test_redirect_create (Fixture       *fixture,
   finalize_all (rows, NULL);
 }
 
+static void
+test_answer_create_array (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) created = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  CacheitSaveFlags flags = GPOINTER_TO_UINT (data);
+
+  g_test_bug ("14");
+  g_test_summary ("A 2xx answer to a create that is not an object (an array) fails with "
+                  "WRONG_SHAPE and leaves no item without an id behind: the item shown goes "
+                  "away again (none shows with CACHEIT_SAVE_WAIT), the collection is "
+                  "invalidated, and its next fetch brings the server's");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "[{\"id\": 2, \"name\": \"two\"}]");
+
+  create_async (rows, "{\"name\": \"two\"}", flags, &done);
+  created = create_wait (rows, &done, &error);
+  g_assert_null (created);
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE);
+  g_assert_cmpstr (fixture->items->str, ==, (flags & CACHEIT_SAVE_WAIT) ? "" : "1-0+1 1-1+0 ");
+  assert_names (rows, "one");
+  g_assert_true (cacheit_resource_get_stale (R (rows)));
+
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_set (fixture->server, "/rows", 200,
+                           "[{\"id\": 1, \"name\": \"one\"}, {\"id\": 2, \"name\": \"two\"}]");
+  fetch_revalidated (rows);
+  assert_names (rows, "one two");
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 ");
+
+  finalize_all (rows, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2889,6 +2927,8 @@ main (int   argc,
   ADD_DATA ("/save/redirect/301-not-followed", test_redirect_not_followed, 301);
   ADD_DATA ("/save/redirect/302-not-followed", test_redirect_not_followed, 302);
   ADD_DATA ("/save/redirect/303-not-followed", test_redirect_not_followed, 303);
+  ADD_DATA ("/save/answer/create-array-leaves-no-item", test_answer_create_array, CACHEIT_SAVE_NONE);
+  ADD_DATA ("/save/answer/create-array-wait", test_answer_create_array, CACHEIT_SAVE_WAIT);
 
 #undef ADD_DATA
 #undef ADD
