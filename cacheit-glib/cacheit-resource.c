@@ -1668,6 +1668,7 @@ struct _CacheitWrite
   GCancellable          *cancellable;
   gulong                 cancelled_id;
   guint                  n_redirects;   /* 307s and 308s followed. */
+  GUri                  *redirect_uri;  /* Where the next attempt goes. */
   guint                  sent : 1;
   guint                  resent : 1;    /* This attempt was sent again whole. */
   guint                  lost : 1;      /* Its connection was lost, and it was not sent again. */
@@ -1725,6 +1726,7 @@ write_finish (CacheitWrite *write,
   g_clear_object (&write->message);
   g_free (write->method);
   g_clear_pointer (&write->body, g_bytes_unref);
+  g_clear_pointer (&write->redirect_uri, g_uri_unref);
   if (write->cancelled_id != 0)
     g_cancellable_disconnect (g_task_get_cancellable (task), write->cancelled_id);
   g_clear_object (&write->cancellable);
@@ -1855,6 +1857,26 @@ write_body_cb (GObject      *object,
 }
 
 static void
+redirect_closed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CacheitWrite *write = user_data;
+  g_autoptr(GUri) uri = g_steal_pointer (&write->redirect_uri);
+  GError *error = NULL;
+
+  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
+  if (g_cancellable_set_error_if_cancelled (write->cancellable, &error))
+    {
+      cacheit_resource_invalidate (write->owner);
+      write_finish (write, error, NULL);
+      return;
+    }
+
+  write_send (write->owner, write, uri);
+}
+
+static void
 write_sent_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -1898,11 +1920,12 @@ write_sent_cb (GObject      *object,
           return;
         }
 
-      /* The body of the redirect is not wanted; closing it may close the
-       * connection, which is cheaper than reading a large one. */
-      g_input_stream_close (stream, NULL, NULL);
+      /* The body of the redirect is not wanted: closed without blocking,
+       * then the request goes to its new URL. */
       write->n_redirects++;
-      write_send (write->owner, write, uri);
+      write->redirect_uri = g_steal_pointer (&uri);
+      g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, write->cancellable,
+                                  redirect_closed_cb, write);
       return;
     }
 
