@@ -1449,10 +1449,21 @@ item_write_rollback (CacheitResource *owner,
     collection_show (self);
 }
 
+/* A create's item has its id from the answer alone. */
+static gboolean
+item_write_needs_answer (CacheitResource *owner,
+                         gpointer         data)
+{
+  ItemWrite *write = data;
+
+  return write->kind == ITEM_CREATE;
+}
+
 static const CacheitWriteOps item_write_ops = {
   .prepare = item_write_prepare,
   .commit = item_write_commit,
   .rollback = item_write_rollback,
+  .needs_answer = item_write_needs_answer,
   .data_free = (GDestroyNotify) item_write_free,
 };
 
@@ -1556,6 +1567,14 @@ _cacheit_collection_write_item (CacheitCollection *self,
  * (the id it assigned, normalised fields) is merged onto the item, which
  * stays where it is, the same object, and gets its own URL. When it
  * refuses, the item leaves the list again and the error is reported.
+ *
+ * A `2xx` answer that is not a JSON object (an array, say) or cannot be
+ * read gives the item no id: it leaves the list again too, the error
+ * (`CACHEIT_ERROR_WRONG_SHAPE`, say) is reported, and @self is invalidated,
+ * so that its next fetch brings the server's item. A `POST` is never sent
+ * twice: one whose connection is lost fails with a `G_IO_ERROR`, its item
+ * leaves the list, and @self is invalidated. A `307` or `308` answer is
+ * followed with `POST` and the same body.
  *
  * Creates are sent one at a time, with the saves and destroys of the
  * collection's items, in the order they were asked.

@@ -842,6 +842,15 @@ model_write (CacheitModel        *self,
  * but the change stays, since the server took it, and the resource is
  * invalidated ([method@Resource.invalidate]).
  *
+ * A `PUT` whose reused keep-alive connection is lost before any answer is
+ * sent again, once, whole, on a new connection; any other write whose
+ * connection is lost (a `PATCH`, a `PUT` on a new connection) fails with a
+ * `G_IO_ERROR`, is undone, and the resource is invalidated, since the
+ * server may have applied it. A `307` or `308` answer is followed with the
+ * same method and body, up to 5 times; a `301`, `302` or `303` is not, and
+ * fails with `CACHEIT_ERROR_HTTP_STATUS`. See
+ * [When the connection is lost](saving.html#when-the-connection-is-lost).
+ *
  * Writes of one model, or of one collection and its items, are sent one at
  * a time in the order they were asked; each shows its change at once, and
  * one that fails undoes its own change only. See the [Saving](saving.html)
@@ -905,6 +914,12 @@ cacheit_model_save_finish (CacheitModel  *self,
  * `CACHEIT_SAVE_WAIT`), and comes back at its place, the same object, if the
  * server refuses. The snapshot on disk of a model that is not an item is
  * removed once the server accepted.
+ *
+ * A `DELETE` whose reused keep-alive connection is lost before any answer
+ * is sent again, once, on a new connection, and a `404` or `410` answer to
+ * it counts as done; one whose new connection is lost fails with a
+ * `G_IO_ERROR` and @self is invalidated. Redirects are followed as by
+ * [method@Model.save_async].
  *
  * Since: 1.0
  */

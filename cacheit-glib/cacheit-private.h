@@ -228,6 +228,10 @@ typedef struct
    * after it left the queue. */
   void     (* rollback) (CacheitResource  *owner,
                          gpointer          data);
+  /* Optional: whether a 2xx answer that cannot be read undoes the write
+   * instead of keeping it (a create: its item would have no id). */
+  gboolean (* needs_answer) (CacheitResource *owner,
+                             gpointer         data);
   GDestroyNotify data_free;
 } CacheitWriteOps;
 

@@ -12,6 +12,7 @@
 #include "cacheit-resource.h"
 #include "cacheit-decode.h"
 #include "cacheit-enums.h"
+#include "cacheit-http.h"
 #include "cacheit-private.h"
 #include "cacheit-store.h"
 
@@ -1591,20 +1592,12 @@ fetch_start (Fetch *fetch)
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   g_autoptr(GUri) uri = NULL;
-  const char *scheme;
+  GError *error = NULL;
 
-  if (priv->url == NULL || *priv->url == '\0')
+  uri = _cacheit_http_check_url (priv->url, &error);
+  if (uri == NULL)
     {
-      fetch_fail_later (fetch, _cacheit_error_new_for_url (CACHEIT_ERROR_NO_URL, NULL, NULL));
-      return;
-    }
-
-  uri = g_uri_parse (priv->url, SOUP_HTTP_URI_FLAGS, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
-    {
-      fetch_fail_later (fetch, _cacheit_error_new_for_url (CACHEIT_ERROR_INVALID_URL, NULL, NULL));
+      fetch_fail_later (fetch, error);
       return;
     }
 
@@ -1689,10 +1682,24 @@ struct _CacheitWrite
   SoupMessage           *message;
   GApplication          *application;   /* Held until it is answered. */
   GList                  link;          /* In CacheitResourcePrivate.writes. */
+  /* What every attempt sends whole: the method and the body (NULL for none). */
+  char                  *method;
+  GBytes                *body;
+  /* The attempts' cancellable: the caller's cancels it, and so does a
+   * restart of libsoup's that the library refuses (write_restarted_cb()). */
+  GCancellable          *cancellable;
+  gulong                 cancelled_id;
+  guint                  n_redirects;   /* 307s and 308s followed. */
+  GUri                  *redirect_uri;  /* Where the next attempt goes. */
   guint                  sent : 1;
+  guint                  resent : 1;    /* This attempt was sent again whole. */
+  guint                  lost : 1;      /* Its connection was lost, and it was not sent again. */
 };
 
 static void write_send_next (CacheitResource *self);
+static void write_send      (CacheitResource *self,
+                             CacheitWrite    *write,
+                             GUri            *uri);
 
 static void
 set_writes_changed (CacheitResource *self,
@@ -1736,7 +1743,15 @@ write_finish (CacheitWrite *write,
   /* Before the caller hears of it: :saving of an item is FALSE by then. */
   if (write->ops->data_free != NULL)
     write->ops->data_free (write->data);
+  if (write->message != NULL)
+    g_signal_handlers_disconnect_by_data (write->message, write);
   g_clear_object (&write->message);
+  g_free (write->method);
+  g_clear_pointer (&write->body, g_bytes_unref);
+  g_clear_pointer (&write->redirect_uri, g_uri_unref);
+  if (write->cancelled_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), write->cancelled_id);
+  g_clear_object (&write->cancellable);
   /* Released once the caller heard of it. */
   application = g_steal_pointer (&write->application);
   g_free (write);
@@ -1769,7 +1784,7 @@ write_body_cb (GObject      *object,
   g_autoptr(JsonNode) answer = NULL;
   GError *error = NULL;
   guint status = soup_message_get_status (write->message);
-  GObject *created;
+  GObject *created = NULL;
   gsize length = 0;
   const char *data;
 
@@ -1781,9 +1796,25 @@ write_body_cb (GObject      *object,
 
   body = _cacheit_read_body_finish (G_INPUT_STREAM (object), result, &error);
 
+  /* A DELETE the library sent again after its connection was lost (see
+   * write_restarted_cb()) finds nothing to delete when the first one was
+   * applied: what it asked for is done. */
+  if (write->resent && g_strcmp0 (write->method, SOUP_METHOD_DELETE) == 0 &&
+      (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE))
+    {
+      g_clear_error (&error);
+      write_finish (write, NULL, write->ops->commit (self, write->data, NULL));
+      return;
+    }
+
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       g_clear_error (&error);
+      /* A 303 (not followed: it would turn the write into a GET) is the
+       * indirect answer to a request the server handled (RFC 9110, 15.4.4):
+       * it may have applied it. */
+      if (status == SOUP_STATUS_SEE_OTHER)
+        cacheit_resource_invalidate (self);
       write_finish (write, _cacheit_error_new_http (safe_url, status,
                                                     soup_message_get_reason_phrase (write->message)),
                     NULL);
@@ -1805,6 +1836,24 @@ write_body_cb (GObject      *object,
   /* What the server answered joins the data: it may make it private. */
   if (!response_storable (self, write->message))
     priv->storable = FALSE;
+
+  /* The server took a create, but its answer, which would give the new
+   * item its id, cannot be read: no item is made of it (it could not be
+   * saved, destroyed or found), and the next fetch brings the server's. */
+  if (error != NULL && write->ops->needs_answer != NULL &&
+      write->ops->needs_answer (self, write->data))
+    {
+      if (error->domain == CACHEIT_ERROR)
+        {
+          GError *wrapped = _cacheit_error_new_for_url (error->code, safe_url, error->message);
+
+          g_error_free (error);
+          error = wrapped;
+        }
+      cacheit_resource_invalidate (self);
+      write_finish (write, error, NULL);
+      return;
+    }
 
   created = write->ops->commit (self, write->data, answer != NULL ? json_node_get_object (answer) : NULL);
 
@@ -1830,6 +1879,26 @@ write_body_cb (GObject      *object,
 }
 
 static void
+redirect_closed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CacheitWrite *write = user_data;
+  g_autoptr(GUri) uri = g_steal_pointer (&write->redirect_uri);
+  GError *error = NULL;
+
+  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
+  if (g_cancellable_set_error_if_cancelled (write->cancellable, &error))
+    {
+      cacheit_resource_invalidate (write->owner);
+      write_finish (write, error, NULL);
+      return;
+    }
+
+  write_send (write->owner, write, uri);
+}
+
+static void
 write_sent_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -1842,16 +1911,138 @@ write_sent_cb (GObject      *object,
   stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (stream == NULL)
     {
+      /* A restart the library refused: its own cancellable stopped it,
+       * but what happened is that the connection was lost. */
+      if (write->lost && !g_cancellable_is_cancelled (g_task_get_cancellable (write->task)))
+        {
+          g_autofree char *url = g_uri_to_string_partial (soup_message_get_uri (write->message),
+                                                          G_URI_HIDE_PASSWORD);
+          g_autofree char *safe_url = _cacheit_uri_to_safe_string (url);
+
+          g_clear_error (&error);
+          /* Translators: %s is a URL. */
+          error = g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                               _("The connection to %s was lost before it answered"), safe_url);
+        }
       cacheit_resource_invalidate (write->owner);
       write_finish (write, error, NULL);
+      return;
+    }
+
+  /* A 307 or 308 asks for the same request at another URL: sent again,
+   * whole, up to a few times; after that the answer is a failure. */
+  if (_cacheit_http_status_resends (soup_message_get_status (write->message)) &&
+      write->n_redirects < CACHEIT_HTTP_MAX_WRITE_REDIRECTS)
+    {
+      g_autoptr(GUri) uri = _cacheit_http_redirect_uri (write->message, &error);
+
+      if (uri == NULL)
+        {
+          write_finish (write, error, NULL);
+          return;
+        }
+
+      /* The body of the redirect is not wanted: closed without blocking,
+       * then the request goes to its new URL. */
+      write->n_redirects++;
+      write->redirect_uri = g_steal_pointer (&uri);
+      g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, write->cancellable,
+                                  redirect_closed_cb, write);
       return;
     }
 
   _cacheit_read_body_async (stream,
                             soup_message_headers_get_content_length (soup_message_get_response_headers (write->message)),
                             priv->max_size, G_PRIORITY_DEFAULT,
-                            g_task_get_cancellable (write->task),
+                            write->cancellable,
                             write_body_cb, write);
+}
+
+/* libsoup 3.2.3 (and its main branch as of this writing) sends a request
+ * again by itself when the connection it reused was closed before any byte
+ * of the answer came (request_is_restartable() in
+ * libsoup/http1/soup-client-message-io-http1.c, for the methods of
+ * SOUP_METHOD_IS_IDEMPOTENT(): PUT and DELETE among writes; the same for
+ * HTTP/2), and emits SoupMessage::restarted. soup_message_restarted()
+ * (soup-message.c) drops the request body first, and
+ * soup_session_send_queue_item() (soup-session.c) then sends a PUT or POST
+ * without one as Content-Length: 0: a PUT whose connection was lost after
+ * the server applied it is applied again, empty (json-server made the
+ * object {"id": 1}). A restart for authentication (401, 407) drops the
+ * body too. So every restart of a write comes here, and the library
+ * decides: a write the server refused (an answer came) goes again whole;
+ * one whose connection was lost goes again whole, once, on a new
+ * connection, only if it is idempotent (RFC 9110, 9.2.2); otherwise the
+ * restart is stopped through the write's own cancellable (libsoup checks
+ * it before it connects or writes anything) and the write fails as lost.
+ * Tested by /save/lost/... in tests/test-save.c and by
+ * tests/integration/test-json-server-save.py behind a proxy. */
+static void
+write_restarted_cb (SoupMessage  *message,
+                    CacheitWrite *write)
+{
+  /* Connected before the session's own handler, which clears the answer:
+   * a status of 0 means no answer came. */
+  if (soup_message_get_status (message) == SOUP_STATUS_NONE)
+    {
+      if (write->resent || !_cacheit_http_method_idempotent (write->method))
+        {
+          write->lost = TRUE;
+          g_cancellable_cancel (write->cancellable);
+          return;
+        }
+
+      write->resent = TRUE;
+      soup_message_add_flags (message, SOUP_MESSAGE_NEW_CONNECTION);
+    }
+
+  if (write->body != NULL)
+    soup_message_set_request_body_from_bytes (message, "application/json", write->body);
+}
+
+static void
+chain_cancelled_cb (GCancellable *cancellable,
+                    GCancellable *chained)
+{
+  g_cancellable_cancel (chained);
+}
+
+/* Makes one attempt of @write: a new message to @uri, sent whole. */
+static void
+write_send (CacheitResource *self,
+            CacheitWrite    *write,
+            GUri            *uri)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  SoupMessageHeaders *headers;
+
+  if (write->message != NULL)
+    g_signal_handlers_disconnect_by_data (write->message, write);
+  g_clear_object (&write->message);
+  write->resent = FALSE;
+
+  write->message = soup_message_new_from_uri (write->method, uri);
+  /* libsoup would follow a 301, 302 or 303 as a GET, without the body, and
+   * no 307 or 308 of a write: the library follows 307 and 308 itself
+   * (write_sent_cb()), and the others are answers. */
+  soup_message_add_flags (write->message, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (write->message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (write->body != NULL)
+    soup_message_set_request_body_from_bytes (write->message, "application/json", write->body);
+
+  /* Before the session connects its own. */
+  g_signal_connect (write->message, "restarted", G_CALLBACK (write_restarted_cb), write);
+
+  /* As for a fetch: a handler may add headers (Authorization), on each
+   * request, a redirected one too. */
+  g_signal_emit (self, signals[SIGNAL_REQUEST], 0, write->message);
+
+  g_main_context_push_thread_default (priv->context);
+  soup_session_send_async (cacheit_resource_get_session (self), write->message,
+                           G_PRIORITY_DEFAULT, write->cancellable,
+                           write_sent_cb, write);
+  g_main_context_pop_thread_default (priv->context);
 }
 
 /* Sends the first write in the queue, if it is not in flight yet. */
@@ -1860,12 +2051,10 @@ write_send_next (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   CacheitWrite *write = g_queue_peek_head (&priv->writes);
-  g_autofree char *method = NULL;
+  GCancellable *cancellable;
   g_autofree char *url = NULL;
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(GUri) uri = NULL;
   GError *error = NULL;
-  SoupMessageHeaders *headers;
 
   if (write == NULL || write->sent)
     return;
@@ -1874,38 +2063,26 @@ write_send_next (CacheitResource *self)
   clear_source (&write->cancel_source);
 
   /* write_finish() sends the next one. */
-  if (!write->ops->prepare (self, write->data, &method, &url, &body, &error))
+  if (!write->ops->prepare (self, write->data, &write->method, &url, &write->body, &error))
     {
       write_finish (write, error, NULL);
       return;
     }
 
-  uri = url != NULL ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL ||
-      (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
-       g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
+  uri = _cacheit_http_check_url (url, &error);
+  if (uri == NULL)
     {
-      write_finish (write, _cacheit_error_new_for_url (url == NULL ? CACHEIT_ERROR_NO_URL
-                                                                   : CACHEIT_ERROR_INVALID_URL,
-                                                       NULL, NULL),
-                    NULL);
+      write_finish (write, error, NULL);
       return;
     }
 
-  write->message = soup_message_new_from_uri (method, uri);
-  headers = soup_message_get_request_headers (write->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (write->message, "application/json", body);
+  write->cancellable = g_cancellable_new ();
+  cancellable = g_task_get_cancellable (write->task);
+  if (cancellable != NULL)
+    write->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (chain_cancelled_cb),
+                                                 g_object_ref (write->cancellable), g_object_unref);
 
-  /* As for a fetch: a handler may add headers (Authorization). */
-  g_signal_emit (self, signals[SIGNAL_REQUEST], 0, write->message);
-
-  g_main_context_push_thread_default (priv->context);
-  soup_session_send_async (cacheit_resource_get_session (self), write->message,
-                           G_PRIORITY_DEFAULT, g_task_get_cancellable (write->task),
-                           write_sent_cb, write);
-  g_main_context_pop_thread_default (priv->context);
+  write_send (self, write, uri);
 }
 
 static gboolean

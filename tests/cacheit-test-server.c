@@ -37,6 +37,8 @@ typedef struct
   char       *last_method;             /* Of the last request. */
   char       *last_body;               /* Of the last request, NUL-terminated. */
   char       *last_content_type;       /* Its media type, without parameters. */
+  /* Issue 14: connections dropped before the answer. */
+  GHashTable *drop_methods;            /* METHOD → requests still to drop. */
   CacheitTestServer *server;           /* For the log; NULL in answers. */
 } Route;
 
@@ -88,6 +90,7 @@ route_free (Route *route)
   g_clear_pointer (&route->method_queued, g_hash_table_unref);
   g_clear_pointer (&route->method_counts, g_hash_table_unref);
   g_clear_pointer (&route->hold_methods, g_hash_table_unref);
+  g_clear_pointer (&route->drop_methods, g_hash_table_unref);
   g_free (route->last_method);
   g_free (route->last_body);
   g_free (route->last_content_type);
@@ -273,6 +276,20 @@ respond (Route             *route,
     soup_message_body_complete (soup_server_message_get_response_body (msg));
 }
 
+/* Closes the connection of @user_data (a paused SoupServerMessage) with no
+ * answer. */
+static gboolean
+drop_cb (gpointer user_data)
+{
+  g_autoptr(SoupServerMessage) msg = user_data;
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 handler_cb (SoupServer        *soup_server,
             SoupServerMessage *msg,
@@ -319,6 +336,19 @@ handler_cb (SoupServer        *soup_server,
   if (queued == NULL && method_answer == NULL)
     queued = g_queue_pop_head (&route->queued);
   answer = method_answer != NULL ? method_answer : route;
+
+  if (route->drop_methods != NULL &&
+      GPOINTER_TO_UINT (g_hash_table_lookup (route->drop_methods, method)) > 0)
+    {
+      g_hash_table_insert (route->drop_methods, g_strdup (method),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (route->drop_methods, method)) - 1));
+      g_clear_pointer (&queued, route_free);
+      g_string_append_printf (server->log, "%s %s=dropped ", method, path);
+      /* Not from inside the handler: libsoup still holds the message. */
+      soup_server_message_pause (msg);
+      g_idle_add_full (G_PRIORITY_DEFAULT, drop_cb, g_object_ref (msg), NULL);
+      return;
+    }
 
   if (route->hold ||
       (route->hold_methods != NULL && g_hash_table_contains (route->hold_methods, method)))
@@ -836,6 +866,34 @@ cacheit_test_server_release_for_method (CacheitTestServer *server,
     }
 
   return released->len;
+}
+
+void
+cacheit_test_server_redirect_for_method (CacheitTestServer *server,
+                                         const char        *method,
+                                         const char        *path,
+                                         guint              status,
+                                         const char        *location)
+{
+  Route *route = route_get (server, path);
+  Route *answer = answer_new (status, "{}");
+
+  answer->extra_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  soup_message_headers_replace (answer->extra_headers, "Location", location);
+  g_hash_table_replace (route->method_answers, g_strdup (method), answer);
+}
+
+void
+cacheit_test_server_drop_for_method (CacheitTestServer *server,
+                                     const char        *method,
+                                     const char        *path,
+                                     guint              n)
+{
+  Route *route = route_get (server, path);
+
+  if (route->drop_methods == NULL)
+    route->drop_methods = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_insert (route->drop_methods, g_strdup (method), GUINT_TO_POINTER (n));
 }
 
 guint

@@ -141,6 +141,22 @@ void               cacheit_test_server_hold_for_method (CacheitTestServer *serve
 guint              cacheit_test_server_release_for_method (CacheitTestServer *server,
                                                            const char        *method,
                                                            const char        *path);
+/* Issue 14: @method requests for @path answer @status (a 3xx) with
+ * "Location: @location" (as given: relative or absolute) and a body of {}. */
+void               cacheit_test_server_redirect_for_method (CacheitTestServer *server,
+                                                            const char        *method,
+                                                            const char        *path,
+                                                            guint              status,
+                                                            const char        *location);
+/* Issue 14: the next @n @method requests of @path arrive (they count, are
+ * logged as "METHOD PATH=dropped " and their body is kept, as a server that
+ * applied them would) and then their connection is closed before any byte
+ * of an answer: what a proxy that drops the connection once the server got
+ * the request does. */
+void               cacheit_test_server_drop_for_method (CacheitTestServer *server,
+                                                        const char        *method,
+                                                        const char        *path,
+                                                        guint              n);
 /* How many @method requests for @path arrived. */
 guint              cacheit_test_server_count_method (CacheitTestServer *server,
                                                      const char        *method,

@@ -694,6 +694,47 @@ test_no_url (Fixture       *fixture,
 }
 
 static void
+test_url_check_as_fetch (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const struct { const char *url; int code; } cases[] = {
+    { "", CACHEIT_ERROR_NO_URL },
+    { "http:///notes/1", CACHEIT_ERROR_INVALID_URL },
+    { "ftp://127.0.0.1/notes/1", CACHEIT_ERROR_INVALID_URL },
+    { "not a url", CACHEIT_ERROR_INVALID_URL },
+  };
+
+  g_test_bug ("14");
+  g_test_summary ("Fetches and writes check a URL the same way: an empty one is "
+                  "CACHEIT_ERROR_NO_URL, one without a host or not HTTP(S) "
+                  "CACHEIT_ERROR_INVALID_URL; nothing is sent, nothing changes");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CacheitModel *model = cacheit_model_new (cases[i].url);
+      CacheitTestCompletion done = { 0 };
+      g_autoptr(GError) fetch_error = NULL;
+      g_autoptr(GError) save_error = NULL;
+      g_autoptr(GError) destroy_error = NULL;
+
+      g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, &fetch_error));
+      g_assert_error (fetch_error, CACHEIT_ERROR, cases[i].code);
+
+      save_async (model, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+      g_assert_false (save_wait (model, &done, &save_error));
+      g_assert_error (save_error, CACHEIT_ERROR, cases[i].code);
+      assert_attributes (model, "{}");
+
+      cacheit_model_destroy_async (model, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+      g_assert_false (destroy_wait (model, &done, &destroy_error));
+      g_assert_error (destroy_error, CACHEIT_ERROR, cases[i].code);
+
+      finalize_all (model, NULL);
+    }
+  g_assert_cmpstr (cacheit_test_server_log (fixture->server), ==, "");
+}
+
+static void
 test_item_own_attributes (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -2351,6 +2392,467 @@ test_saving_application_held (Fixture       *fixture,
   finalize_all (run.note, NULL);
 }
 
+/* Issue 14: writes whose connection is lost, redirects of writes, answers
+ * of the wrong shape. */
+
+static void
+flag_cb (gpointer  instance,
+         gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+/* A plain fetch of @resource, which is stale: it completes from the data in
+ * hand and revalidates it in the background; waits for that ::sync. */
+static void
+fetch_revalidated (gpointer resource)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean synced = FALSE;
+  gulong id = g_signal_connect (resource, "sync", G_CALLBACK (flag_cb), &synced);
+
+  g_assert_true (cacheit_resource_get_stale (R (resource)));
+  g_assert_true (fetch_wait (resource, CACHEIT_FETCH_NONE, &error));
+  g_assert_no_error (error);
+  cacheit_test_wait_for (&synced);
+  g_signal_handler_disconnect (resource, id);
+}
+
+/* Closes the default session's idle connections: the next request opens a
+ * new one. */
+static void
+forget_connections (void)
+{
+  soup_session_abort (cacheit_get_default_session ());
+  cacheit_test_drain ();
+}
+
+static void
+test_lost_put_reused (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_bug ("14");
+  g_test_summary ("A PUT on a reused keep-alive connection that the server drops after it "
+                  "got the request is sent again by the library, whole (libsoup 3.2 alone "
+                  "sent it again with Content-Length: 0), once, and succeeds");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 1);
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:title notify:title");
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+
+  assert_server_log (fixture, "/notes/1",
+                     "GET /notes/1 GET /notes/1=200 PUT /notes/1 PUT /notes/1=dropped "
+                     "PUT /notes/1 PUT /notes/1=200 ");
+  /* What the server holds: the whole object, not an empty body. */
+  g_assert_cmpstr (cacheit_test_server_last_body (fixture->server, "/notes/1"), !=, "");
+  assert_request (fixture, "/notes/1", "PUT",
+                  "{\"id\": 1, \"title\": \"b\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"]}");
+  g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/notes/1", "Content-Length"), !=, "0");
+  assert_log (fixture, "");
+  assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"]}");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_lost_put_twice (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_bug ("14");
+  g_test_summary ("A PUT whose connection is lost again when it is sent again is not sent "
+                  "a third time: it fails, is undone, and the note is invalidated; the server "
+                  "got the whole object both times");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 2);
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  assert_log (fixture, "changed:title notify:title");
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+
+  assert_server_log (fixture, "/notes/1",
+                     "GET /notes/1 GET /notes/1=200 PUT /notes/1 PUT /notes/1=dropped "
+                     "PUT /notes/1 PUT /notes/1=dropped ");
+  g_assert_cmpstr (cacheit_test_server_last_body (fixture->server, "/notes/1"), !=, "");
+  assert_request (fixture, "/notes/1", "PUT",
+                  "{\"id\": 1, \"title\": \"b\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"]}");
+  assert_log (fixture, "changed:title notify:title");
+  assert_attributes (note, NOTE1);
+  g_assert_true (cacheit_resource_get_stale (R (note)));
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_lost_put_fresh (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_bug ("14");
+  g_test_summary ("A PUT on a new connection that the server drops after it got the "
+                  "request is not sent again: it fails, undone, and the note is invalidated");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  forget_connections ();
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
+  cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 1);
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  assert_server_log (fixture, "/notes/1",
+                     "GET /notes/1 GET /notes/1=200 PUT /notes/1 PUT /notes/1=dropped ");
+  assert_log (fixture, "changed:title notify:title changed:title notify:title");
+  assert_attributes (note, NOTE1);
+  g_assert_true (cacheit_resource_get_stale (R (note)));
+
+  finalize_all (note, NULL);
+}
+
+/* A PATCH (or a POST) is never sent twice: libsoup opens a new connection
+ * for it, reused or not, and the library does not send it again. */
+static void
+test_lost_patch (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean fresh = GPOINTER_TO_INT (data);
+
+  g_test_bug ("14");
+  g_test_summary ("A PATCH whose connection is dropped after the server got it is sent "
+                  "once: it fails, undone, and the note is invalidated (the server may have "
+                  "applied it: the next fetch asks)");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  if (fresh)
+    forget_connections ();
+  cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
+  cacheit_test_server_drop_for_method (fixture->server, "PATCH", "/notes/1", 1);
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_PATCH, NULL, &done);
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  assert_server_log (fixture, "/notes/1",
+                     "GET /notes/1 GET /notes/1=200 PATCH /notes/1 PATCH /notes/1=dropped ");
+  assert_request (fixture, "/notes/1", "PATCH", "{\"title\": \"b\"}");
+  assert_log (fixture, "changed:title notify:title changed:title notify:title");
+  assert_attributes (note, NOTE1);
+  g_assert_true (cacheit_resource_get_stale (R (note)));
+
+  /* The next fetch asks the server, which applied it. */
+  cacheit_test_server_set (fixture->server, "/notes/1", 200,
+                           "{\"id\": 1, \"title\": \"b\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"]}");
+  fetch_revalidated (note);
+  g_assert_cmpstr (note->title, ==, "b");
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_lost_create (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) created = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean fresh = GPOINTER_TO_INT (data);
+
+  g_test_bug ("14");
+  g_test_summary ("A create (POST) whose connection is dropped after the server got it is "
+                  "sent once: it fails, its item goes away again, the collection is "
+                  "invalidated");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  g_string_truncate (fixture->items, 0);
+  if (fresh)
+    forget_connections ();
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
+  cacheit_test_server_drop_for_method (fixture->server, "POST", "/rows", 1);
+
+  create_async (rows, "{\"name\": \"two\"}", CACHEIT_SAVE_NONE, &done);
+  created = create_wait (rows, &done, &error);
+  g_assert_null (created);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  assert_server_log (fixture, "/rows", "GET /rows GET /rows=200 POST /rows POST /rows=dropped ");
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 1-1+0 ");
+  assert_names (rows, "one");
+  g_assert_true (cacheit_resource_get_stale (R (rows)));
+
+  finalize_all (rows, NULL);
+}
+
+static void
+test_lost_destroy (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) two = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean fresh = GPOINTER_TO_INT (data);
+
+  g_test_bug ("14");
+  g_test_summary ("A DELETE whose connection is dropped after the server got it: on a "
+                  "reused connection it is sent again, and the 404 of a server that applied "
+                  "the first is the success it asked for; on a new one it fails, the item "
+                  "comes back, the collection is invalidated");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  g_string_truncate (fixture->items, 0);
+  two = cacheit_collection_get_by_id (rows, "2");
+  if (fresh)
+    forget_connections ();
+  /* The server applied the first: the second finds nothing. */
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 404, "{}");
+  cacheit_test_server_drop_for_method (fixture->server, "DELETE", "/rows/2", 1);
+
+  cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+  g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+  if (!fresh)
+    {
+      g_assert_true (destroy_wait (two, &done, &error));
+      g_assert_no_error (error);
+      assert_server_log (fixture, "/rows/2", "DELETE /rows/2 DELETE /rows/2=dropped "
+                                             "DELETE /rows/2 DELETE /rows/2=404 ");
+      g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
+      assert_names (rows, "1");
+    }
+  else
+    {
+      g_assert_false (destroy_wait (two, &done, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+      assert_server_log (fixture, "/rows/2", "DELETE /rows/2 DELETE /rows/2=dropped ");
+      g_assert_cmpstr (fixture->items->str, ==, "1-1+0 1-0+1 ");
+      assert_names (rows, "1 2");
+      g_assert_true (cacheit_resource_get_stale (R (rows)));
+    }
+
+  g_clear_object (&two);
+  finalize_all (rows, NULL);
+}
+
+static void
+emit_restarted_cb (CacheitResource *resource,
+                   SoupMessage     *message,
+                   gpointer         user_data)
+{
+  g_signal_emit_by_name (message, "restarted");
+}
+
+static void
+test_lost_restart_refused (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) created = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_bug ("14");
+  g_test_summary ("A restart of a POST for a lost connection (no answer), which libsoup "
+                  "3.2 never makes, is refused by the library: nothing is sent, the write "
+                  "fails with G_IO_ERROR_CONNECTION_CLOSED, undone, and the collection is "
+                  "invalidated");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
+  /* As libsoup's restart would, before the request is sent. */
+  g_signal_connect (rows, "request", G_CALLBACK (emit_restarted_cb), NULL);
+
+  create_async (rows, "{\"name\": \"two\"}", CACHEIT_SAVE_NONE, &done);
+  created = create_wait (rows, &done, &error);
+  g_assert_null (created);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "POST", "/rows"), ==, 0);
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 1-1+0 ");
+  g_assert_true (cacheit_resource_get_stale (R (rows)));
+
+  finalize_all (rows, NULL);
+}
+
+static void
+test_redirect_same_method (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint status = GPOINTER_TO_UINT (data);
+
+  g_test_bug ("14");
+  g_test_summary ("A 307 or 308 answer to a PATCH (GitHub's for a renamed repository) is "
+                  "followed with the same method and body, and ::request is emitted again");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_test_server_redirect_for_method (fixture->server, "PATCH", "/notes/1", status, "/renamed/1");
+  cacheit_test_server_set_for_method (fixture->server, "PATCH", "/renamed/1", 200, "{\"updated\": true}");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_PATCH, NULL, &done);
+  g_assert_true (save_wait (note, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PATCH", "/notes/1"), ==, 1);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PATCH", "/renamed/1"), ==, 1);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/renamed/1"), ==, 0);
+  assert_request (fixture, "/notes/1", "PATCH", "{\"title\": \"b\"}");
+  assert_request (fixture, "/renamed/1", "PATCH", "{\"title\": \"b\"}");
+  assert_log (fixture, "changed:title notify:title changed:updated");
+  g_assert_cmpuint (cacheit_resource_get_status (R (note)), ==, 200);
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_redirect_limit (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_bug ("14");
+  g_test_summary ("A write redirected by 307 to itself is sent 1 + 5 times, then fails "
+                  "with the 307 as CACHEIT_ERROR_HTTP_STATUS, undone");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  cacheit_test_server_redirect_for_method (fixture->server, "PUT", "/notes/1", 307, "/notes/1");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (cacheit_error_get_http_status (error), ==, 307);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 6);
+  assert_log (fixture, "changed:title notify:title changed:title notify:title");
+  assert_attributes (note, NOTE1);
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_redirect_not_followed (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint status = GPOINTER_TO_UINT (data);
+
+  g_test_bug ("14");
+  g_test_summary ("A 301, 302 or 303 answer to a write is not followed (libsoup would turn "
+                  "a POST, or any write for a 303, into a GET without its body): the write "
+                  "fails with the status, undone; a 303 also invalidates");
+
+  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_server_set (fixture->server, "/elsewhere", 200, "{\"id\": 1, \"title\": \"z\"}");
+  watch (fixture, note);
+  cacheit_test_server_redirect_for_method (fixture->server, "PUT", "/notes/1", status, "/elsewhere");
+
+  save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
+  g_assert_false (save_wait (note, &done, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (cacheit_error_get_http_status (error), ==, status);
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/elsewhere"), ==, 0);
+  assert_log (fixture, "changed:title notify:title changed:title notify:title");
+  assert_attributes (note, NOTE1);
+  g_assert_true (cacheit_resource_get_stale (R (note)) == (status == SOUP_STATUS_SEE_OTHER));
+
+  finalize_all (note, NULL);
+}
+
+static void
+test_redirect_create (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) created = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_bug ("14");
+  g_test_summary ("A 308 answer to a create is followed with POST and the same body");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_redirect_for_method (fixture->server, "POST", "/rows", 308, "/v2/rows");
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/v2/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
+
+  create_async (rows, "{\"name\": \"two\"}", CACHEIT_SAVE_NONE, &done);
+  created = create_wait (rows, &done, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  assert_request (fixture, "/v2/rows", "POST", "{\"name\": \"two\"}");
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 ");
+  assert_names (rows, "one two");
+
+  g_clear_object (&created);
+  finalize_all (rows, NULL);
+}
+
+static void
+test_answer_create_array (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+  g_autoptr(CacheitModel) created = NULL;
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  CacheitSaveFlags flags = GPOINTER_TO_UINT (data);
+
+  g_test_bug ("14");
+  g_test_summary ("A 2xx answer to a create that is not an object (an array) fails with "
+                  "WRONG_SHAPE and leaves no item without an id behind: the item shown goes "
+                  "away again (none shows with CACHEIT_SAVE_WAIT), the collection is "
+                  "invalidated, and its next fetch brings the server's");
+
+  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "[{\"id\": 2, \"name\": \"two\"}]");
+
+  create_async (rows, "{\"name\": \"two\"}", flags, &done);
+  created = create_wait (rows, &done, &error);
+  g_assert_null (created);
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE);
+  g_assert_cmpstr (fixture->items->str, ==, (flags & CACHEIT_SAVE_WAIT) ? "" : "1-0+1 1-1+0 ");
+  assert_names (rows, "one");
+  g_assert_true (cacheit_resource_get_stale (R (rows)));
+
+  g_string_truncate (fixture->items, 0);
+  cacheit_test_server_set (fixture->server, "/rows", 200,
+                           "[{\"id\": 1, \"name\": \"one\"}, {\"id\": 2, \"name\": \"two\"}]");
+  fetch_revalidated (rows);
+  assert_names (rows, "one two");
+  g_assert_cmpstr (fixture->items->str, ==, "1-0+1 ");
+
+  finalize_all (rows, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2359,12 +2861,15 @@ main (int   argc,
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD_DATA(path, func, value) \
+  g_test_add (path, Fixture, GUINT_TO_POINTER (value), fixture_set_up, func, fixture_tear_down)
 
   ADD ("/save/put/whole-attributes", test_put_whole);
   ADD ("/save/put/no-content-keeps-attributes", test_put_no_content);
   ADD ("/save/patch/changes-only", test_patch_changes_only);
   ADD ("/save/patch/no-changes-sends-empty-object", test_patch_no_changes);
   ADD ("/save/no-url", test_no_url);
+  ADD ("/save/url-checked-as-fetch", test_url_check_as_fetch);
   ADD ("/save/item/put-to-item-url", test_item_put);
   ADD ("/save/item/own-attributes-kept", test_item_own_attributes);
   ADD ("/save/item/without-id-posts", test_item_without_id_posts);
@@ -2405,7 +2910,27 @@ main (int   argc,
   ADD ("/save/snapshot/failed-save-keeps-snapshot", test_snapshot_failed_save);
   ADD ("/save/snapshot/collection-item-and-create", test_snapshot_collection);
   ADD ("/save/snapshot/destroy-removes", test_snapshot_destroy_removes);
+  ADD ("/save/lost/put-reused-sent-again-whole", test_lost_put_reused);
+  ADD ("/save/lost/put-lost-twice-fails", test_lost_put_twice);
+  ADD ("/save/lost/put-fresh-fails", test_lost_put_fresh);
+  ADD_DATA ("/save/lost/patch-reused-fails", test_lost_patch, FALSE);
+  ADD_DATA ("/save/lost/patch-fresh-fails", test_lost_patch, TRUE);
+  ADD_DATA ("/save/lost/post-reused-fails", test_lost_create, FALSE);
+  ADD_DATA ("/save/lost/post-fresh-fails", test_lost_create, TRUE);
+  ADD_DATA ("/save/lost/delete-reused-sent-again", test_lost_destroy, FALSE);
+  ADD_DATA ("/save/lost/delete-fresh-fails", test_lost_destroy, TRUE);
+  ADD ("/save/lost/restart-of-post-refused", test_lost_restart_refused);
+  ADD_DATA ("/save/redirect/307-same-method-and-body", test_redirect_same_method, 307);
+  ADD_DATA ("/save/redirect/308-same-method-and-body", test_redirect_same_method, 308);
+  ADD ("/save/redirect/limit", test_redirect_limit);
+  ADD ("/save/redirect/create-308", test_redirect_create);
+  ADD_DATA ("/save/redirect/301-not-followed", test_redirect_not_followed, 301);
+  ADD_DATA ("/save/redirect/302-not-followed", test_redirect_not_followed, 302);
+  ADD_DATA ("/save/redirect/303-not-followed", test_redirect_not_followed, 303);
+  ADD_DATA ("/save/answer/create-array-leaves-no-item", test_answer_create_array, CACHEIT_SAVE_NONE);
+  ADD_DATA ("/save/answer/create-array-wait", test_answer_create_array, CACHEIT_SAVE_WAIT);
 
+#undef ADD_DATA
 #undef ADD
 
   return g_test_run ();

@@ -24,6 +24,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import traceback
 import urllib.error
@@ -206,6 +207,111 @@ def http(server, method, path, value=None):
             return response.status, json.loads(body) if body else None
     except urllib.error.HTTPError as error:
         return error.code, None
+
+
+# A TCP proxy in front of json-server that drops connections (issue 14).
+
+class DropProxy:
+    """Relays TCP connections on a free port of 127.0.0.1 to @port. After
+    drop(method, n), the next n requests of METHOD go through to json-server
+    (which applies them), and then the connection is closed before any byte
+    of the answer comes back: a connection lost after the server got the
+    request. A keep-alive connection of the client stays one connection to
+    json-server, so requests() tells apart reused connections from new ones."""
+
+    def __init__(self, port):
+        self.port = port
+        self.lock = threading.Lock()
+        self.drops = {}
+        self.log = []          # (connection number, first line of each request)
+        self.n_dropped = 0
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.n_connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}{path}"
+
+    def drop(self, method, n=1):
+        with self.lock:
+            self.drops[method] = n
+
+    def requests(self, method=None):
+        """The (connection, request line) of each request, of @method only when given."""
+        with self.lock:
+            return [(c, line) for c, line in self.log if method is None or line.startswith(method + " ")]
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.n_connections += 1
+                number = self.n_connections
+            threading.Thread(target=self._serve, args=(client, number), daemon=True).start()
+
+    def _serve(self, client, number):
+        upstream = socket.create_connection(("127.0.0.1", self.port))
+        state = {"drop": False}
+
+        def close():
+            for s in (client, upstream):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+
+        def from_client():
+            while True:
+                try:
+                    data = client.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    close()
+                    return
+                word = data.split(b" ", 1)[0].decode("latin-1")
+                if word.isupper() and b" HTTP/1." in data.split(b"\r\n", 1)[0]:
+                    with self.lock:
+                        self.log.append((number, data.split(b"\r\n", 1)[0].decode("latin-1")))
+                        if self.drops.get(word, 0) > 0:
+                            self.drops[word] -= 1
+                            state["drop"] = True
+                try:
+                    upstream.sendall(data)
+                except OSError:
+                    close()
+                    return
+
+        threading.Thread(target=from_client, daemon=True).start()
+        while True:
+            try:
+                data = upstream.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                close()
+                return
+            if state["drop"]:
+                # json-server got the whole request and answered: drop it.
+                with self.lock:
+                    self.n_dropped += 1
+                close()
+                return
+            try:
+                client.sendall(data)
+            except OSError:
+                close()
+                return
+
+    def stop(self):
+        self.listener.close()
 
 
 # Signals.

@@ -42,6 +42,19 @@
 #   (one `error` signal, the data stays, origin stays DISK). json-server is
 #   started again on the same port, and a reload gets the data from the
 #   network (origin NETWORK).
+# - lost connections (issue 14), through jsonserver.DropProxy, a TCP proxy
+#   in front of json-server that lets a request through and closes the
+#   connection before the answer comes back (json-server has applied it):
+#   a PUT on a reused keep-alive connection is sent again, whole, on a new
+#   connection, and succeeds (libsoup 3.2 alone sent it again with an empty
+#   body, and json-server made the post {"id": N}); a PUT on a new
+#   connection, and a PATCH and a POST (libsoup always opens a new
+#   connection for these), are sent once and fail with a G_IO_ERROR, their
+#   change undone and the resource invalidated, and its next fetch brings
+#   what json-server holds; a DELETE on a reused connection is sent again
+#   and json-server's 404 counts as done; on a new one it fails, the item
+#   comes back, and the next fetch removes it. Each checks json-server's
+#   copy afterwards.
 #
 # json-server (0.17.4) answers PUT and PATCH with the whole object, POST with
 # 201 and the object with its new id (the highest numeric id plus one), and
@@ -61,13 +74,14 @@ import tempfile
 
 # First, before gi: jsonserver sets XDG_CACHE_HOME, then imports gi itself
 # (see there).
-from jsonserver import (TYPED, Post, count_signals, http, is_listening, iterate_for,
+from jsonserver import (TYPED, DropProxy, Post, count_signals, http, is_listening, iterate_for,
                         iterate_until, main, record_messages, record_notify, sent)
 
 import gi
 
 gi.require_version("Json", "1.0")
-from gi.repository import Cacheit, GLib, Json  # noqa: E402
+gi.require_version("Soup", "3.0")
+from gi.repository import Cacheit, GLib, Json, Soup  # noqa: E402
 
 
 # What json-server holds, read as another client would (jsonserver.http).
@@ -426,6 +440,143 @@ def test_snapshot(tap, server, snapshots):
     tap.equal(splices, [(0, 0, len(a_items))], "snapshot: the reload of the same data emitted no items-changed")
 
 
+# Issue 14: writes whose connection is lost, behind a proxy.
+
+def new_post(server):
+    """A post only json-server has; returns the id json-server gave it."""
+    status, data = http(server, "POST", "/posts", {"title": "before", "views": 1, "author": "x"})
+    assert status == 201, status
+    return data["id"]
+
+
+def requests_of(proxy, method, path):
+    """The connection numbers of the @method requests for @path through @proxy."""
+    return [c for c, line in proxy.requests(method) if line.split(" ")[1] == path]
+
+
+def wait_revalidated(resource, condition):
+    """A plain fetch of @resource (stale) completes at once from the data in
+    hand and revalidates it: waits until @condition holds."""
+    call = fetch(resource, Cacheit.FetchFlags.NONE)
+    return call.succeeded() and iterate_until(condition)
+
+
+def test_lost_save(tap, server, proxy, snapshots, method, fresh):
+    where = "a new connection" if fresh else "a reused connection"
+    name = f"lost {method} on {where}"
+    pid = new_post(server)
+    path = f"/posts/{pid}"
+    post = Post(url=proxy.url(path), snapshot_directory=snapshots)
+    tap.ok(fetch(post, Cacheit.FetchFlags.NONE).succeeded(), f"{name}: fetched {path} through the proxy")
+    before = attributes(post)
+    if fresh:
+        post.props.session = Soup.Session()
+    changes = {"title": name}
+    earlier = len(requests_of(proxy, method, path))
+    proxy.drop(method)
+
+    call = Call(post.save_finish)
+    post.save_async(to_object(changes), Cacheit.SaveFlags.PATCH if method == "PATCH" else Cacheit.SaveFlags.NONE,
+                    None, call.callback)
+    call.wait()
+    held = server_data(server, path)
+    sent = requests_of(proxy, method, path)[earlier:]
+    tap.equal(held, dict(before, **changes),
+              f"{name}: json-server holds the whole object with the change (it applied it), "
+              "never an object emptied by a body-less PUT")
+
+    if method == "PUT" and not fresh:
+        tap.ok(call.succeeded(), f"{name}: save_finish() succeeded: the library sent it again, whole",
+               call.describe())
+        tap.equal(len(sent), 2, f"{name}: sent twice, the second time on a new connection")
+        if len(sent) == 2:
+            tap.ok(sent[0] != sent[1], f"{name}: the second on a new connection", f"connections {sent}")
+        tap.equal(attributes(post), held, f"{name}: the model equals json-server's object")
+        return
+
+    tap.ok(call.done and call.error is not None and call.error.domain == "g-io-error-quark",
+           f"{name}: save_finish() fails with a G_IO_ERROR", call.describe())
+    tap.equal(len(sent), 1, f"{name}: sent once, never again by libsoup or the library")
+    tap.equal(attributes(post), before, f"{name}: the change is undone")
+    tap.ok(post.props.stale, f"{name}: the model is invalidated (json-server may have applied it)")
+    tap.ok(wait_revalidated(post, lambda: attributes(post) == held),
+           f"{name}: its next fetch brings json-server's object", f"got {attributes(post)}")
+
+
+def test_lost_create(tap, server, proxy, snapshots):
+    name = "lost POST"
+    posts = Cacheit.Collection.new(Post.__gtype__, proxy.url("/posts"))
+    posts.props.snapshot_directory = snapshots
+    tap.ok(fetch(posts, Cacheit.FetchFlags.NONE).succeeded(), f"{name}: fetched /posts through the proxy")
+    n = posts.get_n_items()
+    splices = record_splices(posts)
+    earlier = len(requests_of(proxy, "POST", "/posts"))
+    proxy.drop("POST")
+
+    call = Call(posts.create_finish)
+    posts.create_async(to_object({"title": name, "views": 2}), Cacheit.SaveFlags.NONE, None, call.callback)
+    call.wait()
+    held = [post for post in server_data(server, "/posts") if post.get("title") == name]
+    tap.equal(len(held), 1, f"{name}: json-server holds the new post once (it applied it)")
+    tap.equal(len(requests_of(proxy, "POST", "/posts")) - earlier, 1, f"{name}: sent once")
+    tap.ok(call.done and call.error is not None and call.error.domain == "g-io-error-quark",
+           f"{name}: create_finish() fails with a G_IO_ERROR", call.describe())
+    tap.equal(splices, [(n, 0, 1), (n, 1, 0)], f"{name}: its item shows at once, and goes away again")
+    tap.ok(posts.props.stale, f"{name}: the collection is invalidated")
+    tap.ok(wait_revalidated(posts, lambda: items(posts) == server_data(server, "/posts")),
+           f"{name}: its next fetch brings json-server's post, with its id")
+
+
+def test_lost_destroy(tap, server, proxy, snapshots, fresh):
+    where = "a new connection" if fresh else "a reused connection"
+    name = f"lost DELETE on {where}"
+    pid = new_post(server)
+    path = f"/posts/{pid}"
+    posts = Cacheit.Collection.new(Post.__gtype__, proxy.url("/posts"))
+    posts.props.snapshot_directory = snapshots
+    tap.ok(fetch(posts, Cacheit.FetchFlags.NONE).succeeded(), f"{name}: fetched /posts through the proxy")
+    item = posts.get_by_id(str(pid))
+    position = next(i for i in range(posts.get_n_items()) if posts.get_item(i) is item)
+    if fresh:
+        posts.props.session = Soup.Session()
+    splices = record_splices(posts)
+    earlier = len(requests_of(proxy, "DELETE", path))
+    proxy.drop("DELETE")
+
+    call = Call(item.destroy_finish)
+    item.destroy_async(Cacheit.SaveFlags.NONE, None, call.callback)
+    call.wait()
+    tap.equal(http(server, "GET", path)[0], 404, f"{name}: json-server no longer has {path} (it applied it)")
+    sent = requests_of(proxy, "DELETE", path)[earlier:]
+    if not fresh:
+        tap.ok(call.succeeded(), f"{name}: destroy_finish() succeeded: sent again, json-server's 404 "
+               "is what it asked for", call.describe())
+        tap.equal(len(sent), 2, f"{name}: sent twice")
+        tap.equal(splices, [(position, 1, 0)], f"{name}: the item left the list once, for good")
+        return
+
+    tap.ok(call.done and call.error is not None and call.error.domain == "g-io-error-quark",
+           f"{name}: destroy_finish() fails with a G_IO_ERROR", call.describe())
+    tap.equal(len(sent), 1, f"{name}: sent once")
+    tap.equal(splices, [(position, 1, 0), (position, 0, 1)], f"{name}: the item comes back")
+    tap.ok(posts.props.stale, f"{name}: the collection is invalidated")
+    tap.ok(wait_revalidated(posts, lambda: posts.get_by_id(str(pid)) is None),
+           f"{name}: its next fetch removes it, as json-server has it no more")
+
+
+def test_lost(tap, server, snapshots):
+    proxy = DropProxy(server.port)
+    try:
+        for method in ("PUT", "PATCH"):
+            for fresh in (False, True):
+                test_lost_save(tap, server, proxy, os.path.join(snapshots, f"{method}-{fresh}"), method, fresh)
+        test_lost_create(tap, server, proxy, os.path.join(snapshots, "POST"))
+        for fresh in (False, True):
+            test_lost_destroy(tap, server, proxy, os.path.join(snapshots, f"DELETE-{fresh}"), fresh)
+    finally:
+        proxy.stop()
+
+
 def run(tap, server):
     with tempfile.TemporaryDirectory(prefix="cacheit-snapshots-") as snapshots:
         test_put(tap, server, os.path.join(snapshots, "put"))
@@ -433,6 +584,7 @@ def run(tap, server):
         test_failure(tap, server, os.path.join(snapshots, "failure"))
         test_collection(tap, server, os.path.join(snapshots, "collection"))
         test_snapshot(tap, server, os.path.join(snapshots, "snapshot"))
+        test_lost(tap, server, os.path.join(snapshots, "lost"))
 
 
 if __name__ == "__main__":
