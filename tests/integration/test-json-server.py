@@ -27,7 +27,12 @@
 #   `changed`. The first part sets max-age to an hour on /posts/1 to check
 #   that fresh data is answered from the cache without a request;
 # - /posts/999 fails with Cacheit.Error.HTTP_STATUS and status 404, and is
-#   not retried.
+#   not retried;
+# - R13: a collection of /posts?author=typicode whose URL changes to
+#   ?author=gnome shows the old list as a placeholder, then asks the new URL
+#   on a plain fetch and merges its list; ten searches (?q=...) set and
+#   fetched at once end with the last one's list, applied once, and one
+#   request.
 #
 # json-server runs without --read-only (the test changes its data) on a
 # temporary copy of db.json.
@@ -285,6 +290,55 @@ def run(tap, server):
     except GLib.Error:
         pass
     tap.equal(missing_counter["request"], 2, "a fetch after a failure makes a new request")
+
+    # R13, a URL names its data: a list filtered by a query, as a search
+    # field or a filter sets it. json-server filters /posts?author=... and
+    # searches /posts?q=... itself.
+    posts = Cacheit.Collection(url=server.url("/posts?author=typicode"), item_type=Post)
+    posts.fetch(Cacheit.FetchFlags.NONE, None)
+
+    def ids():
+        return [posts.get_item(i).get_int("id") for i in range(posts.get_n_items())]
+
+    tap.equal(ids(), [1], "/posts?author=typicode lists post 1")
+    kept = posts.get_item(0)
+    tap.equal(kept.props.url, server.url("/posts/1"), "an item's URL has no query")
+    posts_counter = count_signals(posts)
+    splices = []
+    posts.connect("items-changed", lambda _list, *splice: splices.append(splice))
+    posts.props.url = server.url("/posts?author=gnome")
+    tap.ok(posts.props.placeholder and not posts.props.fetched,
+           "after the URL changed, the list is a placeholder, not fetched")
+    tap.equal(ids(), [1], "the old list shows meanwhile")
+    posts.fetch(Cacheit.FetchFlags.NONE, None)
+    tap.equal(posts_counter["request"], 1, "a plain fetch after the change asked the new URL")
+    tap.equal(ids(), [2], "/posts?author=gnome lists post 2")
+    tap.ok(not posts.props.placeholder and posts.props.fetched, "the placeholder is gone")
+    tap.equal(splices, [(0, 1, 1)], "one splice from the old list to the new one")
+
+    # Typing a search: ten URLs at once, each fetched. Every change
+    # supersedes the request before it; only the last URL's list is applied.
+    outcomes = []
+    queries = ["c", "ca", "cac", "cach", "cache", "cachei", "cacheit", "cacheit-", "cacheit-g", "json"]
+
+    def done(source, result):
+        try:
+            outcomes.append(source.fetch_finish(result))
+        except GLib.Error as error:
+            outcomes.append(error)
+
+    messages = record_messages(posts)
+    for query in queries:
+        posts.props.url = server.url("/posts?q=" + query)
+        posts.fetch_async(Cacheit.FetchFlags.NONE, None, done)
+    tap.ok(iterate_until(lambda: len(outcomes) == len(queries)), "every caller completed")
+    tap.equal(outcomes, [True] * len(queries), "every caller succeeded")
+    tap.equal(ids(), [1], "the list is the last search's (/posts?q=json)")
+    tap.equal(posts_counter["sync"], 2, "the typed searches applied one list")
+    # Each first looks for its URL's snapshot on disk, and is superseded
+    # meanwhile: only the last one went to the network.
+    tap.equal([m.get_uri().get_query() for m in messages], ["q=json"],
+              "one request, for the last URL")
 
 
 if __name__ == "__main__":
