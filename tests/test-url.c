@@ -13,71 +13,7 @@
 
 #include "cacheit-test-server.h"
 #include "cacheit-test-signals.h"
-
-/* A typed model: a property that must follow the URL's data too. */
-#define TEST_TYPE_POST (test_post_get_type ())
-G_DECLARE_FINAL_TYPE (TestPost, test_post, TEST, POST, CacheitModel)
-
-struct _TestPost
-{
-  CacheitModel  parent_instance;
-  char         *title;
-};
-
-enum { POST_PROP_0, POST_PROP_TITLE, POST_N_PROPS };
-static GParamSpec *post_properties[POST_N_PROPS];
-
-G_DEFINE_FINAL_TYPE (TestPost, test_post, CACHEIT_TYPE_MODEL)
-
-static void
-test_post_finalize (GObject *object)
-{
-  g_free (TEST_POST (object)->title);
-  G_OBJECT_CLASS (test_post_parent_class)->finalize (object);
-}
-
-static void
-test_post_get_property (GObject    *object,
-                        guint       prop_id,
-                        GValue     *value,
-                        GParamSpec *pspec)
-{
-  g_value_set_string (value, TEST_POST (object)->title);
-}
-
-static void
-test_post_set_property (GObject      *object,
-                        guint         prop_id,
-                        const GValue *value,
-                        GParamSpec   *pspec)
-{
-  TestPost *self = TEST_POST (object);
-
-  if (g_strcmp0 (self->title, g_value_get_string (value)) == 0)
-    return;
-  g_free (self->title);
-  self->title = g_value_dup_string (value);
-  g_object_notify_by_pspec (object, pspec);
-}
-
-static void
-test_post_class_init (TestPostClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = test_post_finalize;
-  object_class->get_property = test_post_get_property;
-  object_class->set_property = test_post_set_property;
-  post_properties[POST_PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, POST_N_PROPS, post_properties);
-}
-
-static void
-test_post_init (TestPost *self)
-{
-}
+#include "test-row.h"
 
 typedef struct
 {
@@ -457,7 +393,7 @@ test_clear (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(CacheitCollection) collection = NULL;
-  g_autoptr(TestPost) post = NULL;
+  g_autoptr(TestRow) post = NULL;
   g_auto(Counters) rows = { 0 };
   g_auto(Counters) attributes = { 0 };
 
@@ -466,8 +402,8 @@ test_clear (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/posts", 200, "[{\"id\": 1}, {\"id\": 2}, {\"id\": 3}]");
   cacheit_test_server_set (fixture->server, "/other", 200, "[{\"id\": 2}]");
-  cacheit_test_server_set (fixture->server, "/post/1", 200, "{\"title\": \"one\", \"n\": 1}");
-  cacheit_test_server_set (fixture->server, "/post/2", 200, "{\"title\": \"two\"}");
+  cacheit_test_server_set (fixture->server, "/post/1", 200, "{\"name\": \"one\", \"n\": 1}");
+  cacheit_test_server_set (fixture->server, "/post/2", 200, "{\"name\": \"two\"}");
 
   collection = resource_new (fixture, CACHEIT_TYPE_COLLECTION, "/posts");
   cacheit_resource_set_keep_previous_data (CACHEIT_RESOURCE (collection), FALSE);
@@ -481,19 +417,19 @@ test_clear (Fixture       *fixture,
   cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
   g_assert_cmpstr (rows.items->str, ==, "0,3,0 0,0,1 ");
 
-  post = resource_new (fixture, TEST_TYPE_POST, "/post/1");
+  post = resource_new (fixture, TEST_TYPE_ROW, "/post/1");
   g_assert_true (cacheit_resource_get_keep_previous_data (CACHEIT_RESOURCE (post)));
   g_object_set (post, "keep-previous-data", FALSE, NULL);
   cacheit_test_fetch_ok (post, CACHEIT_FETCH_NONE);
-  g_assert_cmpstr (post->title, ==, "one");
+  g_assert_cmpstr (post->name, ==, "one");
   counters_connect (&attributes, post);
   set_path (post, fixture, "/post/2");
-  g_assert_cmpstr (attributes.changed->str, ==, "title n ");
-  g_assert_null (post->title);
-  g_assert_cmpuint (n_notified (&attributes, "title"), ==, 1);
-  g_assert_false (cacheit_model_has (CACHEIT_MODEL (post), "title"));
+  g_assert_cmpstr (attributes.changed->str, ==, "name n ");
+  g_assert_null (post->name);
+  g_assert_cmpuint (n_notified (&attributes, "name"), ==, 1);
+  g_assert_false (cacheit_model_has (CACHEIT_MODEL (post), "name"));
   cacheit_test_fetch_ok (post, CACHEIT_FETCH_NONE);
-  g_assert_cmpstr (post->title, ==, "two");
+  g_assert_cmpstr (post->name, ==, "two");
 }
 
 static void
