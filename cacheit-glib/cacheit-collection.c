@@ -178,6 +178,8 @@ item_new (CacheitCollection *self,
   item = g_object_new (priv->item_type, "url", url, NULL);
   _cacheit_model_apply (CACHEIT_MODEL (item), attributes);
   _cacheit_model_set_collection (CACHEIT_MODEL (item), self);
+  /* Its requests are the application's: made as the collection's are. */
+  _cacheit_resource_set_parent (CACHEIT_RESOURCE (item), CACHEIT_RESOURCE (self));
 
   return item;
 }
@@ -1526,6 +1528,7 @@ cacheit_collection_create_async (CacheitCollection   *self,
   write->item = g_object_new (priv->item_type, NULL);
   _cacheit_model_apply (write->item, write->changes);
   _cacheit_model_set_collection (write->item, self);
+  _cacheit_resource_set_parent (CACHEIT_RESOURCE (write->item), CACHEIT_RESOURCE (self));
   _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), TRUE);
   write->flags = flags;
   write->shown = (flags & CACHEIT_SAVE_WAIT) == 0;

@@ -144,6 +144,14 @@ typedef struct
   guint                     epoch;
   /* Writes of this item that its collection sends. */
   guint                     n_item_writes;
+
+  /* Settings: the resource that @self follows in those it was not given
+   * itself (an item, its collection), which it was given (SETTING() bits),
+   * and the resources that follow @self, each by its own child_link. */
+  CacheitResource          *parent;
+  guint32                   own_settings;
+  GQueue                    children;
+  GList                     child_link;
 } CacheitResourcePrivate;
 
 /* One HTTP request and the callers waiting for it. A fetch that is no longer
@@ -254,6 +262,23 @@ enum {
 #define DEFAULT_RETRY_LIMIT 3
 #define DEFAULT_RETRY_DELAY 1000
 
+/* A bit per setting, in CacheitResourcePrivate.own_settings. */
+#define SETTING(prop_id) (1u << (prop_id))
+
+G_STATIC_ASSERT (N_PROPS <= 32);
+
+/* The settings an item follows its collection in, unless it was given its
+ * own: what the application configures, not the state of the data, nor
+ * the URL or root-pointer, which describe one response (an item's detail
+ * is another). See "Items follow their collection" in the class doc. */
+#define INHERITED_SETTINGS (SETTING (PROP_SESSION) | SETTING (PROP_RELOAD) |                  \
+                            SETTING (PROP_MAX_SIZE) | SETTING (PROP_MAX_AGE) |                \
+                            SETTING (PROP_RETRY_LIMIT) | SETTING (PROP_RETRY_DELAY) |         \
+                            SETTING (PROP_REFRESH_INTERVAL) |                                 \
+                            SETTING (PROP_REFETCH_ON_RECONNECT) | SETTING (PROP_APP_ACTIVE) | \
+                            SETTING (PROP_PAUSE_WHEN_CONSTRAINED) |                           \
+                            SETTING (PROP_SNAPSHOT_POLICY) | SETTING (PROP_SNAPSHOT_DIRECTORY))
+
 static GParamSpec *properties[N_PROPS];
 
 enum {
@@ -279,6 +304,52 @@ clear_source (GSource **source)
 
   g_source_destroy (*source);
   g_clear_pointer (source, g_source_unref);
+}
+
+/* The private part of the resource whose value of the setting @prop_id
+ * @self uses: its own when it was given one or follows no other resource,
+ * else that of the resource it follows (see "Settings" below). */
+static CacheitResourcePrivate *
+settings_of (CacheitResource *self,
+             guint            prop_id)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  while (priv->parent != NULL && (priv->own_settings & SETTING (prop_id)) == 0)
+    priv = cacheit_resource_get_instance_private (priv->parent);
+
+  return priv;
+}
+
+static CacheitResource *
+parent_of (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  return priv->parent;
+}
+
+/* Emits ::request for @message on the resources @self follows, the
+ * outermost first, then on @self: the handlers of an item see what those
+ * of its collection did to the message, and have the last word. */
+static void
+emit_request (CacheitResource *self,
+              SoupMessage     *message)
+{
+  g_autoptr(GPtrArray) chain = NULL;
+
+  if (parent_of (self) == NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_REQUEST], 0, message);
+      return;
+    }
+
+  /* A handler may drop the last reference to one of them. */
+  chain = g_ptr_array_new_with_free_func (g_object_unref);
+  for (CacheitResource *r = self; r != NULL; r = parent_of (r))
+    g_ptr_array_add (chain, g_object_ref (r));
+  for (guint i = chain->len; i > 0; i--)
+    g_signal_emit (g_ptr_array_index (chain, i - 1), signals[SIGNAL_REQUEST], 0, message);
 }
 
 /* Fetches and callers */
@@ -507,8 +578,9 @@ static gint64
 effective_lifetime (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  int max_age = cacheit_resource_get_max_age (self);
 
-  return priv->max_age >= 0 ? priv->max_age : priv->server_lifetime;
+  return max_age >= 0 ? max_age : priv->server_lifetime;
 }
 
 static gboolean stale_timeout_cb (gpointer user_data);
@@ -685,14 +757,13 @@ snapshot_key (const char *url)
 static CacheitStore *
 resource_store (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  const char *set = cacheit_resource_get_snapshot_directory (self);
   g_autofree char *directory = NULL;
 
-  if (priv->snapshot_policy == CACHEIT_SNAPSHOT_NONE)
+  if (cacheit_resource_get_snapshot_policy (self) == CACHEIT_SNAPSHOT_NONE)
     return NULL;
 
-  directory = priv->snapshot_directory != NULL ? g_strdup (priv->snapshot_directory)
-                                               : _cacheit_store_default_directory ();
+  directory = set != NULL ? g_strdup (set) : _cacheit_store_default_directory ();
 
   return _cacheit_store_new (directory, CACHEIT_STORE_DEFAULT_MAX_BYTES);
 }
@@ -822,10 +893,9 @@ static gboolean
 response_storable (CacheitResource *self,
                    SoupMessage     *message)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   const char *cache_control;
 
-  if (priv->snapshot_policy == CACHEIT_SNAPSHOT_ALL)
+  if (cacheit_resource_get_snapshot_policy (self) == CACHEIT_SNAPSHOT_ALL)
     return TRUE;
 
   if (soup_message_headers_get_one (soup_message_get_request_headers (message), "Authorization") != NULL)
@@ -960,7 +1030,6 @@ static GError *
 fetch_wrap_error (Fetch  *fetch,
                   GError *error)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
   g_autofree char *detail = NULL;
   GError *wrapped;
 
@@ -968,7 +1037,7 @@ fetch_wrap_error (Fetch  *fetch,
     return error;
 
   if (error->code == CACHEIT_ERROR_TOO_LARGE)
-    detail = g_format_size (priv->max_size);
+    detail = g_format_size (cacheit_resource_get_max_size (fetch->self));
 
   wrapped = _cacheit_error_new_for_url (error->code, fetch->safe_url,
                                         detail != NULL ? detail : error->message);
@@ -1334,7 +1403,7 @@ fetch_retry (Fetch       *fetch,
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
   gint64 delay = -1;
 
-  if (fetch->attempt >= priv->retry_limit)
+  if (fetch->attempt >= cacheit_resource_get_retry_limit (fetch->self))
     return FALSE;
 
   if (message != NULL)
@@ -1346,7 +1415,8 @@ fetch_retry (Fetch       *fetch,
   if (delay < 0)
     {
       /* Exponential backoff, each pause somewhere in its upper half. */
-      double base = MIN ((double) priv->retry_delay * exp2 (fetch->attempt), MAX_BACKOFF_MS);
+      double base = MIN ((double) cacheit_resource_get_retry_delay (fetch->self) * exp2 (fetch->attempt),
+                         MAX_BACKOFF_MS);
 
       delay = (gint64) (base / 2 + g_random_double () * base / 2);
     }
@@ -1428,11 +1498,16 @@ flight_cb (CacheitFlight *flight,
 }
 
 /* Whether resources may share @self's requests: not when a handler of
- * ::request may make them differ. */
+ * ::request, on @self or on a resource it follows (an item's collection),
+ * may make them differ. */
 static gboolean
 may_share (CacheitResource *self)
 {
-  return !g_signal_has_handler_pending (self, signals[SIGNAL_REQUEST], 0, FALSE);
+  for (; self != NULL; self = parent_of (self))
+    if (g_signal_has_handler_pending (self, signals[SIGNAL_REQUEST], 0, FALSE))
+      return FALSE;
+
+  return TRUE;
 }
 
 /* Makes one attempt: a request of its own, or one in the air for the same. */
@@ -1442,6 +1517,7 @@ fetch_send (Fetch *fetch)
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   SoupSession *session = cacheit_resource_get_session (self);
+  guint64 max_size = cacheit_resource_get_max_size (self);
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(CacheitFlight) flight = NULL;
   g_autofree char *key = NULL;
@@ -1476,20 +1552,20 @@ fetch_send (Fetch *fetch)
    * but joins nothing. */
   if (may_share (self))
     {
-      key = _cacheit_flight_key (priv->context, session, message, priv->max_size);
+      key = _cacheit_flight_key (priv->context, session, message, max_size);
       if (!fetch->reload)
         flight = _cacheit_flight_lookup (key);
     }
 
   if (flight == NULL)
     {
-      g_signal_emit (self, signals[SIGNAL_REQUEST], 0, message);
+      emit_request (self, message);
 
       /* A handler may have started another fetch, or cancelled every caller. */
       if (!fetch_is_current (fetch))
         return;
 
-      flight = _cacheit_flight_new (priv->context, session, message, priv->max_size, key);
+      flight = _cacheit_flight_new (priv->context, session, message, max_size, key);
       fetch->flight = _cacheit_flight_ref (flight);
       fetch->subscription = _cacheit_flight_subscribe (flight, flight_cb, fetch_ref (fetch),
                                                        (GDestroyNotify) fetch_unref);
@@ -1593,7 +1669,8 @@ fetch_start (Fetch *fetch)
 
   /* The first data may come from disk; a reload wants the server's. */
   if (!priv->fetched && !fetch->reload && !fetch->background &&
-      priv->snapshot_policy != CACHEIT_SNAPSHOT_NONE && !cacheit_resource_get_saving (self))
+      cacheit_resource_get_snapshot_policy (self) != CACHEIT_SNAPSHOT_NONE &&
+      !cacheit_resource_get_saving (self))
     fetch_load_snapshot (fetch);
   else
     fetch_send (fetch);
@@ -1671,6 +1748,15 @@ struct _CacheitWrite
 };
 
 static void write_send_next (CacheitResource *self);
+
+/* The resource @write is made for, whose settings and ::request handlers it
+ * goes through: the model saved or destroyed (an item that its collection
+ * writes too), or the collection of a create. */
+static CacheitResource *
+write_target (CacheitWrite *write)
+{
+  return CACHEIT_RESOURCE (g_task_get_source_object (write->task));
+}
 
 static void
 set_writes_changed (CacheitResource *self,
@@ -1876,11 +1962,12 @@ write_send_next (CacheitResource *self)
   if (body != NULL)
     soup_message_set_request_body_from_bytes (write->message, "application/json", body);
 
-  /* As for a fetch: a handler may add headers (Authorization). */
-  g_signal_emit (self, signals[SIGNAL_REQUEST], 0, write->message);
+  /* As for a fetch: a handler may add headers (Authorization), on the
+   * resource written (an item) and on those it follows (its collection). */
+  emit_request (write_target (write), write->message);
 
   g_main_context_push_thread_default (priv->context);
-  soup_session_send_async (cacheit_resource_get_session (self), write->message,
+  soup_session_send_async (cacheit_resource_get_session (write_target (write)), write->message,
                            G_PRIORITY_DEFAULT, g_task_get_cancellable (write->task),
                            write_sent_cb, write);
   g_main_context_pop_thread_default (priv->context);
@@ -2026,9 +2113,7 @@ power_profile_monitor (void)
 static gboolean
 constrained (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  if (!priv->pause_when_constrained)
+  if (!cacheit_resource_get_pause_when_constrained (self))
     return FALSE;
 
   return g_network_monitor_get_network_metered (g_network_monitor_get_default ()) ||
@@ -2055,7 +2140,8 @@ refresh_cb (gpointer user_data)
   CacheitResource *self = user_data;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  if (priv->fetched && priv->app_active && priv->fetch == NULL && !constrained (self))
+  if (priv->fetched && cacheit_resource_get_app_active (self) && priv->fetch == NULL &&
+      !constrained (self))
     start_background (self);
 
   return G_SOURCE_CONTINUE;
@@ -2065,14 +2151,15 @@ static void
 update_refresh_source (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  guint interval = cacheit_resource_get_refresh_interval (self);
 
   clear_source (&priv->refresh_source);
 
-  if (priv->refresh_interval == 0)
+  if (interval == 0)
     return;
 
   /* Destroyed by dispose: the source does not hold the resource. */
-  priv->refresh_source = g_timeout_source_new_seconds (priv->refresh_interval);
+  priv->refresh_source = g_timeout_source_new_seconds (interval);
   g_source_set_static_name (priv->refresh_source, "[cacheit] refresh");
   g_source_set_callback (priv->refresh_source, refresh_cb, self, NULL);
   g_source_attach (priv->refresh_source, priv->context);
@@ -2105,7 +2192,7 @@ network_change_cb (gpointer user_data)
   priv = cacheit_resource_get_instance_private (self);
   came_back = change->available && !priv->network_available;
   priv->network_available = change->available;
-  if (came_back && priv->refetch_on_reconnect)
+  if (came_back && cacheit_resource_get_refetch_on_reconnect (self))
     maybe_refetch (self);
 
   return G_SOURCE_REMOVE;
@@ -2148,7 +2235,7 @@ update_network_monitor (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  if (priv->refetch_on_reconnect == (priv->network_monitor != NULL))
+  if (cacheit_resource_get_refetch_on_reconnect (self) == (priv->network_monitor != NULL))
     return;
 
   if (priv->network_monitor != NULL)
@@ -2161,6 +2248,229 @@ update_network_monitor (CacheitResource *self)
   priv->network_available = g_network_monitor_get_network_available (priv->network_monitor);
   g_signal_connect (priv->network_monitor, "network-changed",
                     G_CALLBACK (network_changed_cb), self);
+}
+
+/* Settings, and the resource they are followed from
+ *
+ * An item of a collection follows its collection (its "parent") in the
+ * settings of INHERITED_SETTINGS it was not given itself: it reads them
+ * through settings_of(), and a change on the collection goes down to its
+ * items with setting_changed(), with their notify and what depends on the
+ * setting. The collection knows its items by an intrusive list, so that
+ * nothing is done per item for the collection's other notifications. */
+
+static void
+own_setting (CacheitResource *self,
+             guint            prop_id,
+             gboolean         own)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (own)
+    priv->own_settings |= SETTING (prop_id);
+  else
+    priv->own_settings &= ~SETTING (prop_id);
+}
+
+/* The value of the setting @prop_id that @self uses changed: what depends
+ * on it follows, and so do the resources that follow @self in it. */
+static void
+setting_changed (CacheitResource *self,
+                 guint            prop_id)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GPtrArray) children = NULL;
+
+  switch (prop_id)
+    {
+    case PROP_MAX_AGE:
+      update_stale (self);
+      break;
+
+    case PROP_REFRESH_INTERVAL:
+      update_refresh_source (self);
+      break;
+
+    case PROP_REFETCH_ON_RECONNECT:
+      update_network_monitor (self);
+      break;
+
+    default:
+      break;
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+
+  if (prop_id == PROP_APP_ACTIVE && cacheit_resource_get_app_active (self))
+    maybe_refetch (self);
+
+  if (g_queue_is_empty (&priv->children))
+    return;
+
+  /* A handler may drop the last reference to an item. */
+  children = g_ptr_array_new_with_free_func (g_object_unref);
+  for (GList *l = priv->children.head; l != NULL; l = l->next)
+    {
+      CacheitResourcePrivate *child = cacheit_resource_get_instance_private (l->data);
+
+      if ((child->own_settings & SETTING (prop_id)) == 0)
+        g_ptr_array_add (children, g_object_ref (l->data));
+    }
+  for (guint i = 0; i < children->len; i++)
+    {
+      CacheitResource *child = g_ptr_array_index (children, i);
+
+      /* Unless a handler above gave it a value of its own meanwhile. */
+      if (settings_of (child, prop_id) == settings_of (self, prop_id))
+        setting_changed (child, prop_id);
+    }
+}
+
+/* Whether @a and @b hold the same value of the setting @prop_id. */
+static gboolean
+setting_equal (CacheitResourcePrivate *a,
+               CacheitResourcePrivate *b,
+               guint                   prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      return a->session == b->session;
+    case PROP_RELOAD:
+      return a->reload == b->reload;
+    case PROP_MAX_SIZE:
+      return a->max_size == b->max_size;
+    case PROP_MAX_AGE:
+      return a->max_age == b->max_age;
+    case PROP_RETRY_LIMIT:
+      return a->retry_limit == b->retry_limit;
+    case PROP_RETRY_DELAY:
+      return a->retry_delay == b->retry_delay;
+    case PROP_REFRESH_INTERVAL:
+      return a->refresh_interval == b->refresh_interval;
+    case PROP_REFETCH_ON_RECONNECT:
+      return a->refetch_on_reconnect == b->refetch_on_reconnect;
+    case PROP_APP_ACTIVE:
+      return a->app_active == b->app_active;
+    case PROP_PAUSE_WHEN_CONSTRAINED:
+      return a->pause_when_constrained == b->pause_when_constrained;
+    case PROP_SNAPSHOT_POLICY:
+      return a->snapshot_policy == b->snapshot_policy;
+    case PROP_SNAPSHOT_DIRECTORY:
+      return g_strcmp0 (a->snapshot_directory, b->snapshot_directory) == 0;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Copies the value of the setting @prop_id from @from into @to. */
+static void
+setting_copy (CacheitResourcePrivate *to,
+              CacheitResourcePrivate *from,
+              guint                   prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_set_object (&to->session, from->session);
+      break;
+    case PROP_RELOAD:
+      to->reload = from->reload;
+      break;
+    case PROP_MAX_SIZE:
+      to->max_size = from->max_size;
+      break;
+    case PROP_MAX_AGE:
+      to->max_age = from->max_age;
+      break;
+    case PROP_RETRY_LIMIT:
+      to->retry_limit = from->retry_limit;
+      break;
+    case PROP_RETRY_DELAY:
+      to->retry_delay = from->retry_delay;
+      break;
+    case PROP_REFRESH_INTERVAL:
+      to->refresh_interval = from->refresh_interval;
+      break;
+    case PROP_REFETCH_ON_RECONNECT:
+      to->refetch_on_reconnect = from->refetch_on_reconnect;
+      break;
+    case PROP_APP_ACTIVE:
+      to->app_active = from->app_active;
+      break;
+    case PROP_PAUSE_WHEN_CONSTRAINED:
+      to->pause_when_constrained = from->pause_when_constrained;
+      break;
+    case PROP_SNAPSHOT_POLICY:
+      to->snapshot_policy = from->snapshot_policy;
+      break;
+    case PROP_SNAPSHOT_DIRECTORY:
+      if (to != from && g_strcmp0 (to->snapshot_directory, from->snapshot_directory) != 0)
+        {
+          g_free (to->snapshot_directory);
+          to->snapshot_directory = g_strdup (from->snapshot_directory);
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+_cacheit_resource_set_parent (CacheitResource *self,
+                              CacheitResource *parent)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  CacheitResourcePrivate *before[N_PROPS] = { NULL, };
+
+  g_return_if_fail (parent != self);
+
+  if (priv->parent == parent)
+    return;
+
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    if (INHERITED_SETTINGS & SETTING (prop_id))
+      before[prop_id] = settings_of (self, prop_id);
+
+  if (priv->parent != NULL)
+    {
+      CacheitResourcePrivate *old = cacheit_resource_get_instance_private (priv->parent);
+
+      g_queue_unlink (&old->children, &priv->child_link);
+    }
+  priv->parent = parent;
+  if (parent != NULL)
+    {
+      CacheitResourcePrivate *new = cacheit_resource_get_instance_private (parent);
+
+      g_queue_push_tail_link (&new->children, &priv->child_link);
+    }
+
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    if ((INHERITED_SETTINGS & SETTING (prop_id)) &&
+        !setting_equal (before[prop_id], settings_of (self, prop_id), prop_id))
+      setting_changed (self, prop_id);
+}
+
+/* @self goes away: the resources that follow it keep the values they used,
+ * as values that are not their own, and follow nothing any more. */
+static void
+release_children (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  GList *link;
+
+  while ((link = g_queue_pop_head_link (&priv->children)) != NULL)
+    {
+      CacheitResource *child = link->data;
+      CacheitResourcePrivate *child_priv = cacheit_resource_get_instance_private (child);
+
+      for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+        if ((INHERITED_SETTINGS & SETTING (prop_id)) &&
+            (child_priv->own_settings & SETTING (prop_id)) == 0)
+          setting_copy (child_priv, settings_of (child, prop_id), prop_id);
+      child_priv->parent = NULL;
+    }
 }
 
 /* GObject */
@@ -2199,6 +2509,7 @@ cacheit_resource_dispose (GObject *object)
       set_fetching (self, NULL);
     }
 
+  release_children (self);
   g_clear_object (&priv->session);
   g_clear_object (&priv->result);
 
@@ -2215,6 +2526,14 @@ cacheit_resource_finalize (GObject *object)
   CacheitResource *self = CACHEIT_RESOURCE (object);
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
+  /* What it followed still lives (it would have released @self first). */
+  if (priv->parent != NULL)
+    {
+      CacheitResourcePrivate *parent = cacheit_resource_get_instance_private (priv->parent);
+
+      g_queue_unlink (&parent->children, &priv->child_link);
+      priv->parent = NULL;
+    }
   g_clear_pointer (&priv->url, g_free);
   g_clear_pointer (&priv->root_pointer, g_free);
   g_clear_pointer (&priv->snapshot_directory, g_free);
@@ -2247,11 +2566,11 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_RELOAD:
-      g_value_set_boolean (value, priv->reload);
+      g_value_set_boolean (value, cacheit_resource_get_reload (self));
       break;
 
     case PROP_MAX_SIZE:
-      g_value_set_uint64 (value, priv->max_size);
+      g_value_set_uint64 (value, cacheit_resource_get_max_size (self));
       break;
 
     case PROP_ROOT_POINTER:
@@ -2283,11 +2602,11 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_SNAPSHOT_POLICY:
-      g_value_set_enum (value, priv->snapshot_policy);
+      g_value_set_enum (value, cacheit_resource_get_snapshot_policy (self));
       break;
 
     case PROP_SNAPSHOT_DIRECTORY:
-      g_value_set_string (value, priv->snapshot_directory);
+      g_value_set_string (value, cacheit_resource_get_snapshot_directory (self));
       break;
 
     case PROP_SAVING:
@@ -2299,31 +2618,31 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_MAX_AGE:
-      g_value_set_int (value, priv->max_age);
+      g_value_set_int (value, cacheit_resource_get_max_age (self));
       break;
 
     case PROP_RETRY_LIMIT:
-      g_value_set_uint (value, priv->retry_limit);
+      g_value_set_uint (value, cacheit_resource_get_retry_limit (self));
       break;
 
     case PROP_RETRY_DELAY:
-      g_value_set_uint (value, priv->retry_delay);
+      g_value_set_uint (value, cacheit_resource_get_retry_delay (self));
       break;
 
     case PROP_REFRESH_INTERVAL:
-      g_value_set_uint (value, priv->refresh_interval);
+      g_value_set_uint (value, cacheit_resource_get_refresh_interval (self));
       break;
 
     case PROP_REFETCH_ON_RECONNECT:
-      g_value_set_boolean (value, priv->refetch_on_reconnect);
+      g_value_set_boolean (value, cacheit_resource_get_refetch_on_reconnect (self));
       break;
 
     case PROP_APP_ACTIVE:
-      g_value_set_boolean (value, priv->app_active);
+      g_value_set_boolean (value, cacheit_resource_get_app_active (self));
       break;
 
     case PROP_PAUSE_WHEN_CONSTRAINED:
-      g_value_set_boolean (value, priv->pause_when_constrained);
+      g_value_set_boolean (value, cacheit_resource_get_pause_when_constrained (self));
       break;
 
     default:
@@ -2865,6 +3184,8 @@ cacheit_resource_init (CacheitResource *self)
   priv->network_available = TRUE;
   priv->snapshot_policy = CACHEIT_SNAPSHOT_SHAREABLE;
   g_queue_init (&priv->writes);
+  g_queue_init (&priv->children);
+  priv->child_link.data = self;
 }
 
 void
@@ -2966,9 +3287,11 @@ cacheit_resource_set_url (CacheitResource *self,
 SoupSession *
 cacheit_resource_get_session (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  CacheitResourcePrivate *priv;
 
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  priv = settings_of (self, PROP_SESSION);
 
   return priv->session != NULL ? priv->session : cacheit_get_default_session ();
 }
@@ -2987,12 +3310,17 @@ cacheit_resource_set_session (CacheitResource *self,
                               SoupSession     *session)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(SoupSession) old = NULL;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   g_return_if_fail (session == NULL || SOUP_IS_SESSION (session));
 
-  if (g_set_object (&priv->session, session))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  old = g_object_ref (cacheit_resource_get_session (self));
+  g_set_object (&priv->session, session);
+  /* NULL is no session of its own: an item follows its collection again. */
+  own_setting (self, PROP_SESSION, session != NULL);
+  if (cacheit_resource_get_session (self) != old)
+    setting_changed (self, PROP_SESSION);
 }
 
 /**
@@ -3008,11 +3336,9 @@ cacheit_resource_set_session (CacheitResource *self,
 gboolean
 cacheit_resource_get_reload (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->reload;
+  return settings_of (self, PROP_RELOAD)->reload;
 }
 
 /**
@@ -3029,15 +3355,16 @@ cacheit_resource_set_reload (CacheitResource *self,
                              gboolean         reload)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
   reload = !!reload;
-  if (priv->reload == (guint) reload)
-    return;
-
+  changed = cacheit_resource_get_reload (self) != reload;
   priv->reload = reload;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELOAD]);
+  own_setting (self, PROP_RELOAD, TRUE);
+  if (changed)
+    setting_changed (self, PROP_RELOAD);
 }
 
 /**
@@ -3053,11 +3380,9 @@ cacheit_resource_set_reload (CacheitResource *self,
 guint64
 cacheit_resource_get_max_size (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return priv->max_size;
+  return settings_of (self, PROP_MAX_SIZE)->max_size;
 }
 
 /**
@@ -3074,14 +3399,15 @@ cacheit_resource_set_max_size (CacheitResource *self,
                                guint64          max_size)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->max_size == max_size)
-    return;
-
+  changed = cacheit_resource_get_max_size (self) != max_size;
   priv->max_size = max_size;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SIZE]);
+  own_setting (self, PROP_MAX_SIZE, TRUE);
+  if (changed)
+    setting_changed (self, PROP_MAX_SIZE);
 }
 
 /**
@@ -3284,11 +3610,9 @@ cacheit_resource_get_origin (CacheitResource *self)
 int
 cacheit_resource_get_max_age (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), -1);
 
-  return priv->max_age;
+  return settings_of (self, PROP_MAX_AGE)->max_age;
 }
 
 /**
@@ -3305,15 +3629,15 @@ cacheit_resource_set_max_age (CacheitResource *self,
                               int max_age)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->max_age == max_age)
-    return;
-
+  changed = cacheit_resource_get_max_age (self) != max_age;
   priv->max_age = max_age;
-  update_stale (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_AGE]);
+  own_setting (self, PROP_MAX_AGE, TRUE);
+  if (changed)
+    setting_changed (self, PROP_MAX_AGE);
 }
 
 /**
@@ -3329,11 +3653,9 @@ cacheit_resource_set_max_age (CacheitResource *self,
 guint
 cacheit_resource_get_retry_limit (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return priv->retry_limit;
+  return settings_of (self, PROP_RETRY_LIMIT)->retry_limit;
 }
 
 /**
@@ -3350,14 +3672,15 @@ cacheit_resource_set_retry_limit (CacheitResource *self,
                                   guint retry_limit)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->retry_limit == retry_limit)
-    return;
-
+  changed = cacheit_resource_get_retry_limit (self) != retry_limit;
   priv->retry_limit = retry_limit;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_LIMIT]);
+  own_setting (self, PROP_RETRY_LIMIT, TRUE);
+  if (changed)
+    setting_changed (self, PROP_RETRY_LIMIT);
 }
 
 /**
@@ -3373,11 +3696,9 @@ cacheit_resource_set_retry_limit (CacheitResource *self,
 guint
 cacheit_resource_get_retry_delay (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return priv->retry_delay;
+  return settings_of (self, PROP_RETRY_DELAY)->retry_delay;
 }
 
 /**
@@ -3394,14 +3715,15 @@ cacheit_resource_set_retry_delay (CacheitResource *self,
                                   guint retry_delay)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->retry_delay == retry_delay)
-    return;
-
+  changed = cacheit_resource_get_retry_delay (self) != retry_delay;
   priv->retry_delay = retry_delay;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_DELAY]);
+  own_setting (self, PROP_RETRY_DELAY, TRUE);
+  if (changed)
+    setting_changed (self, PROP_RETRY_DELAY);
 }
 
 /**
@@ -3417,11 +3739,9 @@ cacheit_resource_set_retry_delay (CacheitResource *self,
 guint
 cacheit_resource_get_refresh_interval (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return priv->refresh_interval;
+  return settings_of (self, PROP_REFRESH_INTERVAL)->refresh_interval;
 }
 
 /**
@@ -3438,15 +3758,15 @@ cacheit_resource_set_refresh_interval (CacheitResource *self,
                                        guint refresh_interval)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->refresh_interval == refresh_interval)
-    return;
-
+  changed = cacheit_resource_get_refresh_interval (self) != refresh_interval;
   priv->refresh_interval = refresh_interval;
-  update_refresh_source (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESH_INTERVAL]);
+  own_setting (self, PROP_REFRESH_INTERVAL, TRUE);
+  if (changed)
+    setting_changed (self, PROP_REFRESH_INTERVAL);
 }
 
 /**
@@ -3462,11 +3782,9 @@ cacheit_resource_set_refresh_interval (CacheitResource *self,
 gboolean
 cacheit_resource_get_refetch_on_reconnect (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->refetch_on_reconnect;
+  return settings_of (self, PROP_REFETCH_ON_RECONNECT)->refetch_on_reconnect;
 }
 
 /**
@@ -3483,16 +3801,16 @@ cacheit_resource_set_refetch_on_reconnect (CacheitResource *self,
                                            gboolean refetch_on_reconnect)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   refetch_on_reconnect = !!refetch_on_reconnect;
 
-  if (priv->refetch_on_reconnect == (guint) refetch_on_reconnect)
-    return;
-
+  changed = cacheit_resource_get_refetch_on_reconnect (self) != refetch_on_reconnect;
   priv->refetch_on_reconnect = refetch_on_reconnect;
-  update_network_monitor (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFETCH_ON_RECONNECT]);
+  own_setting (self, PROP_REFETCH_ON_RECONNECT, TRUE);
+  if (changed)
+    setting_changed (self, PROP_REFETCH_ON_RECONNECT);
 }
 
 /**
@@ -3508,11 +3826,9 @@ cacheit_resource_set_refetch_on_reconnect (CacheitResource *self,
 gboolean
 cacheit_resource_get_app_active (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->app_active;
+  return settings_of (self, PROP_APP_ACTIVE)->app_active;
 }
 
 /**
@@ -3529,18 +3845,16 @@ cacheit_resource_set_app_active (CacheitResource *self,
                                  gboolean         app_active)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   app_active = !!app_active;
 
-  if (priv->app_active == (guint) app_active)
-    return;
-
+  changed = cacheit_resource_get_app_active (self) != app_active;
   priv->app_active = app_active;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP_ACTIVE]);
-
-  if (app_active)
-    maybe_refetch (self);
+  own_setting (self, PROP_APP_ACTIVE, TRUE);
+  if (changed)
+    setting_changed (self, PROP_APP_ACTIVE);
 }
 
 /**
@@ -3556,11 +3870,9 @@ cacheit_resource_set_app_active (CacheitResource *self,
 gboolean
 cacheit_resource_get_pause_when_constrained (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->pause_when_constrained;
+  return settings_of (self, PROP_PAUSE_WHEN_CONSTRAINED)->pause_when_constrained;
 }
 
 /**
@@ -3577,15 +3889,16 @@ cacheit_resource_set_pause_when_constrained (CacheitResource *self,
                                              gboolean pause_when_constrained)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   pause_when_constrained = !!pause_when_constrained;
 
-  if (priv->pause_when_constrained == (guint) pause_when_constrained)
-    return;
-
+  changed = cacheit_resource_get_pause_when_constrained (self) != pause_when_constrained;
   priv->pause_when_constrained = pause_when_constrained;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSE_WHEN_CONSTRAINED]);
+  own_setting (self, PROP_PAUSE_WHEN_CONSTRAINED, TRUE);
+  if (changed)
+    setting_changed (self, PROP_PAUSE_WHEN_CONSTRAINED);
 }
 
 /**
@@ -3601,11 +3914,9 @@ cacheit_resource_set_pause_when_constrained (CacheitResource *self,
 CacheitSnapshotPolicy
 cacheit_resource_get_snapshot_policy (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), CACHEIT_SNAPSHOT_NONE);
 
-  return priv->snapshot_policy;
+  return settings_of (self, PROP_SNAPSHOT_POLICY)->snapshot_policy;
 }
 
 /**
@@ -3622,15 +3933,16 @@ cacheit_resource_set_snapshot_policy (CacheitResource       *self,
                                       CacheitSnapshotPolicy  policy)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   g_return_if_fail (policy <= CACHEIT_SNAPSHOT_ALL);
 
-  if (priv->snapshot_policy == policy)
-    return;
-
+  changed = cacheit_resource_get_snapshot_policy (self) != policy;
   priv->snapshot_policy = policy;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT_POLICY]);
+  own_setting (self, PROP_SNAPSHOT_POLICY, TRUE);
+  if (changed)
+    setting_changed (self, PROP_SNAPSHOT_POLICY);
 }
 
 /**
@@ -3646,11 +3958,9 @@ cacheit_resource_set_snapshot_policy (CacheitResource       *self,
 const char *
 cacheit_resource_get_snapshot_directory (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
 
-  return priv->snapshot_directory;
+  return settings_of (self, PROP_SNAPSHOT_DIRECTORY)->snapshot_directory;
 }
 
 /**
@@ -3667,15 +3977,20 @@ cacheit_resource_set_snapshot_directory (CacheitResource *self,
                                          const char      *directory)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autofree char *old = NULL;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (g_strcmp0 (priv->snapshot_directory, directory) == 0)
-    return;
-
-  g_free (priv->snapshot_directory);
-  priv->snapshot_directory = g_strdup (directory);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT_DIRECTORY]);
+  old = g_strdup (cacheit_resource_get_snapshot_directory (self));
+  if (g_strcmp0 (priv->snapshot_directory, directory) != 0)
+    {
+      g_free (priv->snapshot_directory);
+      priv->snapshot_directory = g_strdup (directory);
+    }
+  /* NULL is no directory of its own: an item follows its collection again. */
+  own_setting (self, PROP_SNAPSHOT_DIRECTORY, directory != NULL);
+  if (g_strcmp0 (cacheit_resource_get_snapshot_directory (self), old) != 0)
+    setting_changed (self, PROP_SNAPSHOT_DIRECTORY);
 }
 
 /**
@@ -3749,7 +4064,7 @@ cacheit_resource_fetch_async (CacheitResource     *self,
   g_return_if_fail (callback != NULL);
   g_return_if_fail (priv->ops != NULL);
 
-  reload = (flags & CACHEIT_FETCH_RELOAD) != 0 || priv->reload;
+  reload = (flags & CACHEIT_FETCH_RELOAD) != 0 || cacheit_resource_get_reload (self);
 
   if (g_cancellable_is_cancelled (cancellable))
     {
