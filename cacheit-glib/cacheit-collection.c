@@ -56,6 +56,16 @@
  * default), so fetching it fetches its own resource once and caches it, like
  * any model.
  *
+ * ## Items' requests are the application's
+ *
+ * An item fetches, saves and destroys itself as the collection was
+ * configured: with its [property@Resource:session], its
+ * [signal@Resource::request] handlers (emitted on the collection, then on
+ * the item), its snapshot policy and directory, and its retry, freshness
+ * and refetching settings, a later change of them included. A setting
+ * given to the item itself is kept. See “Items follow their collection” in
+ * [class@Resource] for the list.
+ *
  * ## The slow path
  *
  * Overriding [vfunc@Resource.parse] makes the whole response a

@@ -72,6 +72,48 @@
  * at a time; no fetch response is applied while one is pending
  * ([Saving](saving.html)).
  *
+ * ## Items follow their collection
+ *
+ * An item of a [class@Collection] makes its requests as the application
+ * configured its collection (R14): when it fetches its own URL, and when it
+ * is saved or destroyed, whether its collection writes it or, after a
+ * refetch took it out of the list, it writes itself. It uses the
+ * collection's value of each of these settings, unless the item was given
+ * its own:
+ *
+ * - [property@Resource:session];
+ * - [property@Resource:reload], [property@Resource:max-size];
+ * - [property@Resource:max-age], [property@Resource:retry-limit],
+ *   [property@Resource:retry-delay];
+ * - [property@Resource:refresh-interval],
+ *   [property@Resource:refetch-on-reconnect],
+ *   [property@Resource:app-active],
+ *   [property@Resource:pause-when-constrained];
+ * - [property@Resource:snapshot-policy],
+ *   [property@Resource:snapshot-directory].
+ *
+ * Their getters, and `g_object_get()`, give the value in use. A later
+ * change on the collection goes to its items at once, with `notify` on
+ * each item that follows it. A value set on the item itself, by its class
+ * or by the application, is kept from then on, whatever the collection
+ * says; setting the session or the snapshot directory of an item to `NULL`
+ * makes it follow its collection again. An item that outlives its
+ * collection keeps the values it used.
+ *
+ * [signal@Resource::request] is emitted, for every request made for an
+ * item, on its collection first, then on the item, so that the
+ * collection's handler adds an `Authorization` header to the item's fetches
+ * and writes too, and the item's own handler has the last word. A handler
+ * on the collection keeps its items from sharing a request, as one on the
+ * item would.
+ *
+ * What describes one response is the item's own:
+ * [property@Resource:url] (the collection's URL, `/` and the item's id)
+ * and [property@Resource:root-pointer] (the detail of an item may have
+ * another envelope than the list; an item class that needs one sets it in
+ * its instance init). The state of the data (`fetched`, `stale`, `origin`,
+ * `last-error`, `status`, …) is each resource's own.
+ *
  * ## Off the main thread
  *
  * The body is read with non-blocking reads and decoded in a worker thread, so
@@ -2757,8 +2799,10 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * The session that sends the requests.
    *
-   * When unset (or set to `NULL`), a process-wide default session is used:
-   * see [func@get_default_session].
+   * When unset (or set to `NULL`), an item of a [class@Collection] uses its
+   * collection's (see “Items follow their collection” in [class@Resource]),
+   * and any other resource a process-wide default session: see
+   * [func@get_default_session]. The getter gives the session in use.
    *
    * Since: 1.0
    */
@@ -2772,6 +2816,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * Whether every fetch makes a new request, as if it were given
    * `CACHEIT_FETCH_RELOAD`.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -2787,6 +2834,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * A larger body fails the fetch with `CACHEIT_ERROR_TOO_LARGE` while it is
    * read, without buffering it first. The default is 256 MiB.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -2924,6 +2974,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * fetched once, until someone reloads or calls
    * [method@Resource.invalidate]. 0 makes data always stale.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_MAX_AGE] =
@@ -2940,6 +2993,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * Callers complete once, after the last attempt; [property@Resource:fetching]
    * stays `TRUE` meanwhile. Other failures are never retried.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -2958,6 +3014,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * at once. A `Retry-After` header from the server is followed instead; one
    * asking for more than five minutes ends the retries.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_RETRY_DELAY] =
@@ -2972,6 +3031,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * the resource holds data and is [property@Resource:app-active]; 0, the
    * default, never.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_REFRESH_INTERVAL] =
@@ -2984,6 +3046,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * Whether stale data, or a fetch that failed, is fetched again in the
    * background when [iface@Gio.NetworkMonitor] reports the network back.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -3002,6 +3067,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * or a fetch that failed, is fetched again in the background. While it is
    * `FALSE`, [property@Resource:refresh-interval] pauses.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_APP_ACTIVE] =
@@ -3018,6 +3086,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * or power-saver mode is on ([property@Gio.PowerProfileMonitor:power-saver-enabled]).
    *
    * Fetches the application asks for are never paused.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -3047,6 +3118,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * `Cache-Control: no-store` or `private`; such a `200` removes the older
    * snapshot. See the [Offline start](offline-start.html) guide.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_SNAPSHOT_POLICY] =
@@ -3065,6 +3139,11 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * Any number of resources, threads and processes may share a directory.
    * It is created, private to the user, on the first write, and kept under
    * 64 MiB by removing the least recently used snapshots.
+   *
+   * An item of a [class@Collection] without a directory of its own uses its
+   * collection's (see “Items follow their collection” in [class@Resource]):
+   * the snapshot of its detail goes there. Setting it to `NULL` makes an
+   * item follow its collection again.
    *
    * Since: 1.0
    */
@@ -3107,14 +3186,20 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * Writes emit it too ([method@Model.save_async],
    * [method@Model.destroy_async], [method@Collection.create_async]): on the
-   * model, or on the collection for a create and for the writes of its
-   * items.
+   * model, or on the collection for a create.
+   *
+   * For a request made for an item of a [class@Collection] (a fetch of its
+   * own URL, a save or a destroy), it is emitted on the collection first,
+   * then on the item: a handler connected to the collection sees every
+   * request of its items, and one connected to the item sees what the
+   * collection's did and has the last word.
    *
    * Handlers may change @message, to add an `Authorization` header, say.
    * Resources with the same URL share a request in flight, and it is
    * emitted only on the one that started it; a resource with a handler
-   * connected neither shares nor joins one, since its handler may make its
-   * request differ. For headers every request needs, the session's
+   * connected, or an item whose collection has one, neither shares nor
+   * joins one, since its handler may make its request differ. For headers
+   * every request needs, the session's
    * [signal@Soup.Session::request-queued] keeps the sharing.
    *
    * Since: 1.0
@@ -3280,7 +3365,8 @@ cacheit_resource_set_url (CacheitResource *self,
  *
  * Gets the session that sends the requests of @self.
  *
- * Returns: (transfer none): the session set, or the default session
+ * Returns: (transfer none): the session set on @self, else for an item its
+ *   collection's, else the default session
  *
  * Since: 1.0
  */
@@ -3299,7 +3385,8 @@ cacheit_resource_get_session (CacheitResource *self)
 /**
  * cacheit_resource_set_session:
  * @self: a resource
- * @session: (nullable): a session, or `NULL` for the default session
+ * @session: (nullable): a session, or `NULL` for the default session (for
+ *   an item, its collection's)
  *
  * Sets the session that sends the requests of @self.
  *
@@ -3949,7 +4036,8 @@ cacheit_resource_set_snapshot_policy (CacheitResource       *self,
  * cacheit_resource_get_snapshot_directory:
  * @self: a resource
  *
- * Gets the directory of the snapshots, as set.
+ * Gets the directory of the snapshots, as set on @self or, for an item
+ * that has none of its own, on its collection.
  *
  * Returns: (nullable) (type filename): the value of [property@Resource:snapshot-directory]
  *
@@ -3966,7 +4054,8 @@ cacheit_resource_get_snapshot_directory (CacheitResource *self)
 /**
  * cacheit_resource_set_snapshot_directory:
  * @self: a resource
- * @directory: (nullable) (type filename): a directory, or `NULL` for the default
+ * @directory: (nullable) (type filename): a directory, or `NULL` for the
+ *   default (for an item, its collection's)
  *
  * Sets [property@Resource:snapshot-directory].
  *
