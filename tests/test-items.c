@@ -322,24 +322,26 @@ test_write_request (Fixture       *fixture,
   g_signal_connect (one, "request", G_CALLBACK (request_cb), fixture);
   g_string_truncate (fixture->requests, 0);
 
-  /* In the list: written through the collection's queue. */
-  write_ok (one, destroy);
-  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, method, "/rows/1"), ==, 1);
-  assert_application_request (fixture, "/rows/1");
-  expected = g_strdup_printf ("rows:%s /rows/1 item:%s /rows/1 ", method, method);
-  g_assert_cmpstr (fixture->requests->str, ==, expected);
-
   /* Taken out of the list by a refetch: written as a model of its own, to
    * its own URL, still as the application's. */
-  serve_rows (fixture, "[]");
+  serve_rows (fixture, "[{\"id\": 1, \"name\": \"one\"}]");
   cacheit_test_fetch_ok (fixture->rows, CACHEIT_FETCH_RELOAD);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->rows)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->rows)), ==, 1);
   g_string_truncate (fixture->requests, 0);
   write_ok (two, destroy);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, method, "/rows/2"), ==, 1);
   assert_application_request (fixture, "/rows/2");
-  g_clear_pointer (&expected, g_free);
   expected = g_strdup_printf ("rows:%s /rows/2 ", method);
+  g_assert_cmpstr (fixture->requests->str, ==, expected);
+
+  /* In the list: written through the collection's queue; the item's own
+   * handler sees it after the collection's. */
+  g_string_truncate (fixture->requests, 0);
+  write_ok (one, destroy);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, method, "/rows/1"), ==, 1);
+  assert_application_request (fixture, "/rows/1");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("rows:%s /rows/1 item:%s /rows/1 ", method, method);
   g_assert_cmpstr (fixture->requests->str, ==, expected);
 }
 
