@@ -56,6 +56,16 @@
  * default), so fetching it fetches its own resource once and caches it, like
  * any model.
  *
+ * ## Items' requests are the application's
+ *
+ * An item fetches, saves and destroys itself as the collection was
+ * configured: with its [property@Resource:session], its
+ * [signal@Resource::request] handlers (emitted on the collection, then on
+ * the item), its snapshot policy and directory, and its retry, freshness
+ * and refetching settings, a later change of them included. A setting
+ * given to the item itself is kept. See “Items follow their collection” in
+ * [class@Resource] for the list.
+ *
  * ## The slow path
  *
  * Overriding [vfunc@Resource.parse] makes the whole response a
@@ -184,6 +194,8 @@ item_new (CacheitCollection *self,
   item = g_object_new (priv->item_type, "url", url, NULL);
   _cacheit_model_apply (CACHEIT_MODEL (item), attributes);
   _cacheit_model_set_collection (CACHEIT_MODEL (item), self);
+  /* Its requests are the application's: made as the collection's are. */
+  _cacheit_resource_set_parent (CACHEIT_RESOURCE (item), CACHEIT_RESOURCE (self));
 
   return item;
 }
@@ -1609,6 +1621,7 @@ cacheit_collection_create_async (CacheitCollection   *self,
   write->item = g_object_new (priv->item_type, NULL);
   _cacheit_model_apply (write->item, write->changes);
   _cacheit_model_set_collection (write->item, self);
+  _cacheit_resource_set_parent (CACHEIT_RESOURCE (write->item), CACHEIT_RESOURCE (self));
   _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), TRUE);
   write->flags = flags;
   write->base_url = g_strdup (cacheit_resource_get_url (CACHEIT_RESOURCE (self)));

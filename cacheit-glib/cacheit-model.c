@@ -39,7 +39,11 @@
  * [struct@Json.Object], [struct@Json.Array]) are filled. A member that is
  * missing or `null` resets the property to its default. A value that cannot
  * be converted, or is out of the property's range, leaves the property
- * unchanged and is logged with `g_debug()`.
+ * unchanged; the first time this happens for a property of a class, a
+ * warning (`g_warning()`) names the property, its type and the value, and
+ * later times are logged with `g_debug()`. Declare a property with a type
+ * that holds every value the server sends: an id wants `gint64`, not
+ * `gint`.
  *
  * In Python, declare the properties with `GObject.Property`; in gjs, with
  * `GObject.registerClass()` and `Properties`.
@@ -65,6 +69,7 @@ typedef struct
 {
   GParamSpec *pspec;
   char       *underscored;   /* "first_name" for "first-name", or NULL. */
+  int         warned;        /* A value it cannot hold was warned about. */
 } TypedProperty;
 
 typedef struct
@@ -84,7 +89,7 @@ static GQuark typed_class_quark;
 
 G_DEFINE_TYPE_WITH_PRIVATE (CacheitModel, cacheit_model, CACHEIT_TYPE_RESOURCE)
 
-static const TypedClass *
+static TypedClass *
 typed_class_get (CacheitModel *self)
 {
   GType type = G_OBJECT_TYPE (self);
@@ -129,30 +134,74 @@ typed_class_get (CacheitModel *self)
   return typed;
 }
 
+/* The property @prop of @self cannot hold @node, the value of its member
+ * @name: the first time for its class, a warning says so, since it is the
+ * class's declaration that does not fit the data (an id above 2^31 into a
+ * gint); the other times, a debug message. */
+static void
+report_unconvertible (CacheitModel  *self,
+                      TypedProperty *prop,
+                      const char    *name,
+                      JsonNode      *node)
+{
+  GParamSpec *pspec = prop->pspec;
+  g_autofree char *json = json_to_string (node, FALSE);
+
+  /* Short enough for a log line. */
+  if (g_utf8_strlen (json, -1) > 64)
+    {
+      char *cut = g_utf8_substring (json, 0, 63);
+
+      g_free (json);
+      json = g_strconcat (cut, "…", NULL);
+      g_free (cut);
+    }
+
+  if (g_atomic_int_compare_and_exchange (&prop->warned, 0, 1))
+    {
+      /* A number too large for an integer property: the common case. */
+      gboolean number = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
+                        G_TYPE_FUNDAMENTAL (pspec->value_type) != G_TYPE_INT64;
+
+      g_warning ("%s: property “%s” (%s) cannot hold %s, the value of the JSON member “%s”; "
+                 "it is left unchanged. Declare it with a type that holds every value the "
+                 "server sends%s. Further values it cannot hold are logged with g_debug()",
+                 G_OBJECT_TYPE_NAME (self), pspec->name, g_type_name (pspec->value_type),
+                 json, name, number ? " (an id wants gint64)" : "");
+    }
+  else
+    g_debug ("%s: property “%s” (%s) cannot hold %s, the value of the JSON member “%s”; "
+             "it is left unchanged",
+             G_OBJECT_TYPE_NAME (self), pspec->name, g_type_name (pspec->value_type),
+             json, name);
+}
+
 static void
 update_typed_properties (CacheitModel *self,
                          JsonObject   *attributes)
 {
-  const TypedClass *typed = typed_class_get (self);
+  TypedClass *typed = typed_class_get (self);
 
   for (guint i = 0; i < typed->n_properties; i++)
     {
-      const TypedProperty *prop = &typed->properties[i];
+      TypedProperty *prop = &typed->properties[i];
       GParamSpec *pspec = prop->pspec;
       g_auto(GValue) current = G_VALUE_INIT;
       g_auto(GValue) value = G_VALUE_INIT;
+      const char *name = pspec->name;
       JsonNode *node;
 
-      node = json_object_get_member (attributes, pspec->name);
+      node = json_object_get_member (attributes, name);
       if (node == NULL && prop->underscored != NULL)
-        node = json_object_get_member (attributes, prop->underscored);
+        {
+          name = prop->underscored;
+          node = json_object_get_member (attributes, name);
+        }
 
       g_value_init (&value, pspec->value_type);
       if (!_cacheit_json_to_value (node, pspec, &value))
         {
-          g_debug ("%s: cannot set property “%s” of type %s from the JSON value; "
-                   "it is left unchanged",
-                   G_OBJECT_TYPE_NAME (self), pspec->name, g_type_name (pspec->value_type));
+          report_unconvertible (self, prop, name, node);
           continue;
         }
 

@@ -193,6 +193,16 @@ gpointer             _cacheit_shared_decode_get        (CacheitSharedDecode     
 void    _cacheit_resource_rename          (CacheitResource *self,
                                            const char      *url);
 
+/* cacheit-resource.c: @self (an item) follows @parent (its collection; a
+ * weak link, NULL for none) in the settings it was not given itself: the
+ * session, the ::request handlers (emitted on @parent, then on @self, for
+ * every request made for @self; a handler on either turns sharing off),
+ * reload, max-size, max-age, retry, refetching and snapshot settings. A
+ * change of @parent's goes down to @self, with notify. When @parent goes
+ * away first, @self keeps the values it used. */
+void    _cacheit_resource_set_parent      (CacheitResource *self,
+                                           CacheitResource *parent);
+
 /* cacheit-resource.c: the data in hand no longer matches its validators (a
  * setting that shapes the data changed): the next request is a full one. */
 void    _cacheit_resource_forget_validators (CacheitResource *self);

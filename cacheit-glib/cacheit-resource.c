@@ -73,6 +73,48 @@
  * at a time; no fetch response is applied while one is pending
  * ([Saving](saving.html)).
  *
+ * ## Items follow their collection
+ *
+ * An item of a [class@Collection] makes its requests as the application
+ * configured its collection (R14): when it fetches its own URL, and when it
+ * is saved or destroyed, whether its collection writes it or, after a
+ * refetch took it out of the list, it writes itself. It uses the
+ * collection's value of each of these settings, unless the item was given
+ * its own:
+ *
+ * - [property@Resource:session];
+ * - [property@Resource:reload], [property@Resource:max-size];
+ * - [property@Resource:max-age], [property@Resource:retry-limit],
+ *   [property@Resource:retry-delay];
+ * - [property@Resource:refresh-interval],
+ *   [property@Resource:refetch-on-reconnect],
+ *   [property@Resource:app-active],
+ *   [property@Resource:pause-when-constrained];
+ * - [property@Resource:snapshot-policy],
+ *   [property@Resource:snapshot-directory].
+ *
+ * Their getters, and `g_object_get()`, give the value in use. A later
+ * change on the collection goes to its items at once, with `notify` on
+ * each item that follows it. A value set on the item itself, by its class
+ * or by the application, is kept from then on, whatever the collection
+ * says; setting the session or the snapshot directory of an item to `NULL`
+ * makes it follow its collection again. An item that outlives its
+ * collection keeps the values it used.
+ *
+ * [signal@Resource::request] is emitted, for every request made for an
+ * item, on its collection first, then on the item, so that the
+ * collection's handler adds an `Authorization` header to the item's fetches
+ * and writes too, and the item's own handler has the last word. A handler
+ * on the collection keeps its items from sharing a request, as one on the
+ * item would.
+ *
+ * What describes one response is the item's own:
+ * [property@Resource:url] (the collection's URL, `/` and the item's id)
+ * and [property@Resource:root-pointer] (the detail of an item may have
+ * another envelope than the list; an item class that needs one sets it in
+ * its instance init). The state of the data (`fetched`, `stale`, `origin`,
+ * `last-error`, `status`, …) is each resource's own.
+ *
  * ## Off the main thread
  *
  * The body is read with non-blocking reads and decoded in a worker thread, so
@@ -149,6 +191,14 @@ typedef struct
   guint                     epoch;
   /* Writes of this item that its collection sends. */
   guint                     n_item_writes;
+
+  /* Settings: the resource that @self follows in those it was not given
+   * itself (an item, its collection), which it was given (SETTING() bits),
+   * and the resources that follow @self, each by its own child_link. */
+  CacheitResource          *parent;
+  guint32                   own_settings;
+  GQueue                    children;
+  GList                     child_link;
 } CacheitResourcePrivate;
 
 /* One HTTP request and the callers waiting for it. A fetch that is no longer
@@ -261,6 +311,23 @@ enum {
 #define DEFAULT_RETRY_LIMIT 3
 #define DEFAULT_RETRY_DELAY 1000
 
+/* A bit per setting, in CacheitResourcePrivate.own_settings. */
+#define SETTING(prop_id) (1u << (prop_id))
+
+G_STATIC_ASSERT (N_PROPS <= 32);
+
+/* The settings an item follows its collection in, unless it was given its
+ * own: what the application configures, not the state of the data, nor
+ * the URL or root-pointer, which describe one response (an item's detail
+ * is another). See "Items follow their collection" in the class doc. */
+#define INHERITED_SETTINGS (SETTING (PROP_SESSION) | SETTING (PROP_RELOAD) |                  \
+                            SETTING (PROP_MAX_SIZE) | SETTING (PROP_MAX_AGE) |                \
+                            SETTING (PROP_RETRY_LIMIT) | SETTING (PROP_RETRY_DELAY) |         \
+                            SETTING (PROP_REFRESH_INTERVAL) |                                 \
+                            SETTING (PROP_REFETCH_ON_RECONNECT) | SETTING (PROP_APP_ACTIVE) | \
+                            SETTING (PROP_PAUSE_WHEN_CONSTRAINED) |                           \
+                            SETTING (PROP_SNAPSHOT_POLICY) | SETTING (PROP_SNAPSHOT_DIRECTORY))
+
 static GParamSpec *properties[N_PROPS];
 
 enum {
@@ -287,6 +354,52 @@ clear_source (GSource **source)
 
   g_source_destroy (*source);
   g_clear_pointer (source, g_source_unref);
+}
+
+/* The private part of the resource whose value of the setting @prop_id
+ * @self uses: its own when it was given one or follows no other resource,
+ * else that of the resource it follows (see "Settings" below). */
+static CacheitResourcePrivate *
+settings_of (CacheitResource *self,
+             guint            prop_id)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  while (priv->parent != NULL && (priv->own_settings & SETTING (prop_id)) == 0)
+    priv = cacheit_resource_get_instance_private (priv->parent);
+
+  return priv;
+}
+
+static CacheitResource *
+parent_of (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  return priv->parent;
+}
+
+/* Emits ::request for @message on the resources @self follows, the
+ * outermost first, then on @self: the handlers of an item see what those
+ * of its collection did to the message, and have the last word. */
+static void
+emit_request (CacheitResource *self,
+              SoupMessage     *message)
+{
+  g_autoptr(GPtrArray) chain = NULL;
+
+  if (parent_of (self) == NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_REQUEST], 0, message);
+      return;
+    }
+
+  /* A handler may drop the last reference to one of them. */
+  chain = g_ptr_array_new_with_free_func (g_object_unref);
+  for (CacheitResource *r = self; r != NULL; r = parent_of (r))
+    g_ptr_array_add (chain, g_object_ref (r));
+  for (guint i = chain->len; i > 0; i--)
+    g_signal_emit (g_ptr_array_index (chain, i - 1), signals[SIGNAL_REQUEST], 0, message);
 }
 
 /* Fetches and callers */
@@ -528,8 +641,9 @@ static gint64
 effective_lifetime (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  int max_age = cacheit_resource_get_max_age (self);
 
-  return priv->max_age >= 0 ? priv->max_age : priv->server_lifetime;
+  return max_age >= 0 ? max_age : priv->server_lifetime;
 }
 
 static gboolean stale_timeout_cb (gpointer user_data);
@@ -706,14 +820,13 @@ snapshot_key (const char *url)
 static CacheitStore *
 resource_store (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  const char *set = cacheit_resource_get_snapshot_directory (self);
   g_autofree char *directory = NULL;
 
-  if (priv->snapshot_policy == CACHEIT_SNAPSHOT_NONE)
+  if (cacheit_resource_get_snapshot_policy (self) == CACHEIT_SNAPSHOT_NONE)
     return NULL;
 
-  directory = priv->snapshot_directory != NULL ? g_strdup (priv->snapshot_directory)
-                                               : _cacheit_store_default_directory ();
+  directory = set != NULL ? g_strdup (set) : _cacheit_store_default_directory ();
 
   return _cacheit_store_new (directory, CACHEIT_STORE_DEFAULT_MAX_BYTES);
 }
@@ -843,10 +956,9 @@ static gboolean
 response_storable (CacheitResource *self,
                    SoupMessage     *message)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   const char *cache_control;
 
-  if (priv->snapshot_policy == CACHEIT_SNAPSHOT_ALL)
+  if (cacheit_resource_get_snapshot_policy (self) == CACHEIT_SNAPSHOT_ALL)
     return TRUE;
 
   if (soup_message_headers_get_one (soup_message_get_request_headers (message), "Authorization") != NULL)
@@ -981,7 +1093,6 @@ static GError *
 fetch_wrap_error (Fetch  *fetch,
                   GError *error)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
   g_autofree char *detail = NULL;
   GError *wrapped;
 
@@ -989,7 +1100,7 @@ fetch_wrap_error (Fetch  *fetch,
     return error;
 
   if (error->code == CACHEIT_ERROR_TOO_LARGE)
-    detail = g_format_size (priv->max_size);
+    detail = g_format_size (cacheit_resource_get_max_size (fetch->self));
 
   wrapped = _cacheit_error_new_for_url (error->code, fetch->safe_url,
                                         detail != NULL ? detail : error->message);
@@ -1357,7 +1468,7 @@ fetch_retry (Fetch       *fetch,
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
   gint64 delay = -1;
 
-  if (fetch->attempt >= priv->retry_limit)
+  if (fetch->attempt >= cacheit_resource_get_retry_limit (fetch->self))
     return FALSE;
 
   if (message != NULL)
@@ -1369,7 +1480,8 @@ fetch_retry (Fetch       *fetch,
   if (delay < 0)
     {
       /* Exponential backoff, each pause somewhere in its upper half. */
-      double base = MIN ((double) priv->retry_delay * exp2 (fetch->attempt), MAX_BACKOFF_MS);
+      double base = MIN ((double) cacheit_resource_get_retry_delay (fetch->self) * exp2 (fetch->attempt),
+                         MAX_BACKOFF_MS);
 
       delay = (gint64) (base / 2 + g_random_double () * base / 2);
     }
@@ -1451,11 +1563,16 @@ flight_cb (CacheitFlight *flight,
 }
 
 /* Whether resources may share @self's requests: not when a handler of
- * ::request may make them differ. */
+ * ::request, on @self or on a resource it follows (an item's collection),
+ * may make them differ. */
 static gboolean
 may_share (CacheitResource *self)
 {
-  return !g_signal_has_handler_pending (self, signals[SIGNAL_REQUEST], 0, FALSE);
+  for (; self != NULL; self = parent_of (self))
+    if (g_signal_has_handler_pending (self, signals[SIGNAL_REQUEST], 0, FALSE))
+      return FALSE;
+
+  return TRUE;
 }
 
 /* Makes one attempt: a request of its own, or one in the air for the same. */
@@ -1465,6 +1582,7 @@ fetch_send (Fetch *fetch)
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   SoupSession *session = cacheit_resource_get_session (self);
+  guint64 max_size = cacheit_resource_get_max_size (self);
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(CacheitFlight) flight = NULL;
   g_autofree char *key = NULL;
@@ -1499,20 +1617,20 @@ fetch_send (Fetch *fetch)
    * but joins nothing. */
   if (may_share (self))
     {
-      key = _cacheit_flight_key (priv->context, session, message, priv->max_size);
+      key = _cacheit_flight_key (priv->context, session, message, max_size);
       if (!fetch->reload)
         flight = _cacheit_flight_lookup (key);
     }
 
   if (flight == NULL)
     {
-      g_signal_emit (self, signals[SIGNAL_REQUEST], 0, message);
+      emit_request (self, message);
 
       /* A handler may have started another fetch, or cancelled every caller. */
       if (!fetch_is_current (fetch))
         return;
 
-      flight = _cacheit_flight_new (priv->context, session, message, priv->max_size, key);
+      flight = _cacheit_flight_new (priv->context, session, message, max_size, key);
       fetch->flight = _cacheit_flight_ref (flight);
       fetch->subscription = _cacheit_flight_subscribe (flight, flight_cb, fetch_ref (fetch),
                                                        (GDestroyNotify) fetch_unref);
@@ -1608,7 +1726,8 @@ fetch_start (Fetch *fetch)
 
   /* The first data may come from disk; a reload wants the server's. */
   if (!priv->fetched && !fetch->reload && !fetch->background &&
-      priv->snapshot_policy != CACHEIT_SNAPSHOT_NONE && !cacheit_resource_get_saving (self))
+      cacheit_resource_get_snapshot_policy (self) != CACHEIT_SNAPSHOT_NONE &&
+      !cacheit_resource_get_saving (self))
     fetch_load_snapshot (fetch);
   else
     fetch_send (fetch);
@@ -1700,6 +1819,15 @@ static void write_send_next (CacheitResource *self);
 static void write_send      (CacheitResource *self,
                              CacheitWrite    *write,
                              GUri            *uri);
+
+/* The resource @write is made for, whose settings and ::request handlers it
+ * goes through: the model saved or destroyed (an item that its collection
+ * writes too), or the collection of a create. */
+static CacheitResource *
+write_target (CacheitWrite *write)
+{
+  return CACHEIT_RESOURCE (g_task_get_source_object (write->task));
+}
 
 static void
 set_writes_changed (CacheitResource *self,
@@ -2035,11 +2163,12 @@ write_send (CacheitResource *self,
   g_signal_connect (write->message, "restarted", G_CALLBACK (write_restarted_cb), write);
 
   /* As for a fetch: a handler may add headers (Authorization), on each
-   * request, a redirected one too. */
-  g_signal_emit (self, signals[SIGNAL_REQUEST], 0, write->message);
+   * request, a redirected one too, on the resource written (an item) and
+   * on those it follows (its collection). */
+  emit_request (write_target (write), write->message);
 
   g_main_context_push_thread_default (priv->context);
-  soup_session_send_async (cacheit_resource_get_session (self), write->message,
+  soup_session_send_async (cacheit_resource_get_session (write_target (write)), write->message,
                            G_PRIORITY_DEFAULT, write->cancellable,
                            write_sent_cb, write);
   g_main_context_pop_thread_default (priv->context);
@@ -2225,9 +2354,7 @@ power_profile_monitor (void)
 static gboolean
 constrained (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  if (!priv->pause_when_constrained)
+  if (!cacheit_resource_get_pause_when_constrained (self))
     return FALSE;
 
   return g_network_monitor_get_network_metered (g_network_monitor_get_default ()) ||
@@ -2254,7 +2381,8 @@ refresh_cb (gpointer user_data)
   CacheitResource *self = user_data;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  if (priv->fetched && priv->app_active && priv->fetch == NULL && !constrained (self))
+  if (priv->fetched && cacheit_resource_get_app_active (self) && priv->fetch == NULL &&
+      !constrained (self))
     start_background (self);
 
   return G_SOURCE_CONTINUE;
@@ -2264,14 +2392,15 @@ static void
 update_refresh_source (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  guint interval = cacheit_resource_get_refresh_interval (self);
 
   clear_source (&priv->refresh_source);
 
-  if (priv->refresh_interval == 0)
+  if (interval == 0)
     return;
 
   /* Destroyed by dispose: the source does not hold the resource. */
-  priv->refresh_source = g_timeout_source_new_seconds (priv->refresh_interval);
+  priv->refresh_source = g_timeout_source_new_seconds (interval);
   g_source_set_static_name (priv->refresh_source, "[cacheit] refresh");
   g_source_set_callback (priv->refresh_source, refresh_cb, self, NULL);
   g_source_attach (priv->refresh_source, priv->context);
@@ -2304,7 +2433,7 @@ network_change_cb (gpointer user_data)
   priv = cacheit_resource_get_instance_private (self);
   came_back = change->available && !priv->network_available;
   priv->network_available = change->available;
-  if (came_back && priv->refetch_on_reconnect)
+  if (came_back && cacheit_resource_get_refetch_on_reconnect (self))
     maybe_refetch (self);
 
   return G_SOURCE_REMOVE;
@@ -2347,7 +2476,7 @@ update_network_monitor (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  if (priv->refetch_on_reconnect == (priv->network_monitor != NULL))
+  if (cacheit_resource_get_refetch_on_reconnect (self) == (priv->network_monitor != NULL))
     return;
 
   if (priv->network_monitor != NULL)
@@ -2360,6 +2489,229 @@ update_network_monitor (CacheitResource *self)
   priv->network_available = g_network_monitor_get_network_available (priv->network_monitor);
   g_signal_connect (priv->network_monitor, "network-changed",
                     G_CALLBACK (network_changed_cb), self);
+}
+
+/* Settings, and the resource they are followed from
+ *
+ * An item of a collection follows its collection (its "parent") in the
+ * settings of INHERITED_SETTINGS it was not given itself: it reads them
+ * through settings_of(), and a change on the collection goes down to its
+ * items with setting_changed(), with their notify and what depends on the
+ * setting. The collection knows its items by an intrusive list, so that
+ * nothing is done per item for the collection's other notifications. */
+
+static void
+own_setting (CacheitResource *self,
+             guint            prop_id,
+             gboolean         own)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (own)
+    priv->own_settings |= SETTING (prop_id);
+  else
+    priv->own_settings &= ~SETTING (prop_id);
+}
+
+/* The value of the setting @prop_id that @self uses changed: what depends
+ * on it follows, and so do the resources that follow @self in it. */
+static void
+setting_changed (CacheitResource *self,
+                 guint            prop_id)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GPtrArray) children = NULL;
+
+  switch (prop_id)
+    {
+    case PROP_MAX_AGE:
+      update_stale (self);
+      break;
+
+    case PROP_REFRESH_INTERVAL:
+      update_refresh_source (self);
+      break;
+
+    case PROP_REFETCH_ON_RECONNECT:
+      update_network_monitor (self);
+      break;
+
+    default:
+      break;
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+
+  if (prop_id == PROP_APP_ACTIVE && cacheit_resource_get_app_active (self))
+    maybe_refetch (self);
+
+  if (g_queue_is_empty (&priv->children))
+    return;
+
+  /* A handler may drop the last reference to an item. */
+  children = g_ptr_array_new_with_free_func (g_object_unref);
+  for (GList *l = priv->children.head; l != NULL; l = l->next)
+    {
+      CacheitResourcePrivate *child = cacheit_resource_get_instance_private (l->data);
+
+      if ((child->own_settings & SETTING (prop_id)) == 0)
+        g_ptr_array_add (children, g_object_ref (l->data));
+    }
+  for (guint i = 0; i < children->len; i++)
+    {
+      CacheitResource *child = g_ptr_array_index (children, i);
+
+      /* Unless a handler above gave it a value of its own meanwhile. */
+      if (settings_of (child, prop_id) == settings_of (self, prop_id))
+        setting_changed (child, prop_id);
+    }
+}
+
+/* Whether @a and @b hold the same value of the setting @prop_id. */
+static gboolean
+setting_equal (CacheitResourcePrivate *a,
+               CacheitResourcePrivate *b,
+               guint                   prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      return a->session == b->session;
+    case PROP_RELOAD:
+      return a->reload == b->reload;
+    case PROP_MAX_SIZE:
+      return a->max_size == b->max_size;
+    case PROP_MAX_AGE:
+      return a->max_age == b->max_age;
+    case PROP_RETRY_LIMIT:
+      return a->retry_limit == b->retry_limit;
+    case PROP_RETRY_DELAY:
+      return a->retry_delay == b->retry_delay;
+    case PROP_REFRESH_INTERVAL:
+      return a->refresh_interval == b->refresh_interval;
+    case PROP_REFETCH_ON_RECONNECT:
+      return a->refetch_on_reconnect == b->refetch_on_reconnect;
+    case PROP_APP_ACTIVE:
+      return a->app_active == b->app_active;
+    case PROP_PAUSE_WHEN_CONSTRAINED:
+      return a->pause_when_constrained == b->pause_when_constrained;
+    case PROP_SNAPSHOT_POLICY:
+      return a->snapshot_policy == b->snapshot_policy;
+    case PROP_SNAPSHOT_DIRECTORY:
+      return g_strcmp0 (a->snapshot_directory, b->snapshot_directory) == 0;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Copies the value of the setting @prop_id from @from into @to. */
+static void
+setting_copy (CacheitResourcePrivate *to,
+              CacheitResourcePrivate *from,
+              guint                   prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_set_object (&to->session, from->session);
+      break;
+    case PROP_RELOAD:
+      to->reload = from->reload;
+      break;
+    case PROP_MAX_SIZE:
+      to->max_size = from->max_size;
+      break;
+    case PROP_MAX_AGE:
+      to->max_age = from->max_age;
+      break;
+    case PROP_RETRY_LIMIT:
+      to->retry_limit = from->retry_limit;
+      break;
+    case PROP_RETRY_DELAY:
+      to->retry_delay = from->retry_delay;
+      break;
+    case PROP_REFRESH_INTERVAL:
+      to->refresh_interval = from->refresh_interval;
+      break;
+    case PROP_REFETCH_ON_RECONNECT:
+      to->refetch_on_reconnect = from->refetch_on_reconnect;
+      break;
+    case PROP_APP_ACTIVE:
+      to->app_active = from->app_active;
+      break;
+    case PROP_PAUSE_WHEN_CONSTRAINED:
+      to->pause_when_constrained = from->pause_when_constrained;
+      break;
+    case PROP_SNAPSHOT_POLICY:
+      to->snapshot_policy = from->snapshot_policy;
+      break;
+    case PROP_SNAPSHOT_DIRECTORY:
+      if (to != from && g_strcmp0 (to->snapshot_directory, from->snapshot_directory) != 0)
+        {
+          g_free (to->snapshot_directory);
+          to->snapshot_directory = g_strdup (from->snapshot_directory);
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+_cacheit_resource_set_parent (CacheitResource *self,
+                              CacheitResource *parent)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  CacheitResourcePrivate *before[N_PROPS] = { NULL, };
+
+  g_return_if_fail (parent != self);
+
+  if (priv->parent == parent)
+    return;
+
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    if (INHERITED_SETTINGS & SETTING (prop_id))
+      before[prop_id] = settings_of (self, prop_id);
+
+  if (priv->parent != NULL)
+    {
+      CacheitResourcePrivate *old = cacheit_resource_get_instance_private (priv->parent);
+
+      g_queue_unlink (&old->children, &priv->child_link);
+    }
+  priv->parent = parent;
+  if (parent != NULL)
+    {
+      CacheitResourcePrivate *new = cacheit_resource_get_instance_private (parent);
+
+      g_queue_push_tail_link (&new->children, &priv->child_link);
+    }
+
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    if ((INHERITED_SETTINGS & SETTING (prop_id)) &&
+        !setting_equal (before[prop_id], settings_of (self, prop_id), prop_id))
+      setting_changed (self, prop_id);
+}
+
+/* @self goes away: the resources that follow it keep the values they used,
+ * as values that are not their own, and follow nothing any more. */
+static void
+release_children (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  GList *link;
+
+  while ((link = g_queue_pop_head_link (&priv->children)) != NULL)
+    {
+      CacheitResource *child = link->data;
+      CacheitResourcePrivate *child_priv = cacheit_resource_get_instance_private (child);
+
+      for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+        if ((INHERITED_SETTINGS & SETTING (prop_id)) &&
+            (child_priv->own_settings & SETTING (prop_id)) == 0)
+          setting_copy (child_priv, settings_of (child, prop_id), prop_id);
+      child_priv->parent = NULL;
+    }
 }
 
 /* GObject */
@@ -2398,6 +2750,7 @@ cacheit_resource_dispose (GObject *object)
       set_fetching (self, NULL);
     }
 
+  release_children (self);
   g_clear_object (&priv->session);
   g_clear_object (&priv->result);
 
@@ -2414,6 +2767,14 @@ cacheit_resource_finalize (GObject *object)
   CacheitResource *self = CACHEIT_RESOURCE (object);
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
+  /* What it followed still lives (it would have released @self first). */
+  if (priv->parent != NULL)
+    {
+      CacheitResourcePrivate *parent = cacheit_resource_get_instance_private (priv->parent);
+
+      g_queue_unlink (&parent->children, &priv->child_link);
+      priv->parent = NULL;
+    }
   g_clear_pointer (&priv->url, g_free);
   g_clear_pointer (&priv->root_pointer, g_free);
   g_clear_pointer (&priv->snapshot_directory, g_free);
@@ -2454,11 +2815,11 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_RELOAD:
-      g_value_set_boolean (value, priv->reload);
+      g_value_set_boolean (value, cacheit_resource_get_reload (self));
       break;
 
     case PROP_MAX_SIZE:
-      g_value_set_uint64 (value, priv->max_size);
+      g_value_set_uint64 (value, cacheit_resource_get_max_size (self));
       break;
 
     case PROP_ROOT_POINTER:
@@ -2490,11 +2851,11 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_SNAPSHOT_POLICY:
-      g_value_set_enum (value, priv->snapshot_policy);
+      g_value_set_enum (value, cacheit_resource_get_snapshot_policy (self));
       break;
 
     case PROP_SNAPSHOT_DIRECTORY:
-      g_value_set_string (value, priv->snapshot_directory);
+      g_value_set_string (value, cacheit_resource_get_snapshot_directory (self));
       break;
 
     case PROP_SAVING:
@@ -2506,31 +2867,31 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_MAX_AGE:
-      g_value_set_int (value, priv->max_age);
+      g_value_set_int (value, cacheit_resource_get_max_age (self));
       break;
 
     case PROP_RETRY_LIMIT:
-      g_value_set_uint (value, priv->retry_limit);
+      g_value_set_uint (value, cacheit_resource_get_retry_limit (self));
       break;
 
     case PROP_RETRY_DELAY:
-      g_value_set_uint (value, priv->retry_delay);
+      g_value_set_uint (value, cacheit_resource_get_retry_delay (self));
       break;
 
     case PROP_REFRESH_INTERVAL:
-      g_value_set_uint (value, priv->refresh_interval);
+      g_value_set_uint (value, cacheit_resource_get_refresh_interval (self));
       break;
 
     case PROP_REFETCH_ON_RECONNECT:
-      g_value_set_boolean (value, priv->refetch_on_reconnect);
+      g_value_set_boolean (value, cacheit_resource_get_refetch_on_reconnect (self));
       break;
 
     case PROP_APP_ACTIVE:
-      g_value_set_boolean (value, priv->app_active);
+      g_value_set_boolean (value, cacheit_resource_get_app_active (self));
       break;
 
     case PROP_PAUSE_WHEN_CONSTRAINED:
-      g_value_set_boolean (value, priv->pause_when_constrained);
+      g_value_set_boolean (value, cacheit_resource_get_pause_when_constrained (self));
       break;
 
     default:
@@ -2649,8 +3010,10 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * The session that sends the requests.
    *
-   * When unset (or set to `NULL`), a process-wide default session is used:
-   * see [func@get_default_session].
+   * When unset (or set to `NULL`), an item of a [class@Collection] uses its
+   * collection's (see “Items follow their collection” in [class@Resource]),
+   * and any other resource a process-wide default session: see
+   * [func@get_default_session]. The getter gives the session in use.
    *
    * Since: 1.0
    */
@@ -2664,6 +3027,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * Whether every fetch makes a new request, as if it were given
    * `CACHEIT_FETCH_RELOAD`.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -2679,6 +3045,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * A larger body fails the fetch with `CACHEIT_ERROR_TOO_LARGE` while it is
    * read, without buffering it first. The default is 256 MiB.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -2867,6 +3236,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * fetched once, until someone reloads or calls
    * [method@Resource.invalidate]. 0 makes data always stale.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_MAX_AGE] =
@@ -2883,6 +3255,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * Callers complete once, after the last attempt; [property@Resource:fetching]
    * stays `TRUE` meanwhile. Other failures are never retried.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -2901,6 +3276,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * at once. A `Retry-After` header from the server is followed instead; one
    * asking for more than five minutes ends the retries.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_RETRY_DELAY] =
@@ -2915,6 +3293,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * the resource holds data and is [property@Resource:app-active]; 0, the
    * default, never.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_REFRESH_INTERVAL] =
@@ -2927,6 +3308,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * Whether stale data, or a fetch that failed, is fetched again in the
    * background when [iface@Gio.NetworkMonitor] reports the network back.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -2945,6 +3329,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * or a fetch that failed, is fetched again in the background. While it is
    * `FALSE`, [property@Resource:refresh-interval] pauses.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_APP_ACTIVE] =
@@ -2961,6 +3348,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * or power-saver mode is on ([property@Gio.PowerProfileMonitor:power-saver-enabled]).
    *
    * Fetches the application asks for are never paused.
+   *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
    *
    * Since: 1.0
    */
@@ -2990,6 +3380,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * `Cache-Control: no-store` or `private`; such a `200` removes the older
    * snapshot. See the [Offline start](offline-start.html) guide.
    *
+   * An item of a [class@Collection] follows its collection's value unless it
+   * was given its own: see “Items follow their collection” in [class@Resource].
+   *
    * Since: 1.0
    */
   properties[PROP_SNAPSHOT_POLICY] =
@@ -3008,6 +3401,11 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    * Any number of resources, threads and processes may share a directory.
    * It is created, private to the user, on the first write, and kept under
    * 64 MiB by removing the least recently used snapshots.
+   *
+   * An item of a [class@Collection] without a directory of its own uses its
+   * collection's (see “Items follow their collection” in [class@Resource]):
+   * the snapshot of its detail goes there. Setting it to `NULL` makes an
+   * item follow its collection again.
    *
    * Since: 1.0
    */
@@ -3050,14 +3448,20 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    *
    * Writes emit it too ([method@Model.save_async],
    * [method@Model.destroy_async], [method@Collection.create_async]): on the
-   * model, or on the collection for a create and for the writes of its
-   * items.
+   * model, or on the collection for a create.
+   *
+   * For a request made for an item of a [class@Collection] (a fetch of its
+   * own URL, a save or a destroy), it is emitted on the collection first,
+   * then on the item: a handler connected to the collection sees every
+   * request of its items, and one connected to the item sees what the
+   * collection's did and has the last word.
    *
    * Handlers may change @message, to add an `Authorization` header, say.
    * Resources with the same URL share a request in flight, and it is
    * emitted only on the one that started it; a resource with a handler
-   * connected neither shares nor joins one, since its handler may make its
-   * request differ. For headers every request needs, the session's
+   * connected, or an item whose collection has one, neither shares nor
+   * joins one, since its handler may make its request differ. For headers
+   * every request needs, the session's
    * [signal@Soup.Session::request-queued] keeps the sharing.
    *
    * Since: 1.0
@@ -3128,6 +3532,8 @@ cacheit_resource_init (CacheitResource *self)
   priv->snapshot_policy = CACHEIT_SNAPSHOT_SHAREABLE;
   priv->keep_previous_data = TRUE;
   g_queue_init (&priv->writes);
+  g_queue_init (&priv->children);
+  priv->child_link.data = self;
 }
 
 /* A URL names its data (R13) */
@@ -3385,16 +3791,19 @@ cacheit_resource_set_keep_previous_data (CacheitResource *self,
  *
  * Gets the session that sends the requests of @self.
  *
- * Returns: (transfer none): the session set, or the default session
+ * Returns: (transfer none): the session set on @self, else for an item its
+ *   collection's, else the default session
  *
  * Since: 1.0
  */
 SoupSession *
 cacheit_resource_get_session (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  CacheitResourcePrivate *priv;
 
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  priv = settings_of (self, PROP_SESSION);
 
   return priv->session != NULL ? priv->session : cacheit_get_default_session ();
 }
@@ -3402,7 +3811,8 @@ cacheit_resource_get_session (CacheitResource *self)
 /**
  * cacheit_resource_set_session:
  * @self: a resource
- * @session: (nullable): a session, or `NULL` for the default session
+ * @session: (nullable): a session, or `NULL` for the default session (for
+ *   an item, its collection's)
  *
  * Sets the session that sends the requests of @self.
  *
@@ -3413,12 +3823,17 @@ cacheit_resource_set_session (CacheitResource *self,
                               SoupSession     *session)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(SoupSession) old = NULL;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   g_return_if_fail (session == NULL || SOUP_IS_SESSION (session));
 
-  if (g_set_object (&priv->session, session))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  old = g_object_ref (cacheit_resource_get_session (self));
+  g_set_object (&priv->session, session);
+  /* NULL is no session of its own: an item follows its collection again. */
+  own_setting (self, PROP_SESSION, session != NULL);
+  if (cacheit_resource_get_session (self) != old)
+    setting_changed (self, PROP_SESSION);
 }
 
 /**
@@ -3434,11 +3849,9 @@ cacheit_resource_set_session (CacheitResource *self,
 gboolean
 cacheit_resource_get_reload (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->reload;
+  return settings_of (self, PROP_RELOAD)->reload;
 }
 
 /**
@@ -3455,15 +3868,16 @@ cacheit_resource_set_reload (CacheitResource *self,
                              gboolean         reload)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
   reload = !!reload;
-  if (priv->reload == (guint) reload)
-    return;
-
+  changed = cacheit_resource_get_reload (self) != reload;
   priv->reload = reload;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELOAD]);
+  own_setting (self, PROP_RELOAD, TRUE);
+  if (changed)
+    setting_changed (self, PROP_RELOAD);
 }
 
 /**
@@ -3479,11 +3893,9 @@ cacheit_resource_set_reload (CacheitResource *self,
 guint64
 cacheit_resource_get_max_size (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return priv->max_size;
+  return settings_of (self, PROP_MAX_SIZE)->max_size;
 }
 
 /**
@@ -3500,14 +3912,15 @@ cacheit_resource_set_max_size (CacheitResource *self,
                                guint64          max_size)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->max_size == max_size)
-    return;
-
+  changed = cacheit_resource_get_max_size (self) != max_size;
   priv->max_size = max_size;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SIZE]);
+  own_setting (self, PROP_MAX_SIZE, TRUE);
+  if (changed)
+    setting_changed (self, PROP_MAX_SIZE);
 }
 
 /**
@@ -3710,11 +4123,9 @@ cacheit_resource_get_origin (CacheitResource *self)
 int
 cacheit_resource_get_max_age (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), -1);
 
-  return priv->max_age;
+  return settings_of (self, PROP_MAX_AGE)->max_age;
 }
 
 /**
@@ -3731,15 +4142,15 @@ cacheit_resource_set_max_age (CacheitResource *self,
                               int max_age)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->max_age == max_age)
-    return;
-
+  changed = cacheit_resource_get_max_age (self) != max_age;
   priv->max_age = max_age;
-  update_stale (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_AGE]);
+  own_setting (self, PROP_MAX_AGE, TRUE);
+  if (changed)
+    setting_changed (self, PROP_MAX_AGE);
 }
 
 /**
@@ -3755,11 +4166,9 @@ cacheit_resource_set_max_age (CacheitResource *self,
 guint
 cacheit_resource_get_retry_limit (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return priv->retry_limit;
+  return settings_of (self, PROP_RETRY_LIMIT)->retry_limit;
 }
 
 /**
@@ -3776,14 +4185,15 @@ cacheit_resource_set_retry_limit (CacheitResource *self,
                                   guint retry_limit)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->retry_limit == retry_limit)
-    return;
-
+  changed = cacheit_resource_get_retry_limit (self) != retry_limit;
   priv->retry_limit = retry_limit;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_LIMIT]);
+  own_setting (self, PROP_RETRY_LIMIT, TRUE);
+  if (changed)
+    setting_changed (self, PROP_RETRY_LIMIT);
 }
 
 /**
@@ -3799,11 +4209,9 @@ cacheit_resource_set_retry_limit (CacheitResource *self,
 guint
 cacheit_resource_get_retry_delay (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return priv->retry_delay;
+  return settings_of (self, PROP_RETRY_DELAY)->retry_delay;
 }
 
 /**
@@ -3820,14 +4228,15 @@ cacheit_resource_set_retry_delay (CacheitResource *self,
                                   guint retry_delay)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->retry_delay == retry_delay)
-    return;
-
+  changed = cacheit_resource_get_retry_delay (self) != retry_delay;
   priv->retry_delay = retry_delay;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_DELAY]);
+  own_setting (self, PROP_RETRY_DELAY, TRUE);
+  if (changed)
+    setting_changed (self, PROP_RETRY_DELAY);
 }
 
 /**
@@ -3843,11 +4252,9 @@ cacheit_resource_set_retry_delay (CacheitResource *self,
 guint
 cacheit_resource_get_refresh_interval (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return priv->refresh_interval;
+  return settings_of (self, PROP_REFRESH_INTERVAL)->refresh_interval;
 }
 
 /**
@@ -3864,15 +4271,15 @@ cacheit_resource_set_refresh_interval (CacheitResource *self,
                                        guint refresh_interval)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (priv->refresh_interval == refresh_interval)
-    return;
-
+  changed = cacheit_resource_get_refresh_interval (self) != refresh_interval;
   priv->refresh_interval = refresh_interval;
-  update_refresh_source (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESH_INTERVAL]);
+  own_setting (self, PROP_REFRESH_INTERVAL, TRUE);
+  if (changed)
+    setting_changed (self, PROP_REFRESH_INTERVAL);
 }
 
 /**
@@ -3888,11 +4295,9 @@ cacheit_resource_set_refresh_interval (CacheitResource *self,
 gboolean
 cacheit_resource_get_refetch_on_reconnect (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->refetch_on_reconnect;
+  return settings_of (self, PROP_REFETCH_ON_RECONNECT)->refetch_on_reconnect;
 }
 
 /**
@@ -3909,16 +4314,16 @@ cacheit_resource_set_refetch_on_reconnect (CacheitResource *self,
                                            gboolean refetch_on_reconnect)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   refetch_on_reconnect = !!refetch_on_reconnect;
 
-  if (priv->refetch_on_reconnect == (guint) refetch_on_reconnect)
-    return;
-
+  changed = cacheit_resource_get_refetch_on_reconnect (self) != refetch_on_reconnect;
   priv->refetch_on_reconnect = refetch_on_reconnect;
-  update_network_monitor (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFETCH_ON_RECONNECT]);
+  own_setting (self, PROP_REFETCH_ON_RECONNECT, TRUE);
+  if (changed)
+    setting_changed (self, PROP_REFETCH_ON_RECONNECT);
 }
 
 /**
@@ -3934,11 +4339,9 @@ cacheit_resource_set_refetch_on_reconnect (CacheitResource *self,
 gboolean
 cacheit_resource_get_app_active (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->app_active;
+  return settings_of (self, PROP_APP_ACTIVE)->app_active;
 }
 
 /**
@@ -3955,18 +4358,16 @@ cacheit_resource_set_app_active (CacheitResource *self,
                                  gboolean         app_active)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   app_active = !!app_active;
 
-  if (priv->app_active == (guint) app_active)
-    return;
-
+  changed = cacheit_resource_get_app_active (self) != app_active;
   priv->app_active = app_active;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP_ACTIVE]);
-
-  if (app_active)
-    maybe_refetch (self);
+  own_setting (self, PROP_APP_ACTIVE, TRUE);
+  if (changed)
+    setting_changed (self, PROP_APP_ACTIVE);
 }
 
 /**
@@ -3982,11 +4383,9 @@ cacheit_resource_set_app_active (CacheitResource *self,
 gboolean
 cacheit_resource_get_pause_when_constrained (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->pause_when_constrained;
+  return settings_of (self, PROP_PAUSE_WHEN_CONSTRAINED)->pause_when_constrained;
 }
 
 /**
@@ -4003,15 +4402,16 @@ cacheit_resource_set_pause_when_constrained (CacheitResource *self,
                                              gboolean pause_when_constrained)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   pause_when_constrained = !!pause_when_constrained;
 
-  if (priv->pause_when_constrained == (guint) pause_when_constrained)
-    return;
-
+  changed = cacheit_resource_get_pause_when_constrained (self) != pause_when_constrained;
   priv->pause_when_constrained = pause_when_constrained;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSE_WHEN_CONSTRAINED]);
+  own_setting (self, PROP_PAUSE_WHEN_CONSTRAINED, TRUE);
+  if (changed)
+    setting_changed (self, PROP_PAUSE_WHEN_CONSTRAINED);
 }
 
 /**
@@ -4027,11 +4427,9 @@ cacheit_resource_set_pause_when_constrained (CacheitResource *self,
 CacheitSnapshotPolicy
 cacheit_resource_get_snapshot_policy (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), CACHEIT_SNAPSHOT_NONE);
 
-  return priv->snapshot_policy;
+  return settings_of (self, PROP_SNAPSHOT_POLICY)->snapshot_policy;
 }
 
 /**
@@ -4048,22 +4446,24 @@ cacheit_resource_set_snapshot_policy (CacheitResource       *self,
                                       CacheitSnapshotPolicy  policy)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean changed;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   g_return_if_fail (policy <= CACHEIT_SNAPSHOT_ALL);
 
-  if (priv->snapshot_policy == policy)
-    return;
-
+  changed = cacheit_resource_get_snapshot_policy (self) != policy;
   priv->snapshot_policy = policy;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT_POLICY]);
+  own_setting (self, PROP_SNAPSHOT_POLICY, TRUE);
+  if (changed)
+    setting_changed (self, PROP_SNAPSHOT_POLICY);
 }
 
 /**
  * cacheit_resource_get_snapshot_directory:
  * @self: a resource
  *
- * Gets the directory of the snapshots, as set.
+ * Gets the directory of the snapshots, as set on @self or, for an item
+ * that has none of its own, on its collection.
  *
  * Returns: (nullable) (type filename): the value of [property@Resource:snapshot-directory]
  *
@@ -4072,17 +4472,16 @@ cacheit_resource_set_snapshot_policy (CacheitResource       *self,
 const char *
 cacheit_resource_get_snapshot_directory (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
 
-  return priv->snapshot_directory;
+  return settings_of (self, PROP_SNAPSHOT_DIRECTORY)->snapshot_directory;
 }
 
 /**
  * cacheit_resource_set_snapshot_directory:
  * @self: a resource
- * @directory: (nullable) (type filename): a directory, or `NULL` for the default
+ * @directory: (nullable) (type filename): a directory, or `NULL` for the
+ *   default (for an item, its collection's)
  *
  * Sets [property@Resource:snapshot-directory].
  *
@@ -4093,15 +4492,20 @@ cacheit_resource_set_snapshot_directory (CacheitResource *self,
                                          const char      *directory)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autofree char *old = NULL;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  if (g_strcmp0 (priv->snapshot_directory, directory) == 0)
-    return;
-
-  g_free (priv->snapshot_directory);
-  priv->snapshot_directory = g_strdup (directory);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT_DIRECTORY]);
+  old = g_strdup (cacheit_resource_get_snapshot_directory (self));
+  if (g_strcmp0 (priv->snapshot_directory, directory) != 0)
+    {
+      g_free (priv->snapshot_directory);
+      priv->snapshot_directory = g_strdup (directory);
+    }
+  /* NULL is no directory of its own: an item follows its collection again. */
+  own_setting (self, PROP_SNAPSHOT_DIRECTORY, directory != NULL);
+  if (g_strcmp0 (cacheit_resource_get_snapshot_directory (self), old) != 0)
+    setting_changed (self, PROP_SNAPSHOT_DIRECTORY);
 }
 
 /**
@@ -4175,7 +4579,7 @@ cacheit_resource_fetch_async (CacheitResource     *self,
   g_return_if_fail (callback != NULL);
   g_return_if_fail (priv->ops != NULL);
 
-  reload = (flags & CACHEIT_FETCH_RELOAD) != 0 || priv->reload;
+  reload = (flags & CACHEIT_FETCH_RELOAD) != 0 || cacheit_resource_get_reload (self);
 
   if (g_cancellable_is_cancelled (cancellable))
     {

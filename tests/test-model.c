@@ -152,6 +152,104 @@ test_person_init (TestPerson *self)
   self->small = 7;
 }
 
+/* A GitHub repository, as a developer may first declare one: a gint id
+ * (GitHub's ids are past 2^31) and a gint64 count; and a subclass of it. */
+
+#define TEST_TYPE_REPO (test_repo_get_type ())
+G_DECLARE_DERIVABLE_TYPE (TestRepo, test_repo, TEST, REPO, CacheitModel)
+
+struct _TestRepoClass
+{
+  CacheitModelClass parent_class;
+};
+
+typedef struct
+{
+  int    id;
+  gint64 stars;
+} TestRepoPrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (TestRepo, test_repo, CACHEIT_TYPE_MODEL)
+
+enum {
+  REPO_PROP_0,
+  REPO_PROP_ID,
+  REPO_PROP_STARS,
+  REPO_N_PROPS
+};
+
+static void
+test_repo_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  TestRepoPrivate *priv = test_repo_get_instance_private (TEST_REPO (object));
+
+  switch (prop_id)
+    {
+    case REPO_PROP_ID: g_value_set_int (value, priv->id); break;
+    case REPO_PROP_STARS: g_value_set_int64 (value, priv->stars); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_repo_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  TestRepoPrivate *priv = test_repo_get_instance_private (TEST_REPO (object));
+
+  switch (prop_id)
+    {
+    case REPO_PROP_ID: priv->id = g_value_get_int (value); break;
+    case REPO_PROP_STARS: priv->stars = g_value_get_int64 (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_repo_class_init (TestRepoClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = test_repo_get_property;
+  object_class->set_property = test_repo_set_property;
+
+  g_object_class_install_property (object_class, REPO_PROP_ID,
+                                   g_param_spec_int ("id", NULL, NULL, G_MININT, G_MAXINT, 0, flags));
+  g_object_class_install_property (object_class, REPO_PROP_STARS,
+                                   g_param_spec_int64 ("stars", NULL, NULL, 0, G_MAXINT64, 0, flags));
+}
+
+static void
+test_repo_init (TestRepo *self)
+{
+}
+
+#define TEST_TYPE_FORK (test_fork_get_type ())
+G_DECLARE_FINAL_TYPE (TestFork, test_fork, TEST, FORK, TestRepo)
+
+struct _TestFork
+{
+  TestRepo parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestFork, test_fork, TEST_TYPE_REPO)
+
+static void
+test_fork_class_init (TestForkClass *klass)
+{
+}
+
+static void
+test_fork_init (TestFork *self)
+{
+}
+
 /* A model whose parse() unwraps an envelope and rejects what it cannot. */
 
 #define TEST_TYPE_ENVELOPED (test_enveloped_get_type ())
@@ -199,6 +297,49 @@ test_enveloped_class_init (TestEnvelopedClass *klass)
 static void
 test_enveloped_init (TestEnveloped *self)
 {
+}
+
+/* Warnings of the library about typed properties: the library logs with
+ * the structured API, which g_test_expect_message() does not see, so they
+ * are recorded here instead of being fatal. */
+
+static GString *warnings;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+        domain = fields[i].value;
+      else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+        message = fields[i].value;
+    }
+
+  if ((log_level & G_LOG_LEVEL_WARNING) && g_strcmp0 (domain, "Cacheit") == 0 &&
+      message != NULL && strstr (message, "cannot hold") != NULL)
+    {
+      g_string_append_printf (warnings, "%s\n", message);
+      return G_LOG_WRITER_HANDLED;
+    }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+/* The warnings recorded since the last call. */
+static char *
+take_warnings (void)
+{
+  char *taken = g_strdup (warnings->str);
+
+  g_string_truncate (warnings, 0);
+  return taken;
 }
 
 /* Fixture */
@@ -436,6 +577,16 @@ test_typed_unconvertible (Fixture       *fixture,
   serve_and_fetch (fixture, CACHEIT_MODEL (person),
                    "{\"first_name\": 12, \"age\": 151, \"small\": 300, \"score\": \"high\","
                    " \"state\": \"unknown\", \"tags\": [1]}");
+  /* The first value a property cannot hold is a warning, once per class
+   * and property: one for each of the six. */
+  {
+    g_autofree char *log = take_warnings ();
+    g_auto(GStrv) lines = g_strsplit (log, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 7);
+    for (guint i = 0; i < 6; i++)
+      g_assert_true (g_str_has_prefix (lines[i], "TestPerson: property "));
+  }
   g_assert_cmpstr (person->first_name, ==, "Ada");
   g_assert_cmpint (person->age, ==, 36);
   g_assert_cmpint (person->small, ==, 9);
@@ -449,6 +600,57 @@ test_typed_unconvertible (Fixture       *fixture,
   g_assert_cmpint (person->small, ==, 7);
 
   g_assert_finalize_object (person);
+}
+
+static void
+test_typed_warning_once (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  TestRepo *repo = g_object_new (TEST_TYPE_REPO, "url", fixture->url, NULL);
+  TestRepo *other = g_object_new (TEST_TYPE_REPO, "url", fixture->url, NULL);
+  TestRepo *fork = g_object_new (TEST_TYPE_FORK, "url", fixture->url, NULL);
+  TestRepoPrivate *priv = test_repo_get_instance_private (repo);
+  g_autofree char *log = NULL;
+  gint64 stars = 0;
+  int id = 0;
+
+  g_test_bug ("issue 14");
+  g_test_summary ("Typed models: a value a property cannot hold (a GitHub id past 2^31 into "
+                  "a gint) is a warning the first time for each class and property, naming "
+                  "them, the value and gint64; later times, other instances included, are "
+                  "debug messages only; a gint64 property holds it");
+
+  serve_and_fetch (fixture, CACHEIT_MODEL (repo), "{\"id\": 3000000001, \"stars\": 3000000002}");
+  log = take_warnings ();
+  g_assert_true (g_pattern_match_simple ("TestRepo: property “id” (gint) cannot hold 3000000001, "
+                                         "the value of the JSON member “id”; *an id wants gint64*\n",
+                                         log));
+  g_assert_cmpint (priv->id, ==, 0);
+  g_assert_cmpint (priv->stars, ==, G_GINT64_CONSTANT (3000000002));
+  g_assert_cmpint (cacheit_model_get_int (CACHEIT_MODEL (repo), "id"), ==, G_GINT64_CONSTANT (3000000001));
+
+  /* Once: not again for this class, on this instance or another. */
+  serve_and_fetch (fixture, CACHEIT_MODEL (repo), "{\"id\": 3000000003}");
+  serve_and_fetch (fixture, CACHEIT_MODEL (other), "{\"id\": \"not a number\"}");
+  g_object_get (other, "id", &id, "stars", &stars, NULL);
+  g_assert_cmpint (id, ==, 0);
+  g_clear_pointer (&log, g_free);
+  log = take_warnings ();
+  g_assert_cmpstr (log, ==, "");
+
+  /* A subclass is a class of its own. */
+  serve_and_fetch (fixture, CACHEIT_MODEL (fork), "{\"id\": 3000000004}");
+  g_clear_pointer (&log, g_free);
+  log = take_warnings ();
+  g_assert_true (g_pattern_match_simple ("TestFork: property “id” (gint) cannot hold 3000000004,*\n", log));
+
+  /* A value it can hold is set as usual. */
+  serve_and_fetch (fixture, CACHEIT_MODEL (repo), "{\"id\": 42}");
+  g_assert_cmpint (priv->id, ==, 42);
+
+  g_assert_finalize_object (repo);
+  g_assert_finalize_object (other);
+  g_assert_finalize_object (fork);
 }
 
 static void
@@ -538,6 +740,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  warnings = g_string_new (NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) \
@@ -550,6 +754,7 @@ main (int   argc,
   ADD ("/model/r9/names-not-interned", test_r9_names_not_interned);
   ADD ("/model/typed/properties", test_typed_properties);
   ADD ("/model/typed/unconvertible", test_typed_unconvertible);
+  ADD ("/model/typed/warning-once-per-class-and-property", test_typed_warning_once);
   ADD ("/model/parse-override", test_parse_override);
   ADD ("/model/root-pointer", test_root_pointer);
 

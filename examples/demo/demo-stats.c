@@ -65,12 +65,24 @@ request_cb (CacheitResource *resource,
             SoupMessage     *message,
             DemoStats       *stats)
 {
-  stats->requests++;
+  /* A request made for an item emits "request" on its collection, then on
+   * the item, one after the other: it is counted once, for the item. */
+  CacheitResource *counted = g_object_get_data (G_OBJECT (message), "demo-counted-for");
+
+  if (counted == NULL)
+    {
+      stats->requests++;
+      soup_message_add_flags (message, SOUP_MESSAGE_COLLECT_METRICS);
+      g_signal_connect (message, "finished", G_CALLBACK (finished_cb), stats);
+      g_signal_connect (message, "got-headers", G_CALLBACK (got_headers_cb), stats);
+    }
+  else
+    g_object_set_data (G_OBJECT (counted), "demo-requests",
+                       GUINT_TO_POINTER (demo_stats_get_resource_requests (counted) - 1));
+  /* Only read by the emissions of this same request, which follow at once. */
+  g_object_set_data (G_OBJECT (message), "demo-counted-for", resource);
   g_object_set_data (G_OBJECT (resource), "demo-requests",
                      GUINT_TO_POINTER (demo_stats_get_resource_requests (resource) + 1));
-  soup_message_add_flags (message, SOUP_MESSAGE_COLLECT_METRICS);
-  g_signal_connect (message, "finished", G_CALLBACK (finished_cb), stats);
-  g_signal_connect (message, "got-headers", G_CALLBACK (got_headers_cb), stats);
   notify_changed (stats);
 }
 

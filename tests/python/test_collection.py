@@ -5,7 +5,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 from cacheit_testlib import CACHEIT_DOMAIN, check, eq, expect_error, main, test
-from gi.repository import Cacheit, Gio, GObject, Json
+from gi.repository import Cacheit, Gio, GObject, Json, Soup
 
 NONE = Cacheit.FetchFlags.NONE
 RELOAD = Cacheit.FetchFlags.RELOAD
@@ -199,6 +199,39 @@ def test_collection_pointer_id_url(server):
     check(second.fetch(NONE, None), "cached fetch of the item")
     eq(server.count(path + "/b-2"), 1, "requests for the item")
     eq((second.props.name, second.props.rank), ("second, in full", 2), "the item's properties")
+
+
+@test("collection: a Python item fetches its detail as the collection was configured in "
+      "Python: its Soup.Session, its request handler's Authorization header, its retry-limit "
+      "(issue 14, R14)")
+def test_collection_item_requests(server):
+    path = "/rows-auth"
+    server.route(path, json=rows("1 2"))
+    server.route(path + "/2", json={"id": 2, "name": "two, in full", "rank": 2})
+    session = Soup.Session(user_agent="cacheit-python-items/1")
+    collection = Cacheit.Collection(item_type=Row.__gtype__, url=server.url(path),
+                                    session=session, retry_limit=0,
+                                    snapshot_policy=Cacheit.SnapshotPolicy.NONE)
+    seen = []
+
+    def add_token(resource, message):
+        message.get_request_headers().replace("Authorization", "Bearer python-token")
+        seen.append((resource.props.url, message.get_uri().get_path()))
+
+    collection.connect("request", add_token)
+    check(collection.fetch(NONE, None), "fetch")
+    two = collection.get_by_id("2")
+    eq(two.props.session, session, "the item's session")
+    eq(two.props.retry_limit, 0, "the item's retry-limit")
+    collection.props.retry_limit = 2
+    eq(two.props.retry_limit, 2, "the item's retry-limit after the collection's changed")
+
+    check(two.fetch(NONE, None), "fetch of the item")
+    eq(two.props.name, "two, in full", "the item's name")
+    headers = server.stats(path + "/2")["last_headers"]
+    eq(headers.get("Authorization"), "Bearer python-token", "the item's Authorization header")
+    eq(headers.get("User-Agent"), "cacheit-python-items/1", "the item's User-Agent")
+    eq(seen[-1], (collection.props.url, "/rows-auth/2"), "request emitted on the collection")
 
 
 class EnvelopeRows(Cacheit.Collection):
