@@ -31,6 +31,11 @@
  * save is seen at the next scan: the entries may pass max-bytes by what they
  * saved since then, and each of them evicts on its own count too.
  *
+ * Still unbounded: the queue of the snapshot thread. A process whose saves
+ * come faster than the disk (or the CPU it is given) takes them, for long,
+ * holds every body queued; nothing coalesces two saves of one key or drops
+ * a save past a budget yet.
+ *
  * Least recently used: a file's modification time is when it was last saved
  * or loaded. The times come from g_get_real_time() in nanoseconds and are
  * made to increase strictly within a process, since file systems stamp files

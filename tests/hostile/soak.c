@@ -24,8 +24,8 @@
  * that is still referenced, which valgrind and LeakSanitizer do not report,
  * breaks that bound: a snapshot thread that falls behind and queues saves, a table that
  * keeps an entry per URL. A one-time step is not a leak: a new malloc arena
- * (limited to two, see main()) or a thread more in a GLib pool adds a few
- * hundred KiB at a random time, so the measured cycles are cut in three
+ * or a rise of malloc's mmap threshold (both fixed, see main()), a thread
+ * more in a GLib pool, add a few hundred KiB at a random time, so the measured cycles are cut in three
  * parts and the growth that counts is the median of the three: a leak grows
  * in every part, a step in one. The noise and the calibration are in
  * tests/hostile/meson.build.
@@ -527,6 +527,12 @@ main (int   argc,
    * before, at a random time, adds 350 KiB or so to VmRSS at once. Two
    * arenas, both made in the warm-up, keep that out of the measure. */
   mallopt (M_ARENA_MAX, 2);
+  /* And it raises its mmap threshold to the largest block freed (a body of
+   * a megabyte here, /gzip-bomb's and /huge-length's), and its trim
+   * threshold to twice that: from then on up to 2 MiB freed may stay
+   * resident, in steps at random times. A fixed threshold keeps large
+   * blocks in mmap() and trims the heap as at the start. */
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
 #endif
 
   g_option_context_add_main_entries (context, entries, NULL);
