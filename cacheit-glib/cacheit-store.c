@@ -18,6 +18,24 @@
  * No save calls fsync(): after a crash an entry may be empty or hold
  * garbage, and the checksum makes that a miss, never wrong data.
  *
+ * Eviction does not list the directory at every save: listing and stat-ing
+ * every entry makes a save cost as much as the directory holds (about 5 ms
+ * for 800 entries on a busy machine), and a process that saves faster than
+ * that queued saves without bound, each holding its body. Each process keeps,
+ * per directory, the total it found at its last scan plus what its own saves
+ * added since, and scans (and evicts) only when that total passes the
+ * store's max-bytes, after an eighth of max-bytes was saved since the last
+ * scan, and at its first save into the directory; a scan over max-bytes
+ * evicts down to an eighth below it, so that the saves after it need none.
+ * What other processes
+ * save is seen at the next scan: the entries may pass max-bytes by what they
+ * saved since then, and each of them evicts on its own count too.
+ *
+ * Still unbounded: the queue of the snapshot thread. A process whose saves
+ * come faster than the disk (or the CPU it is given) takes them, for long,
+ * holds every body queued; nothing coalesces two saves of one key or drops
+ * a save past a budget yet.
+ *
  * Least recently used: a file's modification time is when it was last saved
  * or loaded. The times come from g_get_real_time() in nanoseconds and are
  * made to increase strictly within a process, since file systems stamp files
@@ -79,6 +97,10 @@
 #define TEMP_PREFIX       ".tmp-"
 /* A temporary file older than this was left by a process that died. */
 #define STALE_TEMP_USEC   (G_GINT64_CONSTANT (60) * 60 * G_USEC_PER_SEC)
+/* A process scans the directory again after saving this fraction of
+ * max-bytes since its last scan, to see what other processes saved; and
+ * evicts down to this fraction below max-bytes. */
+#define RESCAN_FRACTION   8
 
 struct _CacheitStore
 {
@@ -98,6 +120,16 @@ typedef struct
 
 G_LOCK_DEFINE_STATIC (stamp);
 static gint64 last_stamp;
+
+/* What this process knows of a directory's entries (see evict()). */
+typedef struct
+{
+  guint64 total;     /* At the last scan, plus what saves here added since. */
+  guint64 saved;     /* Bytes saved here since the last scan. */
+} Usage;
+
+G_LOCK_DEFINE_STATIC (usage);
+static GHashTable *usage;   /* directory → Usage */
 
 /* Snapshots */
 
@@ -450,8 +482,58 @@ entry_clear (gpointer data)
   g_clear_pointer (&entry->name, g_free);
 }
 
-/* Removes the least recently used entries, never @keep, until the entries
- * total at most max-bytes; and temporary files left by dead processes. */
+/* Whether the directory must be scanned after a save of @size bytes that
+ * replaced @replaced bytes: counts the save either way. */
+static gboolean
+needs_scan (CacheitStore *self,
+            guint64       size,
+            guint64       replaced)
+{
+  Usage *u;
+  gboolean scan;
+
+  G_LOCK (usage);
+  if (usage == NULL)
+    usage = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  u = g_hash_table_lookup (usage, self->directory);
+  if (u == NULL)
+    {
+      /* The first save here: nothing is known of the directory yet. */
+      u = g_new0 (Usage, 1);
+      g_hash_table_insert (usage, g_strdup (self->directory), u);
+      scan = TRUE;
+    }
+  else
+    {
+      u->total = u->total - MIN (u->total, replaced) + size;
+      u->saved += size;
+      scan = u->total > self->max_bytes || u->saved > self->max_bytes / RESCAN_FRACTION;
+    }
+  G_UNLOCK (usage);
+
+  return scan;
+}
+
+/* A scan found @total bytes of entries, after eviction. */
+static void
+scanned (CacheitStore *self,
+         guint64       total)
+{
+  Usage *u;
+
+  G_LOCK (usage);
+  u = usage != NULL ? g_hash_table_lookup (usage, self->directory) : NULL;
+  if (u != NULL)
+    {
+      u->total = total;
+      u->saved = 0;
+    }
+  G_UNLOCK (usage);
+}
+
+/* Removes temporary files left by dead processes, and when the entries
+ * total more than max-bytes, the least recently used ones, never @keep,
+ * until they total at most an eighth less. */
 static void
 evict (CacheitStore *self,
        const char   *keep)
@@ -504,10 +586,15 @@ evict (CacheitStore *self,
     }
 
   if (total <= self->max_bytes)
-    return;
+    {
+      scanned (self, total);
+      return;
+    }
 
+  /* Down to an eighth below max-bytes, so that the next saves do not each
+   * need a scan again. */
   g_array_sort (entries, compare_entries);
-  for (guint i = 0; i < entries->len && total > self->max_bytes; i++)
+  for (guint i = 0; i < entries->len && total > self->max_bytes - self->max_bytes / RESCAN_FRACTION; i++)
     {
       Entry *entry = &g_array_index (entries, Entry, i);
       g_autofree char *path = g_build_filename (self->directory, entry->name, NULL);
@@ -519,6 +606,7 @@ evict (CacheitStore *self,
       remove_if_same (path, &st);
       total -= entry->size;
     }
+  scanned (self, total);
 }
 
 /* Writes a snapshot of @key at @path, atomically, and evicts. */
@@ -539,6 +627,8 @@ write_snapshot (CacheitStore  *self,
   g_autofree char *temp = NULL;
   g_autofree char *name = NULL;
   struct timespec times[2] = { { 0, UTIME_OMIT }, { 0, 0 } };
+  struct stat st;
+  guint64 replaced = 0;
   gsize prefix_length;
   int saved = 0;
   int fd;
@@ -600,14 +690,20 @@ write_snapshot (CacheitStore  *self,
       saved = errno;
       goto failed;
     }
+  /* What the rename replaces, for the count of the directory's bytes. */
+  if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode))
+    replaced = st.st_size;
   if (g_rename (temp, path) < 0)
     {
       saved = errno;
       goto failed;
     }
 
-  name = g_path_get_basename (path);
-  evict (self, name);
+  if (needs_scan (self, (guint64) prefix_length + body_length, replaced))
+    {
+      name = g_path_get_basename (path);
+      evict (self, name);
+    }
   return TRUE;
 
 failed:

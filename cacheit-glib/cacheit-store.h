@@ -83,8 +83,11 @@ CacheitSnapshot *_cacheit_store_load    (CacheitStore  *self,
 
 /* Replaces the snapshot of @key (@body is its real length; it need not be
  * padded) atomically: a new file is written beside it, then renamed over it.
- * Then evicts the least recently used snapshots (other than this one) until
- * the store's files total at most max-bytes. A snapshot larger than
+ * Then, when the store's files total more than max-bytes, evicts the least
+ * recently used snapshots (other than this one) until they total at most an
+ * eighth less. The total is this process's count, from its last scan of the
+ * directory and its own saves since (see cacheit-store.c): a save lists the
+ * directory only at times, not each time. A snapshot larger than
  * max-bytes on its own is not kept, and the older one of @key is removed:
  * that is not an error. @etag and @last_modified are the validators, NULL
  * when the response had none; @stored_at and @lifetime as in

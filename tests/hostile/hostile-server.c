@@ -15,6 +15,8 @@
 
 /* Inflates to 64 MiB: 64 KiB of gzip. */
 #define BOMB_SIZE (64 * 1024 * 1024)
+/* The most of a request's body that is read. */
+#define MAX_REQUEST_BODY (1024 * 1024)
 
 struct _HostileServer
 {
@@ -28,6 +30,7 @@ struct _HostileServer
   guint            count;
   char            *last_authorization;
   guint            drip_written;
+  guint            created;       /* Items made by POST. */
   GCancellable    *stopping;      /* Ends the drips when the server goes. */
 };
 
@@ -89,15 +92,39 @@ serve (HostileServer *server,
   GOutputStream *out = g_io_stream_get_output_stream (connection);
   g_autoptr(GString) head = g_string_new (NULL);
   g_auto(GStrv) words = NULL;
+  g_autofree char *content_length = NULL;
+  g_autofree char *request_body = NULL;
+  const char *method;
   const char *path;
-  char c;
+  const char *end;
+  gsize head_length;
+  char chunk[4096];
+  gssize n_read;
 
-  while (strstr (head->str, "\r\n\r\n") == NULL && head->len < 64 * 1024 &&
-         g_input_stream_read (in, &c, 1, NULL, NULL) == 1)
-    g_string_append_c (head, c);
+  /* Read in chunks, not a byte at a time: what follows the head is the
+   * start of a write's body. */
+  while ((end = strstr (head->str, "\r\n\r\n")) == NULL && head->len < 64 * 1024 &&
+         (n_read = g_input_stream_read (in, chunk, sizeof chunk, NULL, NULL)) > 0)
+    g_string_append_len (head, chunk, n_read);
+  head_length = end != NULL ? (gsize) (end - head->str) + 4 : head->len;
 
   words = g_strsplit (head->str, " ", 3);
+  method = g_strv_length (words) >= 2 ? words[0] : "GET";
   path = g_strv_length (words) >= 2 ? words[1] : "/";
+
+  /* A write's body, when it says how long it is. */
+  content_length = header_value (head->str, "Content-Length");
+  if (content_length != NULL)
+    {
+      gsize length = MIN (g_ascii_strtoull (content_length, NULL, 10), MAX_REQUEST_BODY);
+      gsize have = MIN (head->len - head_length, length);
+
+      request_body = g_malloc0 (length + 1);
+      memcpy (request_body, head->str + head_length, have);
+      if (!g_input_stream_read_all (in, request_body + have, length - have, NULL, NULL, NULL))
+        request_body[0] = '\0';
+    }
+  g_string_truncate (head, head_length);
 
   g_mutex_lock (&server->lock);
   server->count++;
@@ -105,7 +132,38 @@ serve (HostileServer *server,
   server->last_authorization = header_value (head->str, "Authorization");
   g_mutex_unlock (&server->lock);
 
-  if (g_str_has_prefix (path, "/good/"))
+  if (strcmp (method, "GET") != 0 && (g_str_has_prefix (path, "/good/") ||
+                                      g_str_has_prefix (path, "/list/")))
+    {
+      /* Writes: a PUT or PATCH is answered with what it sent, a POST with a
+       * new id, a DELETE with nothing. */
+      if (strcmp (method, "DELETE") == 0)
+        write_str (out, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+      else if (strcmp (method, "POST") == 0)
+        {
+          g_autofree char *body = NULL;
+          guint id;
+
+          g_mutex_lock (&server->lock);
+          id = ++server->created;
+          g_mutex_unlock (&server->lock);
+          body = g_strdup_printf ("{\"id\": %u, \"title\": \"created %u\"}", 1000000 + id, id);
+          write_response (out, "201 Created", "", body, strlen (body));
+        }
+      else if (request_body != NULL && request_body[0] == '{')
+        write_response (out, "200 OK", "", request_body, strlen (request_body));
+      else
+        write_response (out, "400 Bad Request", "", "{}", 2);
+    }
+  else if (g_str_has_prefix (path, "/list/") && strchr (path + 6, '/') != NULL)
+    {
+      const char *id = strchr (path + 6, '/') + 1;
+      g_autofree char *body = g_strdup_printf ("{\"id\": %s, \"title\": \"item %s\", "
+                                               "\"detail\": true}", id, id);
+
+      write_response (out, "200 OK", "", body, strlen (body));
+    }
+  else if (g_str_has_prefix (path, "/good/"))
     {
       g_autofree char *body = g_strdup_printf ("{\"id\": %s, \"title\": \"good %s\"}",
                                                path + 6, path + 6);

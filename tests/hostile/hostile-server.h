@@ -16,6 +16,10 @@ typedef struct _HostileServer HostileServer;
  *
  *   /good/N           200, {"id": N, "title": "good N"}
  *   /list/N           200, an array of N items with ids 0 … N-1
+ *   /list/N/ID        200, {"id": ID, "title": "item ID", "detail": true}
+ *   a write to /good/… or /list/…: PUT and PATCH answer 200 with the JSON
+ *                     object they sent, POST 201 with a new id (1000001 on),
+ *                     DELETE 204
  *   /drop             a Content-Length of 1000, part of the body, then closes
  *   /chunked-cut      a chunked body cut before its last chunk
  *   /garbage          a status line that is not HTTP
