@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <glib/gstdio.h>
+
 #include "cacheit-test-signals.h"
 #include "cacheit-test-server.h"
 
@@ -173,4 +175,64 @@ cacheit_test_fetch_ok (gpointer          resource,
 
   g_assert_true (cacheit_test_fetch_wait (resource, flags, NULL, &error));
   g_assert_no_error (error);
+}
+
+void
+assert_json (const char *got,
+             const char *expected)
+{
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (got);
+  a = json_from_string (got, &error);
+  g_assert_no_error (error);
+  b = json_from_string (expected, &error);
+  g_assert_no_error (error);
+  if (!json_node_equal (a, b))
+    g_assert_cmpstr (got, ==, expected);
+}
+
+void
+assert_attributes (gpointer    model,
+                   const char *expected)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+
+  json_node_set_object (node, cacheit_model_get_attributes (CACHEIT_MODEL (model)));
+  text = json_to_string (node, FALSE);
+  assert_json (text, expected);
+}
+
+GDateTime *
+dup_last_updated (gpointer resource)
+{
+  GDateTime *last_updated = NULL;
+
+  g_object_get (resource, "last-updated", &last_updated, NULL);
+  return last_updated;
+}
+
+void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_assert_cmpint (g_rmdir (path), ==, 0);
+    }
+  else if (g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK))
+    {
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
 }

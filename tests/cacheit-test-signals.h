@@ -60,6 +60,19 @@ gboolean cacheit_test_fetch_wait (gpointer           resource,
 void     cacheit_test_fetch_ok   (gpointer           resource,
                                   CacheitFetchFlags  flags);
 
+/* @got (JSON text) is the same JSON value as @expected, whatever the order
+ * of members and the spacing; fails showing both otherwise. */
+void  assert_json           (const char        *got,
+                             const char        *expected);
+/* The attributes of @model are the JSON value @expected. */
+void  assert_attributes     (gpointer           model,
+                             const char        *expected);
+/* The :last-updated of @resource, a new reference (or NULL). */
+GDateTime *dup_last_updated (gpointer           resource);
+
+/* Removes the file or directory @path and all below it, if it exists. */
+void  remove_tree           (const char        *path);
+
 /* A GSourceFunc that sets *@user_data (a gboolean) to TRUE. */
 gboolean set_true_cb        (gpointer           user_data);
 

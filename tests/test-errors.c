@@ -11,6 +11,7 @@
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 
 typedef struct
 {
@@ -20,14 +21,6 @@ typedef struct
   guint              n_error;
   guint              n_changed;
 } Fixture;
-
-static void
-count_cb (gpointer  instance,
-          gpointer  arg,
-          guint    *counter)
-{
-  (*counter)++;
-}
 
 static void
 fixture_set_up (Fixture       *fixture,

@@ -130,15 +130,6 @@ rows_new (Fixture    *fixture,
   return collection;
 }
 
-static GDateTime *
-dup_last_updated (gpointer resource)
-{
-  GDateTime *last_updated = NULL;
-
-  g_object_get (resource, "last-updated", &last_updated, NULL);
-  return last_updated;
-}
-
 static char *
 http_date_from_now (GTimeSpan offset)
 {

@@ -9,6 +9,7 @@
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 
 typedef struct
 {
@@ -21,14 +22,6 @@ typedef struct
   guint              n_fetching_notify;
   guint              n_fetched_notify;
 } Fixture;
-
-static void
-count_cb (gpointer  instance,
-          gpointer  arg,
-          guint    *counter)
-{
-  (*counter)++;
-}
 
 static void
 count0_cb (gpointer  instance,

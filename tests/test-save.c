@@ -289,40 +289,6 @@ object_new (const char *json)
   return json_node_dup_object (node);
 }
 
-/* @got (JSON text) is the same JSON value as @expected, whatever the order
- * of members and the spacing. */
-static void
-assert_json (const char *got,
-             const char *expected)
-{
-  g_autoptr(JsonNode) a = NULL;
-  g_autoptr(JsonNode) b = NULL;
-
-  g_assert_nonnull (got);
-  a = parse_json (got);
-  b = parse_json (expected);
-  if (!json_node_equal (a, b))
-    g_assert_cmpstr (got, ==, expected);
-}
-
-static char *
-attributes_json (gpointer model)
-{
-  g_autoptr(JsonNode) node = json_node_alloc ();
-
-  json_node_init_object (node, cacheit_model_get_attributes (M (model)));
-  return json_to_string (node, FALSE);
-}
-
-static void
-assert_attributes (gpointer    model,
-                   const char *expected)
-{
-  g_autofree char *got = attributes_json (model);
-
-  assert_json (got, expected);
-}
-
 /* The last request for @path was @method with a JSON body equal to
  * @expected_body and Content-Type application/json. */
 static void

@@ -88,28 +88,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else if (g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK))
-    {
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -335,32 +313,10 @@ json_equal (const char *a,
   return json_node_equal (node_a, node_b);
 }
 
-static void
-assert_attributes (CacheitModel *model,
-                   const char   *expected)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
-
-  json_node_set_object (node, cacheit_model_get_attributes (model));
-  text = json_to_string (node, FALSE);
-  if (!json_equal (text, expected))
-    g_assert_cmpstr (text, ==, expected);
-}
-
 static gint64
 now_unix (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-static GDateTime *
-dup_last_updated (gpointer resource)
-{
-  GDateTime *last_updated = NULL;
-
-  g_object_get (resource, "last-updated", &last_updated, NULL);
-  return last_updated;
 }
 
 /* Properties */

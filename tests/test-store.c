@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "cacheit-store.h"
+#include "cacheit-test-signals.h"
 
 #define KEY_A "https://example.com/api/a"
 #define KEY_B "https://example.com/api/b"
@@ -89,28 +90,6 @@ fixture_set_up (Fixture       *fixture,
   fixture->directory = g_build_filename (fixture->tmp, "cache", "app", "cacheit", NULL);
   fixture->store = _cacheit_store_new (fixture->directory, G_MAXUINT64);
   g_free (take_debug_log ());
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    {
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
 }
 
 static void

@@ -23,6 +23,7 @@
 #endif
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 #include "hostile-server.h"
 
 #define USERINFO "alice:s3cr3t-pw"
@@ -86,14 +87,6 @@ add_authorization_cb (CacheitResource *resource,
 {
   soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "Authorization", AUTHORIZATION);
-}
-
-static void
-count_cb (gpointer  instance,
-          gpointer  arg,
-          guint    *counter)
-{
-  (*counter)++;
 }
 
 #if defined(__SANITIZE_ADDRESS__)
