@@ -1,13 +1,26 @@
 /* cacheit-http.c: pure HTTP policy, no resource in sight.
  *
- * The rules a request follows that need nothing but the request: which URLs
- * are fetched or written, which writes may be sent again, where a write is
- * sent again. Touches no GObject of the library.
+ * The rules a request follows that need nothing but the request and its
+ * response: which URLs are fetched or written, which writes may be sent
+ * again and where, how long a response stays fresh (Cache-Control, Expires,
+ * Date, Age), which failures and statuses are worth another attempt, how
+ * long to wait before it (Retry-After, or exponential backoff), which
+ * responses may be kept on disk, and the key a snapshot is kept under.
+ *
+ * Every function here takes strings, statuses, errors or headers and returns
+ * a value: the unit holds no state, touches no GObject of the library (of it
+ * it knows only the CacheitSnapshotPolicy enum) and sends nothing, so
+ * tests/test-http.c checks it with tables, without a server or a main loop.
+ * The current time and the random part of a backoff are parameters, so that
+ * the tests can fix them; the resource passes NULL (now) and
+ * g_random_double().
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
+
+#include <math.h>
 
 #include "cacheit-http.h"
 #include "cacheit-error.h"
@@ -78,4 +91,164 @@ _cacheit_http_redirect_uri (SoupMessage  *message,
 
   url = g_uri_to_string (target);
   return _cacheit_http_check_url (url, error);
+}
+
+gint64
+_cacheit_http_lifetime (SoupMessageHeaders *headers,
+                        GDateTime          *now)
+{
+  const char *cache_control = soup_message_headers_get_list (headers, "Cache-Control");
+  const char *expires = soup_message_headers_get_one (headers, "Expires");
+  const char *date = soup_message_headers_get_one (headers, "Date");
+  const char *age = soup_message_headers_get_one (headers, "Age");
+  gint64 lifetime = -1;
+
+  if (cache_control != NULL)
+    {
+      g_autoptr(GHashTable) directives = soup_header_parse_param_list (cache_control);
+      const char *max_age;
+
+      if (g_hash_table_contains (directives, "no-cache") ||
+          g_hash_table_contains (directives, "no-store"))
+        return 0;
+
+      if (g_hash_table_lookup_extended (directives, "max-age", NULL, (gpointer *) &max_age))
+        {
+          guint64 seconds = 0;
+
+          /* A malformed max-age makes the response stale, as RFC 9111 says. */
+          if (max_age == NULL || !g_ascii_string_to_unsigned (max_age, 10, 0, G_MAXINT, &seconds, NULL))
+            return 0;
+          lifetime = (gint64) seconds;
+        }
+    }
+
+  if (lifetime < 0 && expires != NULL)
+    {
+      g_autoptr(GDateTime) expires_at = soup_date_time_new_from_http_string (expires);
+      g_autoptr(GDateTime) date_at = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
+
+      /* An Expires that is not a date ("0", "-1") means already expired. */
+      if (expires_at == NULL)
+        return 0;
+      if (date_at == NULL)
+        date_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+      lifetime = MAX (0, g_date_time_difference (expires_at, date_at) / G_TIME_SPAN_SECOND);
+    }
+
+  if (lifetime > 0 && age != NULL)
+    {
+      guint64 seconds = 0;
+
+      if (g_ascii_string_to_unsigned (age, 10, 0, G_MAXINT, &seconds, NULL))
+        lifetime = MAX (0, lifetime - (gint64) seconds);
+    }
+
+  return lifetime;
+}
+
+gboolean
+_cacheit_http_error_is_transient (const GError *error)
+{
+  if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_CONNECTION_REFUSED:
+        case G_IO_ERROR_CONNECTION_CLOSED:   /* Also G_IO_ERROR_BROKEN_PIPE. */
+        case G_IO_ERROR_TIMED_OUT:
+        case G_IO_ERROR_PARTIAL_INPUT:
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+        case G_IO_ERROR_HOST_UNREACHABLE:
+          return TRUE;
+        default:
+          return FALSE;
+        }
+    }
+
+  return g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE);
+}
+
+gboolean
+_cacheit_http_status_is_transient (guint status)
+{
+  switch (status)
+    {
+    case SOUP_STATUS_REQUEST_TIMEOUT:
+    case 429:   /* Too Many Requests: libsoup 3.2 has no name for it. */
+    case SOUP_STATUS_BAD_GATEWAY:
+    case SOUP_STATUS_SERVICE_UNAVAILABLE:
+    case SOUP_STATUS_GATEWAY_TIMEOUT:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+gint64
+_cacheit_http_retry_after_ms (const char *value,
+                              GDateTime  *now)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now_at = NULL;
+  guint64 seconds;
+
+  if (value == NULL)
+    return -1;
+
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT, &seconds, NULL))
+    return (gint64) seconds * 1000;
+
+  when = soup_date_time_new_from_http_string (value);
+  if (when == NULL)
+    return -1;
+  now_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+
+  return MAX (0, g_date_time_difference (when, now_at) / 1000);
+}
+
+gint64
+_cacheit_http_backoff_ms (guint  attempt,
+                          guint  base_delay_ms,
+                          gint64 max_ms,
+                          double fraction)
+{
+  /* Exponential backoff, each pause somewhere in its upper half. */
+  double base = MIN ((double) base_delay_ms * exp2 (attempt), (double) max_ms);
+
+  return (gint64) (base / 2 + fraction * base / 2);
+}
+
+gboolean
+_cacheit_http_may_store (CacheitSnapshotPolicy  policy,
+                         gboolean               authorized,
+                         const char            *cache_control)
+{
+  if (policy == CACHEIT_SNAPSHOT_ALL)
+    return TRUE;
+
+  if (authorized)
+    return FALSE;
+
+  if (cache_control != NULL)
+    {
+      g_autoptr(GHashTable) directives = soup_header_parse_param_list (cache_control);
+
+      if (g_hash_table_contains (directives, "no-store") ||
+          g_hash_table_contains (directives, "private"))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+char *
+_cacheit_http_snapshot_key (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+
+  if (uri == NULL)
+    return NULL;
+
+  return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
 }

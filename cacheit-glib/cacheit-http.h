@@ -7,21 +7,24 @@
 
 #include <libsoup/soup.h>
 
+/* For CacheitSnapshotPolicy, the one type of the library used here. */
+#include "cacheit-resource.h"
+
 G_BEGIN_DECLS
 
 /* The one URL check of fetches and writes: @url parsed, or NULL with
  * CACHEIT_ERROR_NO_URL (NULL or empty) or CACHEIT_ERROR_INVALID_URL (not an
  * http or https URL with a host). */
-GUri     *_cacheit_http_check_url          (const char  *url,
-                                            GError     **error);
+GUri     *_cacheit_http_check_url           (const char  *url,
+                                             GError     **error);
 
 /* Whether @method may be sent twice with the effect of once (RFC 9110,
  * section 9.2.2): PUT and DELETE among writes, not POST or PATCH. */
-gboolean  _cacheit_http_method_idempotent  (const char  *method);
+gboolean  _cacheit_http_method_idempotent   (const char *method);
 
 /* Whether a write answered @status is sent again, with the same method and
  * body, to its Location (RFC 9110, 15.4.8 and 15.4.9): 307 and 308. */
-gboolean  _cacheit_http_status_resends     (guint        status);
+gboolean  _cacheit_http_status_resends      (guint status);
 
 /* How many times one write follows a 307 or 308. */
 #define CACHEIT_HTTP_MAX_WRITE_REDIRECTS 5
@@ -29,7 +32,69 @@ gboolean  _cacheit_http_status_resends     (guint        status);
 /* Where a write answered by @message (a 307 or 308) goes next: its Location
  * resolved against the request's URL, checked as a URL is; NULL with an
  * error when there is none or it is not an HTTP(S) URL. */
-GUri     *_cacheit_http_redirect_uri       (SoupMessage *message,
-                                            GError     **error);
+GUri     *_cacheit_http_redirect_uri        (SoupMessage  *message,
+                                             GError      **error);
+
+/* Freshness */
+
+/* How long the server says a response with @headers stays fresh, in seconds
+ * from when it arrived; -1 when it says nothing (the data then stays fresh:
+ * fetched once until someone reloads). Cache-Control comes first: no-cache
+ * or no-store give 0, and so does a max-age that is not a number from 0 to
+ * G_MAXINT; s-maxage and the other directives are not read. Without a
+ * max-age, Expires counts from Date (from @now, or the current time when
+ * @now is NULL, if there is no Date or it is not a date), never below 0; an
+ * Expires that is not a date gives 0. An Age in seconds is then taken off a
+ * lifetime above 0, never below 0; one that is not a number is ignored. */
+gint64    _cacheit_http_lifetime            (SoupMessageHeaders *headers,
+                                             GDateTime          *now);
+
+/* Retries */
+
+/* Whether a request that failed with @error, a transport error, is worth
+ * another attempt: a refused, closed or timed out connection, a partial
+ * read, an unreachable network or host, a temporary resolver failure. */
+gboolean  _cacheit_http_error_is_transient  (const GError *error);
+
+/* Whether a response with @status is worth another attempt: 408, 429, 502,
+ * 503 and 504. */
+gboolean  _cacheit_http_status_is_transient (guint status);
+
+/* The pause a Retry-After header of @value asks for, in milliseconds, or -1
+ * when @value is NULL or neither a number of seconds (0 to G_MAXINT) nor an
+ * HTTP date. A date counts from @now (the current time when @now is NULL),
+ * and one in the past gives 0. */
+gint64    _cacheit_http_retry_after_ms      (const char *value,
+                                             GDateTime  *now);
+
+/* The longest pause between attempts, and the longest Retry-After worth
+ * waiting for (a longer one ends the retries), in milliseconds. */
+#define CACHEIT_HTTP_MAX_BACKOFF_MS     (60 * 1000)
+#define CACHEIT_HTTP_MAX_RETRY_AFTER_MS (300 * 1000)
+
+/* The pause, in milliseconds, after attempt @attempt (counted from 0) when
+ * the server asked for none: @base_delay_ms doubled @attempt times, capped at
+ * @max_ms, and placed in the upper half of that by @fraction, from 0 (half)
+ * to 1 (all of it), which the caller draws at random. */
+gint64    _cacheit_http_backoff_ms          (guint  attempt,
+                                             guint  base_delay_ms,
+                                             gint64 max_ms,
+                                             double fraction);
+
+/* Snapshots */
+
+/* Whether a response may be kept on disk under @policy: always under
+ * CACHEIT_SNAPSHOT_ALL; otherwise not when the request was @authorized
+ * (it carried an Authorization header) nor when @cache_control, the
+ * response's Cache-Control (NULL when it has none), says no-store or
+ * private. */
+gboolean  _cacheit_http_may_store           (CacheitSnapshotPolicy  policy,
+                                             gboolean               authorized,
+                                             const char            *cache_control);
+
+/* The snapshot key of @url: without its user information (a password has
+ * no place in a file name or a file) and fragment; NULL when @url is NULL or
+ * not a URL. */
+char     *_cacheit_http_snapshot_key        (const char *url);
 
 G_END_DECLS

@@ -5,8 +5,6 @@
 
 #include "config.h"
 
-#include <math.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-resource.h"
@@ -303,11 +301,6 @@ enum {
   N_PROPS
 };
 
-/* Retries: the longest pause between attempts, and the longest Retry-After
- * worth waiting for (a longer one ends the retries). */
-#define MAX_BACKOFF_MS     (60 * 1000)
-#define MAX_RETRY_AFTER_MS (300 * 1000)
-
 #define DEFAULT_RETRY_LIMIT 3
 #define DEFAULT_RETRY_DELAY 1000
 
@@ -581,62 +574,6 @@ set_placeholder (CacheitResource *self,
 
 /* Freshness */
 
-/* How long the server says a response stays fresh, in seconds from when it
- * arrived; -1 when it says nothing (the data then stays fresh: fetched once
- * until someone reloads). */
-static gint64
-server_lifetime (SoupMessageHeaders *headers)
-{
-  const char *cache_control = soup_message_headers_get_list (headers, "Cache-Control");
-  const char *expires = soup_message_headers_get_one (headers, "Expires");
-  const char *date = soup_message_headers_get_one (headers, "Date");
-  const char *age = soup_message_headers_get_one (headers, "Age");
-  gint64 lifetime = -1;
-
-  if (cache_control != NULL)
-    {
-      g_autoptr(GHashTable) directives = soup_header_parse_param_list (cache_control);
-      const char *max_age;
-
-      if (g_hash_table_contains (directives, "no-cache") ||
-          g_hash_table_contains (directives, "no-store"))
-        return 0;
-
-      if (g_hash_table_lookup_extended (directives, "max-age", NULL, (gpointer *) &max_age))
-        {
-          guint64 seconds = 0;
-
-          /* A malformed max-age makes the response stale, as RFC 9111 says. */
-          if (max_age == NULL || !g_ascii_string_to_unsigned (max_age, 10, 0, G_MAXINT, &seconds, NULL))
-            return 0;
-          lifetime = (gint64) seconds;
-        }
-    }
-
-  if (lifetime < 0 && expires != NULL)
-    {
-      g_autoptr(GDateTime) expires_at = soup_date_time_new_from_http_string (expires);
-      g_autoptr(GDateTime) date_at = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
-
-      /* An Expires that is not a date ("0", "-1") means already expired. */
-      if (expires_at == NULL)
-        return 0;
-      if (date_at == NULL)
-        date_at = g_date_time_new_now_utc ();
-      lifetime = MAX (0, g_date_time_difference (expires_at, date_at) / G_TIME_SPAN_SECOND);
-    }
-
-  if (lifetime > 0 && age != NULL)
-    {
-      guint64 seconds = 0;
-
-      if (g_ascii_string_to_unsigned (age, 10, 0, G_MAXINT, &seconds, NULL))
-        lifetime = MAX (0, lifetime - (gint64) seconds);
-    }
-
-  return lifetime;
-}
-
 static gint64
 effective_lifetime (CacheitResource *self)
 {
@@ -739,7 +676,7 @@ confirm (CacheitResource    *self,
   if (!not_modified ||
       soup_message_headers_get_one (headers, "Cache-Control") != NULL ||
       soup_message_headers_get_one (headers, "Expires") != NULL)
-    priv->server_lifetime = server_lifetime (headers);
+    priv->server_lifetime = _cacheit_http_lifetime (headers, NULL);
 
   priv->confirmed_at = g_get_monotonic_time ();
   priv->invalidated = FALSE;
@@ -802,19 +739,6 @@ restore_freshness (CacheitResource *self,
 
   set_origin (self, CACHEIT_ORIGIN_DISK);
   update_stale (self);
-}
-
-/* The snapshot key of @url: without its user information (a password has
- * no place in a file name or a file) and fragment. */
-static char *
-snapshot_key (const char *url)
-{
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-
-  if (uri == NULL)
-    return NULL;
-
-  return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
 }
 
 static CacheitStore *
@@ -923,7 +847,7 @@ snapshot_write (CacheitResource *self,
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   g_autoptr(CacheitStore) store = resource_store (self);
-  g_autofree char *key = snapshot_key (url);
+  g_autofree char *key = _cacheit_http_snapshot_key (url);
   g_autoptr(GTask) task = NULL;
   SnapshotWrite *write;
 
@@ -956,25 +880,12 @@ static gboolean
 response_storable (CacheitResource *self,
                    SoupMessage     *message)
 {
-  const char *cache_control;
+  SoupMessageHeaders *request_headers = soup_message_get_request_headers (message);
+  SoupMessageHeaders *response_headers = soup_message_get_response_headers (message);
 
-  if (cacheit_resource_get_snapshot_policy (self) == CACHEIT_SNAPSHOT_ALL)
-    return TRUE;
-
-  if (soup_message_headers_get_one (soup_message_get_request_headers (message), "Authorization") != NULL)
-    return FALSE;
-
-  cache_control = soup_message_headers_get_list (soup_message_get_response_headers (message), "Cache-Control");
-  if (cache_control != NULL)
-    {
-      g_autoptr(GHashTable) directives = soup_header_parse_param_list (cache_control);
-
-      if (g_hash_table_contains (directives, "no-store") ||
-          g_hash_table_contains (directives, "private"))
-        return FALSE;
-    }
-
-  return TRUE;
+  return _cacheit_http_may_store (cacheit_resource_get_snapshot_policy (self),
+                                  soup_message_headers_get_one (request_headers, "Authorization") != NULL,
+                                  soup_message_headers_get_list (response_headers, "Cache-Control"));
 }
 
 void
@@ -1385,68 +1296,6 @@ fetch_decode (Fetch         *fetch,
 /* Retries */
 
 static gboolean
-error_is_transient (const GError *error)
-{
-  if (error->domain == G_IO_ERROR)
-    {
-      switch (error->code)
-        {
-        case G_IO_ERROR_CONNECTION_REFUSED:
-        case G_IO_ERROR_CONNECTION_CLOSED:   /* Also G_IO_ERROR_BROKEN_PIPE. */
-        case G_IO_ERROR_TIMED_OUT:
-        case G_IO_ERROR_PARTIAL_INPUT:
-        case G_IO_ERROR_NETWORK_UNREACHABLE:
-        case G_IO_ERROR_HOST_UNREACHABLE:
-          return TRUE;
-        default:
-          return FALSE;
-        }
-    }
-
-  return g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE);
-}
-
-static gboolean
-status_is_transient (guint status)
-{
-  switch (status)
-    {
-    case SOUP_STATUS_REQUEST_TIMEOUT:
-    case 429:   /* Too Many Requests: libsoup 3.2 has no name for it. */
-    case SOUP_STATUS_BAD_GATEWAY:
-    case SOUP_STATUS_SERVICE_UNAVAILABLE:
-    case SOUP_STATUS_GATEWAY_TIMEOUT:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-/* The pause a Retry-After header asks for, in milliseconds, or -1. */
-static gint64
-retry_after_ms (SoupMessage *message)
-{
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                    "Retry-After");
-  g_autoptr(GDateTime) when = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  guint64 seconds;
-
-  if (value == NULL)
-    return -1;
-
-  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT, &seconds, NULL))
-    return (gint64) seconds * 1000;
-
-  when = soup_date_time_new_from_http_string (value);
-  if (when == NULL)
-    return -1;
-  now = g_date_time_new_now_utc ();
-
-  return MAX (0, g_date_time_difference (when, now) / 1000);
-}
-
-static gboolean
 retry_cb (gpointer user_data)
 {
   Fetch *fetch = user_data;
@@ -1472,19 +1321,18 @@ fetch_retry (Fetch       *fetch,
     return FALSE;
 
   if (message != NULL)
-    delay = retry_after_ms (message);
+    {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (message);
 
-  if (delay > MAX_RETRY_AFTER_MS)
+      delay = _cacheit_http_retry_after_ms (soup_message_headers_get_one (headers, "Retry-After"), NULL);
+    }
+
+  if (delay > CACHEIT_HTTP_MAX_RETRY_AFTER_MS)
     return FALSE;
 
   if (delay < 0)
-    {
-      /* Exponential backoff, each pause somewhere in its upper half. */
-      double base = MIN ((double) cacheit_resource_get_retry_delay (fetch->self) * exp2 (fetch->attempt),
-                         MAX_BACKOFF_MS);
-
-      delay = (gint64) (base / 2 + g_random_double () * base / 2);
-    }
+    delay = _cacheit_http_backoff_ms (fetch->attempt, cacheit_resource_get_retry_delay (fetch->self),
+                                      CACHEIT_HTTP_MAX_BACKOFF_MS, g_random_double ());
 
   fetch->attempt++;
   fetch_detach (fetch);
@@ -1520,7 +1368,7 @@ flight_cb (CacheitFlight *flight,
   if (error != NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
     {
       /* Transport errors pass through unchanged. */
-      if (!error_is_transient (error) || !fetch_retry (fetch, NULL))
+      if (!_cacheit_http_error_is_transient (error) || !fetch_retry (fetch, NULL))
         fetch_fail (fetch, g_error_copy (error));
       return;
     }
@@ -1543,7 +1391,7 @@ flight_cb (CacheitFlight *flight,
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      if (!status_is_transient (status) || !fetch_retry (fetch, message))
+      if (!_cacheit_http_status_is_transient (status) || !fetch_retry (fetch, message))
         fetch_fail (fetch, _cacheit_error_new_http (fetch->safe_url, status,
                                                     soup_message_get_reason_phrase (message)));
       return;
@@ -1552,7 +1400,7 @@ flight_cb (CacheitFlight *flight,
   if (error != NULL)
     {
       /* The body could not be read: a dropped connection is worth another try. */
-      if (!error_is_transient (error) || !fetch_retry (fetch, NULL))
+      if (!_cacheit_http_error_is_transient (error) || !fetch_retry (fetch, NULL))
         fetch_fail (fetch, fetch_wrap_error (fetch, g_error_copy (error)));
       return;
     }

@@ -1,0 +1,605 @@
+/* test-http.c: the pure HTTP policy of cacheit-http.c, in tables: lifetimes,
+ * transient failures, Retry-After, backoff, may-store and snapshot keys. No
+ * server, no main loop: every case is a function call and its value.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "cacheit-error.h"
+#include "cacheit-http.h"
+
+/* The current time of every case that needs one, and dates around it. */
+#define NOW          "Sun, 06 Nov 1994 08:49:37 GMT"
+#define NOW_PLUS_30  "Sun, 06 Nov 1994 08:50:07 GMT"
+#define NOW_PLUS_120 "Sun, 06 Nov 1994 08:51:37 GMT"
+#define NOW_MINUS_60 "Sun, 06 Nov 1994 08:48:37 GMT"
+
+static GDateTime *
+fixed_now (void)
+{
+  GDateTime *now = soup_date_time_new_from_http_string (NOW);
+
+  g_assert_nonnull (now);
+  return now;
+}
+
+/* Lifetime */
+
+typedef struct
+{
+  const char *cache_control;    /* A second Cache-Control after a '\n'. */
+  const char *expires;
+  const char *date;
+  const char *age;
+  gint64      lifetime;
+} LifetimeCase;
+
+static const LifetimeCase lifetime_cases[] = {
+  /* Nothing said: fresh until a reload. */
+  { NULL, NULL, NULL, NULL, -1 },
+  { "public", NULL, NULL, NULL, -1 },
+  { "", NULL, NULL, NULL, -1 },
+  { NULL, NULL, NOW, NULL, -1 },
+  { NULL, NULL, NULL, "10", -1 },
+
+  /* max-age. */
+  { "max-age=60", NULL, NULL, NULL, 60 },
+  { "max-age=0", NULL, NULL, NULL, 0 },
+  { "public, max-age=3600", NULL, NULL, NULL, 3600 },
+  { "private, max-age=60", NULL, NULL, NULL, 60 },
+  { "MAX-AGE=60", NULL, NULL, NULL, 60 },
+  { "max-age=\"60\"", NULL, NULL, NULL, 60 },
+  { "max-age=2147483647", NULL, NULL, NULL, G_MAXINT },
+  { "public\nmax-age=60", NULL, NULL, NULL, 60 },
+
+  /* A malformed max-age: stale. */
+  { "max-age", NULL, NULL, NULL, 0 },
+  { "max-age=", NULL, NULL, NULL, 0 },
+  { "max-age=abc", NULL, NULL, NULL, 0 },
+  { "max-age=-1", NULL, NULL, NULL, 0 },
+  { "max-age=+60", NULL, NULL, NULL, 0 },
+  { "max-age=1.5", NULL, NULL, NULL, 0 },
+  { "max-age=2147483648", NULL, NULL, NULL, 0 },
+  { "max-age=abc", NOW_PLUS_120, NOW, NULL, 0 },
+
+  /* no-cache and no-store: stale, whatever else is said. */
+  { "no-cache", NULL, NULL, NULL, 0 },
+  { "no-store", NULL, NULL, NULL, 0 },
+  { "NO-CACHE", NULL, NULL, NULL, 0 },
+  { "max-age=60, no-cache", NULL, NULL, NULL, 0 },
+  { "no-store, max-age=60", NULL, NULL, NULL, 0 },
+  { "max-age=60\nno-store", NULL, NULL, NULL, 0 },
+  { "no-cache", NOW_PLUS_120, NOW, NULL, 0 },
+  { "no-cache=\"Set-Cookie\", max-age=60", NULL, NULL, NULL, 0 },
+
+  /* s-maxage and other directives are not read. */
+  { "s-maxage=60", NULL, NULL, NULL, -1 },
+  { "s-maxage=60, max-age=30", NULL, NULL, NULL, 30 },
+  { "s-maxage=0, max-age=30", NULL, NULL, NULL, 30 },
+  { "must-revalidate", NULL, NULL, NULL, -1 },
+  { "stale-while-revalidate=30", NULL, NULL, NULL, -1 },
+  { "s-maxage=60", NOW_PLUS_120, NOW, NULL, 120 },
+
+  /* Expires, counted from Date. */
+  { NULL, NOW_PLUS_120, NOW, NULL, 120 },
+  { NULL, NOW_PLUS_30, NOW, NULL, 30 },
+  { NULL, NOW, NOW, NULL, 0 },
+  { NULL, NOW_MINUS_60, NOW, NULL, 0 },
+  { NULL, NOW_PLUS_120, NOW_PLUS_30, NULL, 90 },
+  { "public", NOW_PLUS_120, NOW, NULL, 120 },
+  { NULL, "Sunday, 06-Nov-94 08:51:37 GMT", NOW, NULL, 120 },
+  { NULL, "Sun Nov  6 08:51:37 1994", NOW, NULL, 120 },
+
+  /* An Expires that is not a date: already expired. */
+  { NULL, "0", NOW, NULL, 0 },
+  { NULL, "-1", NOW, NULL, 0 },
+  { NULL, "", NULL, NULL, 0 },
+  { NULL, "tomorrow", NOW, NULL, 0 },
+
+  /* Without a Date, or with one that is not a date, from now. */
+  { NULL, NOW_PLUS_120, NULL, NULL, 120 },
+  { NULL, NOW_PLUS_120, "yesterday", NULL, 120 },
+  { NULL, NOW_MINUS_60, NULL, NULL, 0 },
+
+  /* max-age wins over Expires. */
+  { "max-age=60", NOW_PLUS_120, NOW, NULL, 60 },
+  { "max-age=600", NOW_MINUS_60, NOW, NULL, 600 },
+  { "max-age=60", "0", NOW, NULL, 60 },
+  { "max-age=0", NOW_PLUS_120, NOW, NULL, 0 },
+
+  /* Age is taken off, down to 0. */
+  { "max-age=60", NULL, NULL, "10", 50 },
+  { "max-age=60", NULL, NULL, "0", 60 },
+  { "max-age=60", NULL, NULL, "59", 1 },
+  { "max-age=60", NULL, NULL, "60", 0 },
+  { "max-age=60", NULL, NULL, "100", 0 },
+  { NULL, NOW_PLUS_120, NOW, "20", 100 },
+  { NULL, NOW_PLUS_120, NOW, "200", 0 },
+  { "max-age=0", NULL, NULL, "10", 0 },
+  { "max-age=60", NULL, NULL, "2147483647", 0 },
+
+  /* An Age that is not a number is ignored. */
+  { "max-age=60", NULL, NULL, "abc", 60 },
+  { "max-age=60", NULL, NULL, "-5", 60 },
+  { "max-age=60", NULL, NULL, "1.5", 60 },
+  { "max-age=60", NULL, NULL, "", 60 },
+  { "max-age=60", NULL, NULL, "2147483648", 60 },
+};
+
+static void
+test_lifetime (void)
+{
+  g_autoptr(GDateTime) now = fixed_now ();
+
+  g_test_summary ("The lifetime of a response from Cache-Control (max-age, no-cache, "
+                  "no-store; s-maxage is not read), else Expires from Date or now, "
+                  "minus Age, with malformed values as the code reads them");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lifetime_cases); i++)
+    {
+      const LifetimeCase *c = &lifetime_cases[i];
+      g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+
+      if (c->cache_control != NULL)
+        {
+          g_auto(GStrv) values = g_strsplit (c->cache_control, "\n", -1);
+
+          for (gsize j = 0; values[j] != NULL; j++)
+            soup_message_headers_append (headers, "Cache-Control", values[j]);
+        }
+      if (c->expires != NULL)
+        soup_message_headers_append (headers, "Expires", c->expires);
+      if (c->date != NULL)
+        soup_message_headers_append (headers, "Date", c->date);
+      if (c->age != NULL)
+        soup_message_headers_append (headers, "Age", c->age);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": Cache-Control %s, Expires %s, Date %s, Age %s",
+                      i, c->cache_control, c->expires, c->date, c->age);
+      g_assert_cmpint (_cacheit_http_lifetime (headers, now), ==, c->lifetime);
+    }
+}
+
+static void
+test_lifetime_now (void)
+{
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_hours (now, 1);
+  g_autofree char *expires = soup_date_time_to_string (later, SOUP_DATE_HTTP);
+  gint64 lifetime;
+
+  g_test_summary ("Without a Date and with no time given, Expires counts from the current time");
+
+  soup_message_headers_append (headers, "Expires", expires);
+  lifetime = _cacheit_http_lifetime (headers, NULL);
+  g_assert_cmpint (lifetime, <=, 3600);
+  g_assert_cmpint (lifetime, >=, 3600 - 60);
+
+  /* A Date, when there is one, is what counts, not the current time. */
+  soup_message_headers_replace (headers, "Expires", NOW_PLUS_120);
+  soup_message_headers_append (headers, "Date", NOW);
+  g_assert_cmpint (_cacheit_http_lifetime (headers, NULL), ==, 120);
+
+  /* Expires in 1994 is long gone. */
+  soup_message_headers_remove (headers, "Date");
+  g_assert_cmpint (_cacheit_http_lifetime (headers, NULL), ==, 0);
+}
+
+/* Transient errors and statuses */
+
+typedef struct
+{
+  GQuark    (*domain) (void);
+  int         code;
+  gboolean    transient;
+} ErrorCase;
+
+static const ErrorCase error_cases[] = {
+  { g_io_error_quark, G_IO_ERROR_CONNECTION_REFUSED, TRUE },
+  { g_io_error_quark, G_IO_ERROR_CONNECTION_CLOSED, TRUE },
+  { g_io_error_quark, G_IO_ERROR_BROKEN_PIPE, TRUE },
+  { g_io_error_quark, G_IO_ERROR_TIMED_OUT, TRUE },
+  { g_io_error_quark, G_IO_ERROR_PARTIAL_INPUT, TRUE },
+  { g_io_error_quark, G_IO_ERROR_NETWORK_UNREACHABLE, TRUE },
+  { g_io_error_quark, G_IO_ERROR_HOST_UNREACHABLE, TRUE },
+  { g_resolver_error_quark, G_RESOLVER_ERROR_TEMPORARY_FAILURE, TRUE },
+
+  { g_io_error_quark, G_IO_ERROR_FAILED, FALSE },
+  { g_io_error_quark, G_IO_ERROR_CANCELLED, FALSE },
+  { g_io_error_quark, G_IO_ERROR_NOT_FOUND, FALSE },
+  { g_io_error_quark, G_IO_ERROR_PERMISSION_DENIED, FALSE },
+  { g_io_error_quark, G_IO_ERROR_PROXY_FAILED, FALSE },
+  { g_io_error_quark, G_IO_ERROR_NOT_CONNECTED, FALSE },
+  { g_io_error_quark, G_IO_ERROR_MESSAGE_TOO_LARGE, FALSE },
+  { g_io_error_quark, G_IO_ERROR_INVALID_DATA, FALSE },
+  { g_resolver_error_quark, G_RESOLVER_ERROR_NOT_FOUND, FALSE },
+  { g_resolver_error_quark, G_RESOLVER_ERROR_INTERNAL, FALSE },
+  { g_tls_error_quark, G_TLS_ERROR_BAD_CERTIFICATE, FALSE },
+  { g_tls_error_quark, G_TLS_ERROR_EOF, FALSE },
+  { soup_session_error_quark, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS, FALSE },
+  { cacheit_error_quark, CACHEIT_ERROR_HTTP_STATUS, FALSE },
+
+  /* The codes of transient GIO errors, in other domains. */
+  { cacheit_error_quark, G_IO_ERROR_CONNECTION_REFUSED, FALSE },
+  { g_tls_error_quark, G_IO_ERROR_TIMED_OUT, FALSE },
+  { g_resolver_error_quark, G_IO_ERROR_CONNECTION_REFUSED, FALSE },
+  { g_io_error_quark, G_RESOLVER_ERROR_TEMPORARY_FAILURE, FALSE },
+};
+
+static void
+test_error_transient (void)
+{
+  g_test_summary ("Refused, closed and timed out connections, partial reads, unreachable "
+                  "networks and hosts and temporary resolver failures are transient; "
+                  "nothing else, and no other domain, is");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (error_cases); i++)
+    {
+      const ErrorCase *c = &error_cases[i];
+      g_autoptr(GError) error = g_error_new_literal (c->domain (), c->code, "error");
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s %d", i, g_quark_to_string (error->domain), c->code);
+      g_assert_cmpint (_cacheit_http_error_is_transient (error), ==, c->transient);
+    }
+}
+
+typedef struct
+{
+  guint     status;
+  gboolean  transient;
+} StatusCase;
+
+static const StatusCase status_cases[] = {
+  { SOUP_STATUS_REQUEST_TIMEOUT, TRUE },
+  { 429, TRUE },
+  { SOUP_STATUS_BAD_GATEWAY, TRUE },
+  { SOUP_STATUS_SERVICE_UNAVAILABLE, TRUE },
+  { SOUP_STATUS_GATEWAY_TIMEOUT, TRUE },
+
+  { SOUP_STATUS_NONE, FALSE },
+  { SOUP_STATUS_OK, FALSE },
+  { SOUP_STATUS_NO_CONTENT, FALSE },
+  { SOUP_STATUS_NOT_MODIFIED, FALSE },
+  { SOUP_STATUS_TEMPORARY_REDIRECT, FALSE },
+  { SOUP_STATUS_BAD_REQUEST, FALSE },
+  { SOUP_STATUS_UNAUTHORIZED, FALSE },
+  { SOUP_STATUS_FORBIDDEN, FALSE },
+  { SOUP_STATUS_NOT_FOUND, FALSE },
+  { SOUP_STATUS_CONFLICT, FALSE },
+  { SOUP_STATUS_PRECONDITION_FAILED, FALSE },
+  { 425, FALSE },
+  { SOUP_STATUS_INTERNAL_SERVER_ERROR, FALSE },
+  { SOUP_STATUS_NOT_IMPLEMENTED, FALSE },
+  { SOUP_STATUS_HTTP_VERSION_NOT_SUPPORTED, FALSE },
+  { 599, FALSE },
+  { 999, FALSE },
+  { G_MAXUINT, FALSE },
+};
+
+static void
+test_status_transient (void)
+{
+  g_test_summary ("408, 429, 502, 503 and 504 are transient, and no other status");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (status_cases); i++)
+    {
+      g_test_message ("case %" G_GSIZE_FORMAT ": %u", i, status_cases[i].status);
+      g_assert_cmpint (_cacheit_http_status_is_transient (status_cases[i].status), ==,
+                       status_cases[i].transient);
+    }
+
+  /* Every status of the table above is all there is. */
+  for (guint status = 0; status < 1000; status++)
+    {
+      gboolean transient = status == 408 || status == 429 ||
+                           (status >= 502 && status <= 504);
+
+      g_assert_cmpint (_cacheit_http_status_is_transient (status), ==, transient);
+    }
+}
+
+/* Retry-After */
+
+typedef struct
+{
+  const char *value;
+  gint64      ms;
+} RetryAfterCase;
+
+static const RetryAfterCase retry_after_cases[] = {
+  { NULL, -1 },
+
+  /* Seconds. */
+  { "0", 0 },
+  { "1", 1000 },
+  { "120", 120000 },
+  { "300", 300000 },
+  { "301", 301000 },
+  { "007", 7000 },
+  { "2147483647", G_GINT64_CONSTANT (2147483647000) },
+
+  /* Neither seconds nor a date. */
+  { "", -1 },
+  { "-1", -1 },
+  { "+5", -1 },
+  { "1.5", -1 },
+  { "5s", -1 },
+  { " 5", -1 },
+  { "0x10", -1 },
+  { "2147483648", -1 },
+  { "soon", -1 },
+
+  /* HTTP dates, from now; the past is 0. */
+  { NOW_PLUS_30, 30000 },
+  { NOW_PLUS_120, 120000 },
+  { NOW, 0 },
+  { NOW_MINUS_60, 0 },
+  { "Sunday, 06-Nov-94 08:50:07 GMT", 30000 },
+  { "Sun Nov  6 08:50:07 1994", 30000 },
+  { "Mon, 07 Nov 1994 08:49:37 GMT", G_GINT64_CONSTANT (86400000) },
+};
+
+static void
+test_retry_after (void)
+{
+  g_autoptr(GDateTime) now = fixed_now ();
+
+  g_test_summary ("Retry-After as seconds (0 to G_MAXINT) or as an HTTP date from now, "
+                  "in milliseconds; -1 for anything else");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (retry_after_cases); i++)
+    {
+      const RetryAfterCase *c = &retry_after_cases[i];
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, c->value);
+      g_assert_cmpint (_cacheit_http_retry_after_ms (c->value, now), ==, c->ms);
+    }
+}
+
+static void
+test_retry_after_now (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_minutes (now, 2);
+  g_autofree char *value = soup_date_time_to_string (later, SOUP_DATE_HTTP);
+  gint64 ms;
+
+  g_test_summary ("With no time given, a Retry-After date counts from the current time");
+
+  ms = _cacheit_http_retry_after_ms (value, NULL);
+  g_assert_cmpint (ms, <=, 120000);
+  g_assert_cmpint (ms, >=, 120000 - 60000);
+
+  g_assert_cmpint (_cacheit_http_retry_after_ms (NOW, NULL), ==, 0);
+  g_assert_cmpint (_cacheit_http_retry_after_ms ("5", NULL), ==, 5000);
+}
+
+/* Backoff */
+
+typedef struct
+{
+  guint   attempt;
+  guint   base_delay_ms;
+  gint64  max_ms;
+  double  fraction;
+  gint64  ms;
+} BackoffCase;
+
+static const BackoffCase backoff_cases[] = {
+  /* The default delay, doubled each attempt, in the upper half. */
+  { 0, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.0, 500 },
+  { 0, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.5, 750 },
+  { 0, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 1000 },
+  { 1, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.0, 1000 },
+  { 1, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 2000 },
+  { 2, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.0, 2000 },
+  { 2, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.25, 2500 },
+  { 2, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 4000 },
+  { 5, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.0, 16000 },
+  { 5, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 32000 },
+
+  /* The cap, from the attempt that would pass it. */
+  { 6, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.0, 30000 },
+  { 6, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 60000 },
+  { 10, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.5, 45000 },
+  { 64, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 60000 },
+  { G_MAXUINT, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 60000 },
+  { 0, G_MAXUINT, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.0, 30000 },
+  { 0, 60000, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 60000 },
+  { 0, 60001, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 60000 },
+  { 3, 100, 500, 1.0, 500 },
+
+  /* Small and zero delays; milliseconds are truncated. */
+  { 0, 1, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.0, 0 },
+  { 0, 1, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 1 },
+  { 0, 3, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.0, 1 },
+  { 0, 0, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 0 },
+  { 20, 0, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0, 0 },
+  { 0, 1000, 0, 1.0, 0 },
+};
+
+static void
+test_backoff (void)
+{
+  g_test_summary ("The backoff doubles the base delay each attempt up to the cap, and "
+                  "the random fraction places it in the upper half");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (backoff_cases); i++)
+    {
+      const BackoffCase *c = &backoff_cases[i];
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": attempt %u, base %u, max %" G_GINT64_FORMAT ", fraction %g",
+                      i, c->attempt, c->base_delay_ms, c->max_ms, c->fraction);
+      g_assert_cmpint (_cacheit_http_backoff_ms (c->attempt, c->base_delay_ms, c->max_ms, c->fraction),
+                       ==, c->ms);
+    }
+}
+
+static void
+test_backoff_growth (void)
+{
+  gint64 previous_low = 0;
+  gint64 previous_high = 0;
+
+  g_test_summary ("Each attempt waits at least as long as the one before, never over "
+                  "the cap, and a Retry-After may ask for more than the cap of backoffs");
+
+  g_assert_cmpint (CACHEIT_HTTP_MAX_BACKOFF_MS, ==, 60 * 1000);
+  g_assert_cmpint (CACHEIT_HTTP_MAX_RETRY_AFTER_MS, ==, 300 * 1000);
+  g_assert_cmpint (CACHEIT_HTTP_MAX_BACKOFF_MS, <, CACHEIT_HTTP_MAX_RETRY_AFTER_MS);
+
+  for (guint attempt = 0; attempt < 40; attempt++)
+    {
+      gint64 low = _cacheit_http_backoff_ms (attempt, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 0.0);
+      gint64 high = _cacheit_http_backoff_ms (attempt, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, 1.0);
+
+      g_assert_cmpint (low, >=, previous_low);
+      g_assert_cmpint (high, >=, previous_high);
+      g_assert_cmpint (low * 2, ==, high);
+      g_assert_cmpint (high, <=, CACHEIT_HTTP_MAX_BACKOFF_MS);
+
+      /* Any fraction in between lands in between. */
+      for (double fraction = 0.0; fraction < 1.0; fraction += 0.125)
+        {
+          gint64 ms = _cacheit_http_backoff_ms (attempt, 1000, CACHEIT_HTTP_MAX_BACKOFF_MS, fraction);
+
+          g_assert_cmpint (ms, >=, low);
+          g_assert_cmpint (ms, <=, high);
+        }
+
+      previous_low = low;
+      previous_high = high;
+    }
+
+  g_assert_cmpint (previous_high, ==, CACHEIT_HTTP_MAX_BACKOFF_MS);
+}
+
+/* May-store */
+
+typedef struct
+{
+  CacheitSnapshotPolicy  policy;
+  gboolean               authorized;
+  const char            *cache_control;
+  gboolean               may_store;
+} MayStoreCase;
+
+static const MayStoreCase may_store_cases[] = {
+  /* All: everything, private or not. */
+  { CACHEIT_SNAPSHOT_ALL, FALSE, NULL, TRUE },
+  { CACHEIT_SNAPSHOT_ALL, TRUE, NULL, TRUE },
+  { CACHEIT_SNAPSHOT_ALL, FALSE, "no-store", TRUE },
+  { CACHEIT_SNAPSHOT_ALL, FALSE, "private", TRUE },
+  { CACHEIT_SNAPSHOT_ALL, TRUE, "no-store, private", TRUE },
+
+  /* Shareable: what a shared cache may store. */
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, NULL, TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "", TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "public, max-age=60", TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "no-cache", TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "max-age=0, must-revalidate", TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "privately", TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, NULL, FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "public", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "no-store", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "private", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "NO-STORE", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "Private", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "private=\"Set-Cookie\"", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "public, max-age=60, no-store", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "max-age=60, private", FALSE },
+};
+
+static void
+test_may_store (void)
+{
+  g_test_summary ("Under the all policy every response may be stored; otherwise none to "
+                  "a request with Authorization, nor one with no-store or private; the "
+                  "none policy answers as shareable does (no snapshot is written anyway)");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (may_store_cases); i++)
+    {
+      const MayStoreCase *c = &may_store_cases[i];
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": policy %d, authorized %d, Cache-Control %s",
+                      i, c->policy, c->authorized, c->cache_control);
+      g_assert_cmpint (_cacheit_http_may_store (c->policy, c->authorized, c->cache_control),
+                       ==, c->may_store);
+      if (c->policy == CACHEIT_SNAPSHOT_SHAREABLE)
+        g_assert_cmpint (_cacheit_http_may_store (CACHEIT_SNAPSHOT_NONE, c->authorized, c->cache_control),
+                         ==, c->may_store);
+    }
+}
+
+/* Snapshot keys */
+
+typedef struct
+{
+  const char *url;
+  const char *key;
+} SnapshotKeyCase;
+
+static const SnapshotKeyCase snapshot_key_cases[] = {
+  { "https://example.com/api/a", "https://example.com/api/a" },
+  { "http://example.com/", "http://example.com/" },
+  { "https://example.com/api/a?x=1&y=2", "https://example.com/api/a?x=1&y=2" },
+
+  /* No user information, no fragment. */
+  { "https://user:secret@example.com/api/a", "https://example.com/api/a" },
+  { "https://user@example.com/api/a", "https://example.com/api/a" },
+  { "https://:secret@example.com/api/a", "https://example.com/api/a" },
+  { "https://example.com/api/a#top", "https://example.com/api/a" },
+  { "https://example.com/api/a?x=1#top", "https://example.com/api/a?x=1" },
+  { "https://user:secret@example.com:8443/api/a?x=1#top", "https://example.com:8443/api/a?x=1" },
+
+  /* As libsoup parses URLs: default ports go, encodings stay. */
+  { "https://example.com:443/api/a", "https://example.com/api/a" },
+  { "http://example.com:80/api/a", "http://example.com/api/a" },
+  { "http://example.com:8080/api/a", "http://example.com:8080/api/a" },
+  { "https://example.com/a%20b", "https://example.com/a%20b" },
+
+  /* Not URLs. */
+  { NULL, NULL },
+  { "", NULL },
+  { "/api/a", NULL },
+  { "not a url", NULL },
+
+  /* libsoup's relaxed parsing takes a space in a host, and encodes it. */
+  { "https://exa mple.com/", "https://exa%20mple.com/" },
+};
+
+static void
+test_snapshot_key (void)
+{
+  g_test_summary ("A snapshot key is the URL without its user information and fragment");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (snapshot_key_cases); i++)
+    {
+      const SnapshotKeyCase *c = &snapshot_key_cases[i];
+      g_autofree char *key = _cacheit_http_snapshot_key (c->url);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, c->url);
+      g_assert_cmpstr (key, ==, c->key);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cacheit/http/lifetime", test_lifetime);
+  g_test_add_func ("/cacheit/http/lifetime/now", test_lifetime_now);
+  g_test_add_func ("/cacheit/http/transient/error", test_error_transient);
+  g_test_add_func ("/cacheit/http/transient/status", test_status_transient);
+  g_test_add_func ("/cacheit/http/retry-after", test_retry_after);
+  g_test_add_func ("/cacheit/http/retry-after/now", test_retry_after_now);
+  g_test_add_func ("/cacheit/http/backoff", test_backoff);
+  g_test_add_func ("/cacheit/http/backoff/growth", test_backoff_growth);
+  g_test_add_func ("/cacheit/http/may-store", test_may_store);
+  g_test_add_func ("/cacheit/http/snapshot-key", test_snapshot_key);
+
+  return g_test_run ();
+}
