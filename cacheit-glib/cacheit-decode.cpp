@@ -194,13 +194,75 @@ decode_with (simdjson::dom::parser &parser,
   return node_from_element (root);
 }
 
+/* A process that exits while a worker decodes: exit() runs the destructors
+ * of simdjson's static objects (its implementations) under the worker still
+ * using them, which aborts the process ("pure virtual method called"), as
+ * the demo's window did when it quit during the revalidation of a large
+ * list. Once a decode has run (so that the statics simdjson makes on first
+ * use exist, and their destructors were registered before), a handler is
+ * registered with atexit(): it runs before those destructors, lets no new
+ * decode start, and waits a bounded time for those in flight. */
+#define EXIT_WAIT_MAX (5 * G_TIME_SPAN_SECOND)
+
+static GMutex   exit_lock;
+static GCond    exit_cond;
+static guint    n_decoding;
+static gboolean exiting;
+
+static void
+wait_for_decodes (void)
+{
+  gint64 end = g_get_monotonic_time () + EXIT_WAIT_MAX;
+
+  g_mutex_lock (&exit_lock);
+  exiting = TRUE;
+  while (n_decoding > 0)
+    if (!g_cond_wait_until (&exit_cond, &exit_lock, end))
+      break;
+  g_mutex_unlock (&exit_lock);
+}
+
+static gboolean
+decode_begin (GError **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&exit_lock);
+  ok = !exiting;
+  if (ok)
+    n_decoding++;
+  g_mutex_unlock (&exit_lock);
+
+  if (!ok)
+    g_set_error_literal (error, CACHEIT_ERROR, CACHEIT_ERROR_FAILED, "the process is exiting");
+
+  return ok;
+}
+
+static void
+decode_end (void)
+{
+  static gsize registered;
+
+  g_mutex_lock (&exit_lock);
+  if (--n_decoding == 0)
+    g_cond_broadcast (&exit_cond);
+  g_mutex_unlock (&exit_lock);
+
+  if (g_once_init_enter (&registered))
+    {
+      atexit (wait_for_decodes);
+      g_once_init_leave (&registered, 1);
+    }
+}
+
 /* Runs @decode with a parser: the thread's own for a small document, a new
  * one for a large one, and turns running out of memory into an error. */
 template <typename Result, typename Decode>
 static Result *
-with_parser (gsize    length,
-             GError **error,
-             Decode   decode)
+with_parser_unguarded (gsize    length,
+                       GError **error,
+                       Decode   decode)
 {
   try
     {
@@ -221,6 +283,23 @@ with_parser (gsize    length,
                            "out of memory while decoding");
       return NULL;
     }
+}
+
+/* with_parser_unguarded(), unless the process is exiting. */
+template <typename Result, typename Decode>
+static Result *
+with_parser (gsize    length,
+             GError **error,
+             Decode   decode)
+{
+  Result *result;
+
+  if (!decode_begin (error))
+    return NULL;
+  result = with_parser_unguarded<Result> (length, error, decode);
+  decode_end ();
+
+  return result;
 }
 
 JsonNode *

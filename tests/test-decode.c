@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cacheit-decode.h"
@@ -422,6 +424,102 @@ test_dispatch_order (void)
   g_assert_cmpstr (log->str, ==, "a b a ");
 }
 
+/* A large array of objects, padded for simdjson. */
+static GBytes *
+large_array (guint n_items)
+{
+  GString *json = g_string_new ("[");
+  gsize length;
+
+  for (guint i = 0; i < n_items; i++)
+    g_string_append_printf (json, "%s{\"id\": %u, \"name\": \"item %u\", \"tags\": [1, 2, 3]}",
+                            i > 0 ? ", " : "", i, i);
+  g_string_append (json, "]");
+  length = json->len;
+  for (guint i = 0; i < CACHEIT_BODY_PADDING; i++)
+    g_string_append_c (json, '\0');
+
+  return g_bytes_new_take (g_string_free (json, FALSE), length);
+}
+
+#define N_DECODE_THREADS 2
+
+/* How many of the decoding threads saw their decode refused. */
+static gint n_refused;
+
+static gpointer
+decode_forever_thread (gpointer data)
+{
+  GBytes *body = data;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      CacheitIndex *index = _cacheit_decode_index (body, NULL, "id", &error);
+
+      /* Once the process exits, decodes are refused. */
+      if (index == NULL)
+        {
+          g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_FAILED);
+          g_atomic_int_inc (&n_refused);
+          return NULL;
+        }
+      _cacheit_index_unref (index);
+    }
+}
+
+/* Runs after the destructors of the statics simdjson made on first use, as
+ * the long teardown of a GTK application's exit does (Mesa's and LLVM's,
+ * in the demo's core dump): by then no worker may be in simdjson. */
+static void
+late_exit_handler (void)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  while (g_atomic_int_get (&n_refused) < N_DECODE_THREADS && g_get_monotonic_time () < end)
+    g_usleep (1000);
+  if (g_atomic_int_get (&n_refused) < N_DECODE_THREADS)
+    {
+      g_printerr ("workers still decode while the process exits\n");
+      _exit (3);
+    }
+}
+
+static void
+test_decode_exit (void)
+{
+  g_test_summary ("A process may exit while workers decode: from the exit on no decode "
+                  "starts, and those in flight end first, so simdjson is never used after "
+                  "its destructors ran");
+
+  if (g_test_subprocess ())
+    {
+      GBytes *body = large_array (200000);
+      g_autoptr(GError) error = NULL;
+      CacheitIndex *index;
+
+      /* Registered before simdjson's first use: it runs after. */
+      atexit (late_exit_handler);
+
+      /* One decode first, as a process does before it has workers. */
+      index = _cacheit_decode_index (body, NULL, "id", &error);
+      g_assert_no_error (error);
+      _cacheit_index_unref (index);
+
+      for (guint i = 0; i < N_DECODE_THREADS; i++)
+        g_thread_unref (g_thread_new ("decode", decode_forever_thread, body));
+      g_usleep (50 * 1000);
+      exit (0);
+    }
+
+  /* Without it, the demo's window aborted at exit in about one run of four
+   * ("pure virtual method called": simdjson's parser allocating through its
+   * implementation in a worker, while exit() ran the destructors). */
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr_unmatched ("*pure virtual*");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -433,6 +531,7 @@ main (int   argc,
   g_test_add_func ("/decode/r12/depth", test_decode_depth);
   g_test_add_func ("/decode/invalid", test_decode_invalid);
   g_test_add_func ("/decode/large", test_decode_large_parser);
+  g_test_add_func ("/decode/exit-while-decoding", test_decode_exit);
   g_test_add_func ("/reader/r12/limits", test_reader_limits);
   g_test_add_func ("/reader/wrong-hint", test_reader_wrong_hint);
   g_test_add_func ("/reader/empty", test_reader_empty);
