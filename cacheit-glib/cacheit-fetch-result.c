@@ -11,7 +11,8 @@
 
 #include "config.h"
 
-#include "cacheit-private.h"
+#include "cacheit-fetch-result.h"
+#include "cacheit-resource.h"
 
 struct _CacheitFetchResult
 {

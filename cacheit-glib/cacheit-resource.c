@@ -10,10 +10,16 @@
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-resource.h"
+#include "cacheit-resource-private.h"
 #include "cacheit-decode.h"
+#include "cacheit-dispatch.h"
 #include "cacheit-enums.h"
+#include "cacheit-error.h"
+#include "cacheit-error-private.h"
+#include "cacheit-fetch-result.h"
+#include "cacheit-flight.h"
 #include "cacheit-http.h"
-#include "cacheit-private.h"
+#include "cacheit-reader.h"
 #include "cacheit-store.h"
 
 /**
@@ -310,6 +316,9 @@ enum {
 
 #define DEFAULT_RETRY_LIMIT 3
 #define DEFAULT_RETRY_DELAY 1000
+
+/* The default of :max-size. */
+#define DEFAULT_MAX_SIZE (G_GUINT64_CONSTANT (256) * 1024 * 1024)
 
 /* A bit per setting, in CacheitResourcePrivate.own_settings. */
 #define SETTING(prop_id) (1u << (prop_id))
@@ -3053,7 +3062,7 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    */
   properties[PROP_MAX_SIZE] =
     g_param_spec_uint64 ("max-size", NULL, NULL,
-                         0, G_MAXUINT64, CACHEIT_DEFAULT_MAX_SIZE,
+                         0, G_MAXUINT64, DEFAULT_MAX_SIZE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -3520,7 +3529,7 @@ cacheit_resource_init (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  priv->max_size = CACHEIT_DEFAULT_MAX_SIZE;
+  priv->max_size = DEFAULT_MAX_SIZE;
   priv->context = g_main_context_ref_thread_default ();
   priv->max_age = -1;
   priv->server_lifetime = -1;

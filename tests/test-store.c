@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cacheit-decode.h"
 #include "cacheit-store.h"
 
 #define KEY_A "https://example.com/api/a"
