@@ -502,7 +502,7 @@ caller_complete_cancelled (Caller       *caller,
 
   if (cancellable == NULL || !g_cancellable_set_error_if_cancelled (cancellable, &error))
     error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
-  result = _cacheit_fetch_result_new (caller->self, error);
+  result = _cacheit_fetch_result_new (G_OBJECT (caller->self), cacheit_resource_fetch_async, error);
   caller_complete (caller, result);
 }
 
@@ -1027,7 +1027,7 @@ fetch_complete (Fetch        *fetch,
   callers = fetch->callers;
   g_queue_init (&fetch->callers);
 
-  result = _cacheit_fetch_result_new (self, error);
+  result = _cacheit_fetch_result_new (G_OBJECT (self), cacheit_resource_fetch_async, error);
 
   g_object_freeze_notify (G_OBJECT (self));
 
