@@ -31,11 +31,12 @@ typedef struct
   GDestroyNotify prepare_free;
 
   /* Decoding, in a worker thread, in two steps. The first turns the body
-   * (padded by CACHEIT_BODY_PADDING) into an immutable, reference-counted
-   * value that depends only on the body, the root pointer and share_key():
-   * resources that share a request do it once between them. The second
-   * makes the data to apply from it, for one resource. Errors are in
-   * CACHEIT_ERROR, with a detail message; the resource adds the URL. */
+   * (padded by CACHEIT_BODY_PADDING, see cacheit-decode.h) into an
+   * immutable, reference-counted value that depends only on the body, the
+   * root pointer and share_key(): resources that share a request do it once
+   * between them. The second makes the data to apply from it, for one
+   * resource. Errors are in CACHEIT_ERROR, with a detail message; the
+   * resource adds the URL. */
   char    *(* share_key)    (gpointer         prepared);      /* May be NULL. */
   gpointer (* decode_shared) (gpointer        prepared,
                               GBytes         *body,
@@ -67,9 +68,9 @@ typedef struct
 void    _cacheit_resource_class_set_ops   (CacheitResourceClass     *klass,
                                            const CacheitResourceOps *ops);
 
-/* @self's data has become that of @url, with no fetch
- * (a created item got its id): unlike cacheit_resource_set_url(), what is in
- * hand is kept as it is, not as a placeholder (R13). */
+/* @self's data has become that of @url, with no fetch (a created item got
+ * its id): unlike cacheit_resource_set_url(), what is in hand is kept as it
+ * is, not as a placeholder (R13). */
 void    _cacheit_resource_rename          (CacheitResource *self,
                                            const char      *url);
 
