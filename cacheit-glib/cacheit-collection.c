@@ -10,10 +10,13 @@
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-collection.h"
+#include "cacheit-collection-private.h"
 #include "cacheit-decode.h"
 #include "cacheit-diff.h"
+#include "cacheit-error.h"
 #include "cacheit-json.h"
-#include "cacheit-private.h"
+#include "cacheit-model-private.h"
+#include "cacheit-resource-private.h"
 
 /**
  * CacheitCollection:

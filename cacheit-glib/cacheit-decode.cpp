@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "cacheit-decode.h"
+#include "cacheit-error.h"
 
 static_assert (CACHEIT_BODY_PADDING >= simdjson::SIMDJSON_PADDING,
                "bodies must be padded as simdjson requires");

@@ -11,9 +11,13 @@
 
 #include <json-glib/json-glib.h>
 
-#include "cacheit-private.h"
-
 G_BEGIN_DECLS
+
+/* Bytes readable (and zeroed) after the end of every body, as simdjson needs;
+ * cacheit-decode.cpp checks this is at least simdjson::SIMDJSON_PADDING. What
+ * makes bodies for the decoder (cacheit-reader.c, cacheit-store.c, the
+ * collection's writes) allocates them with this much more. */
+#define CACHEIT_BODY_PADDING 64
 
 typedef enum
 {

@@ -12,7 +12,7 @@
 
 #include "config.h"
 
-#include "cacheit-private.h"
+#include "cacheit-dispatch.h"
 
 typedef struct
 {

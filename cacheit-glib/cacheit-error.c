@@ -6,9 +6,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
 
 #include "cacheit-error.h"
-#include "cacheit-private.h"
+#include "cacheit-error-private.h"
 
 /* An extended error domain (GLib 2.68): errors of CACHEIT_ERROR carry the
  * HTTP status with them, so that cacheit_error_get_http_status() works on any

@@ -4,20 +4,22 @@
  * A GTask cannot be that result: it has one callback, and its result can be
  * propagated once. This one holds the outcome and gives it to
  * cacheit_resource_fetch_finish() as often as it is asked. It keeps a weak
- * reference to the resource, which keeps the result of its last fetch.
+ * reference to the resource, which keeps the result of its last fetch, and
+ * knows it only as a GObject, with the source tag it was given.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
 
-#include "cacheit-private.h"
+#include "cacheit-fetch-result.h"
 
 struct _CacheitFetchResult
 {
   GObject  parent_instance;
 
   GWeakRef source;
+  gpointer source_tag;
   GError  *error;
 };
 
@@ -43,7 +45,7 @@ static gboolean
 cacheit_fetch_result_is_tagged (GAsyncResult *result,
                                 gpointer      source_tag)
 {
-  return source_tag == cacheit_resource_fetch_async;
+  return source_tag == CACHEIT_FETCH_RESULT (result)->source_tag;
 }
 
 static void
@@ -78,12 +80,14 @@ cacheit_fetch_result_init (CacheitFetchResult *self)
 }
 
 CacheitFetchResult *
-_cacheit_fetch_result_new (CacheitResource *source,
-                           const GError    *error)
+_cacheit_fetch_result_new (GObject      *source,
+                           gpointer      source_tag,
+                           const GError *error)
 {
   CacheitFetchResult *self = g_object_new (CACHEIT_TYPE_FETCH_RESULT, NULL);
 
   g_weak_ref_set (&self->source, source);
+  self->source_tag = source_tag;
   self->error = error != NULL ? g_error_copy (error) : NULL;
 
   return self;

@@ -12,7 +12,9 @@
 
 #include "config.h"
 
-#include "cacheit-private.h"
+#include "cacheit-flight.h"
+#include "cacheit-error.h"
+#include "cacheit-reader.h"
 
 typedef struct
 {

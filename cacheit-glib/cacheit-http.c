@@ -24,7 +24,7 @@
 
 #include "cacheit-http.h"
 #include "cacheit-error.h"
-#include "cacheit-private.h"
+#include "cacheit-error-private.h"
 
 GUri *
 _cacheit_http_check_url (const char  *url,

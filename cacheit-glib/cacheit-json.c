@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cacheit-json.h"
-#include "cacheit-private.h"
+#include "cacheit-error.h"
 
 static gboolean
 node_to_int64 (JsonNode *node,

@@ -24,7 +24,9 @@
 
 #include <string.h>
 
-#include "cacheit-private.h"
+#include "cacheit-reader.h"
+#include "cacheit-decode.h"
+#include "cacheit-error.h"
 
 #define READ_CHUNK       (256 * 1024)
 #define FIRST_BUFFER     (16 * 1024)

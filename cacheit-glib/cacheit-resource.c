@@ -8,10 +8,16 @@
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-resource.h"
+#include "cacheit-resource-private.h"
 #include "cacheit-decode.h"
+#include "cacheit-dispatch.h"
 #include "cacheit-enums.h"
+#include "cacheit-error.h"
+#include "cacheit-error-private.h"
+#include "cacheit-fetch-result.h"
+#include "cacheit-flight.h"
 #include "cacheit-http.h"
-#include "cacheit-private.h"
+#include "cacheit-reader.h"
 #include "cacheit-store.h"
 
 /**
@@ -304,6 +310,9 @@ enum {
 #define DEFAULT_RETRY_LIMIT 3
 #define DEFAULT_RETRY_DELAY 1000
 
+/* The default of :max-size. */
+#define DEFAULT_MAX_SIZE (G_GUINT64_CONSTANT (256) * 1024 * 1024)
+
 /* A bit per setting, in CacheitResourcePrivate.own_settings. */
 #define SETTING(prop_id) (1u << (prop_id))
 
@@ -486,7 +495,7 @@ caller_complete_cancelled (Caller       *caller,
 
   if (cancellable == NULL || !g_cancellable_set_error_if_cancelled (cancellable, &error))
     error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
-  result = _cacheit_fetch_result_new (caller->self, error);
+  result = _cacheit_fetch_result_new (G_OBJECT (caller->self), cacheit_resource_fetch_async, error);
   caller_complete (caller, result);
 }
 
@@ -929,7 +938,7 @@ fetch_complete (Fetch        *fetch,
   callers = fetch->callers;
   g_queue_init (&fetch->callers);
 
-  result = _cacheit_fetch_result_new (self, error);
+  result = _cacheit_fetch_result_new (G_OBJECT (self), cacheit_resource_fetch_async, error);
 
   g_object_freeze_notify (G_OBJECT (self));
 
@@ -2901,7 +2910,7 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
    */
   properties[PROP_MAX_SIZE] =
     g_param_spec_uint64 ("max-size", NULL, NULL,
-                         0, G_MAXUINT64, CACHEIT_DEFAULT_MAX_SIZE,
+                         0, G_MAXUINT64, DEFAULT_MAX_SIZE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -3368,7 +3377,7 @@ cacheit_resource_init (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  priv->max_size = CACHEIT_DEFAULT_MAX_SIZE;
+  priv->max_size = DEFAULT_MAX_SIZE;
   priv->context = g_main_context_ref_thread_default ();
   priv->max_age = -1;
   priv->server_lifetime = -1;

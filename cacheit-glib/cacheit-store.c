@@ -85,6 +85,7 @@
 #include <zlib.h>
 
 #include "cacheit-store.h"
+#include "cacheit-decode.h"
 
 #define MAGIC             "\x89" "CACHEIT"
 #define MAGIC_LENGTH      8

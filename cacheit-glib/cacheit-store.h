@@ -15,8 +15,6 @@
 
 #include <gio/gio.h>
 
-#include "cacheit-private.h"
-
 G_BEGIN_DECLS
 
 /* A reasonable bound for a store of one application's snapshots. */
@@ -32,9 +30,10 @@ typedef struct
   gatomicrefcount ref_count;
 
   /*< public >*/
-  /* Followed by CACHEIT_BODY_PADDING zero bytes, readable; its size is the
-   * body's length. The one holder of a snapshot just loaded may drop it
-   * (NULL) once decoded, before sharing the snapshot. */
+  /* Followed by CACHEIT_BODY_PADDING (cacheit-decode.h) zero bytes,
+   * readable; its size is the body's length. The one holder of a snapshot
+   * just loaded may drop it (NULL) once decoded, before sharing the
+   * snapshot. */
   GBytes *body;
   char   *etag;           /* Nullable. */
   char   *last_modified;  /* Nullable. */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cacheit-private.h"
+#include "cacheit-decode.h"
 
 guint8
 fuzz_input_byte (FuzzInput *input)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cacheit-decode.h"
+#include "cacheit-error.h"
 
 #include "fuzz-common.h"
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cacheit-decode.h"
+#include "cacheit-error.h"
 
 #include "fuzz-common.h"
 

@@ -14,6 +14,7 @@
 #include <cacheit.h>
 
 #include "cacheit-decode.h"
+#include "cacheit-model-private.h"
 
 #include "fuzz-common.h"
 

@@ -12,7 +12,9 @@
 
 #include <string.h>
 
-#include "cacheit-private.h"
+#include "cacheit-decode.h"
+#include "cacheit-error.h"
+#include "cacheit-reader.h"
 
 #include "fuzz-common.h"
 

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "cacheit-decode.h"
-#include "cacheit-private.h"
+#include "cacheit-dispatch.h"
+#include "cacheit-error.h"
+#include "cacheit-reader.h"
 
 #include "cacheit-test-server.h"
 

@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cacheit-decode.h"
 #include "cacheit-store.h"
 #include "cacheit-test-signals.h"
 

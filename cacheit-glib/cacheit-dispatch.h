@@ -1,0 +1,25 @@
+/* cacheit-dispatch.h: completes callers in their own main contexts.
+ *
+ * cacheit-dispatch.c owns the completions queued for each main context, many
+ * at a time behind one source, always on a later iteration. It knows the
+ * callers only as a GAsyncReadyCallback and its arguments: no GObject type of
+ * the library.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Runs @callback in @context, on a later iteration. Holds a reference to
+ * @source_object and @result until @callback has run. */
+void    _cacheit_dispatch                 (GMainContext        *context,
+                                           GAsyncReadyCallback  callback,
+                                           GObject             *source_object,
+                                           GAsyncResult        *result,
+                                           gpointer             user_data);
+
+G_END_DECLS

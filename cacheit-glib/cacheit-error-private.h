@@ -1,0 +1,31 @@
+/* cacheit-error-private.h: what cacheit-error.c gives the other units and
+ * does not export.
+ *
+ * cacheit-error.c owns the error domain: the errors of CACHEIT_ERROR that
+ * name a URL (always made safe to show first), and the one-time binding of
+ * the library's text domain, which its messages are the first to need.
+ * Touches no GObject of the library.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "cacheit-error.h"
+
+G_BEGIN_DECLS
+
+GError *_cacheit_error_new_http           (const char   *safe_url,
+                                           guint         status,
+                                           const char   *reason);
+GError *_cacheit_error_new_for_url        (CacheitError  code,
+                                           const char   *safe_url,
+                                           const char   *detail);
+char   *_cacheit_uri_to_safe_string       (const char   *url);
+
+/* Binds the text domain, once. */
+void    _cacheit_init_i18n                (void);
+
+G_END_DECLS

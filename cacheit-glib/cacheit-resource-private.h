@@ -1,0 +1,147 @@
+/* cacheit-resource-private.h: what cacheit-resource.c gives the library's
+ * subclasses (CacheitModel, CacheitCollection) and does not export.
+ *
+ * cacheit-resource.c owns the fetch state machine and everything a resource
+ * keeps between fetches: the ops a subclass decodes and applies with, the
+ * link of an item to its collection, the validators, the snapshot, and the
+ * queue of writes. Main context only, except the decoding ops, which run in
+ * worker threads on what prepare() made and never touch the resource.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "cacheit-resource.h"
+
+G_BEGIN_DECLS
+
+/* What a subclass of CacheitResource inside the library tells the fetch state
+ * machine: how to decode a body in a worker thread, and how to apply the
+ * result in the resource's own main context. The resource knows nothing else
+ * of its subclasses. */
+typedef struct
+{
+  /* Main context, when a fetch's body is about to be decoded: an immutable
+   * snapshot of what the worker needs (may be NULL). */
+  gpointer (* prepare)      (CacheitResource *self);
+  GDestroyNotify prepare_free;
+
+  /* Decoding, in a worker thread, in two steps. The first turns the body
+   * (padded by CACHEIT_BODY_PADDING, see cacheit-decode.h) into an
+   * immutable, reference-counted value that depends only on the body, the
+   * root pointer and share_key(): resources that share a request do it once
+   * between them. The second makes the data to apply from it, for one
+   * resource. Errors are in CACHEIT_ERROR, with a detail message; the
+   * resource adds the URL. */
+  char    *(* share_key)    (gpointer         prepared);      /* May be NULL. */
+  gpointer (* decode_shared) (gpointer        prepared,
+                              GBytes         *body,
+                              const char     *root_pointer,
+                              GError        **error);
+  gpointer (* shared_ref)   (gpointer         shared);
+  GDestroyNotify shared_unref;
+  gpointer (* finish)       (gpointer         prepared,
+                             gpointer         shared,
+                             GError         **error);
+
+  /* Main context, the slow path when CacheitResourceClass.parse is
+   * overridden: the result of parse into the data to apply. */
+  gpointer (* from_node)    (CacheitResource *self,
+                             JsonNode        *node,
+                             GError         **error);
+
+  /* Main context: applies the data, emitting the data change signals.
+   * Returns whether anything changed. */
+  gboolean (* apply)        (CacheitResource *self,
+                             gpointer         decoded);
+  GDestroyNotify decoded_free;
+
+  /* Main context: shows no data, with exact signals (the URL changed and
+   * the data is not kept: R13). Not called while writes wait. */
+  void     (* clear)        (CacheitResource *self);
+} CacheitResourceOps;
+
+void    _cacheit_resource_class_set_ops   (CacheitResourceClass     *klass,
+                                           const CacheitResourceOps *ops);
+
+/* @self's data has become that of @url, with no fetch (a created item got
+ * its id): unlike cacheit_resource_set_url(), what is in hand is kept as it
+ * is, not as a placeholder (R13). */
+void    _cacheit_resource_rename          (CacheitResource *self,
+                                           const char      *url);
+
+/* @self (an item) follows @parent (its collection; a
+ * weak link, NULL for none) in the settings it was not given itself: the
+ * session, the ::request handlers (emitted on @parent, then on @self, for
+ * every request made for @self; a handler on either turns sharing off),
+ * reload, max-size, max-age, retry, refetching and snapshot settings. A
+ * change of @parent's goes down to @self, with notify. When @parent goes
+ * away first, @self keeps the values it used. */
+void    _cacheit_resource_set_parent      (CacheitResource *self,
+                                           CacheitResource *parent);
+
+/* The data in hand no longer matches its validators (a setting that shapes
+ * the data changed): the next request is a full one. */
+void    _cacheit_resource_forget_validators (CacheitResource *self);
+
+/* Rewrites the snapshot of @self's URL with @body (a JSON text the resource
+ * decodes as it would a response; need not be padded), with no validators;
+ * NULL removes it. Nothing is written without a snapshot policy, nor when the
+ * data in hand came from a response the policy does not let us keep (or from
+ * no response at all); for a resource that overrides parse(), the snapshot is
+ * removed instead. */
+void    _cacheit_resource_save_snapshot   (CacheitResource *self,
+                                           GBytes          *body);
+
+/* Writes (saves, creates, destroys) of a resource, sent one at a time in
+ * order. While any is queued, no fetch response is applied (one answered
+ * across a write is asked again when the writes are done). */
+typedef struct
+{
+  /* When its turn comes: the request's method, URL and body (NULL for none). */
+  gboolean (* prepare)  (CacheitResource  *owner,
+                         gpointer          data,
+                         char            **method,
+                         char            **url,
+                         GBytes          **body,
+                         GError          **error);
+  /* The server accepted it; @answer is the object it sent back, or NULL.
+   * Returns what the caller's task returns: a new reference to an object,
+   * or NULL for TRUE. */
+  GObject *(* commit)   (CacheitResource  *owner,
+                         gpointer          data,
+                         JsonObject       *answer);
+  /* It failed, or was cancelled: undo its change, if it showed one. Called
+   * after it left the queue. */
+  void     (* rollback) (CacheitResource  *owner,
+                         gpointer          data);
+  /* Optional: whether a 2xx answer that cannot be read undoes the write
+   * instead of keeping it (a create: its item would have no id). */
+  gboolean (* needs_answer) (CacheitResource *owner,
+                             gpointer         data);
+  GDestroyNotify data_free;
+} CacheitWriteOps;
+
+/* Queues a write of @owner with @data, which @ops frees. @task (its
+ * cancellable too) is completed with the outcome; its change must already
+ * show (unless the caller asked to wait). */
+void    _cacheit_resource_queue_write     (CacheitResource       *owner,
+                                           const CacheitWriteOps *ops,
+                                           gpointer               data,
+                                           GTask                 *task);
+/* A write of the item @self, sent by its collection, started or ended:
+ * @self's :saving follows. */
+void    _cacheit_resource_item_write      (CacheitResource       *self,
+                                           gboolean               started);
+/* Whether @self has writes of its own waiting or in flight. */
+gboolean _cacheit_resource_has_writes     (CacheitResource       *self);
+/* @func on the data of each write of @owner waiting or in flight, in order. */
+void    _cacheit_resource_foreach_write   (CacheitResource       *owner,
+                                           GFunc                  func,
+                                           gpointer               user_data);
+
+G_END_DECLS
