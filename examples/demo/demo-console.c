@@ -418,7 +418,6 @@ run_steps (Console *console)
   GDateTime *updated_after;
   g_autofree char *updated_text = NULL;
   g_autofree char *first_row = NULL;
-  g_autofree char *name_before = NULL;
   g_autofree char *name_saved = NULL;
   g_autofree char *shown = NULL;
   g_autoptr(GString) signals = NULL;
