@@ -1590,6 +1590,29 @@ fetch_start (Fetch *fetch)
     fetch_send (fetch);
 }
 
+/* R4, and R13: a new request, which the one in flight (if any) gives way
+ * to: its callers come along, with @caller (nullable) after them; the old
+ * one is cancelled, and what it still receives is dropped. */
+static void
+supersede (CacheitResource *self,
+           gboolean         reload,
+           Caller          *caller)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(Fetch) fetch = fetch_new (self);
+  Fetch *previous = priv->fetch;
+  GList *link;
+
+  fetch->reload = reload;
+  while (previous != NULL && (link = g_queue_pop_head_link (&previous->callers)) != NULL)
+    g_queue_push_tail_link (&fetch->callers, link);
+  if (caller != NULL)
+    g_queue_push_tail_link (&fetch->callers, &caller->link);
+
+  set_fetching (self, fetch);
+  fetch_start (fetch);
+}
+
 static gboolean
 caller_cancelled_cb (GCancellable *cancellable,
                      gpointer      user_data)
@@ -3444,9 +3467,6 @@ url_changed (CacheitResource *self)
 
   if (previous != NULL)
     {
-      g_autoptr(Fetch) fetch = NULL;
-      GList *link;
-
       /* Superseded: whatever the old URL still answers is dropped. */
       if (g_queue_is_empty (&previous->callers))
         {
@@ -3454,12 +3474,7 @@ url_changed (CacheitResource *self)
           return;
         }
 
-      fetch = fetch_new (self);
-      fetch->reload = previous->reload;
-      while ((link = g_queue_pop_head_link (&previous->callers)) != NULL)
-        g_queue_push_tail_link (&fetch->callers, link);
-      set_fetching (self, fetch);
-      fetch_start (fetch);
+      supersede (self, previous->reload, NULL);
     }
 }
 
@@ -4426,8 +4441,6 @@ cacheit_resource_fetch_async (CacheitResource     *self,
                               gpointer             user_data)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(Fetch) fetch = NULL;
-  Fetch *previous;
   Caller *caller;
   gboolean reload;
 
@@ -4466,21 +4479,7 @@ cacheit_resource_fetch_async (CacheitResource     *self,
       return;
     }
 
-  /* R4: a new request; the callers of the one it supersedes come along. */
-  fetch = fetch_new (self);
-  fetch->reload = reload;
-  previous = priv->fetch;
-  if (previous != NULL)
-    {
-      GList *link;
-
-      while ((link = g_queue_pop_head_link (&previous->callers)) != NULL)
-        g_queue_push_tail_link (&fetch->callers, link);
-    }
-  g_queue_push_tail_link (&fetch->callers, &caller->link);
-
-  set_fetching (self, fetch);
-  fetch_start (fetch);
+  supersede (self, reload, caller);
 }
 
 /**
