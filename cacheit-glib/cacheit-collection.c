@@ -569,16 +569,12 @@ follow_url (CacheitCollection *self)
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   const char *url = cacheit_resource_get_url (CACHEIT_RESOURCE (self));
-
-  if (priv->data_url == NULL || g_strcmp0 (priv->data_url, url) == 0)
-    {
-      g_free (priv->data_url);
-      priv->data_url = g_strdup (url);
-      return;
-    }
+  gboolean moved = priv->data_url != NULL && g_strcmp0 (priv->data_url, url) != 0;
 
   g_free (priv->data_url);
   priv->data_url = g_strdup (url);
+  if (!moved)
+    return;
 
   for (guint p = 0, seen = 0; priv->index != NULL && p < priv->index->n_items && seen < priv->n_made; p++)
     if (priv->items[p] != NULL)
