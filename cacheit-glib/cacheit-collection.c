@@ -618,15 +618,17 @@ collection_clear (CacheitResource *resource)
 
 static const CacheitResourceOps collection_ops = {
   .prepare = collection_prepare,
-  .prepare_free = (GDestroyNotify) prepared_free,
-  .share_key = collection_share_key,
-  .decode_shared = collection_decode,
-  .shared_ref = (gpointer (*) (gpointer)) _cacheit_index_ref,
-  .shared_unref = (GDestroyNotify) _cacheit_index_unref,
-  .finish = collection_finish,
+  .decode = {
+    .prepare_free = (GDestroyNotify) prepared_free,
+    .share_key = collection_share_key,
+    .decode_shared = collection_decode,
+    .shared_ref = (gpointer (*) (gpointer)) _cacheit_index_ref,
+    .shared_unref = (GDestroyNotify) _cacheit_index_unref,
+    .finish = collection_finish,
+    .decoded_free = (GDestroyNotify) update_free,
+  },
   .from_node = collection_from_node,
   .apply = collection_apply_decoded,
-  .decoded_free = (GDestroyNotify) update_free,
   .clear = collection_clear,
 };
 

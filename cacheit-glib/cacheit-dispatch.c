@@ -136,3 +136,25 @@ _cacheit_dispatch (GMainContext        *context,
 
   g_mutex_unlock (&lock);
 }
+
+GApplication *
+_cacheit_application_hold (GMainContext *context)
+{
+  GApplication *application = g_application_get_default ();
+
+  if (application == NULL || context != g_main_context_default ())
+    return NULL;
+
+  g_application_hold (application);
+  return g_object_ref (application);
+}
+
+void
+_cacheit_application_release (GApplication **application)
+{
+  if (*application == NULL)
+    return;
+
+  g_application_release (*application);
+  g_clear_object (application);
+}

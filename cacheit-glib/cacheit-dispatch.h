@@ -1,4 +1,5 @@
-/* cacheit-dispatch.h: completes callers in their own main contexts.
+/* cacheit-dispatch.h: completes callers in their own main contexts, and
+ * keeps the application running while work must not be lost.
  *
  * cacheit-dispatch.c owns the completions queued for each main context, many
  * at a time behind one source, always on a later iteration. It knows the
@@ -21,5 +22,12 @@ void    _cacheit_dispatch                 (GMainContext        *context,
                                            GObject             *source_object,
                                            GAsyncResult        *result,
                                            gpointer             user_data);
+
+/* Work that must not be lost when the application quits (a write, a
+ * snapshot): the default GApplication, when @context is the global default
+ * context, is held until _cacheit_application_release(). Returns what to
+ * release (NULL for nothing). */
+GApplication *_cacheit_application_hold    (GMainContext  *context);
+void          _cacheit_application_release (GApplication **application);
 
 G_END_DECLS

@@ -52,7 +52,7 @@ GBytes        *_cacheit_flight_get_body    (CacheitFlight     *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitFlight, _cacheit_flight_unref)
 
 /* The first decoding step of a flight's body for one key (the share_key()
- * and decode_shared() of CacheitResourceOps, in cacheit-resource-private.h):
+ * and decode_shared() of CacheitDecodeOps, in cacheit-worker.h):
  * the first worker thread to ask runs it, the others wait for its result. */
 typedef struct _CacheitSharedDecode CacheitSharedDecode;
 typedef gpointer (* CacheitSharedDecodeFunc) (gpointer   user_data,

@@ -339,13 +339,15 @@ model_clear (CacheitResource *self)
 }
 
 static const CacheitResourceOps model_ops = {
-  .decode_shared = model_decode,
-  .shared_ref = (gpointer (*) (gpointer)) json_node_ref,
-  .shared_unref = (GDestroyNotify) json_node_unref,
-  .finish = model_finish,
+  .decode = {
+    .decode_shared = model_decode,
+    .shared_ref = (gpointer (*) (gpointer)) json_node_ref,
+    .shared_unref = (GDestroyNotify) json_node_unref,
+    .finish = model_finish,
+    .decoded_free = (GDestroyNotify) json_node_unref,
+  },
   .from_node = model_from_node,
   .apply = model_apply_decoded,
-  .decoded_free = (GDestroyNotify) json_node_unref,
   .clear = model_clear,
 };
 

@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cacheit-resource.h"
+#include "cacheit-worker.h"
 
 G_BEGIN_DECLS
 
@@ -28,25 +29,10 @@ typedef struct
   /* Main context, when a fetch's body is about to be decoded: an immutable
    * snapshot of what the worker needs (may be NULL). */
   gpointer (* prepare)      (CacheitResource *self);
-  GDestroyNotify prepare_free;
 
-  /* Decoding, in a worker thread, in two steps. The first turns the body
-   * (padded by CACHEIT_BODY_PADDING, see cacheit-decode.h) into an
-   * immutable, reference-counted value that depends only on the body, the
-   * root pointer and share_key(): resources that share a request do it once
-   * between them. The second makes the data to apply from it, for one
-   * resource. Errors are in CACHEIT_ERROR, with a detail message; the
-   * resource adds the URL. */
-  char    *(* share_key)    (gpointer         prepared);      /* May be NULL. */
-  gpointer (* decode_shared) (gpointer        prepared,
-                              GBytes         *body,
-                              const char     *root_pointer,
-                              GError        **error);
-  gpointer (* shared_ref)   (gpointer         shared);
-  GDestroyNotify shared_unref;
-  gpointer (* finish)       (gpointer         prepared,
-                             gpointer         shared,
-                             GError         **error);
+  /* Decoding, in a worker thread (see cacheit-worker.h); prepare_free
+   * frees what prepare() made. */
+  CacheitDecodeOps decode;
 
   /* Main context, the slow path when CacheitResourceClass.parse is
    * overridden: the result of parse into the data to apply. */
@@ -58,7 +44,6 @@ typedef struct
    * Returns whether anything changed. */
   gboolean (* apply)        (CacheitResource *self,
                              gpointer         decoded);
-  GDestroyNotify decoded_free;
 
   /* Main context: shows no data, with exact signals (the URL changed and
    * the data is not kept: R13). Not called while writes wait. */

@@ -19,6 +19,7 @@
 #include "cacheit-http.h"
 #include "cacheit-reader.h"
 #include "cacheit-store.h"
+#include "cacheit-worker.h"
 
 /**
  * CacheitResource:
@@ -255,28 +256,6 @@ typedef struct
   GSource             *cancel_source;
   GList                link;        /* In Fetch.callers. */
 } Caller;
-
-/* What a worker thread decodes, and what it gives back. */
-typedef struct
-{
-  const CacheitResourceOps *ops;
-  gpointer                  prepared;
-  GBytes                   *body;
-  char                     *root_pointer;
-  CacheitSharedDecode      *shared;   /* With the other resources of the flight. */
-  /* A snapshot to load first, instead of a body. */
-  CacheitStore             *store;
-  char                     *key;
-  guint                     use_parse : 1;
-} DecodeJob;
-
-typedef struct
-{
-  const CacheitResourceOps *ops;
-  gpointer                  decoded;
-  JsonNode                 *node;
-  CacheitSnapshot          *snapshot;
-} Decoded;
 
 enum {
   PROP_0,
@@ -698,32 +677,6 @@ confirm (CacheitResource    *self,
   update_stale (self);
 }
 
-/* Work that must not be lost when the application quits: the default
- * GApplication, if the resource lives in the main context, is held until it
- * is done. Returns what to give to application_release(). */
-static GApplication *
-application_hold (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  GApplication *application = g_application_get_default ();
-
-  if (application == NULL || priv->context != g_main_context_default ())
-    return NULL;
-
-  g_application_hold (application);
-  return g_object_ref (application);
-}
-
-static void
-application_release (GApplication **application)
-{
-  if (*application == NULL)
-    return;
-
-  g_application_release (*application);
-  g_clear_object (application);
-}
-
 /* Snapshots */
 
 /* The data came from @snapshot: what it says of its freshness. */
@@ -764,124 +717,26 @@ resource_store (CacheitResource *self)
   return _cacheit_store_new (directory, CACHEIT_STORE_DEFAULT_MAX_BYTES);
 }
 
-typedef enum
-{
-  SNAPSHOT_SAVE,
-  SNAPSHOT_TOUCH,
-  SNAPSHOT_REMOVE,
-} SnapshotAction;
-
-typedef struct
-{
-  SnapshotAction  action;
-  CacheitStore   *store;
-  char           *key;
-  GBytes         *body;
-  char           *etag;
-  char           *last_modified;
-  gint64          stored_at;
-  gint64          lifetime;
-  GApplication   *application;   /* Held until the write is done. */
-} SnapshotWrite;
-
+/* Writes, refreshes or removes the snapshot of @url in the store's thread,
+ * holding the application until it is done. */
 static void
-snapshot_write_free (SnapshotWrite *write)
-{
-  g_clear_pointer (&write->store, _cacheit_store_unref);
-  g_clear_pointer (&write->body, g_bytes_unref);
-  g_free (write->key);
-  g_free (write->etag);
-  g_free (write->last_modified);
-  g_assert (write->application == NULL);
-  g_free (write);
-}
-
-static void
-snapshot_write_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  SnapshotWrite *write = task_data;
-  g_autoptr(GError) error = NULL;
-
-  switch (write->action)
-    {
-    case SNAPSHOT_SAVE:
-      _cacheit_store_save (write->store, write->key, write->body, write->etag,
-                           write->last_modified, write->stored_at, write->lifetime, &error);
-      break;
-
-    case SNAPSHOT_TOUCH:
-      _cacheit_store_touch (write->store, write->key, write->etag, write->last_modified,
-                            write->stored_at, write->lifetime, &error);
-      break;
-
-    case SNAPSHOT_REMOVE:
-      _cacheit_store_remove (write->store, write->key);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  /* A snapshot is a convenience: failing to write one fails nothing. */
-  if (error != NULL)
-    g_debug ("Snapshot of %s not written: %s", write->key, error->message);
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-snapshot_write_done (GObject      *source_object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  SnapshotWrite *write = g_task_get_task_data (G_TASK (result));
-
-  application_release (&write->application);
-}
-
-/* Writes, refreshes or removes the snapshot of @url in the snapshot thread.
- * An application (GApplication) is held until it is done, so that quitting
- * right after a fetch does not lose it. */
-static void
-snapshot_write (CacheitResource *self,
-                SnapshotAction   action,
-                const char      *url,
-                GBytes          *body,
-                const char      *etag,
-                const char      *last_modified,
-                gint64           lifetime)
+snapshot_write (CacheitResource       *self,
+                CacheitSnapshotAction  action,
+                const char            *url,
+                GBytes                *body,
+                const char            *etag,
+                const char            *last_modified,
+                gint64                 lifetime)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   g_autoptr(CacheitStore) store = resource_store (self);
   g_autofree char *key = _cacheit_http_snapshot_key (url);
-  g_autoptr(GTask) task = NULL;
-  SnapshotWrite *write;
 
   if (store == NULL || key == NULL)
     return;
 
-  write = g_new0 (SnapshotWrite, 1);
-  write->action = action;
-  write->store = g_steal_pointer (&store);
-  write->key = g_steal_pointer (&key);
-  write->body = body != NULL ? g_bytes_ref (body) : NULL;
-  write->etag = g_strdup (etag);
-  write->last_modified = g_strdup (last_modified);
-  write->stored_at = g_get_real_time () / G_USEC_PER_SEC;
-  write->lifetime = lifetime;
-
-  write->application = application_hold (self);
-
-  g_main_context_push_thread_default (priv->context);
-  task = g_task_new (NULL, NULL, snapshot_write_done, NULL);
-  g_main_context_pop_thread_default (priv->context);
-  g_task_set_source_tag (task, snapshot_write);
-  g_task_set_name (task, "[cacheit] write snapshot");
-  g_task_set_task_data (task, write, (GDestroyNotify) snapshot_write_free);
-  _cacheit_store_run_in_thread (task, snapshot_write_thread);
+  _cacheit_worker_write_snapshot (store, action, key, body, etag, last_modified, lifetime,
+                                  priv->context, _cacheit_application_hold (priv->context));
 }
 
 /* Whether a response may be kept on disk under the snapshot policy. */
@@ -913,7 +768,7 @@ _cacheit_resource_save_snapshot (CacheitResource *self,
   if (body != NULL && CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse)
     body = NULL;
 
-  snapshot_write (self, body != NULL ? SNAPSHOT_SAVE : SNAPSHOT_REMOVE, priv->url, body,
+  snapshot_write (self, body != NULL ? CACHEIT_SNAPSHOT_SAVE : CACHEIT_SNAPSHOT_REMOVE, priv->url, body,
                   NULL, NULL, priv->server_lifetime);
 }
 
@@ -969,14 +824,14 @@ fetch_complete (Fetch        *fetch,
 
           /* The snapshot follows: a new body, or the same one confirmed. */
           if (fetch->not_modified)
-            snapshot_write (self, SNAPSHOT_TOUCH, fetch->snapshot_key, NULL,
+            snapshot_write (self, CACHEIT_SNAPSHOT_TOUCH, fetch->snapshot_key, NULL,
                             priv->etag, priv->last_modified, priv->server_lifetime);
           else if (fetch->body != NULL && fetch->storable)
-            snapshot_write (self, SNAPSHOT_SAVE, fetch->snapshot_key, fetch->body,
+            snapshot_write (self, CACHEIT_SNAPSHOT_SAVE, fetch->snapshot_key, fetch->body,
                             priv->etag, priv->last_modified, priv->server_lifetime);
           else if (fetch->body != NULL)
             /* Now private or not to be stored: an older snapshot goes too. */
-            snapshot_write (self, SNAPSHOT_REMOVE, fetch->snapshot_key, NULL, NULL, NULL, -1);
+            snapshot_write (self, CACHEIT_SNAPSHOT_REMOVE, fetch->snapshot_key, NULL, NULL, NULL, -1);
         }
       if (changed)
         g_signal_emit (self, signals[SIGNAL_SYNC], 0);
@@ -1029,111 +884,6 @@ fetch_wrap_error (Fetch  *fetch,
   return wrapped;
 }
 
-/* The worker side */
-
-static void
-decode_job_free (DecodeJob *job)
-{
-  if (job->prepared != NULL && job->ops->prepare_free != NULL)
-    job->ops->prepare_free (job->prepared);
-  g_clear_pointer (&job->body, g_bytes_unref);
-  g_clear_pointer (&job->root_pointer, g_free);
-  g_clear_pointer (&job->shared, _cacheit_shared_decode_unref);
-  g_clear_pointer (&job->store, _cacheit_store_unref);
-  g_clear_pointer (&job->key, g_free);
-  g_free (job);
-}
-
-static void
-decoded_free (Decoded *decoded)
-{
-  if (decoded->decoded != NULL)
-    decoded->ops->decoded_free (decoded->decoded);
-  g_clear_pointer (&decoded->node, json_node_unref);
-  g_clear_pointer (&decoded->snapshot, _cacheit_snapshot_unref);
-  g_free (decoded);
-}
-
-static gpointer
-decode_shared (gpointer   user_data,
-               GError   **error)
-{
-  DecodeJob *job = user_data;
-
-  return job->ops->decode_shared (job->prepared, job->body, job->root_pointer, error);
-}
-
-static void
-decode_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  DecodeJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CacheitSnapshot) snapshot = NULL;
-  Decoded *decoded;
-  gsize length;
-  const char *data;
-
-  if (job->store != NULL)
-    {
-      /* A snapshot: none (or none usable) is a miss, not an error. */
-      snapshot = _cacheit_store_load (job->store, job->key, &error);
-      if (snapshot == NULL)
-        {
-          if (error != NULL)
-            g_debug ("No snapshot of %s: %s", job->key, error->message);
-          g_task_return_pointer (task, NULL, NULL);
-          return;
-        }
-      job->body = g_bytes_ref (snapshot->body);
-    }
-
-  data = g_bytes_get_data (job->body, &length);
-  decoded = g_new0 (Decoded, 1);
-  decoded->ops = job->ops;
-  decoded->snapshot = g_steal_pointer (&snapshot);
-
-  if (job->use_parse)
-    decoded->node = _cacheit_decode_node (data, length, job->root_pointer,
-                                          CACHEIT_SHAPE_ANY, &error);
-  else
-    {
-      gpointer shared;
-
-      if (job->shared != NULL)
-        shared = _cacheit_shared_decode_get (job->shared, decode_shared, job,
-                                             job->ops->shared_ref, job->ops->shared_unref,
-                                             &error);
-      else
-        shared = decode_shared (job, &error);
-      if (shared != NULL)
-        {
-          decoded->decoded = job->ops->finish (job->prepared, shared, &error);
-          job->ops->shared_unref (shared);
-        }
-    }
-
-  /* The body is not needed any more: free it (and what was decoded from it,
-   * when this was the last resource to use it) here, not on the main thread.
-   * A snapshot just loaded is ours alone: what the resource needs of it is
-   * its validators and times. */
-  g_clear_pointer (&job->body, g_bytes_unref);
-  if (decoded->snapshot != NULL)
-    g_clear_pointer (&decoded->snapshot->body, g_bytes_unref);
-  g_clear_pointer (&job->shared, _cacheit_shared_decode_unref);
-
-  if (error != NULL)
-    {
-      decoded_free (decoded);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_pointer (task, decoded, (GDestroyNotify) decoded_free);
-}
-
 /* The steps of a fetch, each in the resource's context */
 
 static void fetch_send (Fetch *fetch);
@@ -1177,7 +927,7 @@ fetch_outdated (Fetch *fetch)
 
 static void
 fetch_apply (Fetch   *fetch,
-             Decoded *decoded)
+             CacheitDecoded *decoded)
 {
   CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
@@ -1234,13 +984,13 @@ decode_cb (GObject      *object,
 {
   g_autoptr(Fetch) fetch = user_data;
   g_autoptr(GError) error = NULL;
-  Decoded *decoded;
+  CacheitDecoded *decoded;
 
-  decoded = g_task_propagate_pointer (G_TASK (result), &error);
+  decoded = _cacheit_worker_decode_finish (result, &error);
 
   if (!fetch_is_current (fetch))
     {
-      g_clear_pointer (&decoded, decoded_free);
+      g_clear_pointer (&decoded, _cacheit_decoded_free);
       return;
     }
 
@@ -1261,45 +1011,28 @@ decode_cb (GObject      *object,
     }
 
   fetch_apply (fetch, decoded);
-  decoded_free (decoded);
+  _cacheit_decoded_free (decoded);
 }
 
+static gpointer
+fetch_prepare (Fetch *fetch)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+
+  return priv->ops->prepare != NULL ? priv->ops->prepare (fetch->self) : NULL;
+}
+
+/* The body is in: decoded in a worker thread, then decode_cb(). */
 static void
 fetch_decode (Fetch         *fetch,
               CacheitFlight *flight)
 {
-  CacheitResource *self = fetch->self;
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(GTask) task = NULL;
-  DecodeJob *job;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
 
-  job = g_new0 (DecodeJob, 1);
-  job->ops = priv->ops;
-  job->prepared = priv->ops->prepare != NULL ? priv->ops->prepare (self) : NULL;
-  job->body = g_bytes_ref (_cacheit_flight_get_body (flight));
-  fetch->body = g_bytes_ref (job->body);
-  job->root_pointer = g_strdup (priv->root_pointer);
-  job->use_parse = fetch->use_parse;
-  if (!job->use_parse)
-    {
-      /* What makes two decodings the same: the kind of resource, the root
-       * pointer, and the kind's own settings. */
-      g_autofree char *share_key = priv->ops->share_key != NULL ? priv->ops->share_key (job->prepared) : NULL;
-      g_autofree char *key = g_strdup_printf ("%p\n%s\n%s", (gpointer) priv->ops,
-                                              job->root_pointer != NULL ? job->root_pointer : "",
-                                              share_key != NULL ? share_key : "");
-
-      job->shared = _cacheit_flight_get_shared_decode (flight, key);
-    }
-
-  /* No source object: a worker thread must never hold the resource. */
-  g_main_context_push_thread_default (priv->context);
-  task = g_task_new (NULL, fetch->cancellable, decode_cb, fetch_ref (fetch));
-  g_main_context_pop_thread_default (priv->context);
-  g_task_set_source_tag (task, fetch_decode);
-  g_task_set_name (task, "[cacheit] decode");
-  g_task_set_task_data (task, job, (GDestroyNotify) decode_job_free);
-  g_task_run_in_thread (task, decode_thread);
+  fetch->body = g_bytes_ref (_cacheit_flight_get_body (flight));
+  _cacheit_worker_decode (&priv->ops->decode, fetch_prepare (fetch), flight, priv->root_pointer,
+                          fetch->use_parse, priv->context, fetch->cancellable,
+                          decode_cb, fetch_ref (fetch));
 }
 
 /* Retries */
@@ -1531,34 +1264,19 @@ fetch_fail_later (Fetch  *fetch,
   g_source_attach (source, priv->context);
 }
 
-/* Loads, then decodes, the snapshot of the fetch's URL in the snapshot
+/* Loads, then decodes, the snapshot of the fetch's URL in the store's
  * thread; decode_cb() goes on. */
 static void
 fetch_load_snapshot (Fetch *fetch)
 {
-  CacheitResource *self = fetch->self;
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(GTask) task = NULL;
-  DecodeJob *job;
-
-  job = g_new0 (DecodeJob, 1);
-  job->ops = priv->ops;
-  job->prepared = priv->ops->prepare != NULL ? priv->ops->prepare (self) : NULL;
-  job->root_pointer = g_strdup (priv->root_pointer);
-  job->use_parse = fetch->use_parse;
-  job->store = resource_store (self);
-  job->key = g_strdup (fetch->snapshot_key);
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+  g_autoptr(CacheitStore) store = resource_store (fetch->self);
 
   fetch->from_disk = TRUE;
   fetch->epoch = priv->epoch;
-
-  g_main_context_push_thread_default (priv->context);
-  task = g_task_new (NULL, fetch->cancellable, decode_cb, fetch_ref (fetch));
-  g_main_context_pop_thread_default (priv->context);
-  g_task_set_source_tag (task, fetch_load_snapshot);
-  g_task_set_name (task, "[cacheit] load snapshot");
-  g_task_set_task_data (task, job, (GDestroyNotify) decode_job_free);
-  _cacheit_store_run_in_thread (task, decode_thread);
+  _cacheit_worker_load_snapshot (&priv->ops->decode, fetch_prepare (fetch), store,
+                                 fetch->snapshot_key, priv->root_pointer, fetch->use_parse,
+                                 priv->context, fetch->cancellable, decode_cb, fetch_ref (fetch));
 }
 
 static void
@@ -1771,7 +1489,7 @@ write_finish (CacheitWrite *write,
   else
     g_task_return_boolean (task, TRUE);
 
-  application_release (&application);
+  _cacheit_application_release (&application);
 
   if (was_in_flight)
     write_send_next (self);
@@ -2126,7 +1844,7 @@ _cacheit_resource_queue_write (CacheitResource       *self,
   write->ops = ops;
   write->data = data;
   write->task = g_object_ref (task);
-  write->application = application_hold (self);
+  write->application = _cacheit_application_hold (priv->context);
   write->link.data = write;
 
   if (cancellable != NULL)
