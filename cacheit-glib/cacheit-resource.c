@@ -18,6 +18,7 @@
 #include "cacheit-flight.h"
 #include "cacheit-http.h"
 #include "cacheit-reader.h"
+#include "cacheit-settings.h"
 #include "cacheit-store.h"
 #include "cacheit-worker.h"
 
@@ -137,12 +138,9 @@ typedef struct _Fetch Fetch;
 typedef struct
 {
   char                     *url;
-  SoupSession              *session;
   char                     *root_pointer;
-  guint64                   max_size;
   GError                   *last_error;
   guint                     status;
-  guint                     reload : 1;
   guint                     fetched : 1;
   /* The data in hand is of an earlier URL (R13), and whether a URL change
    * keeps it so or clears it. */
@@ -165,28 +163,18 @@ typedef struct
   GDateTime                *last_updated;
   gint64                    confirmed_at;
   gint64                    server_lifetime;
-  int                       max_age;
   CacheitOrigin             origin;
   GSource                  *stale_source;
   guint                     stale : 1;
   guint                     invalidated : 1;
 
-  guint                     retry_limit;
-  guint                     retry_delay;
-
   /* Refetching in the background. */
-  guint                     refresh_interval;
   GSource                  *refresh_source;
   GNetworkMonitor          *network_monitor;
-  guint                     refetch_on_reconnect : 1;
   guint                     network_available : 1;
-  guint                     app_active : 1;
-  guint                     pause_when_constrained : 1;
 
   /* Snapshots on disk, and whether the data in hand may be written to one
    * (it came from a response the policy lets us keep). */
-  CacheitSnapshotPolicy     snapshot_policy;
-  char                     *snapshot_directory;
   guint                     storable : 1;
 
   /* Writes (saves, creates, destroys) waiting or in flight, sent one at a
@@ -197,13 +185,9 @@ typedef struct
   /* Writes of this item that its collection sends. */
   guint                     n_item_writes;
 
-  /* Settings: the resource that @self follows in those it was not given
-   * itself (an item, its collection), which it was given (SETTING() bits),
-   * and the resources that follow @self, each by its own child_link. */
-  CacheitResource          *parent;
-  guint32                   own_settings;
-  GQueue                    children;
-  GList                     child_link;
+  /* The settings (SETTING_PROPS), which an item follows its collection in
+   * unless it was given its own. */
+  CacheitSettings           settings;
 } CacheitResourcePrivate;
 
 /* One HTTP request and the callers waiting for it. A fetch that is no longer
@@ -259,18 +243,14 @@ typedef struct
 
 enum {
   PROP_0,
-  PROP_URL,
+  /* The settings an item follows its collection in, unless it was given its
+   * own: what the application configures, not the state of the data, nor
+   * the URL or root-pointer, which describe one response (an item's detail
+   * is another). See "Items follow their collection" in the class doc. In
+   * the order of CacheitResourcePrivate.settings. */
   PROP_SESSION,
   PROP_RELOAD,
   PROP_MAX_SIZE,
-  PROP_ROOT_POINTER,
-  PROP_FETCHING,
-  PROP_FETCHED,
-  PROP_LAST_ERROR,
-  PROP_STATUS,
-  PROP_LAST_UPDATED,
-  PROP_STALE,
-  PROP_ORIGIN,
   PROP_MAX_AGE,
   PROP_RETRY_LIMIT,
   PROP_RETRY_DELAY,
@@ -280,6 +260,16 @@ enum {
   PROP_PAUSE_WHEN_CONSTRAINED,
   PROP_SNAPSHOT_POLICY,
   PROP_SNAPSHOT_DIRECTORY,
+  /* The rest. */
+  PROP_URL,
+  PROP_ROOT_POINTER,
+  PROP_FETCHING,
+  PROP_FETCHED,
+  PROP_LAST_ERROR,
+  PROP_STATUS,
+  PROP_LAST_UPDATED,
+  PROP_STALE,
+  PROP_ORIGIN,
   PROP_SAVING,
   PROP_PLACEHOLDER,
   PROP_KEEP_PREVIOUS_DATA,
@@ -292,22 +282,10 @@ enum {
 /* The default of :max-size. */
 #define DEFAULT_MAX_SIZE (G_GUINT64_CONSTANT (256) * 1024 * 1024)
 
-/* A bit per setting, in CacheitResourcePrivate.own_settings. */
-#define SETTING(prop_id) (1u << (prop_id))
-
-G_STATIC_ASSERT (N_PROPS <= 32);
-
-/* The settings an item follows its collection in, unless it was given its
- * own: what the application configures, not the state of the data, nor
- * the URL or root-pointer, which describe one response (an item's detail
- * is another). See "Items follow their collection" in the class doc. */
-#define INHERITED_SETTINGS (SETTING (PROP_SESSION) | SETTING (PROP_RELOAD) |                  \
-                            SETTING (PROP_MAX_SIZE) | SETTING (PROP_MAX_AGE) |                \
-                            SETTING (PROP_RETRY_LIMIT) | SETTING (PROP_RETRY_DELAY) |         \
-                            SETTING (PROP_REFRESH_INTERVAL) |                                 \
-                            SETTING (PROP_REFETCH_ON_RECONNECT) | SETTING (PROP_APP_ACTIVE) | \
-                            SETTING (PROP_PAUSE_WHEN_CONSTRAINED) |                           \
-                            SETTING (PROP_SNAPSHOT_POLICY) | SETTING (PROP_SNAPSHOT_DIRECTORY))
+/* The settings, as indices in CacheitResourcePrivate.settings. */
+#define FIRST_SETTING_PROP PROP_SESSION
+#define N_SETTINGS         (PROP_SNAPSHOT_DIRECTORY - FIRST_SETTING_PROP + 1)
+#define SETTING(prop_id)   ((guint) (prop_id) - FIRST_SETTING_PROP)
 
 static GParamSpec *properties[N_PROPS];
 
@@ -337,27 +315,22 @@ clear_source (GSource **source)
   g_clear_pointer (source, g_source_unref);
 }
 
-/* The private part of the resource whose value of the setting @prop_id
- * @self uses: its own when it was given one or follows no other resource,
- * else that of the resource it follows (see "Settings" below). */
-static CacheitResourcePrivate *
-settings_of (CacheitResource *self,
-             guint            prop_id)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  while (priv->parent != NULL && (priv->own_settings & SETTING (prop_id)) == 0)
-    priv = cacheit_resource_get_instance_private (priv->parent);
-
-  return priv;
-}
-
 static CacheitResource *
 parent_of (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  return priv->parent;
+  return (CacheitResource *) _cacheit_settings_get_parent (&priv->settings);
+}
+
+/* The value of the setting @prop_id in use. */
+static const GValue *
+setting (CacheitResource *self,
+         guint            prop_id)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  return _cacheit_settings_get (&priv->settings, SETTING (prop_id));
 }
 
 /* Emits ::request for @message on the resources @self follows, the
@@ -1630,7 +1603,6 @@ write_sent_cb (GObject      *object,
                gpointer      user_data)
 {
   CacheitWrite *write = user_data;
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (write->owner);
   g_autoptr(GInputStream) stream = NULL;
   GError *error = NULL;
 
@@ -1679,7 +1651,7 @@ write_sent_cb (GObject      *object,
 
   _cacheit_read_body_async (stream,
                             soup_message_headers_get_content_length (soup_message_get_response_headers (write->message)),
-                            priv->max_size, G_PRIORITY_DEFAULT,
+                            cacheit_resource_get_max_size (write->owner), G_PRIORITY_DEFAULT,
                             write->cancellable,
                             write_body_cb, write);
 }
@@ -2089,36 +2061,16 @@ update_network_monitor (CacheitResource *self)
                     G_CALLBACK (network_changed_cb), self);
 }
 
-/* Settings, and the resource they are followed from
- *
- * An item of a collection follows its collection (its "parent") in the
- * settings of INHERITED_SETTINGS it was not given itself: it reads them
- * through settings_of(), and a change on the collection goes down to its
- * items with setting_changed(), with their notify and what depends on the
- * setting. The collection knows its items by an intrusive list, so that
- * nothing is done per item for the collection's other notifications. */
+/* Settings, and the resource they are followed from (see cacheit-settings.c) */
 
+/* The value of @setting that @owner uses changed: what depends on it
+ * follows. */
 static void
-own_setting (CacheitResource *self,
-             guint            prop_id,
-             gboolean         own)
+setting_changed (GObject *owner,
+                 guint    setting)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  if (own)
-    priv->own_settings |= SETTING (prop_id);
-  else
-    priv->own_settings &= ~SETTING (prop_id);
-}
-
-/* The value of the setting @prop_id that @self uses changed: what depends
- * on it follows, and so do the resources that follow @self in it. */
-static void
-setting_changed (CacheitResource *self,
-                 guint            prop_id)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(GPtrArray) children = NULL;
+  CacheitResource *self = CACHEIT_RESOURCE (owner);
+  guint prop_id = FIRST_SETTING_PROP + setting;
 
   switch (prop_id)
     {
@@ -2138,121 +2090,22 @@ setting_changed (CacheitResource *self,
       break;
     }
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  g_object_notify_by_pspec (owner, properties[prop_id]);
 
   if (prop_id == PROP_APP_ACTIVE && cacheit_resource_get_app_active (self))
     maybe_refetch (self);
-
-  if (g_queue_is_empty (&priv->children))
-    return;
-
-  /* A handler may drop the last reference to an item. */
-  children = g_ptr_array_new_with_free_func (g_object_unref);
-  for (GList *l = priv->children.head; l != NULL; l = l->next)
-    {
-      CacheitResourcePrivate *child = cacheit_resource_get_instance_private (l->data);
-
-      if ((child->own_settings & SETTING (prop_id)) == 0)
-        g_ptr_array_add (children, g_object_ref (l->data));
-    }
-  for (guint i = 0; i < children->len; i++)
-    {
-      CacheitResource *child = g_ptr_array_index (children, i);
-
-      /* Unless a handler above gave it a value of its own meanwhile. */
-      if (settings_of (child, prop_id) == settings_of (self, prop_id))
-        setting_changed (child, prop_id);
-    }
 }
 
-/* Whether @a and @b hold the same value of the setting @prop_id. */
-static gboolean
-setting_equal (CacheitResourcePrivate *a,
-               CacheitResourcePrivate *b,
-               guint                   prop_id)
-{
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      return a->session == b->session;
-    case PROP_RELOAD:
-      return a->reload == b->reload;
-    case PROP_MAX_SIZE:
-      return a->max_size == b->max_size;
-    case PROP_MAX_AGE:
-      return a->max_age == b->max_age;
-    case PROP_RETRY_LIMIT:
-      return a->retry_limit == b->retry_limit;
-    case PROP_RETRY_DELAY:
-      return a->retry_delay == b->retry_delay;
-    case PROP_REFRESH_INTERVAL:
-      return a->refresh_interval == b->refresh_interval;
-    case PROP_REFETCH_ON_RECONNECT:
-      return a->refetch_on_reconnect == b->refetch_on_reconnect;
-    case PROP_APP_ACTIVE:
-      return a->app_active == b->app_active;
-    case PROP_PAUSE_WHEN_CONSTRAINED:
-      return a->pause_when_constrained == b->pause_when_constrained;
-    case PROP_SNAPSHOT_POLICY:
-      return a->snapshot_policy == b->snapshot_policy;
-    case PROP_SNAPSHOT_DIRECTORY:
-      return g_strcmp0 (a->snapshot_directory, b->snapshot_directory) == 0;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Copies the value of the setting @prop_id from @from into @to. */
+/* Sets the setting @prop_id of @self, as its own (a NULL string or object:
+ * follows its collection again). */
 static void
-setting_copy (CacheitResourcePrivate *to,
-              CacheitResourcePrivate *from,
-              guint                   prop_id)
+set_setting (CacheitResource *self,
+             guint            prop_id,
+             const GValue    *value)
 {
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_set_object (&to->session, from->session);
-      break;
-    case PROP_RELOAD:
-      to->reload = from->reload;
-      break;
-    case PROP_MAX_SIZE:
-      to->max_size = from->max_size;
-      break;
-    case PROP_MAX_AGE:
-      to->max_age = from->max_age;
-      break;
-    case PROP_RETRY_LIMIT:
-      to->retry_limit = from->retry_limit;
-      break;
-    case PROP_RETRY_DELAY:
-      to->retry_delay = from->retry_delay;
-      break;
-    case PROP_REFRESH_INTERVAL:
-      to->refresh_interval = from->refresh_interval;
-      break;
-    case PROP_REFETCH_ON_RECONNECT:
-      to->refetch_on_reconnect = from->refetch_on_reconnect;
-      break;
-    case PROP_APP_ACTIVE:
-      to->app_active = from->app_active;
-      break;
-    case PROP_PAUSE_WHEN_CONSTRAINED:
-      to->pause_when_constrained = from->pause_when_constrained;
-      break;
-    case PROP_SNAPSHOT_POLICY:
-      to->snapshot_policy = from->snapshot_policy;
-      break;
-    case PROP_SNAPSHOT_DIRECTORY:
-      if (to != from && g_strcmp0 (to->snapshot_directory, from->snapshot_directory) != 0)
-        {
-          g_free (to->snapshot_directory);
-          to->snapshot_directory = g_strdup (from->snapshot_directory);
-        }
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  _cacheit_settings_set (&priv->settings, SETTING (prop_id), value);
 }
 
 void
@@ -2260,56 +2113,9 @@ _cacheit_resource_set_parent (CacheitResource *self,
                               CacheitResource *parent)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  CacheitResourcePrivate *before[N_PROPS] = { NULL, };
+  CacheitResourcePrivate *parent_priv = parent != NULL ? cacheit_resource_get_instance_private (parent) : NULL;
 
-  g_return_if_fail (parent != self);
-
-  if (priv->parent == parent)
-    return;
-
-  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
-    if (INHERITED_SETTINGS & SETTING (prop_id))
-      before[prop_id] = settings_of (self, prop_id);
-
-  if (priv->parent != NULL)
-    {
-      CacheitResourcePrivate *old = cacheit_resource_get_instance_private (priv->parent);
-
-      g_queue_unlink (&old->children, &priv->child_link);
-    }
-  priv->parent = parent;
-  if (parent != NULL)
-    {
-      CacheitResourcePrivate *new = cacheit_resource_get_instance_private (parent);
-
-      g_queue_push_tail_link (&new->children, &priv->child_link);
-    }
-
-  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
-    if ((INHERITED_SETTINGS & SETTING (prop_id)) &&
-        !setting_equal (before[prop_id], settings_of (self, prop_id), prop_id))
-      setting_changed (self, prop_id);
-}
-
-/* @self goes away: the resources that follow it keep the values they used,
- * as values that are not their own, and follow nothing any more. */
-static void
-release_children (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  GList *link;
-
-  while ((link = g_queue_pop_head_link (&priv->children)) != NULL)
-    {
-      CacheitResource *child = link->data;
-      CacheitResourcePrivate *child_priv = cacheit_resource_get_instance_private (child);
-
-      for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
-        if ((INHERITED_SETTINGS & SETTING (prop_id)) &&
-            (child_priv->own_settings & SETTING (prop_id)) == 0)
-          setting_copy (child_priv, settings_of (child, prop_id), prop_id);
-      child_priv->parent = NULL;
-    }
+  _cacheit_settings_set_parent (&priv->settings, parent_priv != NULL ? &parent_priv->settings : NULL);
 }
 
 /* GObject */
@@ -2348,8 +2154,7 @@ cacheit_resource_dispose (GObject *object)
       set_fetching (self, NULL);
     }
 
-  release_children (self);
-  g_clear_object (&priv->session);
+  _cacheit_settings_release (&priv->settings);
   g_clear_object (&priv->result);
 
   disconnect_network_monitor (self);
@@ -2365,17 +2170,9 @@ cacheit_resource_finalize (GObject *object)
   CacheitResource *self = CACHEIT_RESOURCE (object);
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  /* What it followed still lives (it would have released @self first). */
-  if (priv->parent != NULL)
-    {
-      CacheitResourcePrivate *parent = cacheit_resource_get_instance_private (priv->parent);
-
-      g_queue_unlink (&parent->children, &priv->child_link);
-      priv->parent = NULL;
-    }
+  _cacheit_settings_clear (&priv->settings);
   g_clear_pointer (&priv->url, g_free);
   g_clear_pointer (&priv->root_pointer, g_free);
-  g_clear_pointer (&priv->snapshot_directory, g_free);
   g_clear_pointer (&priv->etag, g_free);
   g_clear_pointer (&priv->last_modified, g_free);
   g_clear_pointer (&priv->last_updated, g_date_time_unref);
@@ -2394,6 +2191,18 @@ cacheit_resource_get_property (GObject    *object,
   CacheitResource *self = CACHEIT_RESOURCE (object);
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
+  /* The session in use may be the default one. */
+  if (prop_id == PROP_SESSION)
+    {
+      g_value_set_object (value, cacheit_resource_get_session (self));
+      return;
+    }
+  if (prop_id >= FIRST_SETTING_PROP && SETTING (prop_id) < N_SETTINGS)
+    {
+      g_value_copy (setting (self, prop_id), value);
+      return;
+    }
+
   switch (prop_id)
     {
     case PROP_URL:
@@ -2406,18 +2215,6 @@ cacheit_resource_get_property (GObject    *object,
 
     case PROP_KEEP_PREVIOUS_DATA:
       g_value_set_boolean (value, priv->keep_previous_data);
-      break;
-
-    case PROP_SESSION:
-      g_value_set_object (value, cacheit_resource_get_session (self));
-      break;
-
-    case PROP_RELOAD:
-      g_value_set_boolean (value, cacheit_resource_get_reload (self));
-      break;
-
-    case PROP_MAX_SIZE:
-      g_value_set_uint64 (value, cacheit_resource_get_max_size (self));
       break;
 
     case PROP_ROOT_POINTER:
@@ -2448,48 +2245,12 @@ cacheit_resource_get_property (GObject    *object,
       g_value_set_boolean (value, priv->stale);
       break;
 
-    case PROP_SNAPSHOT_POLICY:
-      g_value_set_enum (value, cacheit_resource_get_snapshot_policy (self));
-      break;
-
-    case PROP_SNAPSHOT_DIRECTORY:
-      g_value_set_string (value, cacheit_resource_get_snapshot_directory (self));
-      break;
-
     case PROP_SAVING:
       g_value_set_boolean (value, cacheit_resource_get_saving (self));
       break;
 
     case PROP_ORIGIN:
       g_value_set_enum (value, priv->origin);
-      break;
-
-    case PROP_MAX_AGE:
-      g_value_set_int (value, cacheit_resource_get_max_age (self));
-      break;
-
-    case PROP_RETRY_LIMIT:
-      g_value_set_uint (value, cacheit_resource_get_retry_limit (self));
-      break;
-
-    case PROP_RETRY_DELAY:
-      g_value_set_uint (value, cacheit_resource_get_retry_delay (self));
-      break;
-
-    case PROP_REFRESH_INTERVAL:
-      g_value_set_uint (value, cacheit_resource_get_refresh_interval (self));
-      break;
-
-    case PROP_REFETCH_ON_RECONNECT:
-      g_value_set_boolean (value, cacheit_resource_get_refetch_on_reconnect (self));
-      break;
-
-    case PROP_APP_ACTIVE:
-      g_value_set_boolean (value, cacheit_resource_get_app_active (self));
-      break;
-
-    case PROP_PAUSE_WHEN_CONSTRAINED:
-      g_value_set_boolean (value, cacheit_resource_get_pause_when_constrained (self));
       break;
 
     default:
@@ -2505,6 +2266,12 @@ cacheit_resource_set_property (GObject      *object,
 {
   CacheitResource *self = CACHEIT_RESOURCE (object);
 
+  if (prop_id >= FIRST_SETTING_PROP && SETTING (prop_id) < N_SETTINGS)
+    {
+      set_setting (self, prop_id, value);
+      return;
+    }
+
   switch (prop_id)
     {
     case PROP_URL:
@@ -2515,56 +2282,8 @@ cacheit_resource_set_property (GObject      *object,
       cacheit_resource_set_keep_previous_data (self, g_value_get_boolean (value));
       break;
 
-    case PROP_SESSION:
-      cacheit_resource_set_session (self, g_value_get_object (value));
-      break;
-
-    case PROP_RELOAD:
-      cacheit_resource_set_reload (self, g_value_get_boolean (value));
-      break;
-
-    case PROP_MAX_SIZE:
-      cacheit_resource_set_max_size (self, g_value_get_uint64 (value));
-      break;
-
     case PROP_ROOT_POINTER:
       cacheit_resource_set_root_pointer (self, g_value_get_string (value));
-      break;
-
-    case PROP_MAX_AGE:
-      cacheit_resource_set_max_age (self, g_value_get_int (value));
-      break;
-
-    case PROP_RETRY_LIMIT:
-      cacheit_resource_set_retry_limit (self, g_value_get_uint (value));
-      break;
-
-    case PROP_RETRY_DELAY:
-      cacheit_resource_set_retry_delay (self, g_value_get_uint (value));
-      break;
-
-    case PROP_REFRESH_INTERVAL:
-      cacheit_resource_set_refresh_interval (self, g_value_get_uint (value));
-      break;
-
-    case PROP_REFETCH_ON_RECONNECT:
-      cacheit_resource_set_refetch_on_reconnect (self, g_value_get_boolean (value));
-      break;
-
-    case PROP_APP_ACTIVE:
-      cacheit_resource_set_app_active (self, g_value_get_boolean (value));
-      break;
-
-    case PROP_PAUSE_WHEN_CONSTRAINED:
-      cacheit_resource_set_pause_when_constrained (self, g_value_get_boolean (value));
-      break;
-
-    case PROP_SNAPSHOT_POLICY:
-      cacheit_resource_set_snapshot_policy (self, g_value_get_enum (value));
-      break;
-
-    case PROP_SNAPSHOT_DIRECTORY:
-      cacheit_resource_set_snapshot_directory (self, g_value_get_string (value));
       break;
 
     default:
@@ -3118,20 +2837,13 @@ cacheit_resource_init (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  priv->max_size = DEFAULT_MAX_SIZE;
   priv->context = g_main_context_ref_thread_default ();
-  priv->max_age = -1;
   priv->server_lifetime = -1;
-  priv->retry_limit = DEFAULT_RETRY_LIMIT;
-  priv->retry_delay = DEFAULT_RETRY_DELAY;
-  priv->app_active = TRUE;
-  priv->pause_when_constrained = TRUE;
   priv->network_available = TRUE;
-  priv->snapshot_policy = CACHEIT_SNAPSHOT_SHAREABLE;
   priv->keep_previous_data = TRUE;
   g_queue_init (&priv->writes);
-  g_queue_init (&priv->children);
-  priv->child_link.data = self;
+  _cacheit_settings_init (&priv->settings, G_OBJECT (self), &properties[FIRST_SETTING_PROP],
+                          N_SETTINGS, setting_changed);
 }
 
 /* A URL names its data (R13) */
@@ -3389,13 +3101,13 @@ cacheit_resource_set_keep_previous_data (CacheitResource *self,
 SoupSession *
 cacheit_resource_get_session (CacheitResource *self)
 {
-  CacheitResourcePrivate *priv;
+  SoupSession *session;
 
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
 
-  priv = settings_of (self, PROP_SESSION);
+  session = g_value_get_object (setting (self, PROP_SESSION));
 
-  return priv->session != NULL ? priv->session : cacheit_get_default_session ();
+  return session != NULL ? session : cacheit_get_default_session ();
 }
 
 /**
@@ -3412,18 +3124,14 @@ void
 cacheit_resource_set_session (CacheitResource *self,
                               SoupSession     *session)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(SoupSession) old = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   g_return_if_fail (session == NULL || SOUP_IS_SESSION (session));
 
-  old = g_object_ref (cacheit_resource_get_session (self));
-  g_set_object (&priv->session, session);
   /* NULL is no session of its own: an item follows its collection again. */
-  own_setting (self, PROP_SESSION, session != NULL);
-  if (cacheit_resource_get_session (self) != old)
-    setting_changed (self, PROP_SESSION);
+  g_value_set_object (g_value_init (&value, SOUP_TYPE_SESSION), session);
+  set_setting (self, PROP_SESSION, &value);
 }
 
 /**
@@ -3441,7 +3149,7 @@ cacheit_resource_get_reload (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return settings_of (self, PROP_RELOAD)->reload;
+  return g_value_get_boolean (setting (self, PROP_RELOAD));
 }
 
 /**
@@ -3457,17 +3165,12 @@ void
 cacheit_resource_set_reload (CacheitResource *self,
                              gboolean         reload)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  reload = !!reload;
-  changed = cacheit_resource_get_reload (self) != reload;
-  priv->reload = reload;
-  own_setting (self, PROP_RELOAD, TRUE);
-  if (changed)
-    setting_changed (self, PROP_RELOAD);
+  g_value_set_boolean (g_value_init (&value, G_TYPE_BOOLEAN), reload);
+  set_setting (self, PROP_RELOAD, &value);
 }
 
 /**
@@ -3485,7 +3188,7 @@ cacheit_resource_get_max_size (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return settings_of (self, PROP_MAX_SIZE)->max_size;
+  return g_value_get_uint64 (setting (self, PROP_MAX_SIZE));
 }
 
 /**
@@ -3501,16 +3204,12 @@ void
 cacheit_resource_set_max_size (CacheitResource *self,
                                guint64          max_size)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  changed = cacheit_resource_get_max_size (self) != max_size;
-  priv->max_size = max_size;
-  own_setting (self, PROP_MAX_SIZE, TRUE);
-  if (changed)
-    setting_changed (self, PROP_MAX_SIZE);
+  g_value_set_uint64 (g_value_init (&value, G_TYPE_UINT64), max_size);
+  set_setting (self, PROP_MAX_SIZE, &value);
 }
 
 /**
@@ -3715,7 +3414,7 @@ cacheit_resource_get_max_age (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), -1);
 
-  return settings_of (self, PROP_MAX_AGE)->max_age;
+  return g_value_get_int (setting (self, PROP_MAX_AGE));
 }
 
 /**
@@ -3729,18 +3428,14 @@ cacheit_resource_get_max_age (CacheitResource *self)
  */
 void
 cacheit_resource_set_max_age (CacheitResource *self,
-                              int max_age)
+                              int              max_age)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  changed = cacheit_resource_get_max_age (self) != max_age;
-  priv->max_age = max_age;
-  own_setting (self, PROP_MAX_AGE, TRUE);
-  if (changed)
-    setting_changed (self, PROP_MAX_AGE);
+  g_value_set_int (g_value_init (&value, G_TYPE_INT), max_age);
+  set_setting (self, PROP_MAX_AGE, &value);
 }
 
 /**
@@ -3758,7 +3453,7 @@ cacheit_resource_get_retry_limit (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return settings_of (self, PROP_RETRY_LIMIT)->retry_limit;
+  return g_value_get_uint (setting (self, PROP_RETRY_LIMIT));
 }
 
 /**
@@ -3772,18 +3467,14 @@ cacheit_resource_get_retry_limit (CacheitResource *self)
  */
 void
 cacheit_resource_set_retry_limit (CacheitResource *self,
-                                  guint retry_limit)
+                                  guint            retry_limit)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  changed = cacheit_resource_get_retry_limit (self) != retry_limit;
-  priv->retry_limit = retry_limit;
-  own_setting (self, PROP_RETRY_LIMIT, TRUE);
-  if (changed)
-    setting_changed (self, PROP_RETRY_LIMIT);
+  g_value_set_uint (g_value_init (&value, G_TYPE_UINT), retry_limit);
+  set_setting (self, PROP_RETRY_LIMIT, &value);
 }
 
 /**
@@ -3801,7 +3492,7 @@ cacheit_resource_get_retry_delay (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return settings_of (self, PROP_RETRY_DELAY)->retry_delay;
+  return g_value_get_uint (setting (self, PROP_RETRY_DELAY));
 }
 
 /**
@@ -3815,18 +3506,14 @@ cacheit_resource_get_retry_delay (CacheitResource *self)
  */
 void
 cacheit_resource_set_retry_delay (CacheitResource *self,
-                                  guint retry_delay)
+                                  guint            retry_delay)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  changed = cacheit_resource_get_retry_delay (self) != retry_delay;
-  priv->retry_delay = retry_delay;
-  own_setting (self, PROP_RETRY_DELAY, TRUE);
-  if (changed)
-    setting_changed (self, PROP_RETRY_DELAY);
+  g_value_set_uint (g_value_init (&value, G_TYPE_UINT), retry_delay);
+  set_setting (self, PROP_RETRY_DELAY, &value);
 }
 
 /**
@@ -3844,7 +3531,7 @@ cacheit_resource_get_refresh_interval (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
-  return settings_of (self, PROP_REFRESH_INTERVAL)->refresh_interval;
+  return g_value_get_uint (setting (self, PROP_REFRESH_INTERVAL));
 }
 
 /**
@@ -3858,18 +3545,14 @@ cacheit_resource_get_refresh_interval (CacheitResource *self)
  */
 void
 cacheit_resource_set_refresh_interval (CacheitResource *self,
-                                       guint refresh_interval)
+                                       guint            refresh_interval)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  changed = cacheit_resource_get_refresh_interval (self) != refresh_interval;
-  priv->refresh_interval = refresh_interval;
-  own_setting (self, PROP_REFRESH_INTERVAL, TRUE);
-  if (changed)
-    setting_changed (self, PROP_REFRESH_INTERVAL);
+  g_value_set_uint (g_value_init (&value, G_TYPE_UINT), refresh_interval);
+  set_setting (self, PROP_REFRESH_INTERVAL, &value);
 }
 
 /**
@@ -3887,7 +3570,7 @@ cacheit_resource_get_refetch_on_reconnect (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return settings_of (self, PROP_REFETCH_ON_RECONNECT)->refetch_on_reconnect;
+  return g_value_get_boolean (setting (self, PROP_REFETCH_ON_RECONNECT));
 }
 
 /**
@@ -3901,19 +3584,14 @@ cacheit_resource_get_refetch_on_reconnect (CacheitResource *self)
  */
 void
 cacheit_resource_set_refetch_on_reconnect (CacheitResource *self,
-                                           gboolean refetch_on_reconnect)
+                                           gboolean         refetch_on_reconnect)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
-  refetch_on_reconnect = !!refetch_on_reconnect;
 
-  changed = cacheit_resource_get_refetch_on_reconnect (self) != refetch_on_reconnect;
-  priv->refetch_on_reconnect = refetch_on_reconnect;
-  own_setting (self, PROP_REFETCH_ON_RECONNECT, TRUE);
-  if (changed)
-    setting_changed (self, PROP_REFETCH_ON_RECONNECT);
+  g_value_set_boolean (g_value_init (&value, G_TYPE_BOOLEAN), refetch_on_reconnect);
+  set_setting (self, PROP_REFETCH_ON_RECONNECT, &value);
 }
 
 /**
@@ -3931,7 +3609,7 @@ cacheit_resource_get_app_active (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return settings_of (self, PROP_APP_ACTIVE)->app_active;
+  return g_value_get_boolean (setting (self, PROP_APP_ACTIVE));
 }
 
 /**
@@ -3947,17 +3625,12 @@ void
 cacheit_resource_set_app_active (CacheitResource *self,
                                  gboolean         app_active)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
-  app_active = !!app_active;
 
-  changed = cacheit_resource_get_app_active (self) != app_active;
-  priv->app_active = app_active;
-  own_setting (self, PROP_APP_ACTIVE, TRUE);
-  if (changed)
-    setting_changed (self, PROP_APP_ACTIVE);
+  g_value_set_boolean (g_value_init (&value, G_TYPE_BOOLEAN), app_active);
+  set_setting (self, PROP_APP_ACTIVE, &value);
 }
 
 /**
@@ -3975,7 +3648,7 @@ cacheit_resource_get_pause_when_constrained (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return settings_of (self, PROP_PAUSE_WHEN_CONSTRAINED)->pause_when_constrained;
+  return g_value_get_boolean (setting (self, PROP_PAUSE_WHEN_CONSTRAINED));
 }
 
 /**
@@ -3989,19 +3662,14 @@ cacheit_resource_get_pause_when_constrained (CacheitResource *self)
  */
 void
 cacheit_resource_set_pause_when_constrained (CacheitResource *self,
-                                             gboolean pause_when_constrained)
+                                             gboolean         pause_when_constrained)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
-  pause_when_constrained = !!pause_when_constrained;
 
-  changed = cacheit_resource_get_pause_when_constrained (self) != pause_when_constrained;
-  priv->pause_when_constrained = pause_when_constrained;
-  own_setting (self, PROP_PAUSE_WHEN_CONSTRAINED, TRUE);
-  if (changed)
-    setting_changed (self, PROP_PAUSE_WHEN_CONSTRAINED);
+  g_value_set_boolean (g_value_init (&value, G_TYPE_BOOLEAN), pause_when_constrained);
+  set_setting (self, PROP_PAUSE_WHEN_CONSTRAINED, &value);
 }
 
 /**
@@ -4019,7 +3687,7 @@ cacheit_resource_get_snapshot_policy (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), CACHEIT_SNAPSHOT_NONE);
 
-  return settings_of (self, PROP_SNAPSHOT_POLICY)->snapshot_policy;
+  return g_value_get_enum (setting (self, PROP_SNAPSHOT_POLICY));
 }
 
 /**
@@ -4035,17 +3703,13 @@ void
 cacheit_resource_set_snapshot_policy (CacheitResource       *self,
                                       CacheitSnapshotPolicy  policy)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean changed;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   g_return_if_fail (policy <= CACHEIT_SNAPSHOT_ALL);
 
-  changed = cacheit_resource_get_snapshot_policy (self) != policy;
-  priv->snapshot_policy = policy;
-  own_setting (self, PROP_SNAPSHOT_POLICY, TRUE);
-  if (changed)
-    setting_changed (self, PROP_SNAPSHOT_POLICY);
+  g_value_set_enum (g_value_init (&value, CACHEIT_TYPE_SNAPSHOT_POLICY), policy);
+  set_setting (self, PROP_SNAPSHOT_POLICY, &value);
 }
 
 /**
@@ -4064,7 +3728,7 @@ cacheit_resource_get_snapshot_directory (CacheitResource *self)
 {
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
 
-  return settings_of (self, PROP_SNAPSHOT_DIRECTORY)->snapshot_directory;
+  return g_value_get_string (setting (self, PROP_SNAPSHOT_DIRECTORY));
 }
 
 /**
@@ -4081,21 +3745,13 @@ void
 cacheit_resource_set_snapshot_directory (CacheitResource *self,
                                          const char      *directory)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autofree char *old = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  old = g_strdup (cacheit_resource_get_snapshot_directory (self));
-  if (g_strcmp0 (priv->snapshot_directory, directory) != 0)
-    {
-      g_free (priv->snapshot_directory);
-      priv->snapshot_directory = g_strdup (directory);
-    }
   /* NULL is no directory of its own: an item follows its collection again. */
-  own_setting (self, PROP_SNAPSHOT_DIRECTORY, directory != NULL);
-  if (g_strcmp0 (cacheit_resource_get_snapshot_directory (self), old) != 0)
-    setting_changed (self, PROP_SNAPSHOT_DIRECTORY);
+  g_value_set_string (g_value_init (&value, G_TYPE_STRING), directory);
+  set_setting (self, PROP_SNAPSHOT_DIRECTORY, &value);
 }
 
 /**
