@@ -255,6 +255,20 @@ _cacheit_flight_new (GMainContext *context,
   return self;
 }
 
+CacheitFlight *
+_cacheit_flight_new_alone (GMainContext *context,
+                           SoupSession  *session,
+                           SoupMessage  *message,
+                           guint64       max_size,
+                           GCancellable *cancellable)
+{
+  CacheitFlight *self = _cacheit_flight_new (context, session, message, max_size, NULL);
+
+  g_set_object (&self->cancellable, cancellable);
+
+  return self;
+}
+
 guint
 _cacheit_flight_subscribe (CacheitFlight     *self,
                            CacheitFlightFunc  func,
@@ -371,6 +385,19 @@ read_cb (GObject      *object,
   flight_done (self, error, body);
 }
 
+static void
+closed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CacheitFlight) self = user_data;
+
+  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (self->subscribers->len > 0)
+    flight_done (self, NULL, NULL);
+}
+
 static gint64
 content_length_hint (SoupMessage *message)
 {
@@ -416,11 +443,14 @@ send_cb (GObject      *object,
       return;
     }
 
-  /* Only a success has a body worth reading: the rest is told by status. */
+  /* Only a success has a body worth reading: the rest is told by status,
+   * once the body is closed without blocking (a stream dropped unclosed
+   * would close itself, and wait for the body, on the main thread). */
   status = soup_message_get_status (self->message);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      flight_done (self, NULL, NULL);
+      g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, self->cancellable,
+                                  closed_cb, _cacheit_flight_ref (self));
       return;
     }
 

@@ -32,6 +32,13 @@ CacheitFlight *_cacheit_flight_new         (GMainContext      *context,
                                             SoupMessage       *message,
                                             guint64            max_size,
                                             const char        *key);
+/* A flight nobody else joins (a write's), stopped by @cancellable too: its
+ * subscribers then hear of it with G_IO_ERROR_CANCELLED. */
+CacheitFlight *_cacheit_flight_new_alone   (GMainContext      *context,
+                                            SoupSession       *session,
+                                            SoupMessage       *message,
+                                            guint64            max_size,
+                                            GCancellable      *cancellable);
 void           _cacheit_flight_start       (CacheitFlight     *self);
 CacheitFlight *_cacheit_flight_ref         (CacheitFlight     *self);
 void           _cacheit_flight_unref       (CacheitFlight     *self);

@@ -17,6 +17,7 @@
 
 #include "cacheit-resource.h"
 #include "cacheit-worker.h"
+#include "cacheit-write-queue.h"
 
 G_BEGIN_DECLS
 
@@ -83,34 +84,9 @@ void    _cacheit_resource_save_snapshot   (CacheitResource *self,
                                            GBytes          *body);
 
 /* Writes (saves, creates, destroys) of a resource, sent one at a time in
- * order. While any is queued, no fetch response is applied (one answered
- * across a write is asked again when the writes are done). */
-typedef struct
-{
-  /* When its turn comes: the request's method, URL and body (NULL for none). */
-  gboolean (* prepare)  (CacheitResource  *owner,
-                         gpointer          data,
-                         char            **method,
-                         char            **url,
-                         GBytes          **body,
-                         GError          **error);
-  /* The server accepted it; @answer is the object it sent back, or NULL.
-   * Returns what the caller's task returns: a new reference to an object,
-   * or NULL for TRUE. */
-  GObject *(* commit)   (CacheitResource  *owner,
-                         gpointer          data,
-                         JsonObject       *answer);
-  /* It failed, or was cancelled: undo its change, if it showed one. Called
-   * after it left the queue. */
-  void     (* rollback) (CacheitResource  *owner,
-                         gpointer          data);
-  /* Optional: whether a 2xx answer that cannot be read undoes the write
-   * instead of keeping it (a create: its item would have no id). */
-  gboolean (* needs_answer) (CacheitResource *owner,
-                             gpointer         data);
-  GDestroyNotify data_free;
-} CacheitWriteOps;
-
+ * order (see cacheit-write-queue.h). While any is queued, no fetch response
+ * is applied (one answered across a write is asked again when the writes are
+ * done). */
 /* Queues a write of @owner with @data, which @ops frees. @task (its
  * cancellable too) is completed with the outcome; its change must already
  * show (unless the caller asked to wait). */

@@ -177,13 +177,10 @@ typedef struct
    * (it came from a response the policy lets us keep). */
   guint                     storable : 1;
 
-  /* Writes (saves, creates, destroys) waiting or in flight, sent one at a
-   * time, and a count bumped whenever one starts or ends: a fetch response
-   * is applied only if no write started or ended since its request. */
-  GQueue                    writes;
-  guint                     epoch;
-  /* Writes of this item that its collection sends. */
-  guint                     n_item_writes;
+  /* Writes (saves, creates, destroys) waiting or in flight, and its epoch:
+   * a fetch response is applied only if no write started or ended since
+   * its request. */
+  CacheitWriteQueue         writes;
 
   /* The settings (SETTING_PROPS), which an item follows its collection in
    * unless it was given its own. */
@@ -881,7 +878,7 @@ fetch_outdated (Fetch *fetch)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
 
-  if (fetch->epoch == priv->epoch)
+  if (fetch->epoch == _cacheit_write_queue_get_epoch (&priv->writes))
     return FALSE;
 
   g_clear_pointer (&fetch->response_headers, soup_message_headers_unref);
@@ -1157,7 +1154,7 @@ fetch_send (Fetch *fetch)
   fetch->parked = cacheit_resource_get_saving (self);
   if (fetch->parked)
     return;
-  fetch->epoch = priv->epoch;
+  fetch->epoch = _cacheit_write_queue_get_epoch (&priv->writes);
 
   message = soup_message_new_from_uri (SOUP_METHOD_GET, fetch->uri);
   headers = soup_message_get_request_headers (message);
@@ -1246,7 +1243,7 @@ fetch_load_snapshot (Fetch *fetch)
   g_autoptr(CacheitStore) store = resource_store (fetch->self);
 
   fetch->from_disk = TRUE;
-  fetch->epoch = priv->epoch;
+  fetch->epoch = _cacheit_write_queue_get_epoch (&priv->writes);
   _cacheit_worker_load_snapshot (&priv->ops->decode, fetch_prepare (fetch), store,
                                  fetch->snapshot_key, priv->root_pointer, fetch->use_parse,
                                  priv->context, fetch->cancellable, decode_cb, fetch_ref (fetch));
@@ -1358,57 +1355,14 @@ caller_new (CacheitResource     *self,
   return caller;
 }
 
-/* Writes: saves, creates and destroys */
-
-typedef struct _CacheitWrite CacheitWrite;
-
-struct _CacheitWrite
-{
-  CacheitResource       *owner;
-  const CacheitWriteOps *ops;
-  gpointer               data;
-  GTask                 *task;
-  GSource               *cancel_source;
-  SoupMessage           *message;
-  GApplication          *application;   /* Held until it is answered. */
-  GList                  link;          /* In CacheitResourcePrivate.writes. */
-  /* What every attempt sends whole: the method and the body (NULL for none). */
-  char                  *method;
-  GBytes                *body;
-  /* The attempts' cancellable: the caller's cancels it, and so does a
-   * restart of libsoup's that the library refuses (write_restarted_cb()). */
-  GCancellable          *cancellable;
-  gulong                 cancelled_id;
-  guint                  n_redirects;   /* 307s and 308s followed. */
-  GUri                  *redirect_uri;  /* Where the next attempt goes. */
-  guint                  sent : 1;
-  guint                  resent : 1;    /* This attempt was sent again whole. */
-  guint                  lost : 1;      /* Its connection was lost, and it was not sent again. */
-};
-
-static void write_send_next (CacheitResource *self);
-static void write_send      (CacheitResource *self,
-                             CacheitWrite    *write,
-                             GUri            *uri);
-
-/* The resource @write is made for, whose settings and ::request handlers it
- * goes through: the model saved or destroyed (an item that its collection
- * writes too), or the collection of a create. */
-static CacheitResource *
-write_target (CacheitWrite *write)
-{
-  return CACHEIT_RESOURCE (g_task_get_source_object (write->task));
-}
+/* Writes: saves, creates and destroys (see cacheit-write-queue.c) */
 
 static void
-set_writes_changed (CacheitResource *self,
-                    gboolean         was_saving)
+writes_changed (CacheitResource *self,
+                gboolean         was_saving)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   gboolean saving = cacheit_resource_get_saving (self);
-
-  /* A fetch answered across a write is not applied (see fetch_outdated()). */
-  priv->epoch++;
 
   if (saving != was_saving)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVING]);
@@ -1418,388 +1372,44 @@ set_writes_changed (CacheitResource *self,
     fetch_send (priv->fetch);
 }
 
-/* Ends @write, which must be in the queue: with @error its change is rolled
- * back, else @result (nullable) is what its caller gets. */
-static void
-write_finish (CacheitWrite *write,
-              GError       *error,
-              GObject      *result)
+static SoupSession *
+write_request (CacheitResource *target,
+               SoupMessage     *message,
+               guint64         *max_size)
 {
-  CacheitResource *self = write->owner;
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(GTask) task = g_steal_pointer (&write->task);
-  GApplication *application;
-  gboolean was_in_flight = write->sent;
+  /* On the resource written (an item) and on those it follows (its
+   * collection). */
+  emit_request (target, message);
+  *max_size = cacheit_resource_get_max_size (target);
 
-  g_queue_unlink (&priv->writes, &write->link);
-  clear_source (&write->cancel_source);
-
-  if (error != NULL)
-    write->ops->rollback (self, write->data);
-
-  set_writes_changed (self, TRUE);
-
-  /* Before the caller hears of it: :saving of an item is FALSE by then. */
-  if (write->ops->data_free != NULL)
-    write->ops->data_free (write->data);
-  if (write->message != NULL)
-    g_signal_handlers_disconnect_by_data (write->message, write);
-  g_clear_object (&write->message);
-  g_free (write->method);
-  g_clear_pointer (&write->body, g_bytes_unref);
-  g_clear_pointer (&write->redirect_uri, g_uri_unref);
-  if (write->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), write->cancelled_id);
-  g_clear_object (&write->cancellable);
-  /* Released once the caller heard of it. */
-  application = g_steal_pointer (&write->application);
-  g_free (write);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else if (result != NULL)
-    g_task_return_pointer (task, result, g_object_unref);
-  else
-    g_task_return_boolean (task, TRUE);
-
-  _cacheit_application_release (&application);
-
-  if (was_in_flight)
-    write_send_next (self);
-  g_object_unref (self);
+  return cacheit_resource_get_session (target);
 }
 
 static void
-write_body_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+write_answered (CacheitResource *self,
+                CacheitResource *target,
+                SoupMessage     *message)
 {
-  CacheitWrite *write = user_data;
-  CacheitResource *self = write->owner;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autofree char *url = g_uri_to_string (soup_message_get_uri (write->message));
-  g_autofree char *safe_url = _cacheit_uri_to_safe_string (url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  GError *error = NULL;
-  guint status = soup_message_get_status (write->message);
-  GObject *created = NULL;
-  gsize length = 0;
-  const char *data;
+  guint status = soup_message_get_status (message);
 
   /* :status is the last status received, a write's too: on the resource
    * written, and on the one that sent it (a collection, for its items). */
   set_status (self, status);
-  if (g_task_get_source_object (write->task) != (gpointer) self)
-    set_status (CACHEIT_RESOURCE (g_task_get_source_object (write->task)), status);
+  if (target != self)
+    set_status (target, status);
 
-  body = _cacheit_read_body_finish (G_INPUT_STREAM (object), result, &error);
-
-  /* A DELETE the library sent again after its connection was lost (see
-   * write_restarted_cb()) finds nothing to delete when the first one was
-   * applied: what it asked for is done. */
-  if (write->resent && g_strcmp0 (write->method, SOUP_METHOD_DELETE) == 0 &&
-      (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE))
-    {
-      g_clear_error (&error);
-      write_finish (write, NULL, write->ops->commit (self, write->data, NULL));
-      return;
-    }
-
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_clear_error (&error);
-      /* A 303 (not followed: it would turn the write into a GET) is the
-       * indirect answer to a request the server handled (RFC 9110, 15.4.4):
-       * it may have applied it. */
-      if (status == SOUP_STATUS_SEE_OTHER)
-        cacheit_resource_invalidate (self);
-      write_finish (write, _cacheit_error_new_http (safe_url, status,
-                                                    soup_message_get_reason_phrase (write->message)),
-                    NULL);
-      return;
-    }
-
-  /* The answer: the object the server made of it, if it sent one. */
-  data = body != NULL ? g_bytes_get_data (body, &length) : NULL;
-  if (length > 0 && status != SOUP_STATUS_NO_CONTENT)
-    {
-      answer = _cacheit_decode_node (data, length, priv->root_pointer, CACHEIT_SHAPE_OBJECT, &error);
-      if (answer == NULL && priv->root_pointer != NULL && *priv->root_pointer != '\0')
-        {
-          g_clear_error (&error);
-          answer = _cacheit_decode_node (data, length, NULL, CACHEIT_SHAPE_OBJECT, &error);
-        }
-    }
-
-  /* What the server answered joins the data: it may make it private. */
-  if (!response_storable (self, write->message))
+  /* What the server accepted joins the data: it may make it private. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) && !response_storable (self, message))
     priv->storable = FALSE;
-
-  /* The server took a create, but its answer, which would give the new
-   * item its id, cannot be read: no item is made of it (it could not be
-   * saved, destroyed or found), and the next fetch brings the server's. */
-  if (error != NULL && write->ops->needs_answer != NULL &&
-      write->ops->needs_answer (self, write->data))
-    {
-      if (error->domain == CACHEIT_ERROR)
-        {
-          GError *wrapped = _cacheit_error_new_for_url (error->code, safe_url, error->message);
-
-          g_error_free (error);
-          error = wrapped;
-        }
-      cacheit_resource_invalidate (self);
-      write_finish (write, error, NULL);
-      return;
-    }
-
-  created = write->ops->commit (self, write->data, answer != NULL ? json_node_get_object (answer) : NULL);
-
-  if (error != NULL)
-    {
-      /* The server took the change, but its answer could not be read or is
-       * not an object: the change stays, and the data is revalidated on the
-       * next fetch. */
-      if (error->domain == CACHEIT_ERROR)
-        {
-          GError *wrapped = _cacheit_error_new_for_url (error->code, safe_url, error->message);
-
-          g_error_free (error);
-          error = wrapped;
-        }
-      g_clear_object (&created);
-      cacheit_resource_invalidate (self);
-      write_finish (write, error, NULL);
-      return;
-    }
-
-  write_finish (write, NULL, created);
 }
 
-static void
-redirect_closed_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  CacheitWrite *write = user_data;
-  g_autoptr(GUri) uri = g_steal_pointer (&write->redirect_uri);
-  GError *error = NULL;
-
-  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
-  if (g_cancellable_set_error_if_cancelled (write->cancellable, &error))
-    {
-      cacheit_resource_invalidate (write->owner);
-      write_finish (write, error, NULL);
-      return;
-    }
-
-  write_send (write->owner, write, uri);
-}
-
-static void
-write_sent_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  CacheitWrite *write = user_data;
-  g_autoptr(GInputStream) stream = NULL;
-  GError *error = NULL;
-
-  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (stream == NULL)
-    {
-      /* A restart the library refused: its own cancellable stopped it,
-       * but what happened is that the connection was lost. */
-      if (write->lost && !g_cancellable_is_cancelled (g_task_get_cancellable (write->task)))
-        {
-          g_autofree char *url = g_uri_to_string_partial (soup_message_get_uri (write->message),
-                                                          G_URI_HIDE_PASSWORD);
-          g_autofree char *safe_url = _cacheit_uri_to_safe_string (url);
-
-          g_clear_error (&error);
-          /* Translators: %s is a URL. */
-          error = g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-                               _("The connection to %s was lost before it answered"), safe_url);
-        }
-      cacheit_resource_invalidate (write->owner);
-      write_finish (write, error, NULL);
-      return;
-    }
-
-  /* A 307 or 308 asks for the same request at another URL: sent again,
-   * whole, up to a few times; after that the answer is a failure. */
-  if (_cacheit_http_status_resends (soup_message_get_status (write->message)) &&
-      write->n_redirects < CACHEIT_HTTP_MAX_WRITE_REDIRECTS)
-    {
-      g_autoptr(GUri) uri = _cacheit_http_redirect_uri (write->message, &error);
-
-      if (uri == NULL)
-        {
-          write_finish (write, error, NULL);
-          return;
-        }
-
-      /* The body of the redirect is not wanted: closed without blocking,
-       * then the request goes to its new URL. */
-      write->n_redirects++;
-      write->redirect_uri = g_steal_pointer (&uri);
-      g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, write->cancellable,
-                                  redirect_closed_cb, write);
-      return;
-    }
-
-  _cacheit_read_body_async (stream,
-                            soup_message_headers_get_content_length (soup_message_get_response_headers (write->message)),
-                            cacheit_resource_get_max_size (write->owner), G_PRIORITY_DEFAULT,
-                            write->cancellable,
-                            write_body_cb, write);
-}
-
-/* libsoup 3.2.3 (and its main branch as of this writing) sends a request
- * again by itself when the connection it reused was closed before any byte
- * of the answer came (request_is_restartable() in
- * libsoup/http1/soup-client-message-io-http1.c, for the methods of
- * SOUP_METHOD_IS_IDEMPOTENT(): PUT and DELETE among writes; the same for
- * HTTP/2), and emits SoupMessage::restarted. soup_message_restarted()
- * (soup-message.c) drops the request body first, and
- * soup_session_send_queue_item() (soup-session.c) then sends a PUT or POST
- * without one as Content-Length: 0: a PUT whose connection was lost after
- * the server applied it is applied again, empty (json-server made the
- * object {"id": 1}). A restart for authentication (401, 407) drops the
- * body too. So every restart of a write comes here, and the library
- * decides: a write the server refused (an answer came) goes again whole;
- * one whose connection was lost goes again whole, once, on a new
- * connection, only if it is idempotent (RFC 9110, 9.2.2); otherwise the
- * restart is stopped through the write's own cancellable (libsoup checks
- * it before it connects or writes anything) and the write fails as lost.
- * Tested by /save/lost/... in tests/test-save.c and by
- * tests/integration/test-json-server-save.py behind a proxy. */
-static void
-write_restarted_cb (SoupMessage  *message,
-                    CacheitWrite *write)
-{
-  /* Connected before the session's own handler, which clears the answer:
-   * a status of 0 means no answer came. */
-  if (soup_message_get_status (message) == SOUP_STATUS_NONE)
-    {
-      if (write->resent || !_cacheit_http_method_idempotent (write->method))
-        {
-          write->lost = TRUE;
-          g_cancellable_cancel (write->cancellable);
-          return;
-        }
-
-      write->resent = TRUE;
-      soup_message_add_flags (message, SOUP_MESSAGE_NEW_CONNECTION);
-    }
-
-  if (write->body != NULL)
-    soup_message_set_request_body_from_bytes (message, "application/json", write->body);
-}
-
-static void
-chain_cancelled_cb (GCancellable *cancellable,
-                    GCancellable *chained)
-{
-  g_cancellable_cancel (chained);
-}
-
-/* Makes one attempt of @write: a new message to @uri, sent whole. */
-static void
-write_send (CacheitResource *self,
-            CacheitWrite    *write,
-            GUri            *uri)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  SoupMessageHeaders *headers;
-
-  if (write->message != NULL)
-    g_signal_handlers_disconnect_by_data (write->message, write);
-  g_clear_object (&write->message);
-  write->resent = FALSE;
-
-  write->message = soup_message_new_from_uri (write->method, uri);
-  /* libsoup would follow a 301, 302 or 303 as a GET, without the body, and
-   * no 307 or 308 of a write: the library follows 307 and 308 itself
-   * (write_sent_cb()), and the others are answers. */
-  soup_message_add_flags (write->message, SOUP_MESSAGE_NO_REDIRECT);
-  headers = soup_message_get_request_headers (write->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (write->body != NULL)
-    soup_message_set_request_body_from_bytes (write->message, "application/json", write->body);
-
-  /* Before the session connects its own. */
-  g_signal_connect (write->message, "restarted", G_CALLBACK (write_restarted_cb), write);
-
-  /* As for a fetch: a handler may add headers (Authorization), on each
-   * request, a redirected one too, on the resource written (an item) and
-   * on those it follows (its collection). */
-  emit_request (write_target (write), write->message);
-
-  g_main_context_push_thread_default (priv->context);
-  soup_session_send_async (cacheit_resource_get_session (write_target (write)), write->message,
-                           G_PRIORITY_DEFAULT, write->cancellable,
-                           write_sent_cb, write);
-  g_main_context_pop_thread_default (priv->context);
-}
-
-/* Sends the first write in the queue, if it is not in flight yet. */
-static void
-write_send_next (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  CacheitWrite *write = g_queue_peek_head (&priv->writes);
-  GCancellable *cancellable;
-  g_autofree char *url = NULL;
-  g_autoptr(GUri) uri = NULL;
-  GError *error = NULL;
-
-  if (write == NULL || write->sent)
-    return;
-
-  write->sent = TRUE;
-  clear_source (&write->cancel_source);
-
-  /* write_finish() sends the next one. */
-  if (!write->ops->prepare (self, write->data, &write->method, &url, &write->body, &error))
-    {
-      write_finish (write, error, NULL);
-      return;
-    }
-
-  uri = _cacheit_http_check_url (url, &error);
-  if (uri == NULL)
-    {
-      write_finish (write, error, NULL);
-      return;
-    }
-
-  write->cancellable = g_cancellable_new ();
-  cancellable = g_task_get_cancellable (write->task);
-  if (cancellable != NULL)
-    write->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (chain_cancelled_cb),
-                                                 g_object_ref (write->cancellable), g_object_unref);
-
-  write_send (self, write, uri);
-}
-
-static gboolean
-write_cancelled_cb (GCancellable *cancellable,
-                    gpointer      user_data)
-{
-  CacheitWrite *write = user_data;
-  GError *error = NULL;
-
-  /* One in flight ends through its request, which the cancellable aborts. */
-  if (write->sent)
-    return G_SOURCE_REMOVE;
-
-  g_cancellable_set_error_if_cancelled (cancellable, &error);
-  write_finish (write, error, NULL);
-
-  return G_SOURCE_REMOVE;
-}
+static const CacheitWriteQueueHooks write_hooks = {
+  .changed = writes_changed,
+  .request = write_request,
+  .answered = write_answered,
+  .invalidate = cacheit_resource_invalidate,
+};
 
 void
 _cacheit_resource_queue_write (CacheitResource       *self,
@@ -1808,28 +1418,8 @@ _cacheit_resource_queue_write (CacheitResource       *self,
                                GTask                 *task)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  CacheitWrite *write = g_new0 (CacheitWrite, 1);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  gboolean was_saving = cacheit_resource_get_saving (self);
 
-  write->owner = g_object_ref (self);
-  write->ops = ops;
-  write->data = data;
-  write->task = g_object_ref (task);
-  write->application = _cacheit_application_hold (priv->context);
-  write->link.data = write;
-
-  if (cancellable != NULL)
-    {
-      write->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_static_name (write->cancel_source, "[cacheit] write cancelled");
-      g_source_set_callback (write->cancel_source, G_SOURCE_FUNC (write_cancelled_cb), write, NULL);
-      g_source_attach (write->cancel_source, priv->context);
-    }
-
-  g_queue_push_tail_link (&priv->writes, &write->link);
-  set_writes_changed (self, was_saving);
-  write_send_next (self);
+  _cacheit_write_queue_push (&priv->writes, ops, data, priv->root_pointer, task);
 }
 
 void
@@ -1837,18 +1427,8 @@ _cacheit_resource_item_write (CacheitResource *self,
                               gboolean         started)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean was_saving = cacheit_resource_get_saving (self);
 
-  if (started)
-    priv->n_item_writes++;
-  else
-    {
-      g_return_if_fail (priv->n_item_writes > 0);
-      priv->n_item_writes--;
-    }
-
-  /* The item's own fetches wait for these writes as for its own. */
-  set_writes_changed (self, was_saving);
+  _cacheit_write_queue_item_write (&priv->writes, started);
 }
 
 gboolean
@@ -1856,7 +1436,7 @@ _cacheit_resource_has_writes (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  return !g_queue_is_empty (&priv->writes);
+  return _cacheit_write_queue_has_own (&priv->writes);
 }
 
 void
@@ -1866,8 +1446,7 @@ _cacheit_resource_foreach_write (CacheitResource *self,
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  for (GList *l = priv->writes.head; l != NULL; l = l->next)
-    func (((CacheitWrite *) l->data)->data, user_data);
+  _cacheit_write_queue_foreach (&priv->writes, func, user_data);
 }
 
 /**
@@ -1887,7 +1466,7 @@ cacheit_resource_get_saving (CacheitResource *self)
 
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return !g_queue_is_empty (&priv->writes) || priv->n_item_writes > 0;
+  return _cacheit_write_queue_busy (&priv->writes);
 }
 
 /* Refetching in the background */
@@ -2841,7 +2420,7 @@ cacheit_resource_init (CacheitResource *self)
   priv->server_lifetime = -1;
   priv->network_available = TRUE;
   priv->keep_previous_data = TRUE;
-  g_queue_init (&priv->writes);
+  _cacheit_write_queue_init (&priv->writes, self, &write_hooks, priv->context);
   _cacheit_settings_init (&priv->settings, G_OBJECT (self), &properties[FIRST_SETTING_PROP],
                           N_SETTINGS, setting_changed);
 }
