@@ -16,6 +16,7 @@
 #include "cacheit-error-private.h"
 #include "cacheit-fetch-result.h"
 #include "cacheit-flight.h"
+#include "cacheit-freshness.h"
 #include "cacheit-http.h"
 #include "cacheit-reader.h"
 #include "cacheit-settings.h"
@@ -155,18 +156,8 @@ typedef struct
   Fetch                    *fetch;
   CacheitFetchResult       *result;
 
-  /* Freshness: the validators of the data in hand, when the server last
-   * confirmed it (monotonic and wall clock), and for how long it said the
-   * data stays fresh (seconds, -1 for ever). */
-  char                     *etag;
-  char                     *last_modified;
-  GDateTime                *last_updated;
-  gint64                    confirmed_at;
-  gint64                    server_lifetime;
-  CacheitOrigin             origin;
-  GSource                  *stale_source;
-  guint                     stale : 1;
-  guint                     invalidated : 1;
+  /* Freshness: validators, times, origin, :stale. */
+  CacheitFreshness          freshness;
 
   /* Refetching in the background. */
   GSource                  *refresh_source;
@@ -532,146 +523,42 @@ set_placeholder (CacheitResource *self,
 
 /* Freshness */
 
-static gint64
-effective_lifetime (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  int max_age = cacheit_resource_get_max_age (self);
-
-  return max_age >= 0 ? max_age : priv->server_lifetime;
-}
-
-static gboolean stale_timeout_cb (gpointer user_data);
-
-/* Recomputes :stale, and sets a timer for when fresh data goes stale. */
 static void
 update_stale (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gint64 lifetime = effective_lifetime (self);
-  gboolean stale = FALSE;
 
-  clear_source (&priv->stale_source);
+  _cacheit_freshness_update (&priv->freshness, priv->fetched, cacheit_resource_get_max_age (self));
+}
 
-  if (priv->fetched)
+static void
+freshness_changed (GObject                *owner,
+                   CacheitFreshnessChange  change)
+{
+  switch (change)
     {
-      if (priv->invalidated || lifetime == 0)
-        stale = TRUE;
-      else if (lifetime > 0)
-        {
-          gint64 left = priv->confirmed_at + lifetime * G_USEC_PER_SEC - g_get_monotonic_time ();
+    case CACHEIT_FRESHNESS_LAST_UPDATED:
+      g_object_notify_by_pspec (owner, properties[PROP_LAST_UPDATED]);
+      break;
 
-          if (left <= 0)
-            stale = TRUE;
-          else
-            {
-              priv->stale_source = g_timeout_source_new ((guint) MIN ((left + 999) / 1000, G_MAXUINT));
-              g_source_set_static_name (priv->stale_source, "[cacheit] stale");
-              g_source_set_callback (priv->stale_source, stale_timeout_cb, self, NULL);
-              g_source_attach (priv->stale_source, priv->context);
-            }
-        }
+    case CACHEIT_FRESHNESS_STALE:
+      g_object_notify_by_pspec (owner, properties[PROP_STALE]);
+      break;
+
+    case CACHEIT_FRESHNESS_ORIGIN:
+      g_object_notify_by_pspec (owner, properties[PROP_ORIGIN]);
+      break;
+
+    case CACHEIT_FRESHNESS_EXPIRED:
+      update_stale (CACHEIT_RESOURCE (owner));
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
-
-  if (priv->stale == (guint) stale)
-    return;
-
-  priv->stale = stale;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
-}
-
-static gboolean
-stale_timeout_cb (gpointer user_data)
-{
-  CacheitResource *self = user_data;
-
-  /* The source is destroyed by the dispose of the resource it points to. */
-  update_stale (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-set_header_copy (char               **field,
-                 SoupMessageHeaders  *headers,
-                 const char          *name,
-                 gboolean             keep_old)
-{
-  const char *value = soup_message_headers_get_one (headers, name);
-
-  if (value == NULL && keep_old)
-    return;
-
-  g_free (*field);
-  *field = g_strdup (value);
-}
-
-static void
-set_origin (CacheitResource *self,
-            CacheitOrigin    origin)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  if (priv->origin == origin)
-    return;
-
-  priv->origin = origin;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORIGIN]);
-}
-
-/* The server confirmed the data in hand: it sent it (a 200 that was applied)
- * or said it has not changed (a 304). */
-static void
-confirm (CacheitResource    *self,
-         SoupMessageHeaders *headers,
-         gboolean            not_modified)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  /* A 304 updates what it carries and leaves the rest (RFC 9111, 4.3.4). */
-  set_header_copy (&priv->etag, headers, "ETag", not_modified);
-  set_header_copy (&priv->last_modified, headers, "Last-Modified", not_modified);
-  if (!not_modified ||
-      soup_message_headers_get_one (headers, "Cache-Control") != NULL ||
-      soup_message_headers_get_one (headers, "Expires") != NULL)
-    priv->server_lifetime = _cacheit_http_lifetime (headers, NULL);
-
-  priv->confirmed_at = g_get_monotonic_time ();
-  priv->invalidated = FALSE;
-
-  g_clear_pointer (&priv->last_updated, g_date_time_unref);
-  priv->last_updated = g_date_time_new_now_local ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
-
-  set_origin (self, CACHEIT_ORIGIN_NETWORK);
-  update_stale (self);
 }
 
 /* Snapshots */
-
-/* The data came from @snapshot: what it says of its freshness. */
-static void
-restore_freshness (CacheitResource *self,
-                   CacheitSnapshot *snapshot)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gint64 age = MAX (0, g_get_real_time () - snapshot->stored_at * G_USEC_PER_SEC);
-
-  g_free (priv->etag);
-  priv->etag = g_strdup (snapshot->etag);
-  g_free (priv->last_modified);
-  priv->last_modified = g_strdup (snapshot->last_modified);
-  priv->server_lifetime = snapshot->lifetime;
-  priv->confirmed_at = g_get_monotonic_time () - age;
-  priv->invalidated = FALSE;
-
-  g_clear_pointer (&priv->last_updated, g_date_time_unref);
-  priv->last_updated = g_date_time_new_from_unix_local (snapshot->stored_at);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
-
-  set_origin (self, CACHEIT_ORIGIN_DISK);
-  update_stale (self);
-}
 
 static CacheitStore *
 resource_store (CacheitResource *self)
@@ -739,7 +626,7 @@ _cacheit_resource_save_snapshot (CacheitResource *self,
     body = NULL;
 
   snapshot_write (self, body != NULL ? CACHEIT_SNAPSHOT_SAVE : CACHEIT_SNAPSHOT_REMOVE, priv->url, body,
-                  NULL, NULL, priv->server_lifetime);
+                  NULL, NULL, priv->freshness.server_lifetime);
 }
 
 /* Ends @fetch, which must be current, with @error or with success. Every
@@ -782,7 +669,8 @@ fetch_complete (Fetch        *fetch,
         }
       if (fetch->snapshot != NULL)
         {
-          restore_freshness (self, fetch->snapshot);
+          _cacheit_freshness_restore (&priv->freshness, fetch->snapshot,
+                                      cacheit_resource_get_max_age (self));
           priv->storable = TRUE;
         }
       else if (fetch->response_headers != NULL)
@@ -790,15 +678,18 @@ fetch_complete (Fetch        *fetch,
           if (!fetch->not_modified)
             priv->storable = fetch->storable;
 
-          confirm (self, fetch->response_headers, fetch->not_modified);
+          _cacheit_freshness_confirm (&priv->freshness, fetch->response_headers,
+                                      fetch->not_modified, cacheit_resource_get_max_age (self));
 
           /* The snapshot follows: a new body, or the same one confirmed. */
           if (fetch->not_modified)
             snapshot_write (self, CACHEIT_SNAPSHOT_TOUCH, fetch->snapshot_key, NULL,
-                            priv->etag, priv->last_modified, priv->server_lifetime);
+                            priv->freshness.etag, priv->freshness.last_modified,
+                            priv->freshness.server_lifetime);
           else if (fetch->body != NULL && fetch->storable)
             snapshot_write (self, CACHEIT_SNAPSHOT_SAVE, fetch->snapshot_key, fetch->body,
-                            priv->etag, priv->last_modified, priv->server_lifetime);
+                            priv->freshness.etag, priv->freshness.last_modified,
+                            priv->freshness.server_lifetime);
           else if (fetch->body != NULL)
             /* Now private or not to be stored: an older snapshot goes too. */
             snapshot_write (self, CACHEIT_SNAPSHOT_REMOVE, fetch->snapshot_key, NULL, NULL, NULL, -1);
@@ -941,7 +832,8 @@ fetch_apply (Fetch   *fetch,
 
   /* Where the data comes from is known before it shows, and that it is
    * this URL's (R13). */
-  set_origin (self, fetch->snapshot != NULL ? CACHEIT_ORIGIN_DISK : CACHEIT_ORIGIN_NETWORK);
+  _cacheit_freshness_set_origin (&priv->freshness,
+                                 fetch->snapshot != NULL ? CACHEIT_ORIGIN_DISK : CACHEIT_ORIGIN_NETWORK);
   set_placeholder (self, FALSE);
   changed = priv->ops->apply (self, decoded->decoded);
   fetch_complete (fetch, NULL, changed);
@@ -1161,17 +1053,7 @@ fetch_send (Fetch *fetch)
   soup_message_headers_replace (headers, "Accept", "application/json");
 
   /* Revalidate the data in hand: a 304 keeps it. */
-  fetch->conditional = FALSE;
-  if (priv->fetched && priv->etag != NULL)
-    {
-      soup_message_headers_replace (headers, "If-None-Match", priv->etag);
-      fetch->conditional = TRUE;
-    }
-  if (priv->fetched && priv->last_modified != NULL)
-    {
-      soup_message_headers_replace (headers, "If-Modified-Since", priv->last_modified);
-      fetch->conditional = TRUE;
-    }
+  fetch->conditional = priv->fetched && _cacheit_freshness_add_validators (&priv->freshness, headers);
 
   /* A reload wants an answer from after it was asked: it may be joined,
    * but joins nothing. */
@@ -1520,7 +1402,7 @@ maybe_refetch (CacheitResource *self)
   if (priv->fetch != NULL || constrained (self))
     return;
 
-  if (priv->stale || priv->last_error != NULL)
+  if (priv->freshness.stale || priv->last_error != NULL)
     start_background (self);
 }
 
@@ -1737,7 +1619,7 @@ cacheit_resource_dispose (GObject *object)
   g_clear_object (&priv->result);
 
   disconnect_network_monitor (self);
-  clear_source (&priv->stale_source);
+  _cacheit_freshness_stop (&priv->freshness);
   clear_source (&priv->refresh_source);
 
   G_OBJECT_CLASS (cacheit_resource_parent_class)->dispose (object);
@@ -1752,9 +1634,7 @@ cacheit_resource_finalize (GObject *object)
   _cacheit_settings_clear (&priv->settings);
   g_clear_pointer (&priv->url, g_free);
   g_clear_pointer (&priv->root_pointer, g_free);
-  g_clear_pointer (&priv->etag, g_free);
-  g_clear_pointer (&priv->last_modified, g_free);
-  g_clear_pointer (&priv->last_updated, g_date_time_unref);
+  _cacheit_freshness_clear (&priv->freshness);
   g_clear_error (&priv->last_error);
   g_clear_pointer (&priv->context, g_main_context_unref);
 
@@ -1817,11 +1697,11 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_LAST_UPDATED:
-      g_value_set_boxed (value, priv->last_updated);
+      g_value_set_boxed (value, priv->freshness.last_updated);
       break;
 
     case PROP_STALE:
-      g_value_set_boolean (value, priv->stale);
+      g_value_set_boolean (value, priv->freshness.stale);
       break;
 
     case PROP_SAVING:
@@ -1829,7 +1709,7 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_ORIGIN:
-      g_value_set_enum (value, priv->origin);
+      g_value_set_enum (value, priv->freshness.origin);
       break;
 
     default:
@@ -2417,7 +2297,7 @@ cacheit_resource_init (CacheitResource *self)
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
   priv->context = g_main_context_ref_thread_default ();
-  priv->server_lifetime = -1;
+  _cacheit_freshness_init (&priv->freshness, G_OBJECT (self), priv->context, freshness_changed);
   priv->network_available = TRUE;
   priv->keep_previous_data = TRUE;
   _cacheit_write_queue_init (&priv->writes, self, &write_hooks, priv->context);
@@ -2441,23 +2321,15 @@ url_changed (CacheitResource *self)
   /* No fetch completes from the cache, and no request revalidates, with
    * what the old URL answered. */
   g_clear_object (&priv->result);
-  _cacheit_resource_forget_validators (self);
   priv->storable = FALSE;
-  priv->invalidated = FALSE;
-  priv->server_lifetime = -1;
-  priv->confirmed_at = 0;
-  if (priv->last_updated != NULL)
-    {
-      g_clear_pointer (&priv->last_updated, g_date_time_unref);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_UPDATED]);
-    }
+  _cacheit_freshness_reset (&priv->freshness);
   if (priv->fetched)
     {
       priv->fetched = FALSE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED]);
     }
   update_stale (self);
-  set_origin (self, CACHEIT_ORIGIN_NONE);
+  _cacheit_freshness_set_origin (&priv->freshness, CACHEIT_ORIGIN_NONE);
   set_status (self, 0);
   set_last_error (self, NULL);
 
@@ -2935,7 +2807,7 @@ cacheit_resource_get_last_updated (CacheitResource *self)
 
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
 
-  return priv->last_updated;
+  return priv->freshness.last_updated;
 }
 
 /**
@@ -2955,7 +2827,7 @@ cacheit_resource_get_stale (CacheitResource *self)
 
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->stale;
+  return priv->freshness.stale;
 }
 
 /**
@@ -2975,7 +2847,7 @@ cacheit_resource_get_origin (CacheitResource *self)
 
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), CACHEIT_ORIGIN_NONE);
 
-  return priv->origin;
+  return priv->freshness.origin;
 }
 
 /**
@@ -3352,8 +3224,7 @@ cacheit_resource_invalidate (CacheitResource *self)
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
 
-  priv->invalidated = priv->fetched;
-  update_stale (self);
+  _cacheit_freshness_invalidate (&priv->freshness, priv->fetched, cacheit_resource_get_max_age (self));
 }
 
 void
@@ -3361,8 +3232,7 @@ _cacheit_resource_forget_validators (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  g_clear_pointer (&priv->etag, g_free);
-  g_clear_pointer (&priv->last_modified, g_free);
+  _cacheit_freshness_forget_validators (&priv->freshness);
 }
 
 /**
@@ -3418,7 +3288,7 @@ cacheit_resource_fetch_async (CacheitResource     *self,
     {
       _cacheit_dispatch (g_main_context_get_thread_default (), callback, G_OBJECT (self), G_ASYNC_RESULT (priv->result),
                          user_data);
-      if (priv->stale)
+      if (priv->freshness.stale)
         start_background (self);
       return;
     }

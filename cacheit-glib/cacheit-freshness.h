@@ -1,0 +1,98 @@
+/* cacheit-freshness.h: how fresh the data in hand is.
+ *
+ * cacheit-freshness.c owns what a resource knows of the freshness of its
+ * data: the validators (ETag, Last-Modified) it revalidates with, when the
+ * server last confirmed it (monotonic and wall clock), how long the server
+ * said it stays fresh, where it came from, whether it is stale, and the
+ * timer for when fresh data goes stale. It tells its owner of each change of
+ * what shows (:last-updated, :stale, :origin) through one callback. Main
+ * context only.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "cacheit-resource.h"
+#include "cacheit-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CACHEIT_FRESHNESS_LAST_UPDATED,
+  CACHEIT_FRESHNESS_STALE,
+  CACHEIT_FRESHNESS_ORIGIN,
+  /* The data went stale with time: the owner calls
+   * _cacheit_freshness_update() (which tells STALE). */
+  CACHEIT_FRESHNESS_EXPIRED,
+} CacheitFreshnessChange;
+
+typedef void (* CacheitFreshnessChanged) (GObject                *owner,
+                                          CacheitFreshnessChange  change);
+
+typedef struct
+{
+  GObject                 *owner;        /* Not owned: it embeds this. */
+  GMainContext            *context;      /* Not owned: the owner's. */
+  CacheitFreshnessChanged  changed;
+
+  char                    *etag;
+  char                    *last_modified;
+  GDateTime               *last_updated;
+  gint64                   confirmed_at;     /* Monotonic. */
+  gint64                   server_lifetime;  /* Seconds, -1 for ever. */
+  CacheitOrigin            origin;
+  GSource                 *stale_source;
+  guint                    stale : 1;
+  guint                    invalidated : 1;
+} CacheitFreshness;
+
+void        _cacheit_freshness_init          (CacheitFreshness        *self,
+                                              GObject                 *owner,
+                                              GMainContext            *context,
+                                              CacheitFreshnessChanged  changed);
+/* Stops the timer (dispose). */
+void        _cacheit_freshness_stop          (CacheitFreshness        *self);
+/* Frees everything (finalize). */
+void        _cacheit_freshness_clear         (CacheitFreshness        *self);
+
+/* Recomputes :stale for data in hand or not (@has_data), with the
+ * application's max-age (-1: the server's lifetime), and sets the timer for
+ * when fresh data goes stale. */
+void        _cacheit_freshness_update        (CacheitFreshness        *self,
+                                              gboolean                 has_data,
+                                              int                      max_age);
+
+/* The server confirmed the data in hand: it sent it (a 200 that was
+ * applied), or said with @headers that it has not changed (@not_modified,
+ * a 304, which updates only what it carries). */
+void        _cacheit_freshness_confirm       (CacheitFreshness        *self,
+                                              SoupMessageHeaders      *headers,
+                                              gboolean                 not_modified,
+                                              int                      max_age);
+/* The data came from @snapshot: what it says of its freshness. */
+void        _cacheit_freshness_restore       (CacheitFreshness        *self,
+                                              CacheitSnapshot         *snapshot,
+                                              int                      max_age);
+/* The data in hand (if any) is to be revalidated on the next fetch. */
+void        _cacheit_freshness_invalidate    (CacheitFreshness        *self,
+                                              gboolean                 has_data,
+                                              int                      max_age);
+/* The data in hand no longer matches its validators: the next request is a
+ * full one. */
+void        _cacheit_freshness_forget_validators (CacheitFreshness    *self);
+/* Nothing is known of the data any more (the URL changed): no validators,
+ * no lifetime, no time; the owner then updates :stale and :origin. */
+void        _cacheit_freshness_reset         (CacheitFreshness        *self);
+void        _cacheit_freshness_set_origin    (CacheitFreshness        *self,
+                                              CacheitOrigin            origin);
+
+/* Adds the validators to a request's @headers; returns whether it is
+ * conditional. */
+gboolean    _cacheit_freshness_add_validators (CacheitFreshness       *self,
+                                               SoupMessageHeaders     *headers);
+
+G_END_DECLS
