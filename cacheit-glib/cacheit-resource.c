@@ -19,6 +19,7 @@
 #include "cacheit-freshness.h"
 #include "cacheit-http.h"
 #include "cacheit-reader.h"
+#include "cacheit-refetch.h"
 #include "cacheit-settings.h"
 #include "cacheit-store.h"
 #include "cacheit-worker.h"
@@ -160,9 +161,7 @@ typedef struct
   CacheitFreshness          freshness;
 
   /* Refetching in the background. */
-  GSource                  *refresh_source;
-  GNetworkMonitor          *network_monitor;
-  guint                     network_available : 1;
+  CacheitRefetch            refetch;
 
   /* Snapshots on disk, and whether the data in hand may be written to one
    * (it came from a response the policy lets us keep). */
@@ -1369,29 +1368,6 @@ start_background (CacheitResource *self)
   fetch_start (fetch);
 }
 
-static GPowerProfileMonitor *
-power_profile_monitor (void)
-{
-  static GPowerProfileMonitor *monitor;
-
-  if (g_once_init_enter (&monitor))
-    g_once_init_leave (&monitor, g_power_profile_monitor_dup_default ());
-
-  return monitor;
-}
-
-/* Whether refetching in the background should wait: on a metered network or
- * in power-saver mode, unless the application says otherwise. */
-static gboolean
-constrained (CacheitResource *self)
-{
-  if (!cacheit_resource_get_pause_when_constrained (self))
-    return FALSE;
-
-  return g_network_monitor_get_network_metered (g_network_monitor_get_default ()) ||
-         g_power_profile_monitor_get_power_saver_enabled (power_profile_monitor ());
-}
-
 /* The application came back, or the network did: revalidate data that needs
  * it, and retry a fetch that failed. */
 static void
@@ -1399,127 +1375,37 @@ maybe_refetch (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  if (priv->fetch != NULL || constrained (self))
+  if (priv->fetch != NULL ||
+      _cacheit_refetch_constrained (cacheit_resource_get_pause_when_constrained (self)))
     return;
 
   if (priv->freshness.stale || priv->last_error != NULL)
     start_background (self);
 }
 
-static gboolean
-refresh_cb (gpointer user_data)
+static void
+refetch_cb (GObject              *owner,
+            CacheitRefetchReason  reason)
 {
-  CacheitResource *self = user_data;
+  CacheitResource *self = CACHEIT_RESOURCE (owner);
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  if (priv->fetched && cacheit_resource_get_app_active (self) && priv->fetch == NULL &&
-      !constrained (self))
-    start_background (self);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-update_refresh_source (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  guint interval = cacheit_resource_get_refresh_interval (self);
-
-  clear_source (&priv->refresh_source);
-
-  if (interval == 0)
-    return;
-
-  /* Destroyed by dispose: the source does not hold the resource. */
-  priv->refresh_source = g_timeout_source_new_seconds (interval);
-  g_source_set_static_name (priv->refresh_source, "[cacheit] refresh");
-  g_source_set_callback (priv->refresh_source, refresh_cb, self, NULL);
-  g_source_attach (priv->refresh_source, priv->context);
-}
-
-typedef struct
-{
-  GWeakRef self;
-  gboolean available;
-} NetworkChange;
-
-static void
-network_change_free (NetworkChange *change)
-{
-  g_weak_ref_clear (&change->self);
-  g_free (change);
-}
-
-static gboolean
-network_change_cb (gpointer user_data)
-{
-  NetworkChange *change = user_data;
-  g_autoptr(CacheitResource) self = g_weak_ref_get (&change->self);
-  CacheitResourcePrivate *priv;
-  gboolean came_back;
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
-
-  priv = cacheit_resource_get_instance_private (self);
-  came_back = change->available && !priv->network_available;
-  priv->network_available = change->available;
-  if (came_back && cacheit_resource_get_refetch_on_reconnect (self))
-    maybe_refetch (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs in the context the monitor was first used in: the resource hears of
- * it in its own. */
-static void
-network_changed_cb (GNetworkMonitor *monitor,
-                    gboolean         available,
-                    gpointer         user_data)
-{
-  CacheitResource *self = user_data;
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  NetworkChange *change = g_new0 (NetworkChange, 1);
-  g_autoptr(GSource) source = g_idle_source_new ();
-
-  g_weak_ref_init (&change->self, self);
-  change->available = available;
-  g_source_set_static_name (source, "[cacheit] network changed");
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, network_change_cb, change, (GDestroyNotify) network_change_free);
-  g_source_attach (source, priv->context);
-}
-
-static void
-disconnect_network_monitor (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  if (priv->network_monitor == NULL)
-    return;
-
-  g_signal_handlers_disconnect_by_data (priv->network_monitor, self);
-  g_clear_object (&priv->network_monitor);
-}
-
-static void
-update_network_monitor (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  if (cacheit_resource_get_refetch_on_reconnect (self) == (priv->network_monitor != NULL))
-    return;
-
-  if (priv->network_monitor != NULL)
+  switch (reason)
     {
-      disconnect_network_monitor (self);
-      return;
-    }
+    case CACHEIT_REFETCH_INTERVAL:
+      if (priv->fetched && cacheit_resource_get_app_active (self) && priv->fetch == NULL &&
+          !_cacheit_refetch_constrained (cacheit_resource_get_pause_when_constrained (self)))
+        start_background (self);
+      break;
 
-  priv->network_monitor = g_object_ref (g_network_monitor_get_default ());
-  priv->network_available = g_network_monitor_get_network_available (priv->network_monitor);
-  g_signal_connect (priv->network_monitor, "network-changed",
-                    G_CALLBACK (network_changed_cb), self);
+    case CACHEIT_REFETCH_RECONNECTED:
+      if (cacheit_resource_get_refetch_on_reconnect (self))
+        maybe_refetch (self);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 /* Settings, and the resource they are followed from (see cacheit-settings.c) */
@@ -1531,6 +1417,7 @@ setting_changed (GObject *owner,
                  guint    setting)
 {
   CacheitResource *self = CACHEIT_RESOURCE (owner);
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   guint prop_id = FIRST_SETTING_PROP + setting;
 
   switch (prop_id)
@@ -1540,11 +1427,11 @@ setting_changed (GObject *owner,
       break;
 
     case PROP_REFRESH_INTERVAL:
-      update_refresh_source (self);
+      _cacheit_refetch_set_interval (&priv->refetch, cacheit_resource_get_refresh_interval (self));
       break;
 
     case PROP_REFETCH_ON_RECONNECT:
-      update_network_monitor (self);
+      _cacheit_refetch_watch_network (&priv->refetch, cacheit_resource_get_refetch_on_reconnect (self));
       break;
 
     default:
@@ -1618,9 +1505,8 @@ cacheit_resource_dispose (GObject *object)
   _cacheit_settings_release (&priv->settings);
   g_clear_object (&priv->result);
 
-  disconnect_network_monitor (self);
+  _cacheit_refetch_stop (&priv->refetch);
   _cacheit_freshness_stop (&priv->freshness);
-  clear_source (&priv->refresh_source);
 
   G_OBJECT_CLASS (cacheit_resource_parent_class)->dispose (object);
 }
@@ -2298,7 +2184,7 @@ cacheit_resource_init (CacheitResource *self)
 
   priv->context = g_main_context_ref_thread_default ();
   _cacheit_freshness_init (&priv->freshness, G_OBJECT (self), priv->context, freshness_changed);
-  priv->network_available = TRUE;
+  _cacheit_refetch_init (&priv->refetch, G_OBJECT (self), priv->context, refetch_cb);
   priv->keep_previous_data = TRUE;
   _cacheit_write_queue_init (&priv->writes, self, &write_hooks, priv->context);
   _cacheit_settings_init (&priv->settings, G_OBJECT (self), &properties[FIRST_SETTING_PROP],
