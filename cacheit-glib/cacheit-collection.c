@@ -10,7 +10,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-collection.h"
-#include "cacheit-collection-private.h"
 #include "cacheit-decode.h"
 #include "cacheit-diff.h"
 #include "cacheit-error.h"
@@ -147,6 +146,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void list_model_iface_init (GListModelInterface *iface);
+static const CacheitItemHost item_host;
 
 G_DEFINE_TYPE_WITH_CODE (CacheitCollection, cacheit_collection, CACHEIT_TYPE_RESOURCE,
                          G_ADD_PRIVATE (CacheitCollection)
@@ -196,7 +196,7 @@ item_new (CacheitCollection *self,
 
   item = g_object_new (priv->item_type, "url", url, NULL);
   _cacheit_model_apply (CACHEIT_MODEL (item), attributes);
-  _cacheit_model_set_collection (CACHEIT_MODEL (item), self);
+  _cacheit_model_set_host (CACHEIT_MODEL (item), &item_host, G_OBJECT (self));
   /* Its requests are the application's: made as the collection's are. */
   _cacheit_resource_set_parent (CACHEIT_RESOURCE (item), CACHEIT_RESOURCE (self));
 
@@ -1501,14 +1501,18 @@ pending_key (CacheitCollection *self,
   return g_strdup (find[1]);
 }
 
-gboolean
-_cacheit_collection_write_item (CacheitCollection *self,
-                                CacheitModel      *item,
-                                gboolean           destroy,
-                                JsonObject        *changes,
-                                guint              flags,
-                                GTask             *task)
+/* The hook of its items (CacheitItemHost): queues a write of its item @item
+ * on @host (a save of @changes, or a destroy) with @task. Returns FALSE when
+ * @item is not in @host (then nothing was done). */
+static gboolean
+write_item (gpointer      host,
+            CacheitModel *item,
+            gboolean      destroy,
+            JsonObject   *changes,
+            guint         flags,
+            GTask        *task)
 {
+  CacheitCollection *self = CACHEIT_COLLECTION (host);
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   guint n = priv->index != NULL ? priv->index->n_items : 0;
   g_autofree char *key = NULL;
@@ -1557,6 +1561,10 @@ _cacheit_collection_write_item (CacheitCollection *self,
 
   return TRUE;
 }
+
+static const CacheitItemHost item_host = {
+  .write_item = write_item,
+};
 
 /**
  * cacheit_collection_create_async:
@@ -1619,7 +1627,7 @@ cacheit_collection_create_async (CacheitCollection   *self,
   write->changes = _cacheit_json_object_merge (NULL, attributes);
   write->item = g_object_new (priv->item_type, NULL);
   _cacheit_model_apply (write->item, write->changes);
-  _cacheit_model_set_collection (write->item, self);
+  _cacheit_model_set_host (write->item, &item_host, G_OBJECT (self));
   _cacheit_resource_set_parent (CACHEIT_RESOURCE (write->item), CACHEIT_RESOURCE (self));
   _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), TRUE);
   write->flags = flags;

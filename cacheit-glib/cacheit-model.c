@@ -11,7 +11,6 @@
 
 #include "cacheit-model.h"
 #include "cacheit-model-private.h"
-#include "cacheit-collection-private.h"
 #include "cacheit-decode.h"
 #include "cacheit-error.h"
 #include "cacheit-error-private.h"
@@ -62,8 +61,10 @@ typedef struct
    * What shows is these with the changes of the writes on top. */
   JsonObject        *confirmed;
 
-  /* The collection that made this model an item of it, if any. */
-  CacheitCollection *collection;
+  /* The host (the collection) that made this model an item of it, if any,
+   * and what it does for its items. */
+  GObject               *host_object;   /* Weak. */
+  const CacheitItemHost *host;
 } CacheitModelPrivate;
 
 /* The writable properties of a typed model class, and the JSON member names
@@ -357,7 +358,7 @@ cacheit_model_finalize (GObject *object)
 
   g_clear_pointer (&priv->attributes, json_object_unref);
   g_clear_pointer (&priv->confirmed, json_object_unref);
-  g_clear_weak_pointer (&priv->collection);
+  g_clear_weak_pointer (&priv->host_object);
 
   G_OBJECT_CLASS (cacheit_model_parent_class)->finalize (object);
 }
@@ -796,12 +797,14 @@ static const CacheitWriteOps model_write_ops = {
 };
 
 void
-_cacheit_model_set_collection (CacheitModel      *self,
-                               CacheitCollection *collection)
+_cacheit_model_set_host (CacheitModel          *self,
+                         const CacheitItemHost *host,
+                         GObject               *host_object)
 {
   CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
 
-  g_set_weak_pointer (&priv->collection, collection);
+  priv->host = host;
+  g_set_weak_pointer (&priv->host_object, host_object);
 }
 
 static void
@@ -835,9 +838,9 @@ model_write (CacheitModel        *self,
 
   /* An item of a collection is written through it, which keeps its list
    * and its other items coherent with the write. */
-  if (priv->collection != NULL &&
-      _cacheit_collection_write_item (priv->collection, self, kind == MODEL_DESTROY,
-                                      changes, flags, task))
+  if (priv->host_object != NULL &&
+      priv->host->write_item (priv->host_object, self, kind == MODEL_DESTROY,
+                              changes, flags, task))
     return;
 
   /* With no write waiting, what shows is the server's. */
