@@ -13,6 +13,7 @@
 #include "cacheit-decode.h"
 #include "cacheit-diff.h"
 #include "cacheit-error.h"
+#include "cacheit-http.h"
 #include "cacheit-json.h"
 #include "cacheit-model-private.h"
 #include "cacheit-resource-private.h"
@@ -154,35 +155,6 @@ G_DEFINE_TYPE_WITH_CODE (CacheitCollection, cacheit_collection, CACHEIT_TYPE_RES
 
 /* Items */
 
-/* The URL of the item @id of the collection at @base: its path + "/" + id,
- * without the query (Backbone's default). */
-static char *
-item_url_for (const char *base,
-              const char *id)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GUri) item = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-  const char *base_path;
-
-  if (base == NULL || id == NULL)
-    return NULL;
-
-  uri = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL)
-    return NULL;
-
-  escaped = g_uri_escape_string (id, NULL, FALSE);
-  base_path = g_uri_get_path (uri);
-  path = g_str_has_suffix (base_path, "/") ? g_strconcat (base_path, escaped, NULL)
-                                           : g_strconcat (base_path, "/", escaped, NULL);
-  item = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
-                      g_uri_get_host (uri), g_uri_get_port (uri), path, NULL, NULL);
-
-  return g_uri_to_string (item);
-}
-
 static GObject *
 item_new (CacheitCollection *self,
           CacheitIndex      *index,
@@ -190,7 +162,7 @@ item_new (CacheitCollection *self,
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   const char *base = priv->data_url != NULL ? priv->data_url : cacheit_resource_get_url (CACHEIT_RESOURCE (self));
-  g_autofree char *url = item_url_for (base, _cacheit_index_get_id (index, position));
+  g_autofree char *url = _cacheit_http_item_url (base, _cacheit_index_get_id (index, position));
   g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (index, position);
   GObject *item;
 
@@ -277,39 +249,6 @@ list_model_iface_init (GListModelInterface *iface)
 }
 
 /* Freeing */
-
-static void
-free_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  /* The task data is freed with the task: here, in the worker. */
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Frees a large index in a worker: freeing a big body and hash table on
- * the main thread would stall it. */
-static void
-index_release (CacheitIndex *index)
-{
-  g_autoptr(GTask) task = NULL;
-
-  if (index == NULL)
-    return;
-
-  if (index->n_items < 10000)
-    {
-      _cacheit_index_unref (index);
-      return;
-    }
-
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, index_release);
-  g_task_set_name (task, "[cacheit] free collection data");
-  g_task_set_task_data (task, index, (GDestroyNotify) _cacheit_index_unref);
-  g_task_run_in_thread (task, free_in_thread);
-}
 
 static void
 items_free (GObject **items,
@@ -447,7 +386,7 @@ collection_apply (CacheitCollection *self,
   priv->old_index = NULL;
   priv->old_items = NULL;
   priv->old_n_made = 0;
-  index_release (old_index);
+  _cacheit_index_release (old_index);
 
   if (n_old != n_new)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -580,7 +519,7 @@ follow_url (CacheitCollection *self)
     if (priv->items[p] != NULL)
       {
         CacheitResource *item = CACHEIT_RESOURCE (priv->items[p]);
-        g_autofree char *item_url = item_url_for (url, _cacheit_index_get_id (priv->index, p));
+        g_autofree char *item_url = _cacheit_http_item_url (url, _cacheit_index_get_id (priv->index, p));
 
         seen++;
         if (item_url != NULL)
@@ -643,9 +582,9 @@ cacheit_collection_dispose (GObject *object)
       items_free (priv->items, priv->index->n_items, priv->n_made);
       priv->items = NULL;
       priv->n_made = 0;
-      g_clear_pointer (&priv->index, index_release);
+      g_clear_pointer (&priv->index, _cacheit_index_release);
     }
-  g_clear_pointer (&priv->confirmed, index_release);
+  g_clear_pointer (&priv->confirmed, _cacheit_index_release);
   g_ptr_array_set_size (priv->pending, 0);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->dispose (object);
@@ -1166,7 +1105,7 @@ collection_show_full (CacheitCollection *self,
 
   if (writes->len == 0 && priv->has_confirmed)
     {
-      g_clear_pointer (&priv->confirmed, index_release);
+      g_clear_pointer (&priv->confirmed, _cacheit_index_release);
       priv->has_confirmed = FALSE;
     }
 }
@@ -1212,14 +1151,14 @@ item_write_prepare (CacheitResource  *owner,
   if (write->kind == ITEM_DESTROY)
     {
       *method = g_strdup (SOUP_METHOD_DELETE);
-      *url = item_url_for (write->base_url, id);
+      *url = _cacheit_http_item_url (write->base_url, id);
       return TRUE;
     }
 
   /* An item without an id is new to the server. */
   *method = g_strdup (id == NULL ? SOUP_METHOD_POST
                       : (write->flags & CACHEIT_SAVE_PATCH) ? "PATCH" : SOUP_METHOD_PUT);
-  *url = id != NULL ? item_url_for (write->base_url, id) : g_strdup (write->base_url);
+  *url = id != NULL ? _cacheit_http_item_url (write->base_url, id) : g_strdup (write->base_url);
   if (id != NULL && (write->flags & CACHEIT_SAVE_PATCH))
     sent = write->changes != NULL ? json_object_ref (write->changes) : json_object_new ();
   else
@@ -1248,7 +1187,7 @@ set_confirmed (CacheitCollection *self,
     return;
 
   keep_confirmed (self);
-  g_clear_pointer (&priv->confirmed, index_release);
+  g_clear_pointer (&priv->confirmed, _cacheit_index_release);
   priv->confirmed = confirmed;
 
   /* The snapshot follows, as the resource would decode it. */
@@ -1298,10 +1237,10 @@ settle_created (CacheitCollection *self,
   g_free (priv->items);
   priv->items = items;
   priv->n_made++;
-  g_clear_pointer (&priv->index, index_release);
+  g_clear_pointer (&priv->index, _cacheit_index_release);
   priv->index = g_steal_pointer (&shown);
 
-  url = item_url_for (base_url, _cacheit_index_get_id (priv->index, n));
+  url = _cacheit_http_item_url (base_url, _cacheit_index_get_id (priv->index, n));
   g_object_freeze_notify (G_OBJECT (item));
   _cacheit_resource_rename (CACHEIT_RESOURCE (item), url);
   _cacheit_model_apply (item, saved);
@@ -1408,7 +1347,7 @@ item_write_commit (CacheitResource *owner,
       strcmp (_cacheit_index_get_key (base, (guint) q), write->key) != 0)
     {
       g_autofree char *new_key = g_strdup (_cacheit_index_get_key (base, (guint) q));
-      g_autofree char *url = item_url_for (write->base_url, _cacheit_index_get_id (base, (guint) q));
+      g_autofree char *url = _cacheit_http_item_url (write->base_url, _cacheit_index_get_id (base, (guint) q));
 
       collection_show_full (self, write->key, new_key, NULL, NULL);
       if (url != NULL)
@@ -1424,11 +1363,11 @@ item_write_commit (CacheitResource *owner,
     {
       g_autoptr(GPtrArray) writes = active_writes (self);
 
-      g_clear_pointer (&priv->index, index_release);
+      g_clear_pointer (&priv->index, _cacheit_index_release);
       priv->index = _cacheit_index_ref (base);
       if (writes->len == 0)
         {
-          g_clear_pointer (&priv->confirmed, index_release);
+          g_clear_pointer (&priv->confirmed, _cacheit_index_release);
           priv->has_confirmed = FALSE;
         }
     }
