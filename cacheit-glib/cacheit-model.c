@@ -1,5 +1,11 @@
 /* cacheit-model.c: one JSON object at a URL (R9)
  *
+ * This unit owns a model's attributes, its typed properties and their exact
+ * change signals, and the writes of a model of its own. The writes of an item
+ * go through the CacheitItemHost hook its collection installed (a weak
+ * reference: an item that outlives its collection writes itself); this unit
+ * includes nothing of the collection. Main context only.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
