@@ -53,15 +53,15 @@ typedef enum
 
 typedef struct
 {
-  ItemWriteKind     kind;
-  CacheitModel     *item;
-  char             *key;       /* Of the item in the data: saves and destroys. */
-  JsonObject       *changes;   /* Of a save; the attributes of a create. */
-  CacheitSaveFlags  flags;
-  char             *base_url;  /* The collection's URL when it was asked (R13). */
-  guint             shown : 1; /* Its change shows. */
-  guint             done : 1;  /* Its change is the server's now. */
-  CacheitCollectionWrites *writes;  /* Not owned: outlives its queue. */
+  CacheitCollectionWrites *writes;    /* Not owned: outlives the queue. */
+  ItemWriteKind            kind;
+  CacheitModel            *item;
+  char                    *key;       /* Of the item in the data: saves and destroys. */
+  JsonObject              *changes;   /* Of a save; the attributes of a create. */
+  CacheitSaveFlags         flags;
+  char                    *base_url;  /* The collection's URL when it was asked (R13). */
+  guint                    shown : 1; /* Its change shows. */
+  guint                    done : 1;  /* Its change is the server's now. */
 } ItemWrite;
 
 static void
