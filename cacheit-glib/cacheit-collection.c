@@ -1,5 +1,14 @@
 /* cacheit-collection.c: a JSON array at a URL as a GListModel (R8, R10, R11)
  *
+ * This unit owns the list: the compact data (the index), the items made from
+ * it on demand, and the update of both by a fetch with the fewest splices.
+ * The collection's writes (creates, and the saves and destroys of its items)
+ * are cacheit-collection-writes.c's, which this unit calls and which sees the
+ * list only through the CacheitCollectionListOps given to it here. The items
+ * know their collection only by the CacheitItemHost hook installed on each
+ * (cacheit-model-private.h), through which their writes come here. Main
+ * context only, except the decoding ops, which run in worker threads.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -10,10 +19,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-collection.h"
-#include "cacheit-collection-private.h"
+#include "cacheit-collection-writes.h"
 #include "cacheit-decode.h"
 #include "cacheit-diff.h"
 #include "cacheit-error.h"
+#include "cacheit-http.h"
 #include "cacheit-json.h"
 #include "cacheit-model-private.h"
 #include "cacheit-resource-private.h"
@@ -103,12 +113,9 @@ typedef struct
   guint         boundary_new;
   guint         boundary_old;
 
-  /* While writes are waiting (has_confirmed): the data the server last
-   * confirmed. What shows is it without the items of the destroys waiting,
-   * and after it the items being created; the items show their saves. */
-  CacheitIndex *confirmed;
-  GPtrArray    *pending;
-  gboolean      has_confirmed;
+  /* The creates, and the saves and destroys of the items: the items being
+   * created show after the data. */
+  CacheitCollectionWrites *writes;
 } CacheitCollectionPrivate;
 
 /* What a fetch hands to the worker, and what it gives back. */
@@ -147,6 +154,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void list_model_iface_init (GListModelInterface *iface);
+static const CacheitItemHost item_host;
 
 G_DEFINE_TYPE_WITH_CODE (CacheitCollection, cacheit_collection, CACHEIT_TYPE_RESOURCE,
                          G_ADD_PRIVATE (CacheitCollection)
@@ -154,33 +162,22 @@ G_DEFINE_TYPE_WITH_CODE (CacheitCollection, cacheit_collection, CACHEIT_TYPE_RES
 
 /* Items */
 
-/* The URL of the item @id of the collection at @base: its path + "/" + id,
- * without the query (Backbone's default). */
-static char *
-item_url_for (const char *base,
-              const char *id)
+/* A new item of @self at @url (nullable) with @attributes. */
+static GObject *
+item_make (CacheitCollection *self,
+           const char        *url,
+           JsonObject        *attributes)
 {
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GUri) item = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-  const char *base_path;
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  GObject *item;
 
-  if (base == NULL || id == NULL)
-    return NULL;
+  item = g_object_new (priv->item_type, "url", url, NULL);
+  _cacheit_model_apply (CACHEIT_MODEL (item), attributes);
+  _cacheit_model_set_host (CACHEIT_MODEL (item), &item_host, G_OBJECT (self));
+  /* Its requests are the application's: made as the collection's are. */
+  _cacheit_resource_set_parent (CACHEIT_RESOURCE (item), CACHEIT_RESOURCE (self));
 
-  uri = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL)
-    return NULL;
-
-  escaped = g_uri_escape_string (id, NULL, FALSE);
-  base_path = g_uri_get_path (uri);
-  path = g_str_has_suffix (base_path, "/") ? g_strconcat (base_path, escaped, NULL)
-                                           : g_strconcat (base_path, "/", escaped, NULL);
-  item = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
-                      g_uri_get_host (uri), g_uri_get_port (uri), path, NULL, NULL);
-
-  return g_uri_to_string (item);
+  return item;
 }
 
 static GObject *
@@ -190,17 +187,10 @@ item_new (CacheitCollection *self,
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   const char *base = priv->data_url != NULL ? priv->data_url : cacheit_resource_get_url (CACHEIT_RESOURCE (self));
-  g_autofree char *url = item_url_for (base, _cacheit_index_get_id (index, position));
+  g_autofree char *url = _cacheit_http_item_url (base, _cacheit_index_get_id (index, position));
   g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (index, position);
-  GObject *item;
 
-  item = g_object_new (priv->item_type, "url", url, NULL);
-  _cacheit_model_apply (CACHEIT_MODEL (item), attributes);
-  _cacheit_model_set_collection (CACHEIT_MODEL (item), self);
-  /* Its requests are the application's: made as the collection's are. */
-  _cacheit_resource_set_parent (CACHEIT_RESOURCE (item), CACHEIT_RESOURCE (self));
-
-  return item;
+  return item_make (self, url, attributes);
 }
 
 /* The item at @position of @items, made from @index when there is none. */
@@ -245,7 +235,7 @@ cacheit_collection_get_n_items (GListModel *model)
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (model));
 
-  return n_indexed (priv) + priv->pending->len;
+  return n_indexed (priv) + _cacheit_collection_writes_get_n_pending (priv->writes);
 }
 
 static gpointer
@@ -259,7 +249,7 @@ cacheit_collection_get_item (GListModel *model,
     return NULL;
 
   if (position >= n_indexed (priv))
-    return g_object_ref (g_ptr_array_index (priv->pending, position - n_indexed (priv)));
+    return g_object_ref (_cacheit_collection_writes_get_pending (priv->writes, position - n_indexed (priv)));
 
   if (priv->applying && position >= priv->boundary_new)
     return item_get (self, priv->old_index, priv->old_items, &priv->old_n_made,
@@ -277,39 +267,6 @@ list_model_iface_init (GListModelInterface *iface)
 }
 
 /* Freeing */
-
-static void
-free_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  /* The task data is freed with the task: here, in the worker. */
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Frees a large index in a worker: freeing a big body and hash table on
- * the main thread would stall it. */
-static void
-index_release (CacheitIndex *index)
-{
-  g_autoptr(GTask) task = NULL;
-
-  if (index == NULL)
-    return;
-
-  if (index->n_items < 10000)
-    {
-      _cacheit_index_unref (index);
-      return;
-    }
-
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, index_release);
-  g_task_set_name (task, "[cacheit] free collection data");
-  g_task_set_task_data (task, index, (GDestroyNotify) _cacheit_index_unref);
-  g_task_run_in_thread (task, free_in_thread);
-}
 
 static void
 items_free (GObject **items,
@@ -447,7 +404,7 @@ collection_apply (CacheitCollection *self,
   priv->old_index = NULL;
   priv->old_items = NULL;
   priv->old_n_made = 0;
-  index_release (old_index);
+  _cacheit_index_release (old_index);
 
   if (n_old != n_new)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -580,7 +537,7 @@ follow_url (CacheitCollection *self)
     if (priv->items[p] != NULL)
       {
         CacheitResource *item = CACHEIT_RESOURCE (priv->items[p]);
-        g_autofree char *item_url = item_url_for (url, _cacheit_index_get_id (priv->index, p));
+        g_autofree char *item_url = _cacheit_http_item_url (url, _cacheit_index_get_id (priv->index, p));
 
         seen++;
         if (item_url != NULL)
@@ -632,6 +589,139 @@ static const CacheitResourceOps collection_ops = {
   .clear = collection_clear,
 };
 
+/* What the collection lends its writes (cacheit-collection-writes.c), and
+ * its items */
+
+static CacheitIndex *
+list_get_index (CacheitResource *resource)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
+
+  return priv->index;
+}
+
+static const char *
+list_get_id_attribute (CacheitResource *resource)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
+
+  return priv->id_attribute;
+}
+
+static GObject *
+list_get_item (CacheitResource *resource,
+               guint            position)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (resource);
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  return item_get (self, priv->index, priv->items, &priv->n_made, position);
+}
+
+static gssize
+list_find_item (CacheitResource *resource,
+                CacheitModel    *item)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
+  guint n = priv->index != NULL ? priv->index->n_items : 0;
+
+  for (guint p = 0; p < n; p++)
+    if (priv->items[p] == (GObject *) item)
+      return p;
+
+  return -1;
+}
+
+static void
+list_show (CacheitResource *resource,
+           CacheitIndex    *index,
+           const char      *old_key,
+           const char      *new_key,
+           const char      *place_key,
+           GObject         *place_object)
+{
+  CacheitCollection *self = CACHEIT_COLLECTION (resource);
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  Update *update = g_new0 (Update, 1);
+
+  update->index = index;
+  update->based_on = priv->index;
+  update->old_key = old_key;
+  update->new_key = new_key;
+  update->place_key = place_key;
+  update->place_object = place_object;
+  update->from_writes = TRUE;
+  update->diff = _cacheit_diff_new_renamed (priv->index, index, old_key, new_key);
+  collection_apply (self, update);
+  update_free (update);
+}
+
+static void
+list_replace (CacheitResource *resource,
+              CacheitIndex    *index,
+              GObject         *appended)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
+  CacheitIndex *old_index = priv->index;
+
+  if (appended != NULL)
+    {
+      guint n = old_index != NULL ? old_index->n_items : 0;
+      GObject **items = g_new0 (GObject *, n + 1);
+
+      if (n > 0)
+        memcpy (items, priv->items, n * sizeof (GObject *));
+      items[n] = appended;
+      g_free (priv->items);
+      priv->items = items;
+      priv->n_made++;
+    }
+
+  priv->index = _cacheit_index_ref (index);
+  _cacheit_index_release (old_index);
+}
+
+static void
+list_pending_changed (CacheitResource *resource,
+                      guint            position,
+                      guint            removed,
+                      guint            added)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
+
+  g_list_model_items_changed (G_LIST_MODEL (resource), n_indexed (priv) + position, removed, added);
+  g_object_notify_by_pspec (G_OBJECT (resource), properties[PROP_N_ITEMS]);
+}
+
+static const CacheitCollectionListOps list_ops = {
+  .get_index = list_get_index,
+  .get_id_attribute = list_get_id_attribute,
+  .get_item = list_get_item,
+  .find_item = list_find_item,
+  .show = list_show,
+  .replace = list_replace,
+  .pending_changed = list_pending_changed,
+};
+
+/* The hook of its items (CacheitItemHost): their writes go through the
+ * collection's. */
+static gboolean
+write_item (gpointer      host,
+            CacheitModel *item,
+            gboolean      destroy,
+            JsonObject   *changes,
+            guint         flags,
+            GTask        *task)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (host));
+
+  return _cacheit_collection_writes_item (priv->writes, item, destroy, changes, flags, task);
+}
+
+static const CacheitItemHost item_host = {
+  .write_item = write_item,
+};
+
 /* GObject */
 
 static void
@@ -645,10 +735,9 @@ cacheit_collection_dispose (GObject *object)
       items_free (priv->items, priv->index->n_items, priv->n_made);
       priv->items = NULL;
       priv->n_made = 0;
-      g_clear_pointer (&priv->index, index_release);
+      g_clear_pointer (&priv->index, _cacheit_index_release);
     }
-  g_clear_pointer (&priv->confirmed, index_release);
-  g_ptr_array_set_size (priv->pending, 0);
+  _cacheit_collection_writes_clear (priv->writes);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->dispose (object);
 }
@@ -661,7 +750,7 @@ cacheit_collection_finalize (GObject *object)
 
   g_clear_pointer (&priv->id_attribute, g_free);
   g_clear_pointer (&priv->data_url, g_free);
-  g_clear_pointer (&priv->pending, g_ptr_array_unref);
+  g_clear_pointer (&priv->writes, _cacheit_collection_writes_free);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->finalize (object);
 }
@@ -783,7 +872,7 @@ cacheit_collection_init (CacheitCollection *self)
 
   priv->item_type = CACHEIT_TYPE_MODEL;
   priv->id_attribute = g_strdup ("id");
-  priv->pending = g_ptr_array_new_with_free_func (g_object_unref);
+  priv->writes = _cacheit_collection_writes_new (CACHEIT_RESOURCE (self), &list_ops);
 }
 
 /**
@@ -914,652 +1003,6 @@ cacheit_collection_get_by_id (CacheitCollection *self,
   return CACHEIT_MODEL (item_get (self, priv->index, priv->items, &priv->n_made, (guint) position));
 }
 
-/* Writes: creates, and the saves and destroys of items */
-
-typedef enum
-{
-  ITEM_CREATE,
-  ITEM_SAVE,
-  ITEM_DESTROY,
-} ItemWriteKind;
-
-typedef struct
-{
-  ItemWriteKind     kind;
-  CacheitModel     *item;
-  char             *key;       /* Of the item in the data: saves and destroys. */
-  JsonObject       *changes;   /* Of a save; the attributes of a create. */
-  CacheitSaveFlags  flags;
-  char             *base_url;  /* The collection's URL when it was asked (R13). */
-  guint             shown : 1; /* Its change shows. */
-  guint             done : 1;  /* Its change is the server's now. */
-} ItemWrite;
-
-static void
-item_write_free (ItemWrite *write)
-{
-  _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), FALSE);
-  g_clear_object (&write->item);
-  g_clear_pointer (&write->key, g_free);
-  g_clear_pointer (&write->changes, json_object_unref);
-  g_clear_pointer (&write->base_url, g_free);
-  g_free (write);
-}
-
-/* The data the server last confirmed. */
-static CacheitIndex *
-base_index (CacheitCollection *self)
-{
-  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-
-  return priv->has_confirmed ? priv->confirmed : priv->index;
-}
-
-static void
-keep_confirmed (CacheitCollection *self)
-{
-  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-
-  if (priv->has_confirmed)
-    return;
-
-  priv->confirmed = priv->index != NULL ? _cacheit_index_ref (priv->index) : NULL;
-  priv->has_confirmed = TRUE;
-}
-
-static void
-collect_active (gpointer data,
-                gpointer user_data)
-{
-  ItemWrite *write = data;
-
-  if (!write->done)
-    g_ptr_array_add (user_data, write);
-}
-
-/* The writes still waiting (or in flight). */
-static GPtrArray *
-active_writes (CacheitCollection *self)
-{
-  GPtrArray *writes = g_ptr_array_new ();
-
-  _cacheit_resource_foreach_write (CACHEIT_RESOURCE (self), collect_active, writes);
-
-  return writes;
-}
-
-/* The destroys still waiting: what the list shows of the writes. Saves
- * show in their items (item_show()), creates after the data. */
-static GPtrArray *
-active_destroys (CacheitCollection *self)
-{
-  GPtrArray *writes = active_writes (self);
-
-  for (guint i = writes->len; i > 0; i--)
-    if (((ItemWrite *) g_ptr_array_index (writes, i - 1))->kind != ITEM_DESTROY)
-      g_ptr_array_remove_index (writes, i - 1);
-
-  return writes;
-}
-
-/* Shows in @item what the server confirmed of it, with the changes of the
- * saves of it still waiting on top. */
-static void
-item_show (CacheitCollection *self,
-           CacheitModel      *item)
-{
-  g_autoptr(GPtrArray) writes = active_writes (self);
-  g_autoptr(GPtrArray) changes = g_ptr_array_new ();
-
-  for (guint i = 0; i < writes->len; i++)
-    {
-      ItemWrite *write = g_ptr_array_index (writes, i);
-
-      if (write->item == item && write->kind == ITEM_SAVE && write->shown && write->changes != NULL)
-        g_ptr_array_add (changes, write->changes);
-    }
-
-  _cacheit_model_show_item (item, changes);
-}
-
-typedef struct
-{
-  JsonObject *changed;     /* The object after the saves, or NULL. */
-  gboolean    destroyed;
-} KeyEdit;
-
-static void
-key_edit_free (KeyEdit *edit)
-{
-  g_clear_pointer (&edit->changed, json_object_unref);
-  g_free (edit);
-}
-
-static int
-compare_changes (gconstpointer a,
-                 gconstpointer b)
-{
-  const CacheitIndexChange *ca = a;
-  const CacheitIndexChange *cb = b;
-
-  return ca->position < cb->position ? -1 : ca->position > cb->position;
-}
-
-/* @base with the changes of @writes (saves and destroys that show), and
- * @append after it, as a new index. Only the objects that change are
- * encoded and decoded. */
-static CacheitIndex *
-build_index (CacheitCollection *self,
-             CacheitIndex      *base,
-             GPtrArray         *writes,
-             JsonObject        *append)
-{
-  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  g_autoptr(GHashTable) edits = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                       (GDestroyNotify) key_edit_free);
-  g_autoptr(GArray) changes = g_array_new (FALSE, TRUE, sizeof (CacheitIndexChange));
-  g_autoptr(GBytes) appended = NULL;
-  CacheitIndex *index;
-  GHashTableIter iter;
-  const char *key;
-  KeyEdit *edit;
-
-  for (guint i = 0; writes != NULL && base != NULL && i < writes->len; i++)
-    {
-      ItemWrite *write = g_ptr_array_index (writes, i);
-      gssize q;
-
-      if (!write->shown || write->key == NULL || write->kind == ITEM_CREATE)
-        continue;
-      q = _cacheit_index_lookup (base, write->key);
-      if (q < 0)
-        continue;
-
-      edit = g_hash_table_lookup (edits, write->key);
-      if (edit == NULL)
-        {
-          edit = g_new0 (KeyEdit, 1);
-          g_hash_table_insert (edits, write->key, edit);
-        }
-      if (write->kind == ITEM_DESTROY)
-        edit->destroyed = TRUE;
-      else
-        {
-          g_autoptr(JsonObject) object = edit->changed != NULL ? g_steal_pointer (&edit->changed)
-                                                               : _cacheit_index_dup_object (base, q);
-
-          edit->changed = _cacheit_json_object_merge (object, write->changes);
-        }
-    }
-
-  g_hash_table_iter_init (&iter, edits);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &edit))
-    {
-      CacheitIndexChange change = { (guint) _cacheit_index_lookup (base, key), NULL };
-
-      if (!edit->destroyed)
-        change.text = _cacheit_json_object_to_bytes (edit->changed, NULL, NULL);
-      if (edit->destroyed || change.text != NULL)
-        g_array_append_val (changes, change);
-    }
-  g_array_sort (changes, compare_changes);
-
-  if (append != NULL)
-    appended = _cacheit_json_object_to_bytes (append, NULL, NULL);
-
-  index = _cacheit_index_edit (base, (CacheitIndexChange *) changes->data, changes->len,
-                               appended != NULL ? &appended : NULL, appended != NULL ? 1 : 0,
-                               priv->id_attribute);
-  if (index == NULL)
-    g_critical ("Items of a collection failed to decode again");
-
-  for (guint i = 0; i < changes->len; i++)
-    g_clear_pointer (&g_array_index (changes, CacheitIndexChange, i).text, g_bytes_unref);
-
-  return index;
-}
-
-/* The confirmed data with the changes of the waiting writes on top. */
-static CacheitIndex *
-shown_index (CacheitCollection *self)
-{
-  g_autoptr(GPtrArray) destroys = active_destroys (self);
-  CacheitIndex *base = base_index (self);
-
-  /* With no destroy waiting, what shows is the confirmed data itself. */
-  if (destroys->len == 0 && base != NULL)
-    return _cacheit_index_ref (base);
-
-  return build_index (self, base, destroys, NULL);
-}
-
-/* Shows the confirmed data with the changes of the waiting writes on top,
- * with exact signals, and forgets the confirmed data when no write is left.
- * @old_key, @new_key, @place_key and @place_object as in Update. */
-static void
-collection_show_full (CacheitCollection *self,
-                      const char        *old_key,
-                      const char        *new_key,
-                      const char        *place_key,
-                      GObject           *place_object)
-{
-  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  g_autoptr(GPtrArray) writes = active_writes (self);
-  CacheitIndex *shown = shown_index (self);
-
-  if (shown == priv->index)
-    g_clear_pointer (&shown, _cacheit_index_unref);
-
-  if (shown != NULL)
-    {
-      Update *update = g_new0 (Update, 1);
-
-      update->index = shown;
-      update->based_on = priv->index;
-      update->old_key = old_key;
-      update->new_key = new_key;
-      update->place_key = place_key;
-      update->place_object = place_object;
-      update->from_writes = TRUE;
-      update->diff = _cacheit_diff_new_renamed (priv->index, shown, old_key, new_key);
-      collection_apply (self, update);
-      update_free (update);
-    }
-
-  if (writes->len == 0 && priv->has_confirmed)
-    {
-      g_clear_pointer (&priv->confirmed, index_release);
-      priv->has_confirmed = FALSE;
-    }
-}
-
-static void
-collection_show (CacheitCollection *self)
-{
-  collection_show_full (self, NULL, NULL, NULL, NULL);
-}
-
-static gboolean
-item_write_prepare (CacheitResource  *owner,
-                    gpointer          data,
-                    char            **method,
-                    char            **url,
-                    GBytes          **body,
-                    GError          **error)
-{
-  CacheitCollection *self = CACHEIT_COLLECTION (owner);
-  ItemWrite *write = data;
-  CacheitIndex *base = base_index (self);
-  g_autoptr(JsonObject) sent = NULL;
-  const char *id;
-  gssize q;
-
-  if (write->kind == ITEM_CREATE)
-    {
-      *method = g_strdup (SOUP_METHOD_POST);
-      *url = g_strdup (write->base_url);
-      *body = _cacheit_json_object_to_bytes (write->changes, NULL, error);
-      return *body != NULL;
-    }
-
-  q = base != NULL ? _cacheit_index_lookup (base, write->key) : -1;
-  if (q < 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("The item is no longer in the collection"));
-      return FALSE;
-    }
-  id = _cacheit_index_get_id (base, q);
-
-  if (write->kind == ITEM_DESTROY)
-    {
-      *method = g_strdup (SOUP_METHOD_DELETE);
-      *url = item_url_for (write->base_url, id);
-      return TRUE;
-    }
-
-  /* An item without an id is new to the server. */
-  *method = g_strdup (id == NULL ? SOUP_METHOD_POST
-                      : (write->flags & CACHEIT_SAVE_PATCH) ? "PATCH" : SOUP_METHOD_PUT);
-  *url = id != NULL ? item_url_for (write->base_url, id) : g_strdup (write->base_url);
-  if (id != NULL && (write->flags & CACHEIT_SAVE_PATCH))
-    sent = write->changes != NULL ? json_object_ref (write->changes) : json_object_new ();
-  else
-    {
-      /* The whole item as it shows, not only what the list had of it (an
-       * item fetched on its own URL may have more). */
-      sent = _cacheit_json_object_merge (_cacheit_model_get_confirmed (write->item), write->changes);
-    }
-  *body = _cacheit_json_object_to_bytes (sent, NULL, error);
-
-  return *body != NULL;
-}
-
-/* The server confirmed @confirmed: it replaces the confirmed data. */
-static void
-set_confirmed (CacheitCollection *self,
-               CacheitIndex      *confirmed)
-{
-  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  g_autoptr(GBytes) body = NULL;
-  const char *root_pointer;
-  gsize length;
-  const char *data;
-
-  if (confirmed == NULL)
-    return;
-
-  keep_confirmed (self);
-  g_clear_pointer (&priv->confirmed, index_release);
-  priv->confirmed = confirmed;
-
-  /* The snapshot follows, as the resource would decode it. */
-  root_pointer = cacheit_resource_get_root_pointer (CACHEIT_RESOURCE (self));
-  if (root_pointer == NULL || *root_pointer == '\0')
-    body = g_bytes_ref (confirmed->body);
-  else
-    {
-      data = g_bytes_get_data (confirmed->body, &length);
-      body = _cacheit_json_wrap_text (data, length, root_pointer, 0);
-    }
-  _cacheit_resource_save_snapshot (CACHEIT_RESOURCE (self), body);
-}
-
-/* A create accepted: the item it showed becomes an item of the data, at the
- * same place, the same object, with no items-changed. Returns FALSE when the
- * data does not have it where it showed (the server gave an id the
- * collection already had). */
-static gboolean
-settle_created (CacheitCollection *self,
-                CacheitModel      *item,
-                JsonObject        *saved,
-                const char        *base_url)
-{
-  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  g_autoptr(CacheitIndex) shown = NULL;
-  guint n = priv->index != NULL ? priv->index->n_items : 0;
-  g_autofree char *url = NULL;
-  GObject **items;
-  guint position;
-  const char *key;
-
-  if (!g_ptr_array_find (priv->pending, item, &position) || position != 0)
-    return FALSE;
-
-  shown = shown_index (self);
-  if (shown == NULL || shown->n_items != n + 1)
-    return FALSE;
-  key = _cacheit_index_get_key (shown, n);
-  if (priv->index != NULL && _cacheit_index_lookup (priv->index, key) >= 0)
-    return FALSE;
-
-  items = g_new0 (GObject *, n + 1);
-  if (n > 0)
-    memcpy (items, priv->items, n * sizeof (GObject *));
-  items[n] = g_ptr_array_steal_index (priv->pending, 0);
-  g_free (priv->items);
-  priv->items = items;
-  priv->n_made++;
-  g_clear_pointer (&priv->index, index_release);
-  priv->index = g_steal_pointer (&shown);
-
-  url = item_url_for (base_url, _cacheit_index_get_id (priv->index, n));
-  g_object_freeze_notify (G_OBJECT (item));
-  _cacheit_resource_rename (CACHEIT_RESOURCE (item), url);
-  _cacheit_model_apply (item, saved);
-  g_object_thaw_notify (G_OBJECT (item));
-
-  return TRUE;
-}
-
-static void
-remove_pending (CacheitCollection *self,
-                CacheitModel      *item)
-{
-  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  guint position;
-
-  if (!g_ptr_array_find (priv->pending, item, &position))
-    return;
-
-  g_ptr_array_remove_index (priv->pending, position);
-  g_list_model_items_changed (G_LIST_MODEL (self), n_indexed (priv) + position, 1, 0);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-}
-
-static GObject *
-item_write_commit (CacheitResource *owner,
-                   gpointer         data,
-                   JsonObject      *answer)
-{
-  CacheitCollection *self = CACHEIT_COLLECTION (owner);
-  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  ItemWrite *write = data;
-  CacheitIndex *base = base_index (self);
-  g_autoptr(JsonObject) saved = NULL;
-  g_autoptr(GPtrArray) change = g_ptr_array_new ();
-  ItemWrite settled = { 0 };
-  GObject *result = NULL;
-  gboolean shows_confirmed;
-  gssize q;
-
-  /* The validators were of the data before the write. */
-  _cacheit_resource_forget_validators (owner);
-  write->done = TRUE;
-
-  if (write->kind == ITEM_CREATE)
-    {
-      const char *key;
-
-      saved = _cacheit_json_object_merge (write->changes, answer);
-      set_confirmed (self, build_index (self, base, NULL, saved));
-
-      if (!write->shown || !settle_created (self, write->item, saved, write->base_url))
-        {
-          remove_pending (self, write->item);
-          collection_show (self);
-        }
-      else
-        collection_show (self);
-
-      /* The item the collection shows for it. */
-      base = base_index (self);
-      key = base != NULL && base->n_items > 0 ? _cacheit_index_get_key (base, base->n_items - 1) : NULL;
-      q = key != NULL && priv->index != NULL ? _cacheit_index_lookup (priv->index, key) : -1;
-      if (q >= 0)
-        result = item_get (self, priv->index, priv->items, &priv->n_made, (guint) q);
-      else
-        result = g_object_ref (G_OBJECT (write->item));
-      return result;
-    }
-
-  /* Whether the list shows the confirmed data as it is (no destroy waits). */
-  {
-    g_autoptr(GPtrArray) destroys = active_destroys (self);
-
-    shows_confirmed = priv->index == base && destroys->len == 0;
-  }
-
-  q = base != NULL ? _cacheit_index_lookup (base, write->key) : -1;
-  if (q >= 0)
-    {
-      settled.kind = write->kind;
-      settled.key = write->key;
-      settled.shown = TRUE;
-      if (write->kind == ITEM_SAVE)
-        {
-          g_autoptr(JsonObject) object = _cacheit_index_dup_object (base, (guint) q);
-          g_autoptr(JsonObject) changed = _cacheit_json_object_merge (object, write->changes);
-
-          saved = _cacheit_json_object_merge (changed, answer);
-          settled.changes = saved;
-        }
-      g_ptr_array_add (change, &settled);
-      set_confirmed (self, build_index (self, base, change, NULL));
-    }
-
-  if (write->kind == ITEM_SAVE)
-    _cacheit_model_confirm_item (write->item, write->changes, answer);
-  else
-    /* The item's own snapshot (of its URL) goes with it. */
-    _cacheit_resource_save_snapshot (CACHEIT_RESOURCE (write->item), NULL);
-
-  /* An item saved without an id got one: the same object, at its place. */
-  base = base_index (self);
-  if (write->kind == ITEM_SAVE && q >= 0 && base != NULL && (guint) q < base->n_items &&
-      strcmp (_cacheit_index_get_key (base, (guint) q), write->key) != 0)
-    {
-      g_autofree char *new_key = g_strdup (_cacheit_index_get_key (base, (guint) q));
-      g_autofree char *url = item_url_for (write->base_url, _cacheit_index_get_id (base, (guint) q));
-
-      collection_show_full (self, write->key, new_key, NULL, NULL);
-      if (url != NULL)
-        _cacheit_resource_rename (CACHEIT_RESOURCE (write->item), url);
-      item_show (self, write->item);
-      return NULL;
-    }
-
-  /* A save changes one item's data, not the list: when the list shows the
-   * confirmed data, the new data takes its place as it is, with no diff. */
-  if (write->kind == ITEM_SAVE && shows_confirmed && base != NULL && priv->index != NULL &&
-      base->n_items == priv->index->n_items)
-    {
-      g_autoptr(GPtrArray) writes = active_writes (self);
-
-      g_clear_pointer (&priv->index, index_release);
-      priv->index = _cacheit_index_ref (base);
-      if (writes->len == 0)
-        {
-          g_clear_pointer (&priv->confirmed, index_release);
-          priv->has_confirmed = FALSE;
-        }
-    }
-  else
-    collection_show (self);
-  if (write->kind == ITEM_SAVE)
-    item_show (self, write->item);
-
-  return NULL;
-}
-
-static void
-item_write_rollback (CacheitResource *owner,
-                     gpointer         data)
-{
-  CacheitCollection *self = CACHEIT_COLLECTION (owner);
-  ItemWrite *write = data;
-
-  if (write->kind == ITEM_CREATE)
-    remove_pending (self, write->item);
-
-  /* A destroy undone brings back the same object; a save undone shows in
-   * its item. */
-  if (write->kind == ITEM_DESTROY)
-    collection_show_full (self, NULL, NULL, write->key, G_OBJECT (write->item));
-  else if (write->kind == ITEM_SAVE)
-    item_show (self, write->item);
-  else
-    collection_show (self);
-}
-
-/* A create's item has its id from the answer alone. */
-static gboolean
-item_write_needs_answer (CacheitResource *owner,
-                         gpointer         data)
-{
-  ItemWrite *write = data;
-
-  return write->kind == ITEM_CREATE;
-}
-
-static const CacheitWriteOps item_write_ops = {
-  .prepare = item_write_prepare,
-  .commit = item_write_commit,
-  .rollback = item_write_rollback,
-  .needs_answer = item_write_needs_answer,
-  .data_free = (GDestroyNotify) item_write_free,
-};
-
-static void
-find_item_key (gpointer data,
-               gpointer user_data)
-{
-  ItemWrite *write = data;
-  gpointer *find = user_data;
-
-  if (find[1] == NULL && !write->done && write->key != NULL && write->item == find[0])
-    find[1] = write->key;
-}
-
-/* The key of @item if a write of the collection waits for it, or NULL. */
-static char *
-pending_key (CacheitCollection *self,
-             CacheitModel      *item)
-{
-  gpointer find[2] = { item, NULL };
-
-  _cacheit_resource_foreach_write (CACHEIT_RESOURCE (self), find_item_key, find);
-
-  return g_strdup (find[1]);
-}
-
-gboolean
-_cacheit_collection_write_item (CacheitCollection *self,
-                                CacheitModel      *item,
-                                gboolean           destroy,
-                                JsonObject        *changes,
-                                guint              flags,
-                                GTask             *task)
-{
-  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
-  guint n = priv->index != NULL ? priv->index->n_items : 0;
-  g_autofree char *key = NULL;
-  ItemWrite *write;
-  guint p;
-
-  if (g_ptr_array_find (priv->pending, item, NULL))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               _("The item is still being created"));
-      return TRUE;
-    }
-
-  /* An item a waiting write took out of the list (a destroy) is still
-   * written through the collection, after that write. */
-  key = pending_key (self, item);
-  if (key == NULL)
-    {
-      for (p = 0; p < n; p++)
-        if (priv->items[p] == (GObject *) item)
-          break;
-      if (p == n)
-        return FALSE;
-      key = g_strdup (_cacheit_index_get_key (priv->index, p));
-    }
-
-  keep_confirmed (self);
-
-  write = g_new0 (ItemWrite, 1);
-  write->kind = destroy ? ITEM_DESTROY : ITEM_SAVE;
-  write->item = g_object_ref (item);
-  write->key = g_steal_pointer (&key);
-  /* A copy: the caller may change @changes afterwards. */
-  write->changes = changes != NULL ? _cacheit_json_object_merge (NULL, changes) : NULL;
-  write->flags = flags;
-  write->base_url = g_strdup (cacheit_resource_get_url (CACHEIT_RESOURCE (self)));
-  write->shown = (flags & CACHEIT_SAVE_WAIT) == 0 && (destroy || changes != NULL);
-  _cacheit_model_begin_item_write (item);
-  _cacheit_resource_item_write (CACHEIT_RESOURCE (item), TRUE);
-
-  _cacheit_resource_queue_write (CACHEIT_RESOURCE (self), &item_write_ops, write, task);
-  if (destroy)
-    collection_show (self);
-  else
-    item_show (self, item);
-
-  return TRUE;
-}
-
 /**
  * cacheit_collection_create_async:
  * @self: a collection
@@ -1604,7 +1047,8 @@ cacheit_collection_create_async (CacheitCollection   *self,
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   g_autoptr(GTask) task = NULL;
-  ItemWrite *write;
+  g_autoptr(JsonObject) copy = NULL;
+  g_autoptr(GObject) item = NULL;
 
   g_return_if_fail (CACHEIT_IS_COLLECTION (self));
   g_return_if_fail (attributes != NULL);
@@ -1614,28 +1058,10 @@ cacheit_collection_create_async (CacheitCollection   *self,
   g_task_set_source_tag (task, cacheit_collection_create_async);
   g_task_set_name (task, "[cacheit] create");
 
-  keep_confirmed (self);
-
-  write = g_new0 (ItemWrite, 1);
-  write->kind = ITEM_CREATE;
-  write->changes = _cacheit_json_object_merge (NULL, attributes);
-  write->item = g_object_new (priv->item_type, NULL);
-  _cacheit_model_apply (write->item, write->changes);
-  _cacheit_model_set_collection (write->item, self);
-  _cacheit_resource_set_parent (CACHEIT_RESOURCE (write->item), CACHEIT_RESOURCE (self));
-  _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), TRUE);
-  write->flags = flags;
-  write->base_url = g_strdup (cacheit_resource_get_url (CACHEIT_RESOURCE (self)));
-  write->shown = (flags & CACHEIT_SAVE_WAIT) == 0;
-
-  if (write->shown)
-    {
-      g_ptr_array_add (priv->pending, g_object_ref (write->item));
-      g_list_model_items_changed (G_LIST_MODEL (self), cacheit_collection_get_n_items (G_LIST_MODEL (self)) - 1, 0, 1);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-    }
-
-  _cacheit_resource_queue_write (CACHEIT_RESOURCE (self), &item_write_ops, write, task);
+  /* A copy: the caller may change @attributes afterwards. */
+  copy = _cacheit_json_object_merge (NULL, attributes);
+  item = item_make (self, NULL, copy);
+  _cacheit_collection_writes_create (priv->writes, CACHEIT_MODEL (item), copy, flags, task);
 }
 
 /**

@@ -573,6 +573,37 @@ _cacheit_index_unref (CacheitIndex *index)
   g_free (index);
 }
 
+static void
+free_in_thread (GTask        *task,
+                gpointer      /* source_object */,
+                gpointer      /* task_data */,
+                GCancellable */* cancellable */)
+{
+  /* The task data is freed with the task: here, in the worker. */
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+_cacheit_index_release (CacheitIndex *index)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (index == NULL)
+    return;
+
+  if (index->n_items < 10000)
+    {
+      _cacheit_index_unref (index);
+      return;
+    }
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, (gpointer) _cacheit_index_release);
+  g_task_set_name (task, "[cacheit] free collection data");
+  g_task_set_task_data (task, index, (GDestroyNotify) _cacheit_index_unref);
+  g_task_run_in_thread (task, free_in_thread);
+}
+
 gssize
 _cacheit_index_lookup (CacheitIndex *index,
                        const char   *key)

@@ -68,6 +68,10 @@ CacheitIndex *_cacheit_decode_index      (GBytes        *body,
                                           GError       **error);
 CacheitIndex *_cacheit_index_ref          (CacheitIndex *index);
 void          _cacheit_index_unref        (CacheitIndex *index);
+/* Drops a reference to @index (nullable), as _cacheit_index_unref() does;
+ * that of a large index in a worker thread, since freeing a big body and
+ * hash table on the main thread would stall it. */
+void          _cacheit_index_release      (CacheitIndex *index);
 /* The position of the item with @key, or -1. */
 gssize        _cacheit_index_lookup       (CacheitIndex *index,
                                            const char   *key);

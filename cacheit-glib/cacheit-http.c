@@ -243,6 +243,33 @@ _cacheit_http_may_store (CacheitSnapshotPolicy  policy,
 }
 
 char *
+_cacheit_http_item_url (const char *base,
+                        const char *id)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) item = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  const char *base_path;
+
+  if (base == NULL || id == NULL)
+    return NULL;
+
+  uri = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL)
+    return NULL;
+
+  escaped = g_uri_escape_string (id, NULL, FALSE);
+  base_path = g_uri_get_path (uri);
+  path = g_str_has_suffix (base_path, "/") ? g_strconcat (base_path, escaped, NULL)
+                                           : g_strconcat (base_path, "/", escaped, NULL);
+  item = g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
+                      g_uri_get_host (uri), g_uri_get_port (uri), path, NULL, NULL);
+
+  return g_uri_to_string (item);
+}
+
+char *
 _cacheit_http_snapshot_key (const char *url)
 {
   g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;

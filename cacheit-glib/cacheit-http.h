@@ -35,6 +35,12 @@ gboolean  _cacheit_http_status_resends      (guint status);
 GUri     *_cacheit_http_redirect_uri        (SoupMessage  *message,
                                              GError      **error);
 
+/* The URL of the item @id of the collection at @base: its path + "/" + id
+ * (escaped), without the query (Backbone's default); NULL when @base or @id
+ * is NULL, or @base is not a URL. */
+char     *_cacheit_http_item_url            (const char *base,
+                                             const char *id);
+
 /* Freshness */
 
 /* How long the server says a response with @headers stays fresh, in seconds

@@ -3,14 +3,16 @@
  *
  * cacheit-model.c owns a model's attributes (what shows, and what the server
  * last confirmed while writes of it wait) and their exact change signals
- * (R9). Main context only.
+ * (R9), and the writes it sends itself; an item's writes go through the
+ * hook its host (its collection) gave it, the model knowing nothing else of
+ * the host. Main context only.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "cacheit-model.h"
@@ -22,11 +24,28 @@ G_BEGIN_DECLS
 gboolean _cacheit_model_apply             (CacheitModel             *self,
                                            JsonObject               *attributes);
 
-/* @self is an item of @collection (a weak reference), which its writes go
- * through. */
-typedef struct _CacheitCollection CacheitCollection;
-void     _cacheit_model_set_collection    (CacheitModel             *self,
-                                           CacheitCollection        *collection);
+/* What the host of an item (its collection) does for it: the item's saves
+ * and destroys go through the host, which keeps its list and its other items
+ * coherent with them. The model knows its host by this alone. */
+typedef struct
+{
+  /* Queues a write of its item @item on @host (a save of @changes, or a
+   * destroy) with @task. Returns FALSE when @item is not in @host (then
+   * nothing was done, and the item writes itself). */
+  gboolean (* write_item) (gpointer      host,
+                           CacheitModel *item,
+                           gboolean      destroy,
+                           JsonObject   *changes,
+                           guint         flags,
+                           GTask        *task);
+} CacheitItemHost;
+
+/* @self is an item of @host_object (a weak reference), which its writes go
+ * through @host while it lives; @host_object is the first argument of its
+ * functions. An item that outlives its host writes itself. */
+void     _cacheit_model_set_host          (CacheitModel             *self,
+                                           const CacheitItemHost    *host,
+                                           GObject                  *host_object);
 
 /* Writes of the item @self that its collection sends. Before the first: what
  * shows is what the server confirmed. Then the item shows that with @changes

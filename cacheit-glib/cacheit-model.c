@@ -1,5 +1,11 @@
 /* cacheit-model.c: one JSON object at a URL (R9)
  *
+ * This unit owns a model's attributes, its typed properties and their exact
+ * change signals, and the writes of a model of its own. The writes of an item
+ * go through the CacheitItemHost hook its collection installed (a weak
+ * reference: an item that outlives its collection writes itself); this unit
+ * includes nothing of the collection. Main context only.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -11,7 +17,6 @@
 
 #include "cacheit-model.h"
 #include "cacheit-model-private.h"
-#include "cacheit-collection-private.h"
 #include "cacheit-decode.h"
 #include "cacheit-error.h"
 #include "cacheit-error-private.h"
@@ -62,8 +67,10 @@ typedef struct
    * What shows is these with the changes of the writes on top. */
   JsonObject        *confirmed;
 
-  /* The collection that made this model an item of it, if any. */
-  CacheitCollection *collection;
+  /* The host (the collection) that made this model an item of it, if any,
+   * and what it does for its items. */
+  GObject               *host_object;   /* Weak. */
+  const CacheitItemHost *host;
 } CacheitModelPrivate;
 
 /* The writable properties of a typed model class, and the JSON member names
@@ -359,7 +366,7 @@ cacheit_model_finalize (GObject *object)
 
   g_clear_pointer (&priv->attributes, json_object_unref);
   g_clear_pointer (&priv->confirmed, json_object_unref);
-  g_clear_weak_pointer (&priv->collection);
+  g_clear_weak_pointer (&priv->host_object);
 
   G_OBJECT_CLASS (cacheit_model_parent_class)->finalize (object);
 }
@@ -798,12 +805,14 @@ static const CacheitWriteOps model_write_ops = {
 };
 
 void
-_cacheit_model_set_collection (CacheitModel      *self,
-                               CacheitCollection *collection)
+_cacheit_model_set_host (CacheitModel          *self,
+                         const CacheitItemHost *host,
+                         GObject               *host_object)
 {
   CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
 
-  g_set_weak_pointer (&priv->collection, collection);
+  priv->host = host;
+  g_set_weak_pointer (&priv->host_object, host_object);
 }
 
 static void
@@ -837,9 +846,9 @@ model_write (CacheitModel        *self,
 
   /* An item of a collection is written through it, which keeps its list
    * and its other items coherent with the write. */
-  if (priv->collection != NULL &&
-      _cacheit_collection_write_item (priv->collection, self, kind == MODEL_DESTROY,
-                                      changes, flags, task))
+  if (priv->host_object != NULL &&
+      priv->host->write_item (priv->host_object, self, kind == MODEL_DESTROY,
+                              changes, flags, task))
     return;
 
   /* With no write waiting, what shows is the server's. */
