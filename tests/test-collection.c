@@ -697,22 +697,22 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/collection/list-model", test_list_model);
-  ADD ("/collection/r11/on-demand", test_r11_on_demand);
-  ADD ("/collection/r11/million-no-objects", test_r11_million);
-  ADD ("/collection/r10/identity", test_r10_identity);
-  ADD ("/collection/r10/identical-refetch", test_r10_identical_refetch);
-  ADD ("/collection/r10/minimal-splices", test_r10_minimal_splices);
-  ADD ("/collection/r10/replay", test_r10_replay);
-  ADD ("/collection/r10/duplicates", test_r10_duplicates);
-  ADD ("/collection/r10/without-id", test_r10_without_id);
-  ADD ("/collection/get-by-id", test_get_by_id);
-  ADD ("/collection/id-attribute", test_id_attribute);
-  ADD ("/collection/item-url", test_item_url);
-  ADD ("/collection/r5/wrong-shape", test_r5_wrong_shape);
-  ADD ("/collection/root-pointer", test_root_pointer);
-  ADD ("/collection/parse-override", test_parse_override);
-  ADD ("/collection/items-released", test_items_released);
+  ADD ("/cacheit/collection/list-model", test_list_model);
+  ADD ("/cacheit/collection/r11/on-demand", test_r11_on_demand);
+  ADD ("/cacheit/collection/r11/million-no-objects", test_r11_million);
+  ADD ("/cacheit/collection/r10/identity", test_r10_identity);
+  ADD ("/cacheit/collection/r10/identical-refetch", test_r10_identical_refetch);
+  ADD ("/cacheit/collection/r10/minimal-splices", test_r10_minimal_splices);
+  ADD ("/cacheit/collection/r10/replay", test_r10_replay);
+  ADD ("/cacheit/collection/r10/duplicates", test_r10_duplicates);
+  ADD ("/cacheit/collection/r10/without-id", test_r10_without_id);
+  ADD ("/cacheit/collection/get-by-id", test_get_by_id);
+  ADD ("/cacheit/collection/id-attribute", test_id_attribute);
+  ADD ("/cacheit/collection/item-url", test_item_url);
+  ADD ("/cacheit/collection/r5/wrong-shape", test_r5_wrong_shape);
+  ADD ("/cacheit/collection/root-pointer", test_root_pointer);
+  ADD ("/cacheit/collection/parse-override", test_parse_override);
+  ADD ("/cacheit/collection/items-released", test_items_released);
 
 #undef ADD
 

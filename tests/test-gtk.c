@@ -228,9 +228,9 @@ main (int   argc,
   have_display = gtk_init_check ();
   server = cacheit_test_server_new ();
 
-  g_test_add_func ("/gtk/sort-filter", test_sort_filter);
-  g_test_add_func ("/gtk/selection", test_selection);
-  g_test_add_func ("/gtk/list-view", test_list_view);
+  g_test_add_func ("/cacheit/gtk/sort-filter", test_sort_filter);
+  g_test_add_func ("/cacheit/gtk/selection", test_selection);
+  g_test_add_func ("/cacheit/gtk/list-view", test_list_view);
 
   ret = g_test_run ();
   cacheit_test_server_free (server);

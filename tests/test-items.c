@@ -672,16 +672,16 @@ main (int   argc,
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/items/fetch/collection-request-and-session", test_fetch_request, NULL);
-  ADD ("/items/fetch/collection-handler-turns-sharing-off", test_fetch_not_shared, NULL);
-  ADD ("/items/save/collection-request-and-session", test_write_request, GINT_TO_POINTER (FALSE));
-  ADD ("/items/destroy/collection-request-and-session", test_write_request, GINT_TO_POINTER (TRUE));
-  ADD ("/items/snapshot/collection-directory", test_snapshot_directory, NULL);
-  ADD ("/items/snapshot/collection-policy", test_snapshot_policy, NULL);
-  ADD ("/items/retry/follows-collection", test_retry, NULL);
-  ADD ("/items/freshness/max-age-follows-collection", test_max_age, NULL);
-  ADD ("/items/settings/follow-collection-unless-own", test_settings_follow, NULL);
-  ADD ("/items/settings/created-item", test_created_item, NULL);
+  ADD ("/cacheit/items/fetch/collection-request-and-session", test_fetch_request, NULL);
+  ADD ("/cacheit/items/fetch/collection-handler-turns-sharing-off", test_fetch_not_shared, NULL);
+  ADD ("/cacheit/items/save/collection-request-and-session", test_write_request, GINT_TO_POINTER (FALSE));
+  ADD ("/cacheit/items/destroy/collection-request-and-session", test_write_request, GINT_TO_POINTER (TRUE));
+  ADD ("/cacheit/items/snapshot/collection-directory", test_snapshot_directory, NULL);
+  ADD ("/cacheit/items/snapshot/collection-policy", test_snapshot_policy, NULL);
+  ADD ("/cacheit/items/retry/follows-collection", test_retry, NULL);
+  ADD ("/cacheit/items/freshness/max-age-follows-collection", test_max_age, NULL);
+  ADD ("/cacheit/items/settings/follow-collection-unless-own", test_settings_follow, NULL);
+  ADD ("/cacheit/items/settings/created-item", test_created_item, NULL);
 
 #undef ADD
 

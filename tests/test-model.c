@@ -747,16 +747,16 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/model/getters", test_getters);
-  ADD ("/model/attributes-replaced", test_attributes_replaced);
-  ADD ("/model/r9/changed-exact", test_r9_changed_exact);
-  ADD ("/model/r9/changed-detail", test_r9_changed_detail);
-  ADD ("/model/r9/names-not-interned", test_r9_names_not_interned);
-  ADD ("/model/typed/properties", test_typed_properties);
-  ADD ("/model/typed/unconvertible", test_typed_unconvertible);
-  ADD ("/model/typed/warning-once-per-class-and-property", test_typed_warning_once);
-  ADD ("/model/parse-override", test_parse_override);
-  ADD ("/model/root-pointer", test_root_pointer);
+  ADD ("/cacheit/model/getters", test_getters);
+  ADD ("/cacheit/model/attributes-replaced", test_attributes_replaced);
+  ADD ("/cacheit/model/r9/changed-exact", test_r9_changed_exact);
+  ADD ("/cacheit/model/r9/changed-detail", test_r9_changed_detail);
+  ADD ("/cacheit/model/r9/names-not-interned", test_r9_names_not_interned);
+  ADD ("/cacheit/model/typed/properties", test_typed_properties);
+  ADD ("/cacheit/model/typed/unconvertible", test_typed_unconvertible);
+  ADD ("/cacheit/model/typed/warning-once-per-class-and-property", test_typed_warning_once);
+  ADD ("/cacheit/model/parse-override", test_parse_override);
+  ADD ("/cacheit/model/root-pointer", test_root_pointer);
 
 #undef ADD
 

@@ -825,27 +825,27 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/resource/r1/coalesce", test_r1_coalesce);
-  ADD ("/resource/r2/same-result", test_r2_same_result);
-  ADD ("/resource/r2/same-error", test_r2_same_error);
-  ADD ("/resource/r3/cached-no-request", test_r3_cached);
-  ADD ("/resource/r3/later-iteration-from-callback", test_r3_cached_in_callback);
-  ADD ("/resource/r4/reload-flag", test_r4_reload_flag);
-  ADD ("/resource/r4/reload-property", test_r4_reload_property);
-  ADD ("/resource/r4/supersede-in-flight-never-applied", test_r4_supersede_in_flight);
-  ADD ("/resource/r4/supersede-arrived-never-applied", test_r4_supersede_arrived);
-  ADD ("/resource/r5/failure-keeps-data", test_r5_failure_keeps_data);
-  ADD ("/resource/signals-before-callbacks", test_signal_order);
-  ADD ("/resource/r6/cancel-one-caller", test_r6_cancel_one_caller);
-  ADD ("/resource/r6/cancel-last-caller-aborts", test_r6_cancel_last_caller_aborts);
-  ADD ("/resource/r6/already-cancelled", test_r6_already_cancelled);
-  ADD ("/resource/r6/cancel-carried-over", test_r6_cancel_carried_over);
-  ADD ("/resource/r7/callback-context", test_r7_callback_context);
-  ADD ("/resource/r7/other-thread", test_r7_other_thread);
-  ADD ("/resource/blocking-fetch", test_blocking_fetch);
-  ADD ("/resource/request-signal", test_request_signal);
-  ADD ("/resource/session", test_session_property);
-  ADD ("/resource/dropped-while-fetching", test_dropped_while_fetching);
+  ADD ("/cacheit/resource/r1/coalesce", test_r1_coalesce);
+  ADD ("/cacheit/resource/r2/same-result", test_r2_same_result);
+  ADD ("/cacheit/resource/r2/same-error", test_r2_same_error);
+  ADD ("/cacheit/resource/r3/cached-no-request", test_r3_cached);
+  ADD ("/cacheit/resource/r3/later-iteration-from-callback", test_r3_cached_in_callback);
+  ADD ("/cacheit/resource/r4/reload-flag", test_r4_reload_flag);
+  ADD ("/cacheit/resource/r4/reload-property", test_r4_reload_property);
+  ADD ("/cacheit/resource/r4/supersede-in-flight-never-applied", test_r4_supersede_in_flight);
+  ADD ("/cacheit/resource/r4/supersede-arrived-never-applied", test_r4_supersede_arrived);
+  ADD ("/cacheit/resource/r5/failure-keeps-data", test_r5_failure_keeps_data);
+  ADD ("/cacheit/resource/signals-before-callbacks", test_signal_order);
+  ADD ("/cacheit/resource/r6/cancel-one-caller", test_r6_cancel_one_caller);
+  ADD ("/cacheit/resource/r6/cancel-last-caller-aborts", test_r6_cancel_last_caller_aborts);
+  ADD ("/cacheit/resource/r6/already-cancelled", test_r6_already_cancelled);
+  ADD ("/cacheit/resource/r6/cancel-carried-over", test_r6_cancel_carried_over);
+  ADD ("/cacheit/resource/r7/callback-context", test_r7_callback_context);
+  ADD ("/cacheit/resource/r7/other-thread", test_r7_other_thread);
+  ADD ("/cacheit/resource/blocking-fetch", test_blocking_fetch);
+  ADD ("/cacheit/resource/request-signal", test_request_signal);
+  ADD ("/cacheit/resource/session", test_session_property);
+  ADD ("/cacheit/resource/dropped-while-fetching", test_dropped_while_fetching);
 
 #undef ADD
 
