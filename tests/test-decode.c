@@ -14,6 +14,7 @@
 #include "cacheit-reader.h"
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 
 /* A copy of @json followed by the padding simdjson may read. */
 static char *
@@ -207,7 +208,7 @@ read_all (GInputStream  *stream,
   GBytes *bytes;
 
   _cacheit_read_body_async (stream, hint, max_size, G_PRIORITY_DEFAULT, NULL, read_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   bytes = _cacheit_read_body_finish (stream, c.result, error);
   cacheit_test_completion_clear (&c);
 

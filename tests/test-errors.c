@@ -513,7 +513,7 @@ test_no_url (Fixture       *fixture,
                                 cacheit_test_completion_cb, &c);
   g_assert_false (c.done);
   g_assert_cmpuint (n_error, ==, 0);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_false (cacheit_resource_fetch_finish (CACHEIT_RESOURCE (model), c.result, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NO_URL);
   g_assert_cmpuint (n_error, ==, 1);

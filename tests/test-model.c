@@ -8,6 +8,7 @@
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 
 /* A typed model, as an application declares one. */
 
@@ -458,14 +459,6 @@ test_r9_changed_exact (Fixture       *fixture,
 }
 
 static void
-count_detail_cb (CacheitModel *model,
-                 const char   *name,
-                 guint        *counter)
-{
-  (*counter)++;
-}
-
-static void
 test_r9_changed_detail (Fixture       *fixture,
                         gconstpointer  data)
 {
@@ -475,8 +468,8 @@ test_r9_changed_detail (Fixture       *fixture,
 
   g_test_summary ("R9: changed is a detailed signal: changed::title hears only title");
 
-  g_signal_connect (model, "changed::title", G_CALLBACK (count_detail_cb), &n_title);
-  g_signal_connect (model, "changed", G_CALLBACK (count_detail_cb), &n_all);
+  g_signal_connect (model, "changed::title", G_CALLBACK (count_cb), &n_title);
+  g_signal_connect (model, "changed", G_CALLBACK (count_cb), &n_all);
 
   serve_and_fetch (fixture, model, "{\"title\": \"a\", \"body\": \"b\"}");
   g_assert_cmpuint (n_title, ==, 1);
@@ -500,8 +493,8 @@ test_r9_names_not_interned (Fixture       *fixture,
                   "forever); handlers with and without a detail still hear their changes");
   g_test_bug ("fuzz-model: every attribute name became a GQuark");
 
-  g_signal_connect (model, "changed::title", G_CALLBACK (count_detail_cb), &n_title);
-  g_signal_connect (model, "changed", G_CALLBACK (count_detail_cb), &n_all);
+  g_signal_connect (model, "changed::title", G_CALLBACK (count_cb), &n_title);
+  g_signal_connect (model, "changed", G_CALLBACK (count_cb), &n_all);
   serve_and_fetch (fixture, model, "{\"title\": \"a\", \"zq-never-seen-name-1\": 1}");
   g_assert_cmpuint (n_title, ==, 1);
   g_assert_cmpuint (n_all, ==, 2);
@@ -709,14 +702,6 @@ test_parse_override (Fixture       *fixture,
 }
 
 static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *counter)
-{
-  (*counter)++;
-}
-
-static void
 test_root_pointer (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -725,7 +710,7 @@ test_root_pointer (Fixture       *fixture,
 
   g_test_summary ("root-pointer picks the attributes out of an envelope, with ~0 and ~1");
 
-  g_signal_connect (model, "notify::root-pointer", G_CALLBACK (count_notify_cb), &n_notify);
+  g_signal_connect (model, "notify::root-pointer", G_CALLBACK (count_cb), &n_notify);
   cacheit_resource_set_root_pointer (CACHEIT_RESOURCE (model), "/results/a~1b/m~0n");
   cacheit_resource_set_root_pointer (CACHEIT_RESOURCE (model), "/results/a~1b/m~0n");
   g_assert_cmpuint (n_notify, ==, 1);

@@ -122,7 +122,7 @@ typedef struct
 {
   CacheitTestServer *server;
   GString           *log;      /* "changed:NAME " and "notify:NAME " (typed properties). */
-  GString           *items;    /* "POS-REMOVED+ADDED " per items-changed. */
+  GString           *items;    /* log_items_changed() of the rows_new() collections. */
   guint              n_error;  /* `error` signals of the connected resources. */
 } Fixture;
 
@@ -174,17 +174,6 @@ log_error_cb (CacheitResource *resource,
               Fixture         *fixture)
 {
   fixture->n_error++;
-}
-
-static void
-log_items_changed_cb (GListModel *model,
-                      guint       position,
-                      guint       removed,
-                      guint       added,
-                      Fixture    *fixture)
-{
-  g_assert_cmpuint (position + added, <=, g_list_model_get_n_items (model));
-  g_string_append_printf (fixture->items, "%u-%u+%u ", position, removed, added);
 }
 
 /* Logs the changed and typed notify signals of @model, and its errors. */
@@ -321,7 +310,7 @@ rows_new (Fixture    *fixture,
   CacheitCollection *collection = cacheit_collection_new (TEST_TYPE_ROW, url);
 
   cacheit_resource_set_retry_delay (R (collection), 1);
-  g_signal_connect (collection, "items-changed", G_CALLBACK (log_items_changed_cb), fixture);
+  g_signal_connect (collection, "items-changed", G_CALLBACK (log_items_changed_cb), fixture->items);
   g_signal_connect (collection, "error", G_CALLBACK (log_error_cb), fixture);
   return collection;
 }
@@ -335,7 +324,7 @@ fetch_wait (gpointer           resource,
   gboolean ok;
 
   cacheit_resource_fetch_async (R (resource), flags, NULL, cacheit_test_completion_cb, &done);
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   g_assert_cmpuint (done.n_calls, ==, 1);
   ok = cacheit_resource_fetch_finish (R (resource), done.result, error);
   cacheit_test_completion_clear (&done);
@@ -399,7 +388,7 @@ save_wait (gpointer               model,
 {
   gboolean ok;
 
-  cacheit_test_wait_for (&done->done);
+  cacheit_test_wait_until (done->done);
   g_assert_cmpuint (done->n_calls, ==, 1);
   ok = cacheit_model_save_finish (M (model), done->result, error);
   cacheit_test_completion_clear (done);
@@ -414,7 +403,7 @@ destroy_wait (gpointer               model,
 {
   gboolean ok;
 
-  cacheit_test_wait_for (&done->done);
+  cacheit_test_wait_until (done->done);
   g_assert_cmpuint (done->n_calls, ==, 1);
   ok = cacheit_model_destroy_finish (M (model), done->result, error);
   cacheit_test_completion_clear (done);
@@ -440,7 +429,7 @@ create_wait (CacheitCollection     *collection,
 {
   CacheitModel *model;
 
-  cacheit_test_wait_for (&done->done);
+  cacheit_test_wait_until (done->done);
   g_assert_cmpuint (done->n_calls, ==, 1);
   model = cacheit_collection_create_finish (collection, done->result, error);
   cacheit_test_completion_clear (done);
@@ -466,7 +455,7 @@ barrier (Fixture *fixture)
 
       soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
                                         cacheit_test_completion_cb, &done);
-      cacheit_test_wait_for (&done.done);
+      cacheit_test_wait_until (done.done);
       body = soup_session_send_and_read_finish (session, done.result, &error);
       g_assert_no_error (error);
       cacheit_test_completion_clear (&done);
@@ -475,22 +464,6 @@ barrier (Fixture *fixture)
   cacheit_test_drain ();
   g_object_unref (session);
   cacheit_test_drain ();
-}
-
-static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *counter)
-{
-  (*counter)++;
-}
-
-static void
-count_changed_cb (CacheitModel *model,
-                  const char   *name,
-                  guint        *counter)
-{
-  (*counter)++;
 }
 
 static void
@@ -1101,9 +1074,9 @@ check_rollback (Fixture          *fixture,
 
   serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
-  g_signal_connect (note, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  g_signal_connect (note, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   /* The detail is the member's name. */
-  g_signal_connect (note, "changed::title", G_CALLBACK (count_changed_cb), &n_title);
+  g_signal_connect (note, "changed::title", G_CALLBACK (count_cb), &n_title);
   cacheit_test_server_set_for_method (fixture->server, method, "/notes/1", status,
                                       "{\"errors\": {\"title\": \"taken\"}}");
 
@@ -1492,7 +1465,7 @@ test_saving_model (Fixture       *fixture,
 
   serve_and_fetch (fixture, note, "/notes/1", NOTE1);
   g_assert_false (cacheit_resource_get_saving (R (note)));
-  g_signal_connect (note, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  g_signal_connect (note, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
 
@@ -1543,7 +1516,7 @@ test_saving_collection (Fixture       *fixture,
                   "and destroys, notified once each way");
 
   serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
-  g_signal_connect (rows, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  g_signal_connect (rows, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   one = cacheit_collection_get_by_id (rows, "1");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 3, \"name\": \"3\"}");
@@ -1595,7 +1568,7 @@ test_saving_item (Fixture       *fixture,
 
   serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
   one = cacheit_collection_get_by_id (rows, "1");
-  g_signal_connect (one, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  g_signal_connect (one, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/1", 204, NULL);
 
@@ -1652,7 +1625,7 @@ test_order_item_fetch_before_write (Fixture       *fixture,
   assert_log (fixture, "changed:name notify:name changed:extra");
 
   g_assert_cmpuint (cacheit_test_server_release_for_method (fixture->server, "GET", "/rows/1"), ==, 1);
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (one), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -1700,7 +1673,7 @@ test_order_fetch_before_write (Fixture       *fixture,
   g_assert_false (fetched.done);
 
   g_assert_cmpuint (cacheit_test_server_release_for_method (fixture->server, "GET", "/notes/1"), >=, 1);
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (note), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -1753,7 +1726,7 @@ test_order_reload_during_destroy (Fixture       *fixture,
   g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
 
   cacheit_test_server_release_for_method (fixture->server, "GET", "/rows");
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (rows), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -1801,7 +1774,7 @@ test_order_reload_waits (Fixture       *fixture,
   cacheit_test_server_release (fixture->server, "/notes/1");
   g_assert_true (save_wait (note, &saved, &error));
   g_assert_no_error (error);
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (note), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -1832,7 +1805,7 @@ test_order_plain_fetch_from_cache (Fixture       *fixture,
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &saved);
   cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
   cacheit_resource_fetch_async (R (note), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &fetched);
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (note), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -2080,8 +2053,8 @@ wait_revalidated (Fixture    *fixture,
                   const char *path,
                   guint       n_get)
 {
-  WAIT_UNTIL (cacheit_test_server_count_method (fixture->server, "GET", path) >= n_get &&
-              !cacheit_resource_get_fetching (R (resource)));
+  cacheit_test_wait_until (cacheit_test_server_count_method (fixture->server, "GET", path) >= n_get &&
+                           !cacheit_resource_get_fetching (R (resource)));
   cacheit_test_drain ();
 }
 
@@ -2361,26 +2334,19 @@ test_saving_application_held (Fixture       *fixture,
 /* Issue 14: writes whose connection is lost, redirects of writes, answers
  * of the wrong shape. */
 
-static void
-flag_cb (gpointer  instance,
-         gboolean *flag)
-{
-  *flag = TRUE;
-}
-
 /* A plain fetch of @resource, which is stale: it completes from the data in
  * hand and revalidates it in the background; waits for that ::sync. */
 static void
 fetch_revalidated (gpointer resource)
 {
   g_autoptr(GError) error = NULL;
-  gboolean synced = FALSE;
-  gulong id = g_signal_connect (resource, "sync", G_CALLBACK (flag_cb), &synced);
+  guint n_sync = 0;
+  gulong id = g_signal_connect (resource, "sync", G_CALLBACK (count0_cb), &n_sync);
 
   g_assert_true (cacheit_resource_get_stale (R (resource)));
   g_assert_true (fetch_wait (resource, CACHEIT_FETCH_NONE, &error));
   g_assert_no_error (error);
-  cacheit_test_wait_for (&synced);
+  cacheit_test_wait_until (n_sync > 0);
   g_signal_handler_disconnect (resource, id);
 }
 

@@ -413,13 +413,13 @@ test_default_directory (Fixture       *fixture,
   /* Another resource of the default directory starts from it. */
   cacheit_test_server_hold (fixture->server, "/default");
   cacheit_resource_fetch_async (R (again), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   finish_ok (again, &c);
   g_assert_cmpint (cacheit_resource_get_origin (R (again)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (cacheit_model_get_string (again, "title"), ==, "default");
   cacheit_test_server_wait_held (fixture->server, "/default", 1);
   cacheit_test_server_release (fixture->server, "/default");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (again)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (again)));
   g_assert_cmpint (cacheit_resource_get_origin (R (again)), ==, CACHEIT_ORIGIN_NETWORK);
 
   barrier_in (fixture, NULL);
@@ -499,7 +499,7 @@ test_startup_server_error (Fixture       *fixture,
 
   /* It fails: the error is told, the data stays, from disk still. */
   cacheit_test_server_release (fixture->server, "/item");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/item"), ==, 2);
   g_assert_cmpuint (c.n_error, ==, 1);
@@ -524,7 +524,7 @@ test_startup_server_error (Fixture       *fixture,
   g_assert_false (again.done);
   g_assert_cmpuint (count (fixture, "/item"), ==, 3);
   cacheit_test_server_release (fixture->server, "/item");
-  cacheit_test_wait_for (&again.done);
+  cacheit_test_wait_until (again.done);
   finish_ok (model, &again);
   cacheit_test_drain ();
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/item"), ==, 1);
@@ -571,7 +571,7 @@ test_startup_server_gone (Fixture       *fixture,
   g_assert_cmpuint (c.n_sync, ==, 1);
   g_assert_cmpuint (c.n_changed, ==, 3);
 
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (c.n_error, ==, 1);
   g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
@@ -609,8 +609,8 @@ test_startup_joined (Fixture       *fixture,
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[1]);
   g_assert_false (done[0].done);
   g_assert_false (done[1].done);
-  cacheit_test_wait_for (&done[0].done);
-  cacheit_test_wait_for (&done[1].done);
+  cacheit_test_wait_until (done[0].done);
+  cacheit_test_wait_until (done[1].done);
   finish_ok (model, &done[0]);
   finish_ok (model, &done[1]);
   g_assert_true (done[0].result == done[1].result);
@@ -619,14 +619,14 @@ test_startup_joined (Fixture       *fixture,
 
   /* Another plain fetch meanwhile: from the cache, no second request. */
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[2]);
-  cacheit_test_wait_for (&done[2].done);
+  cacheit_test_wait_until (done[2].done);
   finish_ok (model, &done[2]);
   cacheit_test_server_wait_held (fixture->server, "/joined", 1);
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/joined"), ==, 2);
 
   cacheit_test_server_release (fixture->server, "/joined");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/joined"), ==, 2);
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/joined"), ==, 1);
@@ -661,7 +661,7 @@ test_startup_cancelled (Fixture       *fixture,
   cacheit_test_server_hold (fixture->server, "/cancel");
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, cancellable, cacheit_test_completion_cb, &done);
   g_cancellable_cancel (cancellable);
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   g_assert_false (cacheit_resource_fetch_finish (R (model), done.result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -684,7 +684,7 @@ test_startup_cancelled (Fixture       *fixture,
   g_assert_cmpuint (c.n_sync, ==, 1);
   cacheit_test_server_wait_held (fixture->server, "/cancel", 1);
   cacheit_test_server_release (fixture->server, "/cancel");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
 
   cacheit_test_drain ();
@@ -723,8 +723,8 @@ test_startup_reload_supersedes (Fixture       *fixture,
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/superseded", "If-None-Match"));
 
   cacheit_test_server_release (fixture->server, "/superseded");
-  cacheit_test_wait_for (&done[0].done);
-  cacheit_test_wait_for (&done[1].done);
+  cacheit_test_wait_until (done[0].done);
+  cacheit_test_wait_until (done[1].done);
   finish_ok (model, &done[0]);
   finish_ok (model, &done[1]);
   cacheit_test_drain ();
@@ -780,7 +780,7 @@ test_startup_parse_override (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/parsed", 1);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/parsed", "If-None-Match"), ==, "\"p\"");
   cacheit_test_server_release (fixture->server, "/parsed");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   /* A 304 parses nothing. */
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/parsed"), ==, 1);
   g_assert_cmpuint (model->n_parse, ==, 1);
@@ -799,7 +799,7 @@ test_startup_parse_override (Fixture       *fixture,
   g_assert_false (cacheit_resource_get_fetched (R (refused)));
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/no-payload", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/no-payload");
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   finish_ok (refused, &c);
   g_assert_cmpuint (refused->n_parse, ==, 2);
   g_assert_cmpint (cacheit_model_get_int (CACHEIT_MODEL (refused), "id"), ==, 7);
@@ -852,7 +852,7 @@ test_revalidate_304 (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/row", "If-None-Match"), ==, "W/\"r1\"");
   counters_reset (&c);
   cacheit_test_server_release (fixture->server, "/row");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (row)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (row)));
   cacheit_test_drain ();
 
   g_assert_cmpuint (count (fixture, "/row"), ==, 2);
@@ -913,7 +913,7 @@ test_revalidate_304_refreshes_snapshot (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/aged", "If-None-Match"), ==, "\"a1\"");
   asked = now_unix ();
   cacheit_test_server_release (fixture->server, "/aged");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/aged"), ==, 1);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
   confirmed = dup_last_updated (model);
@@ -968,7 +968,7 @@ test_revalidate_200_changed (Fixture       *fixture,
   counters_reset (&c);
   n_title = n_rank = 0;
   cacheit_test_server_release (fixture->server, "/changing");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
 
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/changing"), ==, 0);
@@ -995,7 +995,7 @@ test_revalidate_200_changed (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/changing", 1);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/changing", "If-None-Match"), ==, "\"v2\"");
   cacheit_test_server_release (fixture->server, "/changing");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (third)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (third)));
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/changing"), ==, 1);
   g_assert_cmpint (cacheit_resource_get_origin (R (third)), ==, CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpuint (count (fixture, "/changing"), ==, 3);
@@ -1031,7 +1031,7 @@ test_revalidate_200_same_body (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/same", "If-None-Match"), ==, "\"old\"");
   asked = now_unix ();
   cacheit_test_server_release (fixture->server, "/same");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/same"), ==, 0);
   g_assert_cmpuint (cacheit_resource_get_status (R (model)), ==, 200);
@@ -1085,7 +1085,7 @@ check_stale_from_headers (Fixture    *fixture,
     g_assert_cmpstr (path, ==, "(a path whose stale from disk is as expected)");
   cacheit_test_server_wait_held (fixture->server, path, 1);
   cacheit_test_server_release (fixture->server, path);
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpuint (count (fixture, path), ==, 2);
 
@@ -1143,7 +1143,7 @@ check_stale_from_age (Fixture    *fixture,
     g_assert_cmpstr (path, ==, "(a path whose stale from disk is as expected)");
   cacheit_test_server_wait_held (fixture->server, path, 1);
   cacheit_test_server_release (fixture->server, path);
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
 
   cacheit_test_drain ();
   g_assert_finalize_object (model);
@@ -1202,7 +1202,7 @@ test_policy_none (Fixture       *fixture,
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_NONE);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/none", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/none");
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   finish_ok (reader, &c);
   g_assert_cmpint (cacheit_model_get_int (reader, "v"), ==, 2);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_NETWORK);
@@ -1248,7 +1248,7 @@ test_policy_reload_ignores_disk (Fixture       *fixture,
   g_assert_cmpuint (c.n_sync, ==, 0);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/reload", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/reload");
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   finish_ok (model, &done);
   cacheit_test_drain ();
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
@@ -1272,7 +1272,7 @@ test_policy_reload_ignores_disk (Fixture       *fixture,
   g_assert_false (done.done);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/reload", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/reload");
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   finish_ok (by_property, &done);
   g_assert_cmpint (cacheit_resource_get_origin (R (by_property)), ==, CACHEIT_ORIGIN_NETWORK);
 
@@ -1434,9 +1434,9 @@ test_key_no_userinfo (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/x", "If-None-Match"), ==, "\"k\"");
 
   cacheit_test_server_release (fixture->server, "/x");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (reader)) &&
-              !cacheit_resource_get_fetching (R (fragment)) &&
-              !cacheit_resource_get_fetching (R (back)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (reader)) &&
+                           !cacheit_resource_get_fetching (R (fragment)) &&
+                           !cacheit_resource_get_fetching (R (back)));
   barrier (fixture);
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, 1);
   g_assert_false (file_contains (file, "pass"));
@@ -1572,7 +1572,7 @@ test_corrupt (Fixture       *fixture,
       g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NONE);
       g_assert_null (cacheit_test_server_last_header (fixture->server, "/c", "If-None-Match"));
       cacheit_test_server_release (fixture->server, "/c");
-      cacheit_test_wait_for (&c.done);
+      cacheit_test_wait_until (c.done);
       finish_ok (model, &c);
       g_assert_cmpuint (count (fixture, "/c"), ==, n_before + 1);
       g_assert_cmpuint (cacheit_resource_get_status (R (model)), ==, 200);
@@ -1623,11 +1623,11 @@ test_wrong_shape (Fixture       *fixture,
   g_assert_cmpuint (c.n_error, ==, 0);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/shape", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/shape");
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   finish_ok (rows, &done);
   cacheit_test_drain ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 1);
-  g_assert_cmpstr (c.items->str, ==, "0,0,1 ");
+  g_assert_cmpstr (c.items->str, ==, "0-0+1 ");
   g_assert_cmpuint (c.n_sync, ==, 1);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_NETWORK);
   {
@@ -1653,7 +1653,7 @@ test_wrong_shape (Fixture       *fixture,
   g_assert_false (done.done);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/envelope", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/envelope");
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   finish_ok (enveloped, &done);
   g_assert_cmpint (cacheit_model_get_int (enveloped, "id"), ==, 2);
   g_assert_cmpint (cacheit_resource_get_origin (R (enveloped)), ==, CACHEIT_ORIGIN_NETWORK);
@@ -1748,7 +1748,7 @@ test_many (Fixture       *fixture,
     }
   for (guint i = 0; i < N_MANY; i++)
     {
-      WAIT_UNTIL (!cacheit_resource_get_fetching (R (readers[i])));
+      cacheit_test_wait_until (!cacheit_resource_get_fetching (R (readers[i])));
       g_assert_cmpint (cacheit_resource_get_origin (R (readers[i])), ==, CACHEIT_ORIGIN_NETWORK);
     }
 
@@ -1788,7 +1788,7 @@ test_collection_304 (Fixture       *fixture,
   cacheit_test_server_hold (fixture->server, "/rows");
   cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_DISK);
-  g_assert_cmpstr (c.items->str, ==, "0,0,3 ");
+  g_assert_cmpstr (c.items->str, ==, "0-0+3 ");
   g_assert_cmpuint (c.n_sync, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 3);
   for (guint i = 0; i < 3; i++)
@@ -1804,7 +1804,7 @@ test_collection_304 (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/rows", "If-None-Match"), ==, "\"l1\"");
   counters_reset (&c);
   cacheit_test_server_release (fixture->server, "/rows");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (rows)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (rows)));
   cacheit_test_drain ();
 
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/rows"), ==, 1);
@@ -1855,7 +1855,7 @@ test_collection_200 (Fixture       *fixture,
   cacheit_test_server_hold (fixture->server, "/rows2");
   cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_DISK);
-  g_assert_cmpstr (c.items->str, ==, "0,0,3 ");
+  g_assert_cmpstr (c.items->str, ==, "0-0+3 ");
   second = g_list_model_get_item (G_LIST_MODEL (rows), 1);
   g_assert_cmpstr (second->name, ==, "b");
   counters_connect (&item, second);
@@ -1863,10 +1863,10 @@ test_collection_200 (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/rows2", 1);
   counters_reset (&c);
   cacheit_test_server_release (fixture->server, "/rows2");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (rows)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (rows)));
   cacheit_test_drain ();
 
-  g_assert_cmpstr (c.items->str, ==, "3,0,1 ");
+  g_assert_cmpstr (c.items->str, ==, "3-0+1 ");
   g_assert_cmpuint (c.n_sync, ==, 1);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpstr (item.changed->str, ==, "name ");
@@ -1927,7 +1927,7 @@ test_follows_save_parse_override (Fixture       *fixture,
   cacheit_test_server_set_bytes (fixture->server, "/payload-saved", 204, "application/json", NULL, FALSE, empty);
   json_object_set_string_member (changes, "title", "b");
   cacheit_model_save_async (model, changes, CACHEIT_SAVE_NONE, NULL, save_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_save_finish (model, c.result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "b");
@@ -1969,7 +1969,7 @@ test_follows_save (Fixture       *fixture,
   cacheit_test_server_set_etag (fixture->server, "/saved", NULL);
   json_object_set_string_member (changes, "title", "b");
   cacheit_model_save_async (model, changes, CACHEIT_SAVE_NONE, NULL, save_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_save_finish (model, c.result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "b");
@@ -1992,7 +1992,7 @@ test_follows_save (Fixture       *fixture,
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/saved", "If-None-Match"));
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/saved", "If-Modified-Since"));
   cacheit_test_server_release (fixture->server, "/saved");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (reader)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (reader)));
 
   cacheit_test_completion_clear (&c);
   cacheit_test_drain ();
@@ -2023,14 +2023,14 @@ test_destroy_removes (Fixture       *fixture,
 
   cacheit_test_server_set_bytes (fixture->server, "/doomed", 204, "application/json", NULL, FALSE, empty);
   cacheit_model_destroy_async (model, CACHEIT_SAVE_NONE, NULL, save_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_destroy_finish (model, c.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
 
   cacheit_test_server_set (fixture->server, "/kept", 500, "{}");
   cacheit_model_destroy_async (failing, CACHEIT_SAVE_NONE, NULL, save_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_false (cacheit_model_destroy_finish (failing, c.result, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   cacheit_test_completion_clear (&c);
@@ -2068,7 +2068,7 @@ save_ok (Fixture      *fixture,
   cacheit_test_server_set_bytes (fixture->server, path, 204, "application/json", NULL, FALSE, empty);
   json_object_set_string_member (changes, "title", "saved");
   cacheit_model_save_async (model, changes, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_save_finish (model, c.result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "saved");
@@ -2160,7 +2160,7 @@ test_follows_save_root_pointer (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/wrapped", 1);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/wrapped", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/wrapped");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (reader)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (reader)));
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_NETWORK);
   assert_attributes (reader, "{\"id\": 1, \"title\": \"saved\"}");
 
@@ -2196,7 +2196,7 @@ assert_collection_from_disk (Fixture    *fixture,
   cacheit_test_server_wait_held (fixture->server, path, 1);
   g_assert_null (cacheit_test_server_last_header (fixture->server, path, "If-None-Match"));
   cacheit_test_server_release (fixture->server, path);
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (rows)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (rows)));
 
   cacheit_test_drain ();
   g_assert_finalize_object (rows);
@@ -2233,7 +2233,7 @@ test_follows_collection_writes (Fixture       *fixture,
   cacheit_test_server_set_bytes (fixture->server, "/list/1", 204, "application/json", NULL, FALSE, empty);
   json_object_set_string_member (changes, "name", "A");
   cacheit_model_save_async (CACHEIT_MODEL (first), changes, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_save_finish (CACHEIT_MODEL (first), c.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
@@ -2248,7 +2248,7 @@ test_follows_collection_writes (Fixture       *fixture,
   /* An item's destroy: DELETE /list/2. */
   cacheit_test_server_set_bytes (fixture->server, "/list/2", 204, "application/json", NULL, FALSE, empty);
   cacheit_model_destroy_async (CACHEIT_MODEL (second), CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_destroy_finish (CACHEIT_MODEL (second), c.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
@@ -2260,7 +2260,7 @@ test_follows_collection_writes (Fixture       *fixture,
   cacheit_test_server_set_etag (fixture->server, "/list", NULL);
   json_object_set_string_member (attributes, "name", "c");
   cacheit_collection_create_async (rows, attributes, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   created = cacheit_collection_create_finish (rows, c.result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (created);
@@ -2418,7 +2418,7 @@ test_url_change (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/b", 1);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/b", "If-None-Match"), ==, "\"b1\"");
   cacheit_test_server_release (fixture->server, "/b");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   assert_attributes (model, b);
 
   barrier (fixture);

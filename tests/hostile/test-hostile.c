@@ -460,7 +460,7 @@ test_drip_cancelled (Fixture       *fixture,
 
   cancelled_at = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
-  cacheit_test_wait_for (&completion.done);
+  cacheit_test_wait_until (completion.done);
 
   g_test_message ("completed %" G_GINT64_FORMAT " µs after the cancel",
                   completion.completed_at - cancelled_at);
