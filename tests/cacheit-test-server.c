@@ -681,6 +681,33 @@ cacheit_test_server_arrivals (CacheitTestServer *server)
 }
 
 void
+cacheit_test_server_wait_arrivals (CacheitTestServer *server)
+{
+  g_autofree char *url = cacheit_test_server_url (server, "/wait-arrivals");
+  SoupSession *session = soup_session_new ();
+
+  cacheit_test_drain ();
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      CacheitTestCompletion done = { 0 };
+
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
+                                        cacheit_test_completion_cb, &done);
+      cacheit_test_wait_until (done.done);
+      body = soup_session_send_and_read_finish (session, done.result, &error);
+      g_assert_no_error (error);
+      cacheit_test_completion_clear (&done);
+    }
+  soup_session_abort (session);
+  cacheit_test_drain ();
+  g_object_unref (session);
+  cacheit_test_drain ();
+}
+
+void
 cacheit_test_drain (void)
 {
   while (g_main_context_iteration (g_main_context_get_thread_default (), FALSE))

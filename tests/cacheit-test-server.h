@@ -179,6 +179,11 @@ const char        *cacheit_test_server_last_content_type (CacheitTestServer *ser
 /* "METHOD PATH " when a request arrives and "METHOD PATH=STATUS " when it is
  * answered, in order, for every request to the SoupServer. */
 const char        *cacheit_test_server_log        (CacheitTestServer *server);
+/* Returns once every request sent to @server before the call has arrived
+ * (the SoupServer logged it): two round trips of a session of its own to
+ * "/wait-arrivals", after the requests sent before. For a test that checks
+ * that a request was NOT sent, so that one sent wrongly is in the log. */
+void               cacheit_test_server_wait_arrivals (CacheitTestServer *server);
 /* Closes the server's connections and stops listening: requests to its URLs
  * are refused from now on. cacheit_test_server_free() is still needed. */
 void               cacheit_test_server_stop       (CacheitTestServer *server);

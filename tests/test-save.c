@@ -7,8 +7,9 @@
  * No assertion here is about how long something took. Races are made
  * deterministic by holding requests in the test server; where a test checks
  * that a request was NOT sent yet, it first makes two round trips of its own
- * to the server (barrier()), so that a request the library sent wrongly has
- * arrived, and then checks the order of the server's log.
+ * to the server (cacheit_test_server_wait_arrivals()), so that a request the
+ * library sent wrongly has arrived, and then checks the order of the server's
+ * log.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -315,37 +316,6 @@ rows_new (Fixture    *fixture,
   return collection;
 }
 
-static gboolean
-fetch_wait (gpointer           resource,
-            CacheitFetchFlags  flags,
-            GError           **error)
-{
-  CacheitTestCompletion done = { 0 };
-  gboolean ok;
-
-  cacheit_resource_fetch_async (R (resource), flags, NULL, cacheit_test_completion_cb, &done);
-  cacheit_test_wait_until (done.done);
-  g_assert_cmpuint (done.n_calls, ==, 1);
-  ok = cacheit_resource_fetch_finish (R (resource), done.result, error);
-  cacheit_test_completion_clear (&done);
-
-  return ok;
-}
-
-/* Serves @json at @path and fetches @resource from it. */
-static void
-serve_and_fetch (Fixture    *fixture,
-                 gpointer    resource,
-                 const char *path,
-                 const char *json)
-{
-  g_autoptr(GError) error = NULL;
-
-  cacheit_test_server_set (fixture->server, path, 200, json);
-  g_assert_true (fetch_wait (resource, CACHEIT_FETCH_NONE, &error));
-  g_assert_no_error (error);
-}
-
 static char *
 names (CacheitCollection *collection)
 {
@@ -437,35 +407,6 @@ create_wait (CacheitCollection     *collection,
   return model;
 }
 
-/* Two round trips of another session to the server: a request the library
- * sent before this was called has arrived by the time it returns. */
-static void
-barrier (Fixture *fixture)
-{
-  g_autofree char *url = cacheit_test_server_url (fixture->server, "/barrier");
-  SoupSession *session = soup_session_new ();
-
-  cacheit_test_drain ();
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GError) error = NULL;
-      CacheitTestCompletion done = { 0 };
-
-      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
-                                        cacheit_test_completion_cb, &done);
-      cacheit_test_wait_until (done.done);
-      body = soup_session_send_and_read_finish (session, done.result, &error);
-      g_assert_no_error (error);
-      cacheit_test_completion_clear (&done);
-    }
-  soup_session_abort (session);
-  cacheit_test_drain ();
-  g_object_unref (session);
-  cacheit_test_drain ();
-}
-
 static void
 finalize_all (gpointer first,
               ...)
@@ -495,7 +436,7 @@ test_put_whole (Fixture       *fixture,
                   "(none for a member set to its value, one for a member added as null), "
                   "then PUT of the whole attributes as application/json");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
 
@@ -533,7 +474,7 @@ test_put_no_content (Fixture       *fixture,
 
   g_test_summary ("A 204 without a body keeps the saved attributes");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 204, NULL);
 
@@ -561,7 +502,7 @@ test_patch_changes_only (Fixture       *fixture,
   g_test_summary ("CACHEIT_SAVE_PATCH: PATCH with only the changes as the body; JSON null "
                   "sets null (the typed property goes back to its default), nothing is removed");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"done\": true, \"rank\": 3}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"done\": true, \"rank\": 3}");
   g_assert_true (note->done);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
@@ -592,7 +533,7 @@ test_patch_no_changes (Fixture       *fixture,
 
   g_test_summary ("CACHEIT_SAVE_PATCH with NULL changes: PATCH with {} and no signal");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
 
@@ -656,7 +597,7 @@ test_url_check_as_fetch (Fixture       *fixture,
       g_autoptr(GError) save_error = NULL;
       g_autoptr(GError) destroy_error = NULL;
 
-      g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, &fetch_error));
+      g_assert_false (cacheit_test_fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &fetch_error));
       g_assert_error (fetch_error, CACHEIT_ERROR, cases[i].code);
 
       save_async (model, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -686,9 +627,9 @@ test_item_own_attributes (Fixture       *fixture,
                   "gave through a save, a refused save and an accepted one: the PUT sends "
                   "them, and the signals are those of the change alone");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
   one = cacheit_collection_get_by_id (rows, "1");
-  serve_and_fetch (fixture, one, "/rows/1", "{\"id\": 1, \"name\": \"one\", \"extra\": \"x\"}");
+  cacheit_test_serve_and_fetch (fixture->server, one, "/rows/1", "{\"id\": 1, \"name\": \"one\", \"extra\": \"x\"}");
   g_string_truncate (fixture->items, 0);
   watch (fixture, one);
 
@@ -730,8 +671,8 @@ test_item_put (Fixture       *fixture,
   g_test_summary ("An item of a collection with an id is saved with PUT to "
                   "collection-url/ID; the collection's list does not change");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}, {\"id\": 2, \"name\": \"two\", \"rank\": 1}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
+                                        "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}, {\"id\": 2, \"name\": \"two\", \"rank\": 1}]");
   g_string_truncate (fixture->items, 0);
   two = cacheit_collection_get_by_id (rows, "2");
   watch (fixture, two);
@@ -767,7 +708,7 @@ test_item_without_id_posts (Fixture       *fixture,
                   "collection URL; the server's answer (its id) is merged onto the same "
                   "object, which stays in place");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"name\": \"a\", \"rank\": 0}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"name\": \"a\", \"rank\": 0}]");
   g_string_truncate (fixture->items, 0);
   item = g_list_model_get_item (G_LIST_MODEL (rows), 0);
   watch (fixture, item);
@@ -812,7 +753,7 @@ test_create (Fixture       *fixture,
                   "(changed::id), with no further items-changed; its url is "
                   "collection-url/ID, get_by_id finds it, create_finish returns it");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}]");
   g_string_truncate (fixture->items, 0);
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
                                       "{\"id\": 9, \"name\": \"new\", \"rank\": 5, \"createdAt\": \"2024-05-01\"}");
@@ -864,8 +805,8 @@ test_destroy_item (Fixture       *fixture,
   g_test_summary ("destroy_async of an item: removed at once (items-changed p,1,0), DELETE "
                   "collection-url/ID, nothing more");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
+                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   g_string_truncate (fixture->items, 0);
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
@@ -897,7 +838,7 @@ test_destroy_standalone (Fixture       *fixture,
 
   g_test_summary ("destroy_async of a standalone model: DELETE, and nothing visible changes");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/notes/1", 200, "{}");
 
@@ -926,7 +867,7 @@ test_answer_normalised (Fixture       *fixture,
   g_test_summary ("The 2xx answer is merged onto the saved attributes, server wins: "
                   "changed (and notify) for a field it normalised and a field it added");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
                                       "{\"id\": 1, \"title\": \"b\", \"updatedAt\": \"2024-05-01T10:00:00Z\"}");
@@ -959,7 +900,7 @@ test_answer_root_pointer (Fixture       *fixture,
                   "else as a whole; the request body is the attributes, not the envelope");
 
   cacheit_resource_set_root_pointer (R (note), "/data");
-  serve_and_fetch (fixture, note, "/notes/1", "{\"meta\": {\"v\": 1}, \"data\": {\"id\": 1, \"title\": \"a\"}}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"meta\": {\"v\": 1}, \"data\": {\"id\": 1, \"title\": \"a\"}}");
   assert_attributes (note, "{\"id\": 1, \"title\": \"a\"}");
   watch (fixture, note);
 
@@ -997,7 +938,7 @@ test_answer_not_json (Fixture       *fixture,
   g_test_summary ("A 2xx answer that is not JSON: CACHEIT_ERROR_INVALID_JSON, but the change "
                   "stays (the server accepted it) and the resource is stale");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   g_assert_false (cacheit_resource_get_stale (R (note)));
   watch (fixture, note);
   cacheit_test_server_set_bytes_for_method (fixture->server, "PUT", "/notes/1", 200, "text/plain", text);
@@ -1028,13 +969,13 @@ test_answer_validators_forgotten (Fixture       *fixture,
                   "a full GET, not a conditional one; stale is unchanged");
 
   cacheit_test_server_set_etag (fixture->server, "/notes/1", "\"v1\"");
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
 
   /* The control: without a save, a reload is conditional. */
   cacheit_test_server_set_etag (fixture->server, "/control", "\"c1\"");
-  serve_and_fetch (fixture, control, "/control", "{\"id\": 2}");
-  g_assert_true (fetch_wait (control, CACHEIT_FETCH_RELOAD, &error));
+  cacheit_test_serve_and_fetch (fixture->server, control, "/control", "{\"id\": 2}");
+  g_assert_true (cacheit_test_fetch_wait (control, CACHEIT_FETCH_RELOAD, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (cacheit_test_server_count_conditional (fixture->server, "/control"), ==, 1);
 
@@ -1044,7 +985,7 @@ test_answer_validators_forgotten (Fixture       *fixture,
   g_assert_false (cacheit_resource_get_stale (R (note)));
 
   cacheit_test_server_set (fixture->server, "/notes/1", 200, "{\"id\": 1, \"title\": \"b\"}");
-  g_assert_true (fetch_wait (note, CACHEIT_FETCH_RELOAD, &error));
+  g_assert_true (cacheit_test_fetch_wait (note, CACHEIT_FETCH_RELOAD, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 2);
   g_assert_cmpuint (cacheit_test_server_count_conditional (fixture->server, "/notes/1"), ==, 0);
@@ -1072,7 +1013,7 @@ check_rollback (Fixture          *fixture,
   guint n_saving = 0;
   guint n_title = 0;
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
   g_signal_connect (note, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   /* The detail is the member's name. */
@@ -1139,8 +1080,8 @@ test_rollback_destroy (Fixture       *fixture,
   g_test_summary ("A failed destroy puts the item back at its place, the same object: "
                   "items-changed p,1,0 then p,0,1");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
+                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   g_string_truncate (fixture->items, 0);
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 500, "{}");
@@ -1179,7 +1120,7 @@ test_rollback_create (Fixture       *fixture,
   g_test_summary ("A failed create removes the item it appended: items-changed n,0,1 then "
                   "n,1,0; create_finish gives NULL and the error");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
   g_string_truncate (fixture->items, 0);
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 422, "{\"errors\": {}}");
 
@@ -1210,7 +1151,7 @@ test_rollback_refused (Fixture       *fixture,
   g_test_summary ("A save to a server that is gone: G_IO_ERROR_CONNECTION_REFUSED passed "
                   "through, rolled back exactly");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
   cacheit_test_server_stop (fixture->server);
 
@@ -1238,7 +1179,7 @@ test_rollback_cancelled (Fixture       *fixture,
 
   g_test_summary ("A save cancelled in flight: G_IO_ERROR_CANCELLED, rolled back exactly");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
@@ -1273,7 +1214,7 @@ test_rollback_cancelled_queued (Fixture       *fixture,
   g_test_summary ("A save cancelled while queued behind another: G_IO_ERROR_CANCELLED, only "
                   "its change rolled back, never sent");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
@@ -1296,7 +1237,7 @@ test_rollback_cancelled_queued (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_true (save_wait (note, &first, &error));
   g_assert_no_error (error);
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 1);
   assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"done\": true, \"rank\": 3}");
   assert_log (fixture, "");
@@ -1318,7 +1259,7 @@ test_wait_save (Fixture       *fixture,
   g_test_summary ("CACHEIT_SAVE_WAIT: nothing shows until the answer; the request carries "
                   "the changes all the same; then the change and the answer show at once");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"rank\": 1}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"rank\": 1}");
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
                                       "{\"id\": 1, \"title\": \"b\", \"rank\": 1, \"updatedAt\": \"t\"}");
@@ -1352,7 +1293,7 @@ test_wait_failure (Fixture       *fixture,
 
   g_test_summary ("CACHEIT_SAVE_WAIT and a failure: no signal at all, attributes as before");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 409, "{}");
 
@@ -1382,7 +1323,7 @@ test_wait_create (Fixture       *fixture,
   g_test_summary ("create_async with CACHEIT_SAVE_WAIT: no item until the answer, then "
                   "items-changed n,0,1 with the server's object");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
   g_string_truncate (fixture->items, 0);
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
                                       "{\"id\": 5, \"name\": \"W\", \"rank\": 2}");
@@ -1425,8 +1366,8 @@ test_wait_destroy (Fixture       *fixture,
   g_test_summary ("destroy_async with CACHEIT_SAVE_WAIT: the item stays until the answer, "
                   "then items-changed p,1,0");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
+                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   g_string_truncate (fixture->items, 0);
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
@@ -1463,7 +1404,7 @@ test_saving_model (Fixture       *fixture,
   g_test_summary ("saving is TRUE from save_async while writes are queued or in flight, "
                   "FALSE after the last, notified once each way");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   g_assert_false (cacheit_resource_get_saving (R (note)));
   g_signal_connect (note, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
@@ -1515,7 +1456,7 @@ test_saving_collection (Fixture       *fixture,
   g_test_summary ("A collection's saving is TRUE during its creates and its items' saves "
                   "and destroys, notified once each way");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
   g_signal_connect (rows, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   one = cacheit_collection_get_by_id (rows, "1");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
@@ -1566,7 +1507,7 @@ test_saving_item (Fixture       *fixture,
   g_test_summary ("An item's own saving is TRUE while its save or destroy (sent through "
                   "its collection) is queued or in flight");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
   one = cacheit_collection_get_by_id (rows, "1");
   g_signal_connect (one, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
@@ -1607,7 +1548,7 @@ test_order_item_fetch_before_write (Fixture       *fixture,
                   "it, answered after with the OLD body: never applied; made again once the "
                   "write is done");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
   one = cacheit_collection_get_by_id (rows, "1");
   cacheit_test_server_set (fixture->server, "/rows/1", 200, "{\"id\": 1, \"name\": \"one\", \"extra\": \"x\"}");
   cacheit_test_server_hold_for_method (fixture->server, "GET", "/rows/1");
@@ -1654,7 +1595,7 @@ test_order_fetch_before_write (Fixture       *fixture,
                   "OLD body: that body is never applied; the GET is made again and its "
                   "answer applied; the fetch's caller gets the server's state");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"old\", \"v\": 1}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"old\", \"v\": 1}");
   watch (fixture, note);
 
   cacheit_test_server_hold_for_method (fixture->server, "GET", "/notes/1");
@@ -1708,8 +1649,8 @@ test_order_reload_during_destroy (Fixture       *fixture,
                   "destroyed: the item stays removed, the reload is made again after the "
                   "DELETE");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
+                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   g_string_truncate (fixture->items, 0);
   two = cacheit_collection_get_by_id (rows, "2");
 
@@ -1758,7 +1699,7 @@ test_order_reload_waits (Fixture       *fixture,
   g_test_summary ("A reload asked during a write waits for the write, then requests; its "
                   "caller gets the server's state after the write");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
 
@@ -1767,7 +1708,7 @@ test_order_reload_waits (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/notes/1", 200, "{\"id\": 1, \"title\": \"b\", \"v\": 2}");
   cacheit_resource_fetch_async (R (note), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &fetched);
 
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 1);
   g_assert_false (fetched.done);
 
@@ -1798,7 +1739,7 @@ test_order_plain_fetch_from_cache (Fixture       *fixture,
   g_test_summary ("A plain fetch during a write completes from the data in hand (R3), "
                   "with the change shown, and makes no request");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
 
@@ -1815,7 +1756,7 @@ test_order_plain_fetch_from_cache (Fixture       *fixture,
   cacheit_test_server_release (fixture->server, "/notes/1");
   g_assert_true (save_wait (note, &saved, &error));
   g_assert_no_error (error);
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 1);
 
   finalize_all (note, NULL);
@@ -1834,7 +1775,7 @@ test_order_one_at_a_time (Fixture       *fixture,
                   "reaches the server only after the first is answered, with the attributes "
                   "as they are when its turn comes");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
@@ -1845,7 +1786,7 @@ test_order_one_at_a_time (Fixture       *fixture,
   assert_log (fixture, "changed:title notify:title changed:done notify:done");
   g_assert_true (note->done);
 
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 1);
   assert_request (fixture, "/notes/1", "PUT", "{\"id\": 1, \"title\": \"a\", \"done\": false}");
 
@@ -1879,7 +1820,7 @@ test_order_first_fails (Fixture       *fixture,
                   "back; the second is still sent, with the attributes of its turn, and the "
                   "end state equals the server's");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
   watch (fixture, note);
   cacheit_test_server_push_for_method (fixture->server, "PUT", "/notes/1", 500, "{}");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
@@ -1925,7 +1866,7 @@ test_order_collection_queue (Fixture       *fixture,
   g_test_summary ("The writes of a collection (its creates, its items' saves and destroys) "
                   "are one queue: sent one at a time in the order asked");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
   g_string_truncate (fixture->items, 0);
   one = cacheit_collection_get_by_id (rows, "1");
   two = cacheit_collection_get_by_id (rows, "2");
@@ -1942,7 +1883,7 @@ test_order_collection_queue (Fixture       *fixture,
   g_assert_cmpstr (fixture->items->str, ==, "2-0+1 1-1+0 ");
   assert_names (rows, "one 3");
 
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "POST", "/rows"), ==, 0);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "DELETE", "/rows/2"), ==, 0);
 
@@ -1980,7 +1921,7 @@ test_order_create_pending (Fixture       *fixture,
   g_test_summary ("(d) Saving or destroying an item whose create is still pending fails at "
                   "once with G_IO_ERROR_PENDING, changing nothing");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
   g_string_truncate (fixture->items, 0);
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 7, \"name\": \"n\"}");
   cacheit_test_server_hold_for_method (fixture->server, "POST", "/rows");
@@ -2073,7 +2014,7 @@ test_snapshot_follows_save (Fixture       *fixture,
                   "disk with the saved attributes and the answer's (origin DISK)");
 
   cacheit_resource_set_snapshot_directory (R (note), dir);
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
                                       "{\"updatedAt\": \"2024-05-01T10:00:00Z\"}");
   save_async (note, "{\"title\": \"saved\"}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -2083,7 +2024,7 @@ test_snapshot_follows_save (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/notes/1", 500, "{}");
   reader = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
-  g_assert_true (fetch_wait (reader, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (reader, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
   assert_attributes (reader, "{\"id\": 1, \"title\": \"saved\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"],"
@@ -2111,7 +2052,7 @@ test_snapshot_failed_save (Fixture       *fixture,
   g_test_summary ("A failed save leaves the snapshot as the server last sent it");
 
   cacheit_resource_set_snapshot_directory (R (note), dir);
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 422, "{}");
   save_async (note, "{\"title\": \"refused\"}", CACHEIT_SAVE_NONE, NULL, &done);
   g_assert_false (save_wait (note, &done, &error));
@@ -2120,7 +2061,7 @@ test_snapshot_failed_save (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/notes/1", 500, "{}");
   reader = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
-  g_assert_true (fetch_wait (reader, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (reader, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
   assert_attributes (reader, NOTE1);
@@ -2144,7 +2085,7 @@ test_snapshot_collection (Fixture       *fixture,
   g_test_summary ("The save of an item and a create update the collection's snapshot");
 
   cacheit_resource_set_snapshot_directory (R (rows), dir);
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/2", 200, "{}");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 3, \"name\": \"three\"}");
@@ -2159,7 +2100,7 @@ test_snapshot_collection (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/rows", 500, "{}");
   reader = reader_new (fixture, CACHEIT_TYPE_COLLECTION, "/rows", dir);
-  g_assert_true (fetch_wait (reader, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (reader, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
   assert_names (reader, "1 two three");
@@ -2184,12 +2125,12 @@ test_snapshot_destroy_removes (Fixture       *fixture,
   g_test_summary ("The destroy of a standalone model removes its snapshot");
 
   cacheit_resource_set_snapshot_directory (R (note), dir);
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   cacheit_test_server_set (fixture->server, "/notes/1", 500, "{}");
 
   /* The snapshot is there. */
   before = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
-  g_assert_true (fetch_wait (before, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (before, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cacheit_resource_get_origin (R (before)), ==, CACHEIT_ORIGIN_DISK);
   wait_revalidated (fixture, before, "/notes/1", 2);
@@ -2202,7 +2143,7 @@ test_snapshot_destroy_removes (Fixture       *fixture,
 
   /* Gone: the fetch goes to the server, which fails. */
   after = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
-  g_assert_false (fetch_wait (after, CACHEIT_FETCH_NONE, &error));
+  g_assert_false (cacheit_test_fetch_wait (after, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpint (cacheit_resource_get_origin (R (after)), ==, CACHEIT_ORIGIN_NONE);
   g_assert_false (cacheit_resource_get_fetched (R (after)));
@@ -2222,7 +2163,7 @@ test_answer_unreadable_keeps_change (Fixture       *fixture,
                   "but the change stays (the server accepted it), :status is the answer's, and "
                   "the resource is stale");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_resource_set_max_size (R (note), 16);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 201,
@@ -2255,8 +2196,8 @@ test_order_destroy_twice (Fixture       *fixture,
                   "its collection: a second destroy waits for the first, then fails with "
                   "G_IO_ERROR_NOT_FOUND without a request");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
+                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   g_string_truncate (fixture->items, 0);
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
@@ -2313,7 +2254,7 @@ test_saving_application_held (Fixture       *fixture,
                   "heard of it");
 
   run.note = note_new (fixture, "/notes/1");
-  serve_and_fetch (fixture, run.note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, run.note, "/notes/1", NOTE1);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   run.app = g_application_new (NULL, G_APPLICATION_NON_UNIQUE);
   g_application_set_default (run.app);
@@ -2344,7 +2285,7 @@ fetch_revalidated (gpointer resource)
   gulong id = g_signal_connect (resource, "sync", G_CALLBACK (count0_cb), &n_sync);
 
   g_assert_true (cacheit_resource_get_stale (R (resource)));
-  g_assert_true (fetch_wait (resource, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (resource, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
   cacheit_test_wait_until (n_sync > 0);
   g_signal_handler_disconnect (resource, id);
@@ -2372,7 +2313,7 @@ test_lost_put_reused (Fixture       *fixture,
                   "got the request is sent again by the library, whole (libsoup 3.2 alone "
                   "sent it again with Content-Length: 0), once, and succeeds");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 1);
@@ -2409,7 +2350,7 @@ test_lost_put_twice (Fixture       *fixture,
                   "a third time: it fails, is undone, and the note is invalidated; the server "
                   "got the whole object both times");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 2);
@@ -2444,7 +2385,7 @@ test_lost_put_fresh (Fixture       *fixture,
   g_test_summary ("A PUT on a new connection that the server drops after it got the "
                   "request is not sent again: it fails, undone, and the note is invalidated");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   forget_connections ();
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
@@ -2478,7 +2419,7 @@ test_lost_patch (Fixture       *fixture,
                   "once: it fails, undone, and the note is invalidated (the server may have "
                   "applied it: the next fetch asks)");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   if (fresh)
     forget_connections ();
@@ -2519,7 +2460,7 @@ test_lost_create (Fixture       *fixture,
                   "sent once: it fails, its item goes away again, the collection is "
                   "invalidated");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
   g_string_truncate (fixture->items, 0);
   if (fresh)
     forget_connections ();
@@ -2554,7 +2495,7 @@ test_lost_destroy (Fixture       *fixture,
                   "the first is the success it asked for; on a new one it fails, the item "
                   "comes back, the collection is invalidated");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
   g_string_truncate (fixture->items, 0);
   two = cacheit_collection_get_by_id (rows, "2");
   if (fresh)
@@ -2611,7 +2552,7 @@ test_lost_restart_refused (Fixture       *fixture,
                   "fails with G_IO_ERROR_CONNECTION_CLOSED, undone, and the collection is "
                   "invalidated");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
   g_string_truncate (fixture->items, 0);
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
   /* As libsoup's restart would, before the request is sent. */
@@ -2641,7 +2582,7 @@ test_redirect_same_method (Fixture       *fixture,
   g_test_summary ("A 307 or 308 answer to a PATCH (GitHub's for a renamed repository) is "
                   "followed with the same method and body, and ::request is emitted again");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_test_server_redirect_for_method (fixture->server, "PATCH", "/notes/1", status, "/renamed/1");
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/renamed/1", 200, "{\"updated\": true}");
@@ -2672,7 +2613,7 @@ test_redirect_limit (Fixture       *fixture,
   g_test_summary ("A write redirected by 307 to itself is sent 1 + 5 times, then fails "
                   "with the 307 as CACHEIT_ERROR_HTTP_STATUS, undone");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   watch (fixture, note);
   cacheit_test_server_redirect_for_method (fixture->server, "PUT", "/notes/1", 307, "/notes/1");
 
@@ -2701,7 +2642,7 @@ test_redirect_not_followed (Fixture       *fixture,
                   "a POST, or any write for a 303, into a GET without its body): the write "
                   "fails with the status, undone; a 303 also invalidates");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   cacheit_test_server_set (fixture->server, "/elsewhere", 200, "{\"id\": 1, \"title\": \"z\"}");
   watch (fixture, note);
   cacheit_test_server_redirect_for_method (fixture->server, "PUT", "/notes/1", status, "/elsewhere");
@@ -2730,7 +2671,7 @@ test_redirect_create (Fixture       *fixture,
   g_test_bug ("14");
   g_test_summary ("A 308 answer to a create is followed with POST and the same body");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
   g_string_truncate (fixture->items, 0);
   cacheit_test_server_redirect_for_method (fixture->server, "POST", "/rows", 308, "/v2/rows");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/v2/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
@@ -2763,7 +2704,7 @@ test_answer_create_array (Fixture       *fixture,
                   "away again (none shows with CACHEIT_SAVE_WAIT), the collection is "
                   "invalidated, and its next fetch brings the server's");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
   g_string_truncate (fixture->items, 0);
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "[{\"id\": 2, \"name\": \"two\"}]");
 

@@ -9,9 +9,9 @@
  *
  * Snapshot I/O runs in one worker thread per process, in FIFO order (see
  * docs and the spec of issue 8): a test that must know the writes it caused
- * are done fetches a resource of another URL in the same directory (a
- * "barrier": its snapshot load is queued after them, and its fetch completes
- * after that load). No assertion here is about how long something took; times
+ * are done fetches a resource of another URL in the same directory
+ * (wait_snapshot_io(): its snapshot load is queued after them, and its fetch
+ * completes after that load). No assertion here is about how long something took; times
  * are compared by their order only.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -84,7 +84,7 @@ typedef struct
   CacheitTestServer *server;
   char              *dir;      /* snapshot-directory of most resources here. */
   CacheitStore      *store;    /* The test's own view of it. */
-  guint              n_barriers;
+  guint              n_io_waits;
 } Fixture;
 
 static void
@@ -99,7 +99,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->store = _cacheit_store_new (fixture->dir, G_MAXUINT64);
 }
 
-static void barrier_in (Fixture *fixture, const char *dir);
+static void wait_snapshot_io_in (Fixture *fixture, const char *dir);
 
 static void
 fixture_tear_down (Fixture       *fixture,
@@ -107,7 +107,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   /* Let the writes of the test land before the directory goes. */
   cacheit_test_drain ();
-  barrier_in (fixture, fixture->dir);
+  wait_snapshot_io_in (fixture, fixture->dir);
   cacheit_test_drain ();
   cacheit_test_server_free (fixture->server);
   cacheit_test_drain ();
@@ -206,10 +206,10 @@ finish_ok (gpointer               resource,
  * default), whose snapshot load is queued behind them. The server answers it
  * 404, so it writes nothing itself. */
 static void
-barrier_in (Fixture    *fixture,
-            const char *dir)
+wait_snapshot_io_in (Fixture    *fixture,
+                     const char *dir)
 {
-  g_autofree char *path = g_strdup_printf ("/barrier-%u", fixture->n_barriers++);
+  g_autofree char *path = g_strdup_printf ("/snapshot-io-%u", fixture->n_io_waits++);
   g_autofree char *url = url_of (fixture, path);
   CacheitModel *model = g_object_new (CACHEIT_TYPE_MODEL,
                                       "url", url,
@@ -225,10 +225,11 @@ barrier_in (Fixture    *fixture,
   g_assert_finalize_object (model);
 }
 
+/* wait_snapshot_io_in() the fixture's directory. */
 static void
-barrier (Fixture *fixture)
+wait_snapshot_io (Fixture *fixture)
 {
-  barrier_in (fixture, fixture->dir);
+  wait_snapshot_io_in (fixture, fixture->dir);
 }
 
 /* The file that holds the snapshot of @url in the fixture's directory. */
@@ -404,7 +405,7 @@ test_default_directory (Fixture       *fixture,
 
   serve (fixture, "/default", "{\"id\": 1, \"title\": \"default\"}", "\"d\"");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
-  barrier_in (fixture, NULL);
+  wait_snapshot_io_in (fixture, NULL);
   g_assert_null (cacheit_resource_get_snapshot_directory (R (model)));
   g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_str_has_prefix (file, g_get_user_cache_dir ()));
@@ -422,7 +423,7 @@ test_default_directory (Fixture       *fixture,
   cacheit_test_wait_until (!cacheit_resource_get_fetching (R (again)));
   g_assert_cmpint (cacheit_resource_get_origin (R (again)), ==, CACHEIT_ORIGIN_NETWORK);
 
-  barrier_in (fixture, NULL);
+  wait_snapshot_io_in (fixture, NULL);
   cacheit_test_completion_clear (&c);
   cacheit_test_drain ();
   g_assert_finalize_object (model);
@@ -667,8 +668,8 @@ test_startup_cancelled (Fixture       *fixture,
   g_clear_error (&error);
   cacheit_test_completion_clear (&done);
 
-  /* Whatever the worker was doing is done by the barrier: nothing applied. */
-  barrier (fixture);
+  /* Whatever the worker was doing is done by wait_snapshot_io(): nothing applied. */
+  wait_snapshot_io (fixture);
   cacheit_test_drain ();
   g_assert_false (cacheit_resource_get_fetched (R (model)));
   g_assert_false (cacheit_resource_get_fetching (R (model)));
@@ -714,7 +715,7 @@ test_startup_reload_supersedes (Fixture       *fixture,
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[0]);
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &done[1]);
   cacheit_test_server_wait_held (fixture->server, "/superseded", 1);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   cacheit_test_drain ();
   g_assert_false (done[0].done);
   g_assert_false (done[1].done);
@@ -919,7 +920,7 @@ test_revalidate_304_refreshes_snapshot (Fixture       *fixture,
   confirmed = dup_last_updated (model);
   g_assert_cmpint (g_date_time_compare (confirmed, expected), >, 0);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   after = snapshot_load (fixture, "/aged");
   assert_body (after, body);
   g_assert_cmpstr (after->etag, ==, "\"a1\"");
@@ -983,7 +984,7 @@ test_revalidate_200_changed (Fixture       *fixture,
   assert_attributes (model, v2);
 
   /* The snapshot holds the new body, and its ETag. */
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/changing");
   assert_body (snapshot, v2);
   g_assert_cmpstr (snapshot->etag, ==, "\"v2\"");
@@ -1040,7 +1041,7 @@ test_revalidate_200_same_body (Fixture       *fixture,
   assert_notified_only (&c, notify_allowed_on_304);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/same");
   assert_body (snapshot, body);
   g_assert_cmpstr (snapshot->etag, ==, "\"new\"");
@@ -1184,12 +1185,12 @@ test_policy_none (Fixture       *fixture,
 
   serve (fixture, "/none", "{\"id\": 1, \"v\": 1}", "\"n1\"");
   cacheit_test_fetch_ok (unsaved, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_false (snapshot_exists (fixture, "/none"));
 
   /* A snapshot there, but the reader does not look. */
   cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_true (snapshot_exists (fixture, "/none"));
 
   serve (fixture, "/none", "{\"id\": 1, \"v\": 2}", "\"n2\"");
@@ -1208,7 +1209,7 @@ test_policy_none (Fixture       *fixture,
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_NETWORK);
 
   /* Nor did it write its newer body. */
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/none");
   assert_body (snapshot, "{\"id\": 1, \"v\": 1}");
   g_assert_cmpstr (snapshot->etag, ==, "\"n1\"");
@@ -1257,7 +1258,7 @@ test_policy_reload_ignores_disk (Fixture       *fixture,
   g_assert_cmpint (cacheit_model_get_int (model, "v"), ==, 2);
   g_assert_cmpuint (count (fixture, "/reload"), ==, 2);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/reload");
   assert_body (snapshot, "{\"id\": 1, \"v\": 2}");
   g_assert_cmpstr (snapshot->etag, ==, "\"r2\"");
@@ -1323,7 +1324,7 @@ written (Fixture               *fixture,
   else
     g_assert_null (cacheit_test_server_last_header (fixture->server, path, "Authorization"));
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   exists = g_file_test (file, G_FILE_TEST_EXISTS);
 
   cacheit_test_drain ();
@@ -1410,7 +1411,7 @@ test_key_no_userinfo (Fixture       *fixture,
   cacheit_resource_set_snapshot_policy (R (writer), CACHEIT_SNAPSHOT_ALL);
   cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
   g_assert_cmpstr (cacheit_model_get_string (writer, "title"), ==, "keyed");
-  barrier (fixture);
+  wait_snapshot_io (fixture);
 
   g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, 1);
@@ -1437,7 +1438,7 @@ test_key_no_userinfo (Fixture       *fixture,
   cacheit_test_wait_until (!cacheit_resource_get_fetching (R (reader)) &&
                            !cacheit_resource_get_fetching (R (fragment)) &&
                            !cacheit_resource_get_fetching (R (back)));
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, 1);
   g_assert_false (file_contains (file, "pass"));
 
@@ -1550,7 +1551,7 @@ test_corrupt (Fixture       *fixture,
 
   serve (fixture, "/c", body, "\"g\"");
   cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
 
   for (Damage how = DAMAGE_EMPTY; how <= DAMAGE_OTHER_KEY; how++)
     {
@@ -1579,7 +1580,7 @@ test_corrupt (Fixture       *fixture,
       g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
       assert_attributes (model, body);
 
-      barrier (fixture);
+      wait_snapshot_io (fixture);
       snapshot = snapshot_load (fixture, "/c");
       assert_body (snapshot, body);
       g_assert_cmpstr (snapshot->etag, ==, "\"g\"");
@@ -1635,7 +1636,7 @@ test_wrong_shape (Fixture       *fixture,
 
     g_assert_cmpstr (row->name, ==, "row");
   }
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/shape");
   assert_body (snapshot, "[{\"id\": 1, \"name\": \"row\"}]");
   g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
@@ -1686,14 +1687,14 @@ test_unusable_directory (Fixture       *fixture,
   first = g_object_new (CACHEIT_TYPE_MODEL, "url", url, "snapshot-directory", not_a_directory, NULL);
   second = g_object_new (CACHEIT_TYPE_MODEL, "url", url, "snapshot-directory", not_a_directory, NULL);
   cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
-  barrier_in (fixture, not_a_directory);
+  wait_snapshot_io_in (fixture, not_a_directory);
   cacheit_test_fetch_ok (second, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (second)), ==, CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpint (cacheit_model_get_int (second, "id"), ==, 1);
   g_assert_cmpuint (count (fixture, "/nowhere"), ==, 2);
   g_assert_true (g_file_test (not_a_directory, G_FILE_TEST_IS_REGULAR));
 
-  barrier_in (fixture, not_a_directory);
+  wait_snapshot_io_in (fixture, not_a_directory);
   cacheit_test_drain ();
   g_assert_finalize_object (first);
   g_assert_finalize_object (second);
@@ -1722,7 +1723,7 @@ test_many (Fixture       *fixture,
       writers[i] = model_new (fixture, path);
       cacheit_test_fetch_ok (writers[i], CACHEIT_FETCH_NONE);
     }
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, N_MANY);
 
   for (guint i = 0; i < N_MANY; i++)
@@ -1752,7 +1753,7 @@ test_many (Fixture       *fixture,
       g_assert_cmpint (cacheit_resource_get_origin (R (readers[i])), ==, CACHEIT_ORIGIN_NETWORK);
     }
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, N_MANY);
   cacheit_test_drain ();
   for (guint i = 0; i < N_MANY; i++)
@@ -1878,7 +1879,7 @@ test_collection_200 (Fixture       *fixture,
   added = g_list_model_get_item (G_LIST_MODEL (rows), 3);
   g_assert_cmpstr (added->name, ==, "d");
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/rows2");
   assert_body (snapshot, v2);
   g_assert_cmpstr (snapshot->etag, ==, "\"c2\"");
@@ -1919,7 +1920,7 @@ test_follows_save_parse_override (Fixture       *fixture,
 
   serve (fixture, "/payload-saved", "{\"payload\": {\"id\": 1, \"title\": \"a\"}}", "\"p1\"");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/payload-saved");
   g_assert_nonnull (snapshot);
   g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
@@ -1932,7 +1933,7 @@ test_follows_save_parse_override (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "b");
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_null (snapshot_load (fixture, "/payload-saved"));
 
   cacheit_test_completion_clear (&c);
@@ -1959,7 +1960,7 @@ test_follows_save (Fixture       *fixture,
 
   serve (fixture, "/saved", "{\"id\": 1, \"title\": \"a\"}", "\"e1\"");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/saved");
   g_assert_cmpstr (snapshot->etag, ==, "\"e1\"");
   g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
@@ -1975,7 +1976,7 @@ test_follows_save (Fixture       *fixture,
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "b");
   g_assert_cmpuint (count (fixture, "/saved"), ==, 2);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/saved");
   g_assert_nonnull (snapshot);
   text = g_strndup (g_bytes_get_data (snapshot->body, &length), g_bytes_get_size (snapshot->body));
@@ -2017,7 +2018,7 @@ test_destroy_removes (Fixture       *fixture,
   serve (fixture, "/kept", "{\"id\": 2}", "\"k\"");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   cacheit_test_fetch_ok (failing, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_true (snapshot_exists (fixture, "/doomed"));
   g_assert_true (snapshot_exists (fixture, "/kept"));
 
@@ -2035,7 +2036,7 @@ test_destroy_removes (Fixture       *fixture,
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   cacheit_test_completion_clear (&c);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_false (snapshot_exists (fixture, "/doomed"));
   g_assert_true (snapshot_exists (fixture, "/kept"));
 
@@ -2118,7 +2119,7 @@ test_follows_save_policy (Fixture       *fixture,
   cacheit_test_fetch_ok (all, CACHEIT_FETCH_NONE);
   save_ok (fixture, all, "/all-saved");
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_true (snapshot_exists (fixture, "/all-saved"));
   g_assert_false (snapshot_exists (fixture, "/none-saved"));
   g_assert_false (snapshot_exists (fixture, "/private-saved"));
@@ -2150,7 +2151,7 @@ test_follows_save_root_pointer (Fixture       *fixture,
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   assert_attributes (model, "{\"id\": 1, \"title\": \"a\"}");
   save_ok (fixture, model, "/wrapped");
-  barrier (fixture);
+  wait_snapshot_io (fixture);
 
   serve (fixture, "/wrapped", "{\"data\": {\"id\": 1, \"title\": \"saved\"}}", "\"w2\"");
   cacheit_test_server_hold (fixture->server, "/wrapped");
@@ -2224,7 +2225,7 @@ test_follows_collection_writes (Fixture       *fixture,
   cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   first = g_list_model_get_item (G_LIST_MODEL (rows), 0);
   second = g_list_model_get_item (G_LIST_MODEL (rows), 1);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/list");
   g_assert_cmpstr (snapshot->etag, ==, "\"l\"");
   g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
@@ -2238,7 +2239,7 @@ test_follows_collection_writes (Fixture       *fixture,
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
   g_assert_cmpuint (count (fixture, "/list/1"), ==, 1);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/list");
   g_assert_null (snapshot->etag);
   g_assert_null (snapshot->last_modified);
@@ -2252,7 +2253,7 @@ test_follows_collection_writes (Fixture       *fixture,
   g_assert_true (cacheit_model_destroy_finish (CACHEIT_MODEL (second), c.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   assert_collection_from_disk (fixture, "/list", "[{\"id\": 1, \"name\": \"A\"}]");
 
   /* A create: POST /list, answered 201 with the new object. */
@@ -2265,7 +2266,7 @@ test_follows_collection_writes (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (created);
   cacheit_test_completion_clear (&c);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   cacheit_test_server_set (fixture->server, "/list", 200, "[{\"id\": 1, \"name\": \"A\"}, {\"id\": 3, \"name\": \"c\"}]");
   assert_collection_from_disk (fixture, "/list", "[{\"id\": 1, \"name\": \"A\"}, {\"id\": 3, \"name\": \"c\"}]");
 
@@ -2326,7 +2327,7 @@ test_application_held (Fixture       *fixture,
   g_assert_true (run.completed);
   g_assert_true (run.ok);
 
-  /* No barrier: the application stayed until the write was done. */
+  /* No wait_snapshot_io(): the application stayed until the write was done. */
   snapshot = snapshot_load (fixture, "/app");
   assert_body (snapshot, "{\"id\": 1, \"title\": \"held\"}");
 
@@ -2372,7 +2373,7 @@ test_collection_origin_before_rows (Fixture       *fixture,
   expected = g_strdup_printf ("%d ", CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (log->str, ==, expected);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_signal_handlers_disconnect_by_data (first, log);
   g_signal_handlers_disconnect_by_data (second, log);
 }
@@ -2395,7 +2396,7 @@ test_url_change (Fixture       *fixture,
   serve (fixture, "/b", b, "\"b1\"");
   cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_cmpuint (count (fixture, "/b"), ==, 1);
 
   /* /b is down now: only its snapshot can answer. */
@@ -2421,7 +2422,7 @@ test_url_change (Fixture       *fixture,
   cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   assert_attributes (model, b);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   {
     g_autoptr(CacheitSnapshot) stored = snapshot_load (fixture, "/a");
 
