@@ -424,11 +424,36 @@ finalize_all (gpointer first,
 
 #define NOTE1 "{\"id\": 1, \"title\": \"a\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"]}"
 
+/* The start of many tests here: the rows_new() collection of /rows, fetched
+ * with @json, its items-changed log empty. */
+static CacheitCollection *
+rows_fetched (Fixture    *fixture,
+              const char *json)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", json);
+  g_string_truncate (fixture->items, 0);
+  return rows;
+}
+
+/* The start of many tests here: a note of /notes/1, fetched with NOTE1, whose
+ * signals are logged (watch()) from now on. */
+static TestNote *
+note_watched (Fixture *fixture)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  return note;
+}
+
 static void
 test_put_whole (Fixture       *fixture,
                 gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -436,8 +461,7 @@ test_put_whole (Fixture       *fixture,
                   "(none for a member set to its value, one for a member added as null), "
                   "then PUT of the whole attributes as application/json");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
 
   save_async (note, "{\"title\": \"b\", \"done\": false, \"extra\": null}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -468,14 +492,13 @@ static void
 test_put_no_content (Fixture       *fixture,
                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("A 204 without a body keeps the saved attributes");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 204, NULL);
 
   save_async (note, "{\"rank\": 4}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -527,14 +550,13 @@ static void
 test_patch_no_changes (Fixture       *fixture,
                        gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("CACHEIT_SAVE_PATCH with NULL changes: PATCH with {} and no signal");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
 
   save_async (note, NULL, CACHEIT_SAVE_PATCH, NULL, &done);
@@ -663,7 +685,7 @@ static void
 test_item_put (Fixture       *fixture,
                gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -671,9 +693,7 @@ test_item_put (Fixture       *fixture,
   g_test_summary ("An item of a collection with an id is saved with PUT to "
                   "collection-url/ID; the collection's list does not change");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
-                                        "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}, {\"id\": 2, \"name\": \"two\", \"rank\": 1}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}, {\"id\": 2, \"name\": \"two\", \"rank\": 1}]");
   two = cacheit_collection_get_by_id (rows, "2");
   watch (fixture, two);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/2", 200, "{}");
@@ -698,7 +718,7 @@ static void
 test_item_without_id_posts (Fixture       *fixture,
                             gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) item = NULL;
   g_autoptr(CacheitModel) at = NULL;
   CacheitTestCompletion done = { 0 };
@@ -708,8 +728,7 @@ test_item_without_id_posts (Fixture       *fixture,
                   "collection URL; the server's answer (its id) is merged onto the same "
                   "object, which stays in place");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"name\": \"a\", \"rank\": 0}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"name\": \"a\", \"rank\": 0}]");
   item = g_list_model_get_item (G_LIST_MODEL (rows), 0);
   watch (fixture, item);
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
@@ -739,7 +758,7 @@ static void
 test_create (Fixture       *fixture,
              gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autofree char *url = cacheit_test_server_url (fixture->server, "/rows/9");
   g_autoptr(CacheitModel) item = NULL;
   g_autoptr(CacheitModel) created = NULL;
@@ -753,8 +772,7 @@ test_create (Fixture       *fixture,
                   "(changed::id), with no further items-changed; its url is "
                   "collection-url/ID, get_by_id finds it, create_finish returns it");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
                                       "{\"id\": 9, \"name\": \"new\", \"rank\": 5, \"createdAt\": \"2024-05-01\"}");
 
@@ -796,7 +814,7 @@ static void
 test_destroy_item (Fixture       *fixture,
                    gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitModel *gone;
   CacheitTestCompletion done = { 0 };
@@ -805,9 +823,7 @@ test_destroy_item (Fixture       *fixture,
   g_test_summary ("destroy_async of an item: removed at once (items-changed p,1,0), DELETE "
                   "collection-url/ID, nothing more");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
-                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
 
@@ -832,14 +848,13 @@ static void
 test_destroy_standalone (Fixture       *fixture,
                          gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("destroy_async of a standalone model: DELETE, and nothing visible changes");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/notes/1", 200, "{}");
 
   cacheit_model_destroy_async (M (note), CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
@@ -860,15 +875,14 @@ static void
 test_answer_normalised (Fixture       *fixture,
                         gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("The 2xx answer is merged onto the saved attributes, server wins: "
                   "changed (and notify) for a field it normalised and a field it added");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
                                       "{\"id\": 1, \"title\": \"b\", \"updatedAt\": \"2024-05-01T10:00:00Z\"}");
 
@@ -1070,7 +1084,7 @@ static void
 test_rollback_destroy (Fixture       *fixture,
                        gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   g_autoptr(CacheitModel) at = NULL;
   g_autoptr(CacheitModel) by_id = NULL;
@@ -1080,9 +1094,7 @@ test_rollback_destroy (Fixture       *fixture,
   g_test_summary ("A failed destroy puts the item back at its place, the same object: "
                   "items-changed p,1,0 then p,0,1");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
-                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 500, "{}");
 
@@ -1112,7 +1124,7 @@ static void
 test_rollback_create (Fixture       *fixture,
                       gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   CacheitModel *created;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -1120,8 +1132,7 @@ test_rollback_create (Fixture       *fixture,
   g_test_summary ("A failed create removes the item it appended: items-changed n,0,1 then "
                   "n,1,0; create_finish gives NULL and the error");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 422, "{\"errors\": {}}");
 
   create_async (rows, "{\"name\": \"bad\"}", CACHEIT_SAVE_NONE, &done);
@@ -1313,7 +1324,7 @@ static void
 test_wait_create (Fixture       *fixture,
                   gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   g_autoptr(CacheitModel) at = NULL;
   g_autoptr(CacheitModel) by_id = NULL;
@@ -1323,8 +1334,7 @@ test_wait_create (Fixture       *fixture,
   g_test_summary ("create_async with CACHEIT_SAVE_WAIT: no item until the answer, then "
                   "items-changed n,0,1 with the server's object");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
                                       "{\"id\": 5, \"name\": \"W\", \"rank\": 2}");
   cacheit_test_server_hold_for_method (fixture->server, "POST", "/rows");
@@ -1358,7 +1368,7 @@ static void
 test_wait_destroy (Fixture       *fixture,
                    gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -1366,9 +1376,7 @@ test_wait_destroy (Fixture       *fixture,
   g_test_summary ("destroy_async with CACHEIT_SAVE_WAIT: the item stays until the answer, "
                   "then items-changed p,1,0");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
-                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
   cacheit_test_server_hold_for_method (fixture->server, "DELETE", "/rows/2");
@@ -1639,7 +1647,7 @@ static void
 test_order_reload_during_destroy (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion fetched = { 0 };
   CacheitTestCompletion destroyed = { 0 };
@@ -1649,9 +1657,7 @@ test_order_reload_during_destroy (Fixture       *fixture,
                   "destroyed: the item stays removed, the reload is made again after the "
                   "DELETE");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
-                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
 
   cacheit_test_server_hold_for_method (fixture->server, "GET", "/rows");
@@ -1854,7 +1860,7 @@ static void
 test_order_collection_queue (Fixture       *fixture,
                              gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) one = NULL;
   g_autoptr(CacheitModel) two = NULL;
   g_autoptr(CacheitModel) created = NULL;
@@ -1866,8 +1872,7 @@ test_order_collection_queue (Fixture       *fixture,
   g_test_summary ("The writes of a collection (its creates, its items' saves and destroys) "
                   "are one queue: sent one at a time in the order asked");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
   one = cacheit_collection_get_by_id (rows, "1");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
@@ -1911,7 +1916,7 @@ static void
 test_order_create_pending (Fixture       *fixture,
                            gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) item = NULL;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion made = { 0 };
@@ -1921,8 +1926,7 @@ test_order_create_pending (Fixture       *fixture,
   g_test_summary ("(d) Saving or destroying an item whose create is still pending fails at "
                   "once with G_IO_ERROR_PENDING, changing nothing");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 7, \"name\": \"n\"}");
   cacheit_test_server_hold_for_method (fixture->server, "POST", "/rows");
 
@@ -2155,7 +2159,7 @@ static void
 test_answer_unreadable_keeps_change (Fixture       *fixture,
                                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2163,8 +2167,7 @@ test_answer_unreadable_keeps_change (Fixture       *fixture,
                   "but the change stays (the server accepted it), :status is the answer's, and "
                   "the resource is stale");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_resource_set_max_size (R (note), 16);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 201,
                                       "{\"id\": 1, \"title\": \"b\", \"padding\": \"more than sixteen bytes\"}");
@@ -2186,7 +2189,7 @@ static void
 test_order_destroy_twice (Fixture       *fixture,
                           gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion first = { 0 };
   CacheitTestCompletion second = { 0 };
@@ -2196,9 +2199,7 @@ test_order_destroy_twice (Fixture       *fixture,
                   "its collection: a second destroy waits for the first, then fails with "
                   "G_IO_ERROR_NOT_FOUND without a request");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows",
-                                        "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
   cacheit_test_server_hold (fixture->server, "/rows/2");
@@ -2300,11 +2301,32 @@ forget_connections (void)
   cacheit_test_drain ();
 }
 
+/* The writes of issue 14 whose connection is lost: @method requests of @path
+ * answer @status with @body, but the next @n_lost of them arrive and then lose
+ * their connection before any byte of an answer
+ * (cacheit_test_server_drop_for_method()). With @new_connection the default
+ * session first closes its idle connections, so that the first is sent on a
+ * new one; otherwise on the connection the fetch used. */
+static void
+lose_writes (Fixture    *fixture,
+             gboolean    new_connection,
+             const char *method,
+             const char *path,
+             guint       status,
+             const char *body,
+             guint       n_lost)
+{
+  if (new_connection)
+    forget_connections ();
+  cacheit_test_server_set_for_method (fixture->server, method, path, status, body);
+  cacheit_test_server_drop_for_method (fixture->server, method, path, n_lost);
+}
+
 static void
 test_lost_put_reused (Fixture       *fixture,
                       gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2313,10 +2335,8 @@ test_lost_put_reused (Fixture       *fixture,
                   "got the request is sent again by the library, whole (libsoup 3.2 alone "
                   "sent it again with Content-Length: 0), once, and succeeds");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
-  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 1);
+  note = note_watched (fixture);
+  lose_writes (fixture, FALSE, "PUT", "/notes/1", 200, "{}", 1);
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
   assert_log (fixture, "changed:title notify:title");
@@ -2341,7 +2361,7 @@ static void
 test_lost_put_twice (Fixture       *fixture,
                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2350,10 +2370,8 @@ test_lost_put_twice (Fixture       *fixture,
                   "a third time: it fails, is undone, and the note is invalidated; the server "
                   "got the whole object both times");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
-  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 2);
+  note = note_watched (fixture);
+  lose_writes (fixture, FALSE, "PUT", "/notes/1", 200, "{}", 2);
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
   assert_log (fixture, "changed:title notify:title");
@@ -2377,7 +2395,7 @@ static void
 test_lost_put_fresh (Fixture       *fixture,
                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2385,11 +2403,8 @@ test_lost_put_fresh (Fixture       *fixture,
   g_test_summary ("A PUT on a new connection that the server drops after it got the "
                   "request is not sent again: it fails, undone, and the note is invalidated");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
-  forget_connections ();
-  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 1);
+  note = note_watched (fixture);
+  lose_writes (fixture, TRUE, "PUT", "/notes/1", 200, "{}", 1);
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
   g_assert_false (save_wait (note, &done, &error));
@@ -2409,7 +2424,7 @@ static void
 test_lost_patch (Fixture       *fixture,
                  gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
   gboolean fresh = GPOINTER_TO_INT (data);
@@ -2419,12 +2434,8 @@ test_lost_patch (Fixture       *fixture,
                   "once: it fails, undone, and the note is invalidated (the server may have "
                   "applied it: the next fetch asks)");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
-  if (fresh)
-    forget_connections ();
-  cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "PATCH", "/notes/1", 1);
+  note = note_watched (fixture);
+  lose_writes (fixture, fresh, "PATCH", "/notes/1", 200, "{}", 1);
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_PATCH, NULL, &done);
   g_assert_false (save_wait (note, &done, &error));
@@ -2449,7 +2460,7 @@ static void
 test_lost_create (Fixture       *fixture,
                   gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2460,12 +2471,8 @@ test_lost_create (Fixture       *fixture,
                   "sent once: it fails, its item goes away again, the collection is "
                   "invalidated");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
-  g_string_truncate (fixture->items, 0);
-  if (fresh)
-    forget_connections ();
-  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
-  cacheit_test_server_drop_for_method (fixture->server, "POST", "/rows", 1);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\"}]");
+  lose_writes (fixture, fresh, "POST", "/rows", 201, "{\"id\": 2, \"name\": \"two\"}", 1);
 
   create_async (rows, "{\"name\": \"two\"}", CACHEIT_SAVE_NONE, &done);
   created = create_wait (rows, &done, &error);
@@ -2483,7 +2490,7 @@ static void
 test_lost_destroy (Fixture       *fixture,
                    gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2495,14 +2502,10 @@ test_lost_destroy (Fixture       *fixture,
                   "the first is the success it asked for; on a new one it fails, the item "
                   "comes back, the collection is invalidated");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
-  if (fresh)
-    forget_connections ();
   /* The server applied the first: the second finds nothing. */
-  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 404, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "DELETE", "/rows/2", 1);
+  lose_writes (fixture, fresh, "DELETE", "/rows/2", 404, "{}", 1);
 
   cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
   g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
@@ -2541,7 +2544,7 @@ static void
 test_lost_restart_refused (Fixture       *fixture,
                            gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2552,8 +2555,7 @@ test_lost_restart_refused (Fixture       *fixture,
                   "fails with G_IO_ERROR_CONNECTION_CLOSED, undone, and the collection is "
                   "invalidated");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
   /* As libsoup's restart would, before the request is sent. */
   g_signal_connect (rows, "request", G_CALLBACK (emit_restarted_cb), NULL);
@@ -2573,7 +2575,7 @@ static void
 test_redirect_same_method (Fixture       *fixture,
                            gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
   guint status = GPOINTER_TO_UINT (data);
@@ -2582,8 +2584,7 @@ test_redirect_same_method (Fixture       *fixture,
   g_test_summary ("A 307 or 308 answer to a PATCH (GitHub's for a renamed repository) is "
                   "followed with the same method and body, and ::request is emitted again");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_redirect_for_method (fixture->server, "PATCH", "/notes/1", status, "/renamed/1");
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/renamed/1", 200, "{\"updated\": true}");
 
@@ -2605,7 +2606,7 @@ static void
 test_redirect_limit (Fixture       *fixture,
                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2613,8 +2614,7 @@ test_redirect_limit (Fixture       *fixture,
   g_test_summary ("A write redirected by 307 to itself is sent 1 + 5 times, then fails "
                   "with the 307 as CACHEIT_ERROR_HTTP_STATUS, undone");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_redirect_for_method (fixture->server, "PUT", "/notes/1", 307, "/notes/1");
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -2632,7 +2632,7 @@ static void
 test_redirect_not_followed (Fixture       *fixture,
                             gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
   guint status = GPOINTER_TO_UINT (data);
@@ -2642,9 +2642,8 @@ test_redirect_not_followed (Fixture       *fixture,
                   "a POST, or any write for a 303, into a GET without its body): the write "
                   "fails with the status, undone; a 303 also invalidates");
 
-  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
+  note = note_watched (fixture);
   cacheit_test_server_set (fixture->server, "/elsewhere", 200, "{\"id\": 1, \"title\": \"z\"}");
-  watch (fixture, note);
   cacheit_test_server_redirect_for_method (fixture->server, "PUT", "/notes/1", status, "/elsewhere");
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -2663,7 +2662,7 @@ static void
 test_redirect_create (Fixture       *fixture,
                       gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2671,8 +2670,7 @@ test_redirect_create (Fixture       *fixture,
   g_test_bug ("14");
   g_test_summary ("A 308 answer to a create is followed with POST and the same body");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\"}]");
   cacheit_test_server_redirect_for_method (fixture->server, "POST", "/rows", 308, "/v2/rows");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/v2/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
 
@@ -2692,7 +2690,7 @@ static void
 test_answer_create_array (Fixture       *fixture,
                           gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2704,8 +2702,7 @@ test_answer_create_array (Fixture       *fixture,
                   "away again (none shows with CACHEIT_SAVE_WAIT), the collection is "
                   "invalidated, and its next fetch brings the server's");
 
-  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "[{\"id\": 2, \"name\": \"two\"}]");
 
   create_async (rows, "{\"name\": \"two\"}", flags, &done);
