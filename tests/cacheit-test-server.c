@@ -4,6 +4,7 @@
  */
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 
 #include <cacheit.h>
 
@@ -141,12 +142,9 @@ route_copy_answer (Route *route)
   return answer;
 }
 
-/* Whether an If-None-Match @list (split by libsoup, quoted tags and all)
- * names @etag, with the weak comparison of RFC 9110, 8.8.3.2; "*" matches
- * any. */
-static gboolean
-etag_list_matches (const char *list,
-                  const char *etag)
+gboolean
+cacheit_test_etag_matches (const char *list,
+                           const char *etag)
 {
   GSList *tags = soup_header_parse_list (list);
   gboolean found = FALSE;
@@ -180,7 +178,7 @@ not_modified (Route              *answer,
 
   /* If-None-Match, when sent, decides alone (RFC 9110, 13.2.2). */
   if (if_none_match != NULL)
-    return answer->etag != NULL && etag_list_matches (if_none_match, answer->etag);
+    return answer->etag != NULL && cacheit_test_etag_matches (if_none_match, answer->etag);
 
   if (if_modified_since != NULL && answer->last_modified != NULL)
     {
@@ -566,28 +564,14 @@ cacheit_test_server_release (CacheitTestServer *server,
   return n;
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 void
 cacheit_test_server_wait_held (CacheitTestServer *server,
                                const char        *path,
                                guint              n)
 {
   Route *route = route_get (server, path);
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
 
-  while (route->held->len < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  cacheit_test_wait_until (route->held->len >= n);
 }
 
 guint
@@ -697,20 +681,30 @@ cacheit_test_server_arrivals (CacheitTestServer *server)
 }
 
 void
-cacheit_test_wait_for (gboolean *flag)
+cacheit_test_server_wait_arrivals (CacheitTestServer *server)
 {
-  gboolean timed_out = FALSE;
-  GSource *source = g_timeout_source_new_seconds (30);
+  g_autofree char *url = cacheit_test_server_url (server, "/wait-arrivals");
+  SoupSession *session = soup_session_new ();
 
-  g_source_set_callback (source, timeout_cb, &timed_out, NULL);
-  g_source_attach (source, g_main_context_get_thread_default ());
+  cacheit_test_drain ();
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      CacheitTestCompletion done = { 0 };
 
-  while (!*flag && !timed_out)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-
-  g_source_destroy (source);
-  g_source_unref (source);
-  g_assert_false (timed_out);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
+                                        cacheit_test_completion_cb, &done);
+      cacheit_test_wait_until (done.done);
+      body = soup_session_send_and_read_finish (session, done.result, &error);
+      g_assert_no_error (error);
+      cacheit_test_completion_clear (&done);
+    }
+  soup_session_abort (session);
+  cacheit_test_drain ();
+  g_object_unref (session);
+  cacheit_test_drain ();
 }
 
 void

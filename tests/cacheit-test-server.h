@@ -81,6 +81,12 @@ void               cacheit_test_server_set_header (CacheitTestServer *server,
 void               cacheit_test_server_set_etag   (CacheitTestServer *server,
                                                    const char        *path,
                                                    const char        *etag);
+/* The ETag matching of every route with cacheit_test_server_set_etag(), for
+ * a handler of a test's own: whether an If-None-Match @list (as received:
+ * quoted tags, a list, "W/" prefixes) names @etag, with the weak comparison
+ * of RFC 9110, 8.8.3.2 that If-None-Match asks for; "*" matches any. */
+gboolean           cacheit_test_etag_matches      (const char        *list,
+                                                   const char        *etag);
 /* The same with Last-Modified (an HTTP date) and If-Modified-Since; used only
  * when the request has no If-None-Match. NULL removes it. */
 void               cacheit_test_server_set_last_modified (CacheitTestServer *server,
@@ -173,13 +179,17 @@ const char        *cacheit_test_server_last_content_type (CacheitTestServer *ser
 /* "METHOD PATH " when a request arrives and "METHOD PATH=STATUS " when it is
  * answered, in order, for every request to the SoupServer. */
 const char        *cacheit_test_server_log        (CacheitTestServer *server);
+/* Returns once every request sent to @server before the call has arrived
+ * (the SoupServer logged it): two round trips of a session of its own to
+ * "/wait-arrivals", after the requests sent before. For a test that checks
+ * that a request was NOT sent, so that one sent wrongly is in the log. */
+void               cacheit_test_server_wait_arrivals (CacheitTestServer *server);
 /* Closes the server's connections and stops listening: requests to its URLs
  * are refused from now on. cacheit_test_server_free() is still needed. */
 void               cacheit_test_server_stop       (CacheitTestServer *server);
 
-/* Iterates the thread-default main context until *@flag is TRUE; fails the
- * test after a generous time, so a broken rule cannot hang the suite. */
-void               cacheit_test_wait_for          (gboolean          *flag);
+/* Waiting is cacheit_test_wait_until() of cacheit-test-signals.h. */
+
 /* Iterates the thread-default main context until nothing is pending. */
 void               cacheit_test_drain             (void);
 

@@ -47,7 +47,7 @@ on_items_changed (GListModel *list,
                   Counters   *c)
 {
   c->n_items_changed++;
-  g_string_append_printf (c->items, "%u,%u,%u ", position, removed, added);
+  log_items_changed (c->items, list, position, removed, added);
 }
 
 static void
@@ -139,11 +139,58 @@ count_cb (gpointer  instance,
   (*counter)++;
 }
 
-gboolean
-set_true_cb (gpointer user_data)
+void
+count0_cb (gpointer  instance,
+           guint    *counter)
 {
-  *(gboolean *) user_data = TRUE;
+  (*counter)++;
+}
+
+void
+log_items_changed (GString    *log,
+                   GListModel *list,
+                   guint       position,
+                   guint       removed,
+                   guint       added)
+{
+  /* The model already reflects the change when the signal is emitted. */
+  g_assert_cmpuint (position + added, <=, g_list_model_get_n_items (list));
+  g_string_append_printf (log, "%u-%u+%u ", position, removed, added);
+}
+
+void
+log_items_changed_cb (GListModel *list,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      GString    *log)
+{
+  log_items_changed (log, list, position, removed, added);
+}
+
+static gboolean
+deadline_passed_cb (gpointer user_data)
+{
+  CacheitTestDeadline *deadline = user_data;
+
+  deadline->passed = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+void
+cacheit_test_deadline_start (CacheitTestDeadline *deadline)
+{
+  deadline->passed = FALSE;
+  deadline->source = g_timeout_source_new_seconds (CACHEIT_TEST_WAIT_SECONDS);
+  g_source_set_callback (deadline->source, deadline_passed_cb, deadline, NULL);
+  g_source_attach (deadline->source, g_main_context_get_thread_default ());
+}
+
+void
+cacheit_test_deadline_stop (CacheitTestDeadline *deadline)
+{
+  g_source_destroy (deadline->source);
+  g_clear_pointer (&deadline->source, g_source_unref);
 }
 
 gboolean
@@ -158,7 +205,7 @@ cacheit_test_fetch_wait (gpointer            resource,
   cacheit_resource_fetch_async (CACHEIT_RESOURCE (resource), flags, cancellable,
                                 cacheit_test_completion_cb, &c);
   g_assert_false (c.done);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   ok = cacheit_resource_fetch_finish (CACHEIT_RESOURCE (resource), c.result, error);
   cacheit_test_drain ();
   g_assert_cmpuint (c.n_calls, ==, 1);
@@ -175,6 +222,16 @@ cacheit_test_fetch_ok (gpointer          resource,
 
   g_assert_true (cacheit_test_fetch_wait (resource, flags, NULL, &error));
   g_assert_no_error (error);
+}
+
+void
+cacheit_test_serve_and_fetch (CacheitTestServer *server,
+                              gpointer           resource,
+                              const char        *path,
+                              const char        *json)
+{
+  cacheit_test_server_set (server, path, 200, json);
+  cacheit_test_fetch_ok (resource, CACHEIT_FETCH_RELOAD);
 }
 
 void

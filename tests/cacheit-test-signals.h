@@ -1,12 +1,19 @@
 /* cacheit-test-signals.h: what a resource emitted, and waiting for it, for
  * the C tests.
  *
+ * One recorder (Counters), one items-changed format ("POSITION-REMOVED+ADDED
+ * ", log_items_changed()), one pair of counting callbacks (count_cb(),
+ * count0_cb()) and one way to wait (cacheit_test_wait_until()) for every
+ * suite.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
 
 #include <cacheit.h>
+
+#include "cacheit-test-server.h"
 
 G_BEGIN_DECLS
 
@@ -24,7 +31,7 @@ typedef struct
   guint    n_status;         /* notify::status */
   GString *notify;           /* "NAME " per notify, in order. */
   GString *changed;          /* "NAME " per Model::changed, in order. */
-  GString *items;            /* "POSITION,REMOVED,ADDED " per items-changed, in order. */
+  GString *items;            /* log_items_changed()'s "POSITION-REMOVED+ADDED ", in order. */
   GError  *error;            /* The last one ::error gave. */
 } Counters;
 
@@ -45,10 +52,30 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Counters, counters_clear)
 /* What a 304 may notify: nothing about the data. */
 extern const char *const notify_allowed_on_304[];
 
-/* A signal handler that counts its emissions in *@counter. */
+/* A handler of a signal with one argument (notify, changed, error,
+ * request...) that counts its emissions in *@counter. */
 void  count_cb              (gpointer           instance,
                              gpointer           arg,
                              guint             *counter);
+/* The same for a signal with no argument (sync). */
+void  count0_cb             (gpointer           instance,
+                             guint             *counter);
+
+/* The one format of an items-changed log, for every suite (GTK's
+ * testsuite/gtk/maplistmodel.c logs the same way): appends
+ * "POSITION-REMOVED+ADDED " to @log, after checking that @list already holds
+ * the items the change added. */
+void  log_items_changed     (GString           *log,
+                             GListModel        *list,
+                             guint              position,
+                             guint              removed,
+                             guint              added);
+/* log_items_changed() as an items-changed handler, @log its user data. */
+void  log_items_changed_cb  (GListModel        *list,
+                             guint              position,
+                             guint              removed,
+                             guint              added,
+                             GString           *log);
 
 /* Fetches @resource and waits; checks that the callback runs once, never
  * from inside fetch_async(), then lets the context settle. */
@@ -59,6 +86,13 @@ gboolean cacheit_test_fetch_wait (gpointer           resource,
 /* The same, which must succeed. */
 void     cacheit_test_fetch_ok   (gpointer           resource,
                                   CacheitFetchFlags  flags);
+/* @path of @server answers 200 with @json; then @resource is fetched with
+ * CACHEIT_FETCH_RELOAD (a request, whatever it holds) by
+ * cacheit_test_fetch_ok(). */
+void     cacheit_test_serve_and_fetch (CacheitTestServer *server,
+                                       gpointer           resource,
+                                       const char        *path,
+                                       const char        *json);
 
 /* @got (JSON text) is the same JSON value as @expected, whatever the order
  * of members and the spacing; fails showing both otherwise. */
@@ -73,18 +107,32 @@ GDateTime *dup_last_updated (gpointer           resource);
 /* Removes the file or directory @path and all below it, if it exists. */
 void  remove_tree           (const char        *path);
 
-/* A GSourceFunc that sets *@user_data (a gboolean) to TRUE. */
-gboolean set_true_cb        (gpointer           user_data);
+/* How long cacheit_test_wait_until() waits before it fails the test. */
+#define CACHEIT_TEST_WAIT_SECONDS 30
 
-/* Iterates the main context until @cond; fails after 30 s. */
-#define WAIT_UNTIL(cond) G_STMT_START {                                         \
-    gboolean wait_timed_out_ = FALSE;                                           \
-    guint wait_id_ = g_timeout_add_seconds (30, set_true_cb, &wait_timed_out_); \
-    while (!(cond) && !wait_timed_out_)                                         \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    if (wait_timed_out_)                                                        \
+/* A timeout in the thread-default main context, for
+ * cacheit_test_wait_until(). */
+typedef struct
+{
+  GSource  *source;
+  gboolean  passed;
+} CacheitTestDeadline;
+
+void  cacheit_test_deadline_start (CacheitTestDeadline *deadline);
+void  cacheit_test_deadline_stop  (CacheitTestDeadline *deadline);
+
+/* The one way the C tests wait: iterates the thread-default main context
+ * until @cond holds (a flag, `completion.done`, a count...). When it still
+ * does not after CACHEIT_TEST_WAIT_SECONDS, the test fails, naming @cond,
+ * instead of hanging the suite. */
+#define cacheit_test_wait_until(cond) G_STMT_START {                          \
+    CacheitTestDeadline wait_deadline_;                                         \
+    cacheit_test_deadline_start (&wait_deadline_);                              \
+    while (!(cond) && !wait_deadline_.passed)                                   \
+      g_main_context_iteration (g_main_context_get_thread_default (), TRUE);    \
+    cacheit_test_deadline_stop (&wait_deadline_);                               \
+    if (wait_deadline_.passed)                                                  \
       g_assert_true (cond);                                                     \
-    g_source_remove (wait_id_);                                                 \
   } G_STMT_END
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 #include "test-row.h"
 
 /* Fixture */
@@ -18,7 +19,7 @@ typedef struct
   CacheitTestServer *server;
   char              *url;
   CacheitCollection *collection;
-  GString           *changes;     /* "POS-REMOVED+ADDED " per items-changed */
+  GString           *changes;     /* log_items_changed() */
   guint              n_items_notify;
   gboolean           peek;        /* Get the added items in items-changed. */
 } Fixture;
@@ -30,23 +31,13 @@ items_changed_cb (GListModel *model,
                   guint       added,
                   Fixture    *fixture)
 {
-  /* The model already reflects the change when the signal is emitted. */
-  g_assert_cmpuint (position + added, <=, g_list_model_get_n_items (model));
   for (guint i = position; fixture->peek && i < position + added; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (model, i);
 
       g_assert_nonnull (item);
     }
-  g_string_append_printf (fixture->changes, "%u-%u+%u ", position, removed, added);
-}
-
-static void
-n_items_notify_cb (GObject    *object,
-                   GParamSpec *pspec,
-                   Fixture    *fixture)
-{
-  fixture->n_items_notify++;
+  log_items_changed (fixture->changes, model, position, removed, added);
 }
 
 static void
@@ -58,7 +49,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->collection = cacheit_collection_new (TEST_TYPE_ROW, fixture->url);
   fixture->changes = g_string_new (NULL);
   g_signal_connect (fixture->collection, "items-changed", G_CALLBACK (items_changed_cb), fixture);
-  g_signal_connect (fixture->collection, "notify::n-items", G_CALLBACK (n_items_notify_cb), fixture);
+  g_signal_connect (fixture->collection, "notify::n-items", G_CALLBACK (count_cb), &fixture->n_items_notify);
   test_row_n_made = 0;
 }
 
@@ -258,37 +249,6 @@ test_r10_identity (Fixture       *fixture,
 }
 
 static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *counter)
-{
-  (*counter)++;
-}
-
-static void
-count_sync_cb (gpointer  instance,
-               guint    *counter)
-{
-  (*counter)++;
-}
-
-static void
-count_error_cb (gpointer      instance,
-                const GError *error,
-                guint        *counter)
-{
-  (*counter)++;
-}
-
-static void
-count_changed_cb (CacheitModel *model,
-                  const char   *name,
-                  guint        *counter)
-{
-  (*counter)++;
-}
-
-static void
 test_r10_identical_refetch (Fixture       *fixture,
                             gconstpointer  data)
 {
@@ -303,9 +263,9 @@ test_r10_identical_refetch (Fixture       *fixture,
 
   fetch_rows (fixture, "1 2 3");
   row = g_list_model_get_item (model, 2);
-  g_signal_connect (row, "notify", G_CALLBACK (count_notify_cb), &n_notify);
-  g_signal_connect (row, "changed", G_CALLBACK (count_changed_cb), &n_changed);
-  g_signal_connect (fixture->collection, "sync", G_CALLBACK (count_sync_cb), &n_sync);
+  g_signal_connect (row, "notify", G_CALLBACK (count_cb), &n_notify);
+  g_signal_connect (row, "changed", G_CALLBACK (count_cb), &n_changed);
+  g_signal_connect (fixture->collection, "sync", G_CALLBACK (count0_cb), &n_sync);
 
   fetch_rows (fixture, "1 2 3");
   g_assert_cmpstr (fixture->changes->str, ==, "");
@@ -550,7 +510,7 @@ test_item_url (Fixture       *fixture,
   row = TEST_ROW (cacheit_collection_get_by_id (fixture->collection, "7"));
   g_assert_cmpstr (cacheit_resource_get_url (CACHEIT_RESOURCE (row)), ==, expected);
   g_assert_false (cacheit_resource_get_fetched (CACHEIT_RESOURCE (row)));
-  g_signal_connect (row, "sync", G_CALLBACK (count_sync_cb), &n_sync);
+  g_signal_connect (row, "sync", G_CALLBACK (count0_cb), &n_sync);
 
   g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (row), CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
@@ -577,7 +537,7 @@ test_r5_wrong_shape (Fixture       *fixture,
   g_test_summary ("R5: a response that is not an array of objects fails and keeps the data");
 
   fetch_rows (fixture, "1 2");
-  g_signal_connect (fixture->collection, "error", G_CALLBACK (count_error_cb), &n_error);
+  g_signal_connect (fixture->collection, "error", G_CALLBACK (count_cb), &n_error);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -697,22 +657,22 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/collection/list-model", test_list_model);
-  ADD ("/collection/r11/on-demand", test_r11_on_demand);
-  ADD ("/collection/r11/million-no-objects", test_r11_million);
-  ADD ("/collection/r10/identity", test_r10_identity);
-  ADD ("/collection/r10/identical-refetch", test_r10_identical_refetch);
-  ADD ("/collection/r10/minimal-splices", test_r10_minimal_splices);
-  ADD ("/collection/r10/replay", test_r10_replay);
-  ADD ("/collection/r10/duplicates", test_r10_duplicates);
-  ADD ("/collection/r10/without-id", test_r10_without_id);
-  ADD ("/collection/get-by-id", test_get_by_id);
-  ADD ("/collection/id-attribute", test_id_attribute);
-  ADD ("/collection/item-url", test_item_url);
-  ADD ("/collection/r5/wrong-shape", test_r5_wrong_shape);
-  ADD ("/collection/root-pointer", test_root_pointer);
-  ADD ("/collection/parse-override", test_parse_override);
-  ADD ("/collection/items-released", test_items_released);
+  ADD ("/cacheit/collection/list-model", test_list_model);
+  ADD ("/cacheit/collection/r11/on-demand", test_r11_on_demand);
+  ADD ("/cacheit/collection/r11/million-no-objects", test_r11_million);
+  ADD ("/cacheit/collection/r10/identity", test_r10_identity);
+  ADD ("/cacheit/collection/r10/identical-refetch", test_r10_identical_refetch);
+  ADD ("/cacheit/collection/r10/minimal-splices", test_r10_minimal_splices);
+  ADD ("/cacheit/collection/r10/replay", test_r10_replay);
+  ADD ("/cacheit/collection/r10/duplicates", test_r10_duplicates);
+  ADD ("/cacheit/collection/r10/without-id", test_r10_without_id);
+  ADD ("/cacheit/collection/get-by-id", test_get_by_id);
+  ADD ("/cacheit/collection/id-attribute", test_id_attribute);
+  ADD ("/cacheit/collection/item-url", test_item_url);
+  ADD ("/cacheit/collection/r5/wrong-shape", test_r5_wrong_shape);
+  ADD ("/cacheit/collection/root-pointer", test_root_pointer);
+  ADD ("/cacheit/collection/parse-override", test_parse_override);
+  ADD ("/cacheit/collection/items-released", test_items_released);
 
 #undef ADD
 

@@ -14,6 +14,7 @@
 #include "cacheit-reader.h"
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 
 /* A copy of @json followed by the padding simdjson may read. */
 static char *
@@ -207,7 +208,7 @@ read_all (GInputStream  *stream,
   GBytes *bytes;
 
   _cacheit_read_body_async (stream, hint, max_size, G_PRIORITY_DEFAULT, NULL, read_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   bytes = _cacheit_read_body_finish (stream, c.result, error);
   cacheit_test_completion_clear (&c);
 
@@ -528,19 +529,19 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/decode/values", test_decode_values);
-  g_test_add_func ("/decode/root-pointer", test_decode_pointer);
-  g_test_add_func ("/decode/r12/depth", test_decode_depth);
-  g_test_add_func ("/decode/invalid", test_decode_invalid);
-  g_test_add_func ("/decode/large", test_decode_large_parser);
-  g_test_add_func ("/decode/exit-while-decoding", test_decode_exit);
-  g_test_add_func ("/reader/r12/limits", test_reader_limits);
-  g_test_add_func ("/reader/wrong-hint", test_reader_wrong_hint);
-  g_test_add_func ("/reader/empty", test_reader_empty);
-  g_test_add_func ("/reader/r12/lying-content-length", test_reader_lying_hint);
-  g_test_add_func ("/decode/index/float-ids", test_index_float_ids);
-  g_test_add_func ("/decode/index/edit", test_index_edit);
-  g_test_add_func ("/dispatch/order", test_dispatch_order);
+  g_test_add_func ("/cacheit/decode/values", test_decode_values);
+  g_test_add_func ("/cacheit/decode/root-pointer", test_decode_pointer);
+  g_test_add_func ("/cacheit/decode/r12/depth", test_decode_depth);
+  g_test_add_func ("/cacheit/decode/invalid", test_decode_invalid);
+  g_test_add_func ("/cacheit/decode/large", test_decode_large_parser);
+  g_test_add_func ("/cacheit/decode/exit-while-decoding", test_decode_exit);
+  g_test_add_func ("/cacheit/reader/r12/limits", test_reader_limits);
+  g_test_add_func ("/cacheit/reader/wrong-hint", test_reader_wrong_hint);
+  g_test_add_func ("/cacheit/reader/empty", test_reader_empty);
+  g_test_add_func ("/cacheit/reader/r12/lying-content-length", test_reader_lying_hint);
+  g_test_add_func ("/cacheit/decode/index/float-ids", test_index_float_ids);
+  g_test_add_func ("/cacheit/decode/index/edit", test_index_edit);
+  g_test_add_func ("/cacheit/dispatch/order", test_dispatch_order);
 
   return g_test_run ();
 }

@@ -513,7 +513,7 @@ test_no_url (Fixture       *fixture,
                                 cacheit_test_completion_cb, &c);
   g_assert_false (c.done);
   g_assert_cmpuint (n_error, ==, 0);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_false (cacheit_resource_fetch_finish (CACHEIT_RESOURCE (model), c.result, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NO_URL);
   g_assert_cmpuint (n_error, ==, 1);
@@ -565,30 +565,30 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/errors/r5/http-4xx", test_http_4xx);
-  ADD ("/errors/r5/http-5xx", test_http_5xx);
-  ADD ("/errors/r5/invalid-json", test_invalid_json);
-  ADD ("/errors/r5/truncated-json", test_truncated_json);
-  ADD ("/errors/r5/invalid-utf8", test_invalid_utf8);
-  ADD ("/errors/r5/empty-body", test_empty_body);
-  ADD ("/errors/r5/wrong-shape-array", test_wrong_shape);
-  ADD ("/errors/r5/wrong-shape-scalar", test_scalar_shape);
-  ADD ("/errors/r5/root-pointer-missing", test_root_pointer_missing);
-  ADD ("/errors/r5/connection-refused", test_connection_refused);
-  ADD ("/errors/r5/dropped-mid-body", test_dropped_mid_body);
-  ADD ("/errors/r5/truncated-chunked", test_truncated_chunked);
-  ADD ("/errors/r5/garbage-status-line", test_garbage_status_line);
-  ADD ("/errors/r12/too-large-content-length", test_too_large_content_length);
-  ADD ("/errors/r12/too-large-chunked", test_too_large_chunked);
-  ADD ("/errors/r12/too-large-gzip", test_too_large_gzip);
-  ADD ("/errors/r12/chunked-at-limit", test_chunked_at_limit);
-  ADD ("/errors/r12/gzip-within-limit", test_gzip_ok);
-  ADD ("/errors/r12/too-deep", test_too_deep);
-  ADD ("/errors/r12/too-deep-unbalanced", test_deep_unbalanced);
-  ADD ("/errors/r12/depth-limit-accepted", test_depth_limit_ok);
-  ADD ("/errors/no-url", test_no_url);
-  ADD ("/errors/invalid-url", test_invalid_url);
-  ADD ("/errors/credentials-hidden", test_credentials_hidden);
+  ADD ("/cacheit/errors/r5/http-4xx", test_http_4xx);
+  ADD ("/cacheit/errors/r5/http-5xx", test_http_5xx);
+  ADD ("/cacheit/errors/r5/invalid-json", test_invalid_json);
+  ADD ("/cacheit/errors/r5/truncated-json", test_truncated_json);
+  ADD ("/cacheit/errors/r5/invalid-utf8", test_invalid_utf8);
+  ADD ("/cacheit/errors/r5/empty-body", test_empty_body);
+  ADD ("/cacheit/errors/r5/wrong-shape-array", test_wrong_shape);
+  ADD ("/cacheit/errors/r5/wrong-shape-scalar", test_scalar_shape);
+  ADD ("/cacheit/errors/r5/root-pointer-missing", test_root_pointer_missing);
+  ADD ("/cacheit/errors/r5/connection-refused", test_connection_refused);
+  ADD ("/cacheit/errors/r5/dropped-mid-body", test_dropped_mid_body);
+  ADD ("/cacheit/errors/r5/truncated-chunked", test_truncated_chunked);
+  ADD ("/cacheit/errors/r5/garbage-status-line", test_garbage_status_line);
+  ADD ("/cacheit/errors/r12/too-large-content-length", test_too_large_content_length);
+  ADD ("/cacheit/errors/r12/too-large-chunked", test_too_large_chunked);
+  ADD ("/cacheit/errors/r12/too-large-gzip", test_too_large_gzip);
+  ADD ("/cacheit/errors/r12/chunked-at-limit", test_chunked_at_limit);
+  ADD ("/cacheit/errors/r12/gzip-within-limit", test_gzip_ok);
+  ADD ("/cacheit/errors/r12/too-deep", test_too_deep);
+  ADD ("/cacheit/errors/r12/too-deep-unbalanced", test_deep_unbalanced);
+  ADD ("/cacheit/errors/r12/depth-limit-accepted", test_depth_limit_ok);
+  ADD ("/cacheit/errors/no-url", test_no_url);
+  ADD ("/cacheit/errors/invalid-url", test_invalid_url);
+  ADD ("/cacheit/errors/credentials-hidden", test_credentials_hidden);
 
 #undef ADD
 

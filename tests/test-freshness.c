@@ -169,7 +169,7 @@ server_status (Fixture    *fixture,
     soup_message_headers_replace (soup_message_get_request_headers (message), name, value);
   soup_session_send_and_read_async (cacheit_get_default_session (), message, G_PRIORITY_DEFAULT,
                                     NULL, sent_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   body = soup_session_send_and_read_finish (cacheit_get_default_session (), c.result, &error);
   g_assert_no_error (error);
   if (soup_message_get_status (message) == SOUP_STATUS_NOT_MODIFIED)
@@ -427,8 +427,8 @@ test_revalidate_304_model (Fixture *fixture)
   /* A reload, and a plain fetch that joins it (R1). */
   cacheit_resource_fetch_async (R (row), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &reload);
   cacheit_resource_fetch_async (R (row), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &plain);
-  cacheit_test_wait_for (&reload.done);
-  cacheit_test_wait_for (&plain.done);
+  cacheit_test_wait_until (reload.done);
+  cacheit_test_wait_until (plain.done);
   cacheit_test_drain ();
 
   g_assert_cmpuint (count (fixture, "/row"), ==, 2);
@@ -557,8 +557,8 @@ test_revalidate_304_no_parse (Fixture       *fixture,
   /* A background revalidation answered 304: no parse either. */
   cacheit_resource_invalidate (R (model));
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
-  WAIT_UNTIL (cacheit_test_server_count_not_modified (fixture->server, "/parsed") == 2 &&
-              !cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (cacheit_test_server_count_not_modified (fixture->server, "/parsed") == 2 &&
+                           !cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (model->n_parse, ==, 1);
 
@@ -779,11 +779,11 @@ test_max_age_timer (Fixture       *fixture,
   g_signal_connect (model, "notify::stale", G_CALLBACK (timer_stale_cb), &state);
 
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, timer_completion_cb, &state);
-  cacheit_test_wait_for (&state.completion.done);
+  cacheit_test_wait_until (state.completion.done);
   g_assert_true (cacheit_resource_fetch_finish (R (model), state.completion.result, NULL));
   g_assert_false (state.stale_at_completion);
 
-  WAIT_UNTIL (state.n_stale_notify > 0);
+  cacheit_test_wait_until (state.n_stale_notify > 0);
   g_assert_true (state.notified_after_completion);
   g_assert_true (cacheit_resource_get_stale (R (model)));
   g_assert_cmpuint (state.n_stale_notify, ==, 1);
@@ -793,9 +793,9 @@ test_max_age_timer (Fixture       *fixture,
 
   /* Now a plain fetch completes from the cache and revalidates. */
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &plain);
-  cacheit_test_wait_for (&plain.done);
+  cacheit_test_wait_until (plain.done);
   g_assert_true (cacheit_resource_fetch_finish (R (model), plain.result, NULL));
-  WAIT_UNTIL (count (fixture, "/short") == 2 && !cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (count (fixture, "/short") == 2 && !cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
 
   cacheit_test_completion_clear (&state.completion);
@@ -837,12 +837,12 @@ test_invalidate (Fixture       *fixture,
 
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &plain);
   g_assert_false (plain.done);
-  cacheit_test_wait_for (&plain.done);
+  cacheit_test_wait_until (plain.done);
   g_assert_true (cacheit_resource_fetch_finish (R (model), plain.result, NULL));
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "kept");
 
   /* The background revalidation: conditional, 304, fresh again. */
-  WAIT_UNTIL (count (fixture, "/inv") == 2 && !cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (count (fixture, "/inv") == 2 && !cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/inv"), ==, 2);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/inv", "If-None-Match"), ==, "\"i1\"");
@@ -890,7 +890,7 @@ test_swr_returns_at_once (Fixture       *fixture,
 
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &first);
   g_assert_false (first.done);   /* R3: on a later iteration */
-  cacheit_test_wait_for (&first.done);
+  cacheit_test_wait_until (first.done);
   g_assert_true (cacheit_resource_fetch_finish (R (model), first.result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "old");
@@ -902,7 +902,7 @@ test_swr_returns_at_once (Fixture       *fixture,
 
   /* Another plain fetch meanwhile: from the cache, no request. */
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &second);
-  cacheit_test_wait_for (&second.done);
+  cacheit_test_wait_until (second.done);
   g_assert_true (cacheit_resource_fetch_finish (R (model), second.result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "old");
@@ -912,7 +912,7 @@ test_swr_returns_at_once (Fixture       *fixture,
 
   /* The answer: sync and changed, no caller called again. */
   g_assert_cmpuint (cacheit_test_server_release (fixture->server, "/swr"), ==, 1);
-  WAIT_UNTIL (c.n_sync == 1);
+  cacheit_test_wait_until (c.n_sync == 1);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "new");
   g_assert_cmpuint (n_title, ==, 1);
   cacheit_test_drain ();
@@ -925,10 +925,10 @@ test_swr_returns_at_once (Fixture       *fixture,
   /* A failed background revalidation: error and last-error, data kept. */
   cacheit_test_server_set (fixture->server, "/swr", 500, "{}");
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &third);
-  cacheit_test_wait_for (&third.done);
+  cacheit_test_wait_until (third.done);
   g_assert_true (cacheit_resource_fetch_finish (R (model), third.result, &error));
   g_assert_no_error (error);
-  WAIT_UNTIL (c.n_error == 1);
+  cacheit_test_wait_until (c.n_error == 1);
   g_assert_error (cacheit_resource_get_last_error (R (model)), CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "new");
   g_assert_true (cacheit_resource_get_fetched (R (model)));
@@ -964,10 +964,10 @@ test_swr_after_failed_revalidation (Fixture       *fixture,
   /* A background revalidation fails. */
   cacheit_test_server_set (fixture->server, "/swr-fail", 500, "{}");
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &first);
-  cacheit_test_wait_for (&first.done);
+  cacheit_test_wait_until (first.done);
   g_assert_true (cacheit_resource_fetch_finish (R (model), first.result, &error));
   g_assert_no_error (error);
-  WAIT_UNTIL (c.n_error == 1 && !cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (c.n_error == 1 && !cacheit_resource_get_fetching (R (model)));
   g_assert_cmpuint (count (fixture, "/swr-fail"), ==, 2);
   g_assert_true (cacheit_resource_get_fetched (R (model)));
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "kept");
@@ -984,7 +984,7 @@ test_swr_after_failed_revalidation (Fixture       *fixture,
   g_assert_cmpuint (count (fixture, "/swr-fail"), ==, 3);
 
   cacheit_test_server_release (fixture->server, "/swr-fail");
-  cacheit_test_wait_for (&second.done);
+  cacheit_test_wait_until (second.done);
   g_assert_true (cacheit_resource_fetch_finish (R (model), second.result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (c.n_sync, ==, 1);
@@ -1021,7 +1021,7 @@ test_swr_fresh_no_request (Fixture       *fixture,
     }
   for (guint i = 0; i < G_N_ELEMENTS (c); i++)
     {
-      cacheit_test_wait_for (&c[i].done);
+      cacheit_test_wait_until (c[i].done);
       g_assert_cmpuint (c[i].n_calls, ==, 1);
     }
   cacheit_test_drain ();
@@ -1065,8 +1065,8 @@ test_swr_reload_still_reloads (Fixture       *fixture,
   g_assert_cmpuint (count (fixture, "/reload"), ==, 2);
 
   cacheit_test_server_release (fixture->server, "/reload");
-  cacheit_test_wait_for (&reload.done);
-  cacheit_test_wait_for (&plain.done);
+  cacheit_test_wait_until (reload.done);
+  cacheit_test_wait_until (plain.done);
   g_assert_true (reload.result == plain.result);
   g_assert_true (cacheit_resource_fetch_finish (R (model), plain.result, NULL));
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "new");
@@ -1354,8 +1354,8 @@ test_retry_retry_after (Fixture       *fixture,
 
   cacheit_resource_fetch_async (R (told), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &a);
   cacheit_resource_fetch_async (R (backoff), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &b);
-  cacheit_test_wait_for (&a.done);
-  cacheit_test_wait_for (&b.done);
+  cacheit_test_wait_until (a.done);
+  cacheit_test_wait_until (b.done);
   g_assert_true (cacheit_resource_fetch_finish (R (told), a.result, NULL));
   g_assert_true (cacheit_resource_fetch_finish (R (backoff), b.result, NULL));
   g_assert_cmpuint (count (fixture, "/told"), ==, 2);
@@ -1458,14 +1458,14 @@ test_retry_cancel_during_backoff (Fixture       *fixture,
   g_signal_connect (model, "notify::status", G_CALLBACK (status_is_503_cb), &got_503);
 
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, cancellable, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&got_503);
+  cacheit_test_wait_until (got_503);
   cacheit_test_drain ();
   g_assert_false (c.done);
   g_assert_true (cacheit_resource_get_fetching (R (model)));
   g_assert_cmpuint (count (fixture, "/wait"), ==, 1);
 
   g_cancellable_cancel (cancellable);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_false (cacheit_resource_fetch_finish (R (model), c.result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (cacheit_resource_get_fetching (R (model)));
@@ -1543,7 +1543,7 @@ test_refetch_reconnect (Fixture       *fixture,
   /* Coming back: one conditional request for the stale data. Any request of
    * the others would have started by the time it is answered. */
   test_fake_network_monitor_set_available (network, TRUE);
-  WAIT_UNTIL (idle (fixture, stale, "/stale", 2));
+  cacheit_test_wait_until (idle (fixture, stale, "/stale", 2));
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/stale"), ==, 2);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/stale", "If-None-Match"), ==, "\"s\"");
@@ -1563,8 +1563,8 @@ test_refetch_reconnect (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/failed", 200, "{\"id\": 4}");
   test_fake_network_monitor_set_available (network, FALSE);
   test_fake_network_monitor_set_available (network, TRUE);
-  WAIT_UNTIL (idle (fixture, failed, "/failed", 3));
-  WAIT_UNTIL (idle (fixture, stale, "/stale", 3));
+  cacheit_test_wait_until (idle (fixture, failed, "/failed", 3));
+  cacheit_test_wait_until (idle (fixture, stale, "/stale", 3));
   cacheit_test_drain ();
   g_assert_null (cacheit_resource_get_last_error (R (failed)));
   g_assert_cmpuint (count (fixture, "/failed"), ==, 3);
@@ -1613,7 +1613,7 @@ test_refetch_active (Fixture       *fixture,
   cacheit_resource_set_app_active (R (fresh), TRUE);
   g_simple_action_set_enabled (window, TRUE);
   g_assert_true (cacheit_resource_get_app_active (R (stale)));
-  WAIT_UNTIL (idle (fixture, stale, "/stale", 2));
+  cacheit_test_wait_until (idle (fixture, stale, "/stale", 2));
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/stale"), ==, 2);
   g_assert_cmpuint (cacheit_test_server_count_conditional (fixture->server, "/stale"), ==, 1);
@@ -1626,7 +1626,7 @@ test_refetch_active (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/fresh", 200, "{\"id\": 2}");
   cacheit_resource_set_app_active (R (fresh), FALSE);
   cacheit_resource_set_app_active (R (fresh), TRUE);
-  WAIT_UNTIL (idle (fixture, fresh, "/fresh", 3));
+  cacheit_test_wait_until (idle (fixture, fresh, "/fresh", 3));
   cacheit_test_drain ();
   g_assert_null (cacheit_resource_get_last_error (R (fresh)));
 
@@ -1660,7 +1660,7 @@ test_refetch_interval (Fixture       *fixture,
   g_assert_false (cacheit_resource_get_stale (R (polled)));
   counters_connect (&c, polled);
 
-  WAIT_UNTIL (idle (fixture, polled, "/poll", 3));
+  cacheit_test_wait_until (idle (fixture, polled, "/poll", 3));
   g_assert_cmpuint (cacheit_test_server_count_conditional (fixture->server, "/poll"), ==, 2);
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/poll"), ==, 2);
   g_assert_cmpuint (c.n_sync, ==, 0);
@@ -1670,8 +1670,8 @@ test_refetch_interval (Fixture       *fixture,
   cacheit_resource_set_refresh_interval (R (polled), 0);
   n = count (fixture, "/poll");
   cacheit_resource_set_app_active (R (inactive), TRUE);
-  WAIT_UNTIL (idle (fixture, inactive, "/poll-inactive", 3));
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (polled)));
+  cacheit_test_wait_until (idle (fixture, inactive, "/poll-inactive", 3));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (polled)));
   g_assert_cmpuint (count (fixture, "/poll"), ==, n);
 
   cacheit_test_drain ();
@@ -1720,7 +1720,7 @@ check_paused (Fixture   *fixture,
   /* Reconnect: only the unpaused one. */
   test_fake_network_monitor_set_available (network, FALSE);
   test_fake_network_monitor_set_available (network, TRUE);
-  WAIT_UNTIL (idle (fixture, unpaused, "/unpaused", 2));
+  cacheit_test_wait_until (idle (fixture, unpaused, "/unpaused", 2));
   cacheit_test_drain ();
   g_assert_false (cacheit_resource_get_fetching (R (paused)));
   g_assert_cmpuint (count (fixture, "/paused"), ==, 1);
@@ -1730,7 +1730,7 @@ check_paused (Fixture   *fixture,
   cacheit_resource_set_app_active (R (paused), TRUE);
   cacheit_resource_set_app_active (R (unpaused), FALSE);
   cacheit_resource_set_app_active (R (unpaused), TRUE);
-  WAIT_UNTIL (idle (fixture, unpaused, "/unpaused", 3));
+  cacheit_test_wait_until (idle (fixture, unpaused, "/unpaused", 3));
   cacheit_test_drain ();
   g_assert_false (cacheit_resource_get_fetching (R (paused)));
   g_assert_cmpuint (count (fixture, "/paused"), ==, 1);
@@ -1742,23 +1742,23 @@ check_paused (Fixture   *fixture,
   /* refresh-interval: two polls of the unpaused one, none of the other. */
   cacheit_resource_set_refresh_interval (R (paused), 1);
   cacheit_resource_set_refresh_interval (R (unpaused), 1);
-  WAIT_UNTIL (idle (fixture, unpaused, "/unpaused", 5));
+  cacheit_test_wait_until (idle (fixture, unpaused, "/unpaused", 5));
   g_assert_false (cacheit_resource_get_fetching (R (paused)));
   g_assert_cmpuint (count (fixture, "/paused"), ==, 2);
 
   /* Lifting the constraint resumes polling. */
   constrain (FALSE);
-  WAIT_UNTIL (idle (fixture, paused, "/paused", 3));
+  cacheit_test_wait_until (idle (fixture, paused, "/paused", 3));
 
   /* So does pause-when-constrained FALSE under the constraint. */
   constrain (TRUE);
   cacheit_resource_set_refresh_interval (R (unpaused), 0);
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (paused)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (paused)));
   cacheit_resource_set_pause_when_constrained (R (paused), FALSE);
-  WAIT_UNTIL (idle (fixture, paused, "/paused", 4));
+  cacheit_test_wait_until (idle (fixture, paused, "/paused", 4));
 
   cacheit_resource_set_refresh_interval (R (paused), 0);
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (paused)) && !cacheit_resource_get_fetching (R (unpaused)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (paused)) && !cacheit_resource_get_fetching (R (unpaused)));
   /* The tear-down lifts the constraint, once nothing is left to refetch. */
   cacheit_test_drain ();
   g_assert_finalize_object (paused);
@@ -1856,8 +1856,8 @@ test_shared_one_request (Fixture       *fixture,
   g_assert_true (cacheit_resource_get_fetching (R (a)));
   g_assert_true (cacheit_resource_get_fetching (R (b)));
   cacheit_test_server_release (fixture->server, "/shared");
-  cacheit_test_wait_for (&done_a.done);
-  cacheit_test_wait_for (&done_b.done);
+  cacheit_test_wait_until (done_a.done);
+  cacheit_test_wait_until (done_b.done);
   g_assert_true (cacheit_resource_fetch_finish (R (a), done_a.result, NULL));
   g_assert_true (cacheit_resource_fetch_finish (R (b), done_b.result, NULL));
   cacheit_test_drain ();
@@ -1882,7 +1882,7 @@ test_shared_one_request (Fixture       *fixture,
   g_assert_cmpuint (count (fixture, "/shared"), ==, 2);
 
   g_cancellable_cancel (cancellable);
-  cacheit_test_wait_for (&done_s.done);
+  cacheit_test_wait_until (done_s.done);
   g_assert_false (cacheit_resource_fetch_finish (R (starter), done_s.result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (cacheit_resource_get_fetching (R (starter)));
@@ -1891,7 +1891,7 @@ test_shared_one_request (Fixture       *fixture,
   g_assert_true (cacheit_resource_get_fetching (R (joiner)));
 
   cacheit_test_server_release (fixture->server, "/shared");
-  cacheit_test_wait_for (&done_j.done);
+  cacheit_test_wait_until (done_j.done);
   g_clear_error (&error);
   g_assert_true (cacheit_resource_fetch_finish (R (joiner), done_j.result, &error));
   g_assert_no_error (error);
@@ -1935,8 +1935,8 @@ test_shared_decoded_once (Fixture       *fixture,
   cacheit_resource_fetch_async (R (b), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[1]);
   cacheit_test_server_wait_held (fixture->server, "/own", 1);
   cacheit_test_server_release (fixture->server, "/own");
-  cacheit_test_wait_for (&done[0].done);
-  cacheit_test_wait_for (&done[1].done);
+  cacheit_test_wait_until (done[0].done);
+  cacheit_test_wait_until (done[1].done);
   g_assert_cmpuint (count (fixture, "/own"), ==, 1);
   g_assert_cmpstr (cacheit_model_get_string (a, "title"), ==, "one");
   g_assert_cmpstr (cacheit_model_get_string (b, "title"), ==, "one");
@@ -1980,7 +1980,7 @@ test_shared_independent_items (Fixture       *fixture,
   g_assert_cmpuint (count (fixture, "/list"), ==, 1);
   cacheit_test_server_release (fixture->server, "/list");
   for (guint i = 0; i < G_N_ELEMENTS (done); i++)
-    cacheit_test_wait_for (&done[i].done);
+    cacheit_test_wait_until (done[i].done);
   g_assert_true (cacheit_resource_fetch_finish (R (rows), done[0].result, NULL));
   g_assert_true (cacheit_resource_fetch_finish (R (other_rows), done[1].result, NULL));
   g_assert_true (cacheit_resource_fetch_finish (R (row), done[2].result, NULL));
@@ -2058,8 +2058,8 @@ test_shared_request_handler_opts_out (Fixture       *fixture,
   g_assert_cmpuint (count (fixture, "/opt"), ==, 2);
   g_assert_cmpuint (n_handled, ==, 1);
   cacheit_test_server_release (fixture->server, "/opt");
-  cacheit_test_wait_for (&done[0].done);
-  cacheit_test_wait_for (&done[1].done);
+  cacheit_test_wait_until (done[0].done);
+  cacheit_test_wait_until (done[1].done);
   g_assert_true (cacheit_resource_fetch_finish (R (plain), done[0].result, NULL));
   g_assert_true (cacheit_resource_fetch_finish (R (handled), done[1].result, NULL));
 
@@ -2072,8 +2072,8 @@ test_shared_request_handler_opts_out (Fixture       *fixture,
   g_assert_cmpuint (count (fixture, "/opt"), ==, 4);
   g_assert_cmpuint (n_handled_first, ==, 1);
   cacheit_test_server_release (fixture->server, "/opt");
-  cacheit_test_wait_for (&done[2].done);
-  cacheit_test_wait_for (&done[3].done);
+  cacheit_test_wait_until (done[2].done);
+  cacheit_test_wait_until (done[3].done);
   g_assert_true (cacheit_resource_fetch_finish (R (handled_first), done[2].result, NULL));
   g_assert_true (cacheit_resource_fetch_finish (R (plain_second), done[3].result, NULL));
 
@@ -2108,8 +2108,8 @@ test_shared_other_validators (Fixture       *fixture,
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/validated"), ==, 3);
   cacheit_test_server_release (fixture->server, "/validated");
-  cacheit_test_wait_for (&done[0].done);
-  cacheit_test_wait_for (&done[1].done);
+  cacheit_test_wait_until (done[0].done);
+  cacheit_test_wait_until (done[1].done);
   g_assert_true (cacheit_resource_fetch_finish (R (holder), done[0].result, NULL));
   g_assert_true (cacheit_resource_fetch_finish (R (newcomer), done[1].result, NULL));
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/validated"), ==, 1);
@@ -2146,8 +2146,8 @@ test_shared_other_session (Fixture       *fixture,
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/sessions"), ==, 2);
   cacheit_test_server_release (fixture->server, "/sessions");
-  cacheit_test_wait_for (&done[0].done);
-  cacheit_test_wait_for (&done[1].done);
+  cacheit_test_wait_until (done[0].done);
+  cacheit_test_wait_until (done[1].done);
   g_assert_true (cacheit_resource_fetch_finish (R (by_default), done[0].result, NULL));
   g_assert_true (cacheit_resource_fetch_finish (R (own), done[1].result, NULL));
 
@@ -2175,40 +2175,40 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/freshness/test-server/validators", test_server_validators);
-  ADD ("/freshness/properties", test_properties);
-  ADD ("/freshness/revalidate/etag-sent", test_revalidate_etag_sent);
-  ADD ("/freshness/revalidate/last-modified-sent", test_revalidate_last_modified_sent);
-  ADD ("/freshness/revalidate/304-emits-nothing", test_revalidate_304_emits_nothing);
-  ADD ("/freshness/revalidate/304-no-parse", test_revalidate_304_no_parse);
-  ADD ("/freshness/revalidate/200-same-body", test_revalidate_200_same_body);
-  ADD ("/freshness/max-age/server", test_max_age_server);
-  ADD ("/freshness/max-age/property", test_max_age_property);
-  ADD ("/freshness/max-age/timer", test_max_age_timer);
-  ADD ("/freshness/invalidate", test_invalidate);
-  ADD ("/freshness/swr/returns-at-once-then-updates", test_swr_returns_at_once);
-  ADD ("/freshness/swr/after-failed-revalidation", test_swr_after_failed_revalidation);
-  ADD ("/freshness/swr/fresh-no-request", test_swr_fresh_no_request);
-  ADD ("/freshness/swr/reload-still-reloads", test_swr_reload_still_reloads);
-  ADD ("/freshness/retry/transient", test_retry_transient);
-  ADD ("/freshness/retry/limit", test_retry_limit);
-  ADD ("/freshness/retry/disabled", test_retry_disabled);
-  ADD ("/freshness/retry/no-retry-on-404", test_retry_not_transient);
-  ADD ("/freshness/retry/statuses", test_retry_statuses);
-  ADD ("/freshness/retry/retry-after", test_retry_retry_after);
-  ADD ("/freshness/retry/connection-refused", test_retry_connection_refused);
-  ADD ("/freshness/retry/cancel-during-backoff", test_retry_cancel_during_backoff);
-  ADD ("/freshness/refetch/reconnect", test_refetch_reconnect);
-  ADD ("/freshness/refetch/app-active", test_refetch_active);
-  ADD ("/freshness/refetch/interval", test_refetch_interval);
-  ADD ("/freshness/refetch/paused-when-metered", test_refetch_paused_metered);
-  ADD ("/freshness/refetch/paused-in-power-saver", test_refetch_paused_power_saver);
-  ADD ("/freshness/shared/one-request", test_shared_one_request);
-  ADD ("/freshness/shared/decoded-once", test_shared_decoded_once);
-  ADD ("/freshness/shared/collection-and-model-independent-items", test_shared_independent_items);
-  ADD ("/freshness/shared/request-handler-opts-out", test_shared_request_handler_opts_out);
-  ADD ("/freshness/shared/other-session", test_shared_other_session);
-  ADD ("/freshness/shared/other-validators", test_shared_other_validators);
+  ADD ("/cacheit/freshness/test-server/validators", test_server_validators);
+  ADD ("/cacheit/freshness/properties", test_properties);
+  ADD ("/cacheit/freshness/revalidate/etag-sent", test_revalidate_etag_sent);
+  ADD ("/cacheit/freshness/revalidate/last-modified-sent", test_revalidate_last_modified_sent);
+  ADD ("/cacheit/freshness/revalidate/304-emits-nothing", test_revalidate_304_emits_nothing);
+  ADD ("/cacheit/freshness/revalidate/304-no-parse", test_revalidate_304_no_parse);
+  ADD ("/cacheit/freshness/revalidate/200-same-body", test_revalidate_200_same_body);
+  ADD ("/cacheit/freshness/max-age/server", test_max_age_server);
+  ADD ("/cacheit/freshness/max-age/property", test_max_age_property);
+  ADD ("/cacheit/freshness/max-age/timer", test_max_age_timer);
+  ADD ("/cacheit/freshness/invalidate", test_invalidate);
+  ADD ("/cacheit/freshness/swr/returns-at-once-then-updates", test_swr_returns_at_once);
+  ADD ("/cacheit/freshness/swr/after-failed-revalidation", test_swr_after_failed_revalidation);
+  ADD ("/cacheit/freshness/swr/fresh-no-request", test_swr_fresh_no_request);
+  ADD ("/cacheit/freshness/swr/reload-still-reloads", test_swr_reload_still_reloads);
+  ADD ("/cacheit/freshness/retry/transient", test_retry_transient);
+  ADD ("/cacheit/freshness/retry/limit", test_retry_limit);
+  ADD ("/cacheit/freshness/retry/disabled", test_retry_disabled);
+  ADD ("/cacheit/freshness/retry/no-retry-on-404", test_retry_not_transient);
+  ADD ("/cacheit/freshness/retry/statuses", test_retry_statuses);
+  ADD ("/cacheit/freshness/retry/retry-after", test_retry_retry_after);
+  ADD ("/cacheit/freshness/retry/connection-refused", test_retry_connection_refused);
+  ADD ("/cacheit/freshness/retry/cancel-during-backoff", test_retry_cancel_during_backoff);
+  ADD ("/cacheit/freshness/refetch/reconnect", test_refetch_reconnect);
+  ADD ("/cacheit/freshness/refetch/app-active", test_refetch_active);
+  ADD ("/cacheit/freshness/refetch/interval", test_refetch_interval);
+  ADD ("/cacheit/freshness/refetch/paused-when-metered", test_refetch_paused_metered);
+  ADD ("/cacheit/freshness/refetch/paused-in-power-saver", test_refetch_paused_power_saver);
+  ADD ("/cacheit/freshness/shared/one-request", test_shared_one_request);
+  ADD ("/cacheit/freshness/shared/decoded-once", test_shared_decoded_once);
+  ADD ("/cacheit/freshness/shared/collection-and-model-independent-items", test_shared_independent_items);
+  ADD ("/cacheit/freshness/shared/request-handler-opts-out", test_shared_request_handler_opts_out);
+  ADD ("/cacheit/freshness/shared/other-session", test_shared_other_session);
+  ADD ("/cacheit/freshness/shared/other-validators", test_shared_other_validators);
 
 #undef ADD
 

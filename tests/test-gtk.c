@@ -11,6 +11,7 @@
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 #include "test-row.h"
 
 static CacheitTestServer *server;
@@ -172,7 +173,6 @@ test_list_view (void)
   GtkListItemFactory *factory;
   GtkWidget *window, *view;
   GtkLabel *label;
-  gint64 deadline;
 
   g_test_summary ("A GtkListView shows a collection, rows bound to typed properties, "
                   "updated live by a refetch");
@@ -196,9 +196,7 @@ test_list_view (void)
   gtk_window_present (GTK_WINDOW (window));
 
   ada = TEST_ROW (cacheit_collection_get_by_id (collection, "1"));
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (g_hash_table_size (labels) < 4 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  cacheit_test_wait_until (g_hash_table_size (labels) >= 4);
   g_assert_cmpuint (g_hash_table_size (labels), ==, 4);
   label = g_hash_table_lookup (labels, ada);
   g_assert_cmpstr (gtk_label_get_label (label), ==, "ada");
@@ -228,9 +226,9 @@ main (int   argc,
   have_display = gtk_init_check ();
   server = cacheit_test_server_new ();
 
-  g_test_add_func ("/gtk/sort-filter", test_sort_filter);
-  g_test_add_func ("/gtk/selection", test_selection);
-  g_test_add_func ("/gtk/list-view", test_list_view);
+  g_test_add_func ("/cacheit/gtk/sort-filter", test_sort_filter);
+  g_test_add_func ("/cacheit/gtk/selection", test_selection);
+  g_test_add_func ("/cacheit/gtk/list-view", test_list_view);
 
   ret = g_test_run ();
   cacheit_test_server_free (server);

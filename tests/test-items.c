@@ -148,7 +148,7 @@ write_wait (TestRow   *row,
   else
     cacheit_model_save_async (CACHEIT_MODEL (row), changes, CACHEIT_SAVE_NONE, NULL,
                               cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   if (destroy)
     ok = cacheit_model_destroy_finish (CACHEIT_MODEL (row), c.result, error);
   else
@@ -203,7 +203,7 @@ assert_snapshot (Fixture    *fixture,
       g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
       found = cacheit_model_get_string (reader, "name");
       /* Its revalidation in the background fails. */
-      WAIT_UNTIL (!cacheit_resource_get_fetching (R (reader)));
+      cacheit_test_wait_until (!cacheit_resource_get_fetching (R (reader)));
     }
   else
     g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
@@ -277,8 +277,8 @@ test_fetch_not_shared (Fixture       *fixture,
   cacheit_resource_fetch_async (R (one), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &b);
   cacheit_test_server_wait_held (fixture->server, "/rows/1", 2);
   g_assert_cmpuint (cacheit_test_server_release (fixture->server, "/rows/1"), ==, 2);
-  cacheit_test_wait_for (&a.done);
-  cacheit_test_wait_for (&b.done);
+  cacheit_test_wait_until (a.done);
+  cacheit_test_wait_until (b.done);
   g_assert_true (cacheit_resource_fetch_finish (R (plain), a.result, NULL));
   g_assert_true (cacheit_resource_fetch_finish (R (one), b.result, NULL));
 
@@ -482,8 +482,8 @@ test_max_age (Fixture       *fixture,
   /* Stale: completed from the cache, and revalidated in the background
    * with the collection's session. */
   cacheit_test_fetch_ok (one, CACHEIT_FETCH_NONE);
-  WAIT_UNTIL (cacheit_test_server_count (fixture->server, "/rows/1") == 2 &&
-              !cacheit_resource_get_fetching (R (one)));
+  cacheit_test_wait_until (cacheit_test_server_count (fixture->server, "/rows/1") == 2 &&
+                           !cacheit_resource_get_fetching (R (one)));
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/rows/1", "User-Agent"), ==,
                    USER_AGENT);
 }
@@ -650,7 +650,7 @@ test_created_item (Fixture       *fixture,
   json_object_set_string_member (attributes, "name", "three");
   cacheit_collection_create_async (fixture->rows, attributes, CACHEIT_SAVE_NONE, NULL,
                                    cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   created = cacheit_collection_create_finish (fixture->rows, c.result, &error);
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
@@ -672,16 +672,16 @@ main (int   argc,
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/items/fetch/collection-request-and-session", test_fetch_request, NULL);
-  ADD ("/items/fetch/collection-handler-turns-sharing-off", test_fetch_not_shared, NULL);
-  ADD ("/items/save/collection-request-and-session", test_write_request, GINT_TO_POINTER (FALSE));
-  ADD ("/items/destroy/collection-request-and-session", test_write_request, GINT_TO_POINTER (TRUE));
-  ADD ("/items/snapshot/collection-directory", test_snapshot_directory, NULL);
-  ADD ("/items/snapshot/collection-policy", test_snapshot_policy, NULL);
-  ADD ("/items/retry/follows-collection", test_retry, NULL);
-  ADD ("/items/freshness/max-age-follows-collection", test_max_age, NULL);
-  ADD ("/items/settings/follow-collection-unless-own", test_settings_follow, NULL);
-  ADD ("/items/settings/created-item", test_created_item, NULL);
+  ADD ("/cacheit/items/fetch/collection-request-and-session", test_fetch_request, NULL);
+  ADD ("/cacheit/items/fetch/collection-handler-turns-sharing-off", test_fetch_not_shared, NULL);
+  ADD ("/cacheit/items/save/collection-request-and-session", test_write_request, GINT_TO_POINTER (FALSE));
+  ADD ("/cacheit/items/destroy/collection-request-and-session", test_write_request, GINT_TO_POINTER (TRUE));
+  ADD ("/cacheit/items/snapshot/collection-directory", test_snapshot_directory, NULL);
+  ADD ("/cacheit/items/snapshot/collection-policy", test_snapshot_policy, NULL);
+  ADD ("/cacheit/items/retry/follows-collection", test_retry, NULL);
+  ADD ("/cacheit/items/freshness/max-age-follows-collection", test_max_age, NULL);
+  ADD ("/cacheit/items/settings/follow-collection-unless-own", test_settings_follow, NULL);
+  ADD ("/cacheit/items/settings/created-item", test_created_item, NULL);
 
 #undef ADD
 

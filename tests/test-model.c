@@ -8,6 +8,7 @@
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
+#include "cacheit-test-signals.h"
 
 /* A typed model, as an application declares one. */
 
@@ -386,17 +387,15 @@ fixture_tear_down (Fixture       *fixture,
   g_string_free (fixture->log, TRUE);
 }
 
+/* Empties the log, then cacheit_test_serve_and_fetch() of @model at /person,
+ * the URL of every model here. */
 static void
-serve_and_fetch (Fixture      *fixture,
-                 CacheitModel *model,
-                 const char   *json)
+refetch (Fixture      *fixture,
+         CacheitModel *model,
+         const char   *json)
 {
-  g_autoptr(GError) error = NULL;
-
-  cacheit_test_server_set (fixture->server, "/person", 200, json);
   g_string_truncate (fixture->log, 0);
-  cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_RELOAD, NULL, &error);
-  g_assert_no_error (error);
+  cacheit_test_serve_and_fetch (fixture->server, model, "/person", json);
 }
 
 static void
@@ -411,9 +410,9 @@ test_getters (Fixture       *fixture,
   g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (model)), ==, 0);
   g_assert_false (cacheit_model_has (model, "s"));
 
-  serve_and_fetch (fixture, model,
-                   "{\"s\": \"text\", \"i\": 42, \"big\": 9007199254740993, \"d\": 2.5,"
-                   " \"b\": true, \"n\": null, \"o\": {\"x\": [1, 2]}, \"u\": \"caf\\u00e9\"}");
+  refetch (fixture, model,
+           "{\"s\": \"text\", \"i\": 42, \"big\": 9007199254740993, \"d\": 2.5,"
+           " \"b\": true, \"n\": null, \"o\": {\"x\": [1, 2]}, \"u\": \"caf\\u00e9\"}");
 
   g_assert_cmpstr (cacheit_model_get_string (model, "s"), ==, "text");
   g_assert_cmpstr (cacheit_model_get_string (model, "u"), ==, "café");
@@ -444,25 +443,17 @@ test_r9_changed_exact (Fixture       *fixture,
 
   g_signal_connect (model, "changed", G_CALLBACK (log_changed_cb), fixture);
 
-  serve_and_fetch (fixture, model, "{\"a\": 1, \"b\": \"x\", \"c\": [1, {\"d\": true}]}");
+  refetch (fixture, model, "{\"a\": 1, \"b\": \"x\", \"c\": [1, {\"d\": true}]}");
   g_assert_cmpstr (fixture->log->str, ==, "changed:a changed:b changed:c ");
 
   /* The same values, reordered and re-spaced. */
-  serve_and_fetch (fixture, model, "{ \"c\": [1, {\"d\": true}], \"b\": \"x\", \"a\": 1 }");
+  refetch (fixture, model, "{ \"c\": [1, {\"d\": true}], \"b\": \"x\", \"a\": 1 }");
   g_assert_cmpstr (fixture->log->str, ==, "");
 
   /* A nested change, a removal and an addition. */
-  serve_and_fetch (fixture, model, "{\"a\": 1, \"c\": [1, {\"d\": false}], \"e\": null}");
+  refetch (fixture, model, "{\"a\": 1, \"c\": [1, {\"d\": false}], \"e\": null}");
   g_assert_cmpstr (fixture->log->str, ==, "changed:c changed:e changed:b ");
   g_assert_false (cacheit_model_has (model, "b"));
-}
-
-static void
-count_detail_cb (CacheitModel *model,
-                 const char   *name,
-                 guint        *counter)
-{
-  (*counter)++;
 }
 
 static void
@@ -475,16 +466,16 @@ test_r9_changed_detail (Fixture       *fixture,
 
   g_test_summary ("R9: changed is a detailed signal: changed::title hears only title");
 
-  g_signal_connect (model, "changed::title", G_CALLBACK (count_detail_cb), &n_title);
-  g_signal_connect (model, "changed", G_CALLBACK (count_detail_cb), &n_all);
+  g_signal_connect (model, "changed::title", G_CALLBACK (count_cb), &n_title);
+  g_signal_connect (model, "changed", G_CALLBACK (count_cb), &n_all);
 
-  serve_and_fetch (fixture, model, "{\"title\": \"a\", \"body\": \"b\"}");
+  refetch (fixture, model, "{\"title\": \"a\", \"body\": \"b\"}");
   g_assert_cmpuint (n_title, ==, 1);
   g_assert_cmpuint (n_all, ==, 2);
-  serve_and_fetch (fixture, model, "{\"title\": \"a\", \"body\": \"c\"}");
+  refetch (fixture, model, "{\"title\": \"a\", \"body\": \"c\"}");
   g_assert_cmpuint (n_title, ==, 1);
   g_assert_cmpuint (n_all, ==, 3);
-  serve_and_fetch (fixture, model, "{\"title\": \"z\", \"body\": \"c\"}");
+  refetch (fixture, model, "{\"title\": \"z\", \"body\": \"c\"}");
   g_assert_cmpuint (n_title, ==, 2);
 }
 
@@ -500,9 +491,9 @@ test_r9_names_not_interned (Fixture       *fixture,
                   "forever); handlers with and without a detail still hear their changes");
   g_test_bug ("fuzz-model: every attribute name became a GQuark");
 
-  g_signal_connect (model, "changed::title", G_CALLBACK (count_detail_cb), &n_title);
-  g_signal_connect (model, "changed", G_CALLBACK (count_detail_cb), &n_all);
-  serve_and_fetch (fixture, model, "{\"title\": \"a\", \"zq-never-seen-name-1\": 1}");
+  g_signal_connect (model, "changed::title", G_CALLBACK (count_cb), &n_title);
+  g_signal_connect (model, "changed", G_CALLBACK (count_cb), &n_all);
+  refetch (fixture, model, "{\"title\": \"a\", \"zq-never-seen-name-1\": 1}");
   g_assert_cmpuint (n_title, ==, 1);
   g_assert_cmpuint (n_all, ==, 2);
   g_assert_cmpuint (g_quark_try_string ("zq-never-seen-name-1"), ==, 0);
@@ -519,9 +510,9 @@ test_typed_properties (Fixture       *fixture,
 
   g_signal_connect (person, "notify", G_CALLBACK (log_notify_cb), fixture);
 
-  serve_and_fetch (fixture, CACHEIT_MODEL (person),
-                   "{\"first_name\": \"Ada\", \"age\": 36, \"score\": 9.5, \"active\": true,"
-                   " \"state\": \"published\", \"tags\": [\"a\", \"b\"], \"other\": 1}");
+  refetch (fixture, CACHEIT_MODEL (person),
+           "{\"first_name\": \"Ada\", \"age\": 36, \"score\": 9.5, \"active\": true,"
+           " \"state\": \"published\", \"tags\": [\"a\", \"b\"], \"other\": 1}");
   g_assert_cmpstr (person->first_name, ==, "Ada");
   g_assert_cmpint (person->age, ==, 36);
   g_assert_cmpfloat (person->score, ==, 9.5);
@@ -536,9 +527,9 @@ test_typed_properties (Fixture       *fixture,
   g_assert_null (strstr (fixture->log->str, "notify:small "));
 
   /* Identical data: no notify of a typed property. */
-  serve_and_fetch (fixture, CACHEIT_MODEL (person),
-                   "{\"first-name\": \"Ada\", \"age\": 36, \"score\": 9.5, \"active\": true,"
-                   " \"state\": \"published\", \"tags\": [\"a\", \"b\"], \"other\": 1}");
+  refetch (fixture, CACHEIT_MODEL (person),
+           "{\"first-name\": \"Ada\", \"age\": 36, \"score\": 9.5, \"active\": true,"
+           " \"state\": \"published\", \"tags\": [\"a\", \"b\"], \"other\": 1}");
   g_assert_null (strstr (fixture->log->str, "notify:first-name "));
   g_assert_null (strstr (fixture->log->str, "notify:age "));
   g_assert_null (strstr (fixture->log->str, "notify:score "));
@@ -546,9 +537,9 @@ test_typed_properties (Fixture       *fixture,
   g_assert_null (strstr (fixture->log->str, "notify:state "));
 
   /* One changed: exactly one notify. */
-  serve_and_fetch (fixture, CACHEIT_MODEL (person),
-                   "{\"first_name\": \"Ada\", \"age\": 37, \"score\": 9.5, \"active\": true,"
-                   " \"state\": 0, \"tags\": [\"a\", \"b\"], \"other\": 1}");
+  refetch (fixture, CACHEIT_MODEL (person),
+           "{\"first_name\": \"Ada\", \"age\": 37, \"score\": 9.5, \"active\": true,"
+           " \"state\": 0, \"tags\": [\"a\", \"b\"], \"other\": 1}");
   g_assert_cmpint (person->age, ==, 37);
   g_assert_cmpint (person->state, ==, TEST_STATE_DRAFT);
   g_assert_nonnull (strstr (fixture->log->str, "notify:age "));
@@ -568,15 +559,15 @@ test_typed_unconvertible (Fixture       *fixture,
   g_test_summary ("Typed models: a value that cannot be converted or is out of range "
                   "leaves the property unchanged; missing or null resets it");
 
-  serve_and_fetch (fixture, CACHEIT_MODEL (person),
-                   "{\"first_name\": \"Ada\", \"age\": 36, \"small\": 9}");
+  refetch (fixture, CACHEIT_MODEL (person),
+           "{\"first_name\": \"Ada\", \"age\": 36, \"small\": 9}");
   g_assert_cmpint (person->small, ==, 9);
 
   g_string_truncate (fixture->log, 0);
   g_signal_connect (person, "notify", G_CALLBACK (log_notify_cb), fixture);
-  serve_and_fetch (fixture, CACHEIT_MODEL (person),
-                   "{\"first_name\": 12, \"age\": 151, \"small\": 300, \"score\": \"high\","
-                   " \"state\": \"unknown\", \"tags\": [1]}");
+  refetch (fixture, CACHEIT_MODEL (person),
+           "{\"first_name\": 12, \"age\": 151, \"small\": 300, \"score\": \"high\","
+           " \"state\": \"unknown\", \"tags\": [1]}");
   /* The first value a property cannot hold is a warning, once per class
    * and property: one for each of the six. */
   {
@@ -594,7 +585,7 @@ test_typed_unconvertible (Fixture       *fixture,
   g_assert_null (strstr (fixture->log->str, "notify:age "));
 
   /* Missing or null: back to the default. */
-  serve_and_fetch (fixture, CACHEIT_MODEL (person), "{\"first_name\": null, \"age\": 2.0}");
+  refetch (fixture, CACHEIT_MODEL (person), "{\"first_name\": null, \"age\": 2.0}");
   g_assert_null (person->first_name);
   g_assert_cmpint (person->age, ==, 2);
   g_assert_cmpint (person->small, ==, 7);
@@ -620,7 +611,7 @@ test_typed_warning_once (Fixture       *fixture,
                   "them, the value and gint64; later times, other instances included, are "
                   "debug messages only; a gint64 property holds it");
 
-  serve_and_fetch (fixture, CACHEIT_MODEL (repo), "{\"id\": 3000000001, \"stars\": 3000000002}");
+  refetch (fixture, CACHEIT_MODEL (repo), "{\"id\": 3000000001, \"stars\": 3000000002}");
   log = take_warnings ();
   g_assert_true (g_pattern_match_simple ("TestRepo: property “id” (gint) cannot hold 3000000001, "
                                          "the value of the JSON member “id”; *an id wants gint64*\n",
@@ -630,8 +621,8 @@ test_typed_warning_once (Fixture       *fixture,
   g_assert_cmpint (cacheit_model_get_int (CACHEIT_MODEL (repo), "id"), ==, G_GINT64_CONSTANT (3000000001));
 
   /* Once: not again for this class, on this instance or another. */
-  serve_and_fetch (fixture, CACHEIT_MODEL (repo), "{\"id\": 3000000003}");
-  serve_and_fetch (fixture, CACHEIT_MODEL (other), "{\"id\": \"not a number\"}");
+  refetch (fixture, CACHEIT_MODEL (repo), "{\"id\": 3000000003}");
+  refetch (fixture, CACHEIT_MODEL (other), "{\"id\": \"not a number\"}");
   g_object_get (other, "id", &id, "stars", &stars, NULL);
   g_assert_cmpint (id, ==, 0);
   g_clear_pointer (&log, g_free);
@@ -639,13 +630,13 @@ test_typed_warning_once (Fixture       *fixture,
   g_assert_cmpstr (log, ==, "");
 
   /* A subclass is a class of its own. */
-  serve_and_fetch (fixture, CACHEIT_MODEL (fork), "{\"id\": 3000000004}");
+  refetch (fixture, CACHEIT_MODEL (fork), "{\"id\": 3000000004}");
   g_clear_pointer (&log, g_free);
   log = take_warnings ();
   g_assert_true (g_pattern_match_simple ("TestFork: property “id” (gint) cannot hold 3000000004,*\n", log));
 
   /* A value it can hold is set as usual. */
-  serve_and_fetch (fixture, CACHEIT_MODEL (repo), "{\"id\": 42}");
+  refetch (fixture, CACHEIT_MODEL (repo), "{\"id\": 42}");
   g_assert_cmpint (priv->id, ==, 42);
 
   g_assert_finalize_object (repo);
@@ -662,9 +653,9 @@ test_attributes_replaced (Fixture       *fixture,
 
   g_test_summary ("The attributes object is replaced by a fetch, never changed in place");
 
-  serve_and_fetch (fixture, model, "{\"a\": 1}");
+  refetch (fixture, model, "{\"a\": 1}");
   first = json_object_ref (cacheit_model_get_attributes (model));
-  serve_and_fetch (fixture, model, "{\"a\": 2}");
+  refetch (fixture, model, "{\"a\": 2}");
   g_assert_cmpint (json_object_get_int_member (first, "a"), ==, 1);
   g_assert_cmpint (cacheit_model_get_int (model, "a"), ==, 2);
   json_object_unref (first);
@@ -680,7 +671,7 @@ test_parse_override (Fixture       *fixture,
   g_test_summary ("parse() overridden in C turns the response into the attributes; its "
                   "errors and a NULL return fail the fetch and keep the data");
 
-  serve_and_fetch (fixture, CACHEIT_MODEL (model), "{\"data\": {\"title\": \"inside\"}, \"meta\": 1}");
+  refetch (fixture, CACHEIT_MODEL (model), "{\"data\": {\"title\": \"inside\"}, \"meta\": 1}");
   g_assert_cmpuint (model->n_parse, ==, 1);
   g_assert_cmpstr (cacheit_model_get_string (CACHEIT_MODEL (model), "title"), ==, "inside");
   g_assert_false (cacheit_model_has (CACHEIT_MODEL (model), "meta"));
@@ -709,14 +700,6 @@ test_parse_override (Fixture       *fixture,
 }
 
 static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *counter)
-{
-  (*counter)++;
-}
-
-static void
 test_root_pointer (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -725,13 +708,13 @@ test_root_pointer (Fixture       *fixture,
 
   g_test_summary ("root-pointer picks the attributes out of an envelope, with ~0 and ~1");
 
-  g_signal_connect (model, "notify::root-pointer", G_CALLBACK (count_notify_cb), &n_notify);
+  g_signal_connect (model, "notify::root-pointer", G_CALLBACK (count_cb), &n_notify);
   cacheit_resource_set_root_pointer (CACHEIT_RESOURCE (model), "/results/a~1b/m~0n");
   cacheit_resource_set_root_pointer (CACHEIT_RESOURCE (model), "/results/a~1b/m~0n");
   g_assert_cmpuint (n_notify, ==, 1);
   g_assert_cmpstr (cacheit_resource_get_root_pointer (CACHEIT_RESOURCE (model)), ==, "/results/a~1b/m~0n");
 
-  serve_and_fetch (fixture, model, "{\"results\": {\"a/b\": {\"m~n\": {\"title\": \"deep\"}}}}");
+  refetch (fixture, model, "{\"results\": {\"a/b\": {\"m~n\": {\"title\": \"deep\"}}}}");
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "deep");
   g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (model)), ==, 1);
 }
@@ -747,16 +730,16 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/model/getters", test_getters);
-  ADD ("/model/attributes-replaced", test_attributes_replaced);
-  ADD ("/model/r9/changed-exact", test_r9_changed_exact);
-  ADD ("/model/r9/changed-detail", test_r9_changed_detail);
-  ADD ("/model/r9/names-not-interned", test_r9_names_not_interned);
-  ADD ("/model/typed/properties", test_typed_properties);
-  ADD ("/model/typed/unconvertible", test_typed_unconvertible);
-  ADD ("/model/typed/warning-once-per-class-and-property", test_typed_warning_once);
-  ADD ("/model/parse-override", test_parse_override);
-  ADD ("/model/root-pointer", test_root_pointer);
+  ADD ("/cacheit/model/getters", test_getters);
+  ADD ("/cacheit/model/attributes-replaced", test_attributes_replaced);
+  ADD ("/cacheit/model/r9/changed-exact", test_r9_changed_exact);
+  ADD ("/cacheit/model/r9/changed-detail", test_r9_changed_detail);
+  ADD ("/cacheit/model/r9/names-not-interned", test_r9_names_not_interned);
+  ADD ("/cacheit/model/typed/properties", test_typed_properties);
+  ADD ("/cacheit/model/typed/unconvertible", test_typed_unconvertible);
+  ADD ("/cacheit/model/typed/warning-once-per-class-and-property", test_typed_warning_once);
+  ADD ("/cacheit/model/parse-override", test_parse_override);
+  ADD ("/cacheit/model/root-pointer", test_root_pointer);
 
 #undef ADD
 

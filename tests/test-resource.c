@@ -24,13 +24,6 @@ typedef struct
 } Fixture;
 
 static void
-count0_cb (gpointer  instance,
-           guint    *counter)
-{
-  (*counter)++;
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -72,7 +65,7 @@ fetch_ok (Fixture           *fixture,
   CacheitTestCompletion c = { 0 };
 
   cacheit_resource_fetch_async (resource (fixture), flags, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   cacheit_resource_fetch_finish (resource (fixture), c.result, &error);
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
@@ -99,7 +92,7 @@ test_r1_coalesce (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (c); i++)
     {
-      cacheit_test_wait_for (&c[i].done);
+      cacheit_test_wait_until (c[i].done);
       g_assert_cmpuint (c[i].n_calls, ==, 1);
     }
 
@@ -131,7 +124,7 @@ test_r2_same_result (Fixture       *fixture,
   cacheit_test_server_release (fixture->server, "/item");
 
   for (guint i = 0; i < G_N_ELEMENTS (c); i++)
-    cacheit_test_wait_for (&c[i].done);
+    cacheit_test_wait_until (c[i].done);
 
   for (guint i = 0; i < G_N_ELEMENTS (c); i++)
     {
@@ -173,7 +166,7 @@ test_r2_same_error (Fixture       *fixture,
     {
       g_autoptr(GError) error = NULL;
 
-      cacheit_test_wait_for (&c[i].done);
+      cacheit_test_wait_until (c[i].done);
       g_assert_true (c[i].result == c[0].result);
       g_assert_false (cacheit_resource_fetch_finish (resource (fixture), c[i].result, &error));
       g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
@@ -198,7 +191,7 @@ test_r3_cached (Fixture       *fixture,
 
   cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_NONE, NULL,
                                 cacheit_test_completion_cb, &first);
-  cacheit_test_wait_for (&first.done);
+  cacheit_test_wait_until (first.done);
   g_assert_cmpuint (fixture->n_sync, ==, 1);
 
   for (guint i = 0; i < 100; i++)
@@ -208,7 +201,7 @@ test_r3_cached (Fixture       *fixture,
       /* Never from inside fetch_async. */
       g_assert_false (c.done);
       g_assert_false (cacheit_resource_get_fetching (resource (fixture)));
-      cacheit_test_wait_for (&c.done);
+      cacheit_test_wait_until (c.done);
       g_assert_true (c.result == first.result);
       g_assert_true (cacheit_resource_fetch_finish (resource (fixture), c.result, NULL));
       cacheit_test_completion_clear (&c);
@@ -239,7 +232,7 @@ test_r3_cached_in_callback (Fixture       *fixture,
 
     cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_NONE, NULL,
                                   cacheit_test_completion_cb, &c);
-    cacheit_test_wait_for (&c.done);
+    cacheit_test_wait_until (c.done);
     cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_NONE, NULL,
                                   cacheit_test_completion_cb, &inner);
     inner_done_inside = inner.done;
@@ -319,8 +312,8 @@ test_r4_supersede_in_flight (Fixture       *fixture,
   /* Both answered: the old one with "old", the new one with "new". */
   cacheit_test_server_release (fixture->server, "/item");
 
-  cacheit_test_wait_for (&new_caller.done);
-  cacheit_test_wait_for (&old_caller.done);
+  cacheit_test_wait_until (new_caller.done);
+  cacheit_test_wait_until (old_caller.done);
   cacheit_test_drain ();
 
   g_assert_true (old_caller.result == new_caller.result);
@@ -378,8 +371,8 @@ test_r4_supersede_arrived (Fixture       *fixture,
 
   cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_NONE, NULL,
                                 cacheit_test_completion_cb, &old_caller);
-  cacheit_test_wait_for (&old_caller.done);
-  cacheit_test_wait_for (&new_caller.done);
+  cacheit_test_wait_until (old_caller.done);
+  cacheit_test_wait_until (new_caller.done);
 
   g_assert_true (ros.reloaded);
   g_assert_true (old_caller.result == new_caller.result);
@@ -411,7 +404,7 @@ test_r5_failure_keeps_data (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/item", 500, "{\"error\": \"boom\"}");
   cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_RELOAD, NULL,
                                 cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_false (cacheit_resource_fetch_finish (resource (fixture), c.result, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpuint (cacheit_error_get_http_status (error), ==, 500);
@@ -472,13 +465,13 @@ test_signal_order (Fixture       *fixture,
 
   cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_NONE, NULL,
                                 cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   cacheit_test_completion_clear (&c);
 
   cacheit_test_server_set (fixture->server, "/item", 404, "{}");
   cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_RELOAD, NULL,
                                 cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   cacheit_test_completion_clear (&c);
   g_assert_cmpuint (fixture->n_sync, ==, 1);
   g_assert_cmpuint (fixture->n_error, ==, 1);
@@ -505,14 +498,14 @@ test_r6_cancel_one_caller (Fixture       *fixture,
 
   g_cancellable_cancel (cancellable);
   /* Completes while the request is still held by the server. */
-  cacheit_test_wait_for (&cancelled.done);
+  cacheit_test_wait_until (cancelled.done);
   g_assert_false (other.done);
   g_assert_false (cacheit_resource_fetch_finish (resource (fixture), cancelled.result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (cacheit_resource_get_fetching (resource (fixture)));
 
   cacheit_test_server_release (fixture->server, "/item");
-  cacheit_test_wait_for (&other.done);
+  cacheit_test_wait_until (other.done);
   g_assert_true (cacheit_resource_fetch_finish (resource (fixture), other.result, NULL));
   g_assert_true (other.result != cancelled.result);
   g_assert_cmpuint (cancelled.n_calls, ==, 1);
@@ -543,7 +536,7 @@ test_r6_cancel_last_caller_aborts (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/item", 1);
 
   g_cancellable_cancel (cancellable);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_false (cacheit_resource_fetch_finish (resource (fixture), c.result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (cacheit_resource_get_fetching (resource (fixture)));
@@ -576,7 +569,7 @@ test_r6_already_cancelled (Fixture       *fixture,
   cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_NONE, cancellable,
                                 cacheit_test_completion_cb, &c);
   g_assert_false (c.done);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_false (cacheit_resource_fetch_finish (resource (fixture), c.result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (fixture->n_request, ==, 0);
@@ -602,12 +595,12 @@ test_r6_cancel_carried_over (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/item", 2);
 
   g_cancellable_cancel (cancellable);
-  cacheit_test_wait_for (&a.done);
+  cacheit_test_wait_until (a.done);
   g_assert_false (cacheit_resource_fetch_finish (resource (fixture), a.result, NULL));
   g_assert_true (cacheit_resource_get_fetching (resource (fixture)));
 
   cacheit_test_server_release (fixture->server, "/item");
-  cacheit_test_wait_for (&b.done);
+  cacheit_test_wait_until (b.done);
   g_assert_true (cacheit_resource_fetch_finish (resource (fixture), b.result, NULL));
   g_assert_cmpuint (a.n_calls, ==, 1);
 
@@ -643,16 +636,14 @@ test_r7_callback_context (Fixture       *fixture,
   g_main_context_pop_thread_default (other);
 
   /* The request, the data and sync happen in the resource's context... */
-  while (sync_context == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  cacheit_test_wait_until (sync_context != NULL);
   g_assert_true (sync_context == g_main_context_default ());
   cacheit_test_drain ();
   /* ...and the callback only when its own context runs. */
   g_assert_false (c.done);
 
   g_main_context_push_thread_default (other);
-  while (!c.done)
-    g_main_context_iteration (other, TRUE);
+  cacheit_test_wait_until (c.done);
   g_main_context_pop_thread_default (other);
   g_assert_true (c.context == other);
   cacheit_test_completion_clear (&c);
@@ -713,8 +704,7 @@ test_r7_other_thread (Fixture       *fixture,
 
   thread = g_thread_new ("fetcher", fetch_thread, &td);
   /* This thread runs the server. */
-  while (!g_atomic_int_get (&td.done))
-    g_main_context_iteration (NULL, TRUE);
+  cacheit_test_wait_until (g_atomic_int_get (&td.done));
   g_thread_join (thread);
 
   g_assert_true (td.ok);
@@ -809,7 +799,7 @@ test_dropped_while_fetching (Fixture       *fixture,
 
   /* The callback gets the resource; once it returned, nothing holds it, not
    * even the cached result. */
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   cacheit_test_drain ();
   g_assert_null (model);
   g_assert_null (g_async_result_get_source_object (c.result));
@@ -825,27 +815,27 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/resource/r1/coalesce", test_r1_coalesce);
-  ADD ("/resource/r2/same-result", test_r2_same_result);
-  ADD ("/resource/r2/same-error", test_r2_same_error);
-  ADD ("/resource/r3/cached-no-request", test_r3_cached);
-  ADD ("/resource/r3/later-iteration-from-callback", test_r3_cached_in_callback);
-  ADD ("/resource/r4/reload-flag", test_r4_reload_flag);
-  ADD ("/resource/r4/reload-property", test_r4_reload_property);
-  ADD ("/resource/r4/supersede-in-flight-never-applied", test_r4_supersede_in_flight);
-  ADD ("/resource/r4/supersede-arrived-never-applied", test_r4_supersede_arrived);
-  ADD ("/resource/r5/failure-keeps-data", test_r5_failure_keeps_data);
-  ADD ("/resource/signals-before-callbacks", test_signal_order);
-  ADD ("/resource/r6/cancel-one-caller", test_r6_cancel_one_caller);
-  ADD ("/resource/r6/cancel-last-caller-aborts", test_r6_cancel_last_caller_aborts);
-  ADD ("/resource/r6/already-cancelled", test_r6_already_cancelled);
-  ADD ("/resource/r6/cancel-carried-over", test_r6_cancel_carried_over);
-  ADD ("/resource/r7/callback-context", test_r7_callback_context);
-  ADD ("/resource/r7/other-thread", test_r7_other_thread);
-  ADD ("/resource/blocking-fetch", test_blocking_fetch);
-  ADD ("/resource/request-signal", test_request_signal);
-  ADD ("/resource/session", test_session_property);
-  ADD ("/resource/dropped-while-fetching", test_dropped_while_fetching);
+  ADD ("/cacheit/resource/r1/coalesce", test_r1_coalesce);
+  ADD ("/cacheit/resource/r2/same-result", test_r2_same_result);
+  ADD ("/cacheit/resource/r2/same-error", test_r2_same_error);
+  ADD ("/cacheit/resource/r3/cached-no-request", test_r3_cached);
+  ADD ("/cacheit/resource/r3/later-iteration-from-callback", test_r3_cached_in_callback);
+  ADD ("/cacheit/resource/r4/reload-flag", test_r4_reload_flag);
+  ADD ("/cacheit/resource/r4/reload-property", test_r4_reload_property);
+  ADD ("/cacheit/resource/r4/supersede-in-flight-never-applied", test_r4_supersede_in_flight);
+  ADD ("/cacheit/resource/r4/supersede-arrived-never-applied", test_r4_supersede_arrived);
+  ADD ("/cacheit/resource/r5/failure-keeps-data", test_r5_failure_keeps_data);
+  ADD ("/cacheit/resource/signals-before-callbacks", test_signal_order);
+  ADD ("/cacheit/resource/r6/cancel-one-caller", test_r6_cancel_one_caller);
+  ADD ("/cacheit/resource/r6/cancel-last-caller-aborts", test_r6_cancel_last_caller_aborts);
+  ADD ("/cacheit/resource/r6/already-cancelled", test_r6_already_cancelled);
+  ADD ("/cacheit/resource/r6/cancel-carried-over", test_r6_cancel_carried_over);
+  ADD ("/cacheit/resource/r7/callback-context", test_r7_callback_context);
+  ADD ("/cacheit/resource/r7/other-thread", test_r7_other_thread);
+  ADD ("/cacheit/resource/blocking-fetch", test_blocking_fetch);
+  ADD ("/cacheit/resource/request-signal", test_request_signal);
+  ADD ("/cacheit/resource/session", test_session_property);
+  ADD ("/cacheit/resource/dropped-while-fetching", test_dropped_while_fetching);
 
 #undef ADD
 

@@ -7,8 +7,9 @@
  * No assertion here is about how long something took. Races are made
  * deterministic by holding requests in the test server; where a test checks
  * that a request was NOT sent yet, it first makes two round trips of its own
- * to the server (barrier()), so that a request the library sent wrongly has
- * arrived, and then checks the order of the server's log.
+ * to the server (cacheit_test_server_wait_arrivals()), so that a request the
+ * library sent wrongly has arrived, and then checks the order of the server's
+ * log.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -122,7 +123,7 @@ typedef struct
 {
   CacheitTestServer *server;
   GString           *log;      /* "changed:NAME " and "notify:NAME " (typed properties). */
-  GString           *items;    /* "POS-REMOVED+ADDED " per items-changed. */
+  GString           *items;    /* log_items_changed() of the rows_new() collections. */
   guint              n_error;  /* `error` signals of the connected resources. */
 } Fixture;
 
@@ -174,17 +175,6 @@ log_error_cb (CacheitResource *resource,
               Fixture         *fixture)
 {
   fixture->n_error++;
-}
-
-static void
-log_items_changed_cb (GListModel *model,
-                      guint       position,
-                      guint       removed,
-                      guint       added,
-                      Fixture    *fixture)
-{
-  g_assert_cmpuint (position + added, <=, g_list_model_get_n_items (model));
-  g_string_append_printf (fixture->items, "%u-%u+%u ", position, removed, added);
 }
 
 /* Logs the changed and typed notify signals of @model, and its errors. */
@@ -321,40 +311,9 @@ rows_new (Fixture    *fixture,
   CacheitCollection *collection = cacheit_collection_new (TEST_TYPE_ROW, url);
 
   cacheit_resource_set_retry_delay (R (collection), 1);
-  g_signal_connect (collection, "items-changed", G_CALLBACK (log_items_changed_cb), fixture);
+  g_signal_connect (collection, "items-changed", G_CALLBACK (log_items_changed_cb), fixture->items);
   g_signal_connect (collection, "error", G_CALLBACK (log_error_cb), fixture);
   return collection;
-}
-
-static gboolean
-fetch_wait (gpointer           resource,
-            CacheitFetchFlags  flags,
-            GError           **error)
-{
-  CacheitTestCompletion done = { 0 };
-  gboolean ok;
-
-  cacheit_resource_fetch_async (R (resource), flags, NULL, cacheit_test_completion_cb, &done);
-  cacheit_test_wait_for (&done.done);
-  g_assert_cmpuint (done.n_calls, ==, 1);
-  ok = cacheit_resource_fetch_finish (R (resource), done.result, error);
-  cacheit_test_completion_clear (&done);
-
-  return ok;
-}
-
-/* Serves @json at @path and fetches @resource from it. */
-static void
-serve_and_fetch (Fixture    *fixture,
-                 gpointer    resource,
-                 const char *path,
-                 const char *json)
-{
-  g_autoptr(GError) error = NULL;
-
-  cacheit_test_server_set (fixture->server, path, 200, json);
-  g_assert_true (fetch_wait (resource, CACHEIT_FETCH_NONE, &error));
-  g_assert_no_error (error);
 }
 
 static char *
@@ -399,7 +358,7 @@ save_wait (gpointer               model,
 {
   gboolean ok;
 
-  cacheit_test_wait_for (&done->done);
+  cacheit_test_wait_until (done->done);
   g_assert_cmpuint (done->n_calls, ==, 1);
   ok = cacheit_model_save_finish (M (model), done->result, error);
   cacheit_test_completion_clear (done);
@@ -414,7 +373,7 @@ destroy_wait (gpointer               model,
 {
   gboolean ok;
 
-  cacheit_test_wait_for (&done->done);
+  cacheit_test_wait_until (done->done);
   g_assert_cmpuint (done->n_calls, ==, 1);
   ok = cacheit_model_destroy_finish (M (model), done->result, error);
   cacheit_test_completion_clear (done);
@@ -440,57 +399,12 @@ create_wait (CacheitCollection     *collection,
 {
   CacheitModel *model;
 
-  cacheit_test_wait_for (&done->done);
+  cacheit_test_wait_until (done->done);
   g_assert_cmpuint (done->n_calls, ==, 1);
   model = cacheit_collection_create_finish (collection, done->result, error);
   cacheit_test_completion_clear (done);
 
   return model;
-}
-
-/* Two round trips of another session to the server: a request the library
- * sent before this was called has arrived by the time it returns. */
-static void
-barrier (Fixture *fixture)
-{
-  g_autofree char *url = cacheit_test_server_url (fixture->server, "/barrier");
-  SoupSession *session = soup_session_new ();
-
-  cacheit_test_drain ();
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GError) error = NULL;
-      CacheitTestCompletion done = { 0 };
-
-      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
-                                        cacheit_test_completion_cb, &done);
-      cacheit_test_wait_for (&done.done);
-      body = soup_session_send_and_read_finish (session, done.result, &error);
-      g_assert_no_error (error);
-      cacheit_test_completion_clear (&done);
-    }
-  soup_session_abort (session);
-  cacheit_test_drain ();
-  g_object_unref (session);
-  cacheit_test_drain ();
-}
-
-static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *counter)
-{
-  (*counter)++;
-}
-
-static void
-count_changed_cb (CacheitModel *model,
-                  const char   *name,
-                  guint        *counter)
-{
-  (*counter)++;
 }
 
 static void
@@ -510,11 +424,36 @@ finalize_all (gpointer first,
 
 #define NOTE1 "{\"id\": 1, \"title\": \"a\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"]}"
 
+/* The start of many tests here: the rows_new() collection of /rows, fetched
+ * with @json, its items-changed log empty. */
+static CacheitCollection *
+rows_fetched (Fixture    *fixture,
+              const char *json)
+{
+  CacheitCollection *rows = rows_new (fixture, "/rows");
+
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", json);
+  g_string_truncate (fixture->items, 0);
+  return rows;
+}
+
+/* The start of many tests here: a note of /notes/1, fetched with NOTE1, whose
+ * signals are logged (watch()) from now on. */
+static TestNote *
+note_watched (Fixture *fixture)
+{
+  TestNote *note = note_new (fixture, "/notes/1");
+
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
+  watch (fixture, note);
+  return note;
+}
+
 static void
 test_put_whole (Fixture       *fixture,
                 gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -522,8 +461,7 @@ test_put_whole (Fixture       *fixture,
                   "(none for a member set to its value, one for a member added as null), "
                   "then PUT of the whole attributes as application/json");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
 
   save_async (note, "{\"title\": \"b\", \"done\": false, \"extra\": null}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -554,14 +492,13 @@ static void
 test_put_no_content (Fixture       *fixture,
                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("A 204 without a body keeps the saved attributes");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 204, NULL);
 
   save_async (note, "{\"rank\": 4}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -588,7 +525,7 @@ test_patch_changes_only (Fixture       *fixture,
   g_test_summary ("CACHEIT_SAVE_PATCH: PATCH with only the changes as the body; JSON null "
                   "sets null (the typed property goes back to its default), nothing is removed");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"done\": true, \"rank\": 3}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"done\": true, \"rank\": 3}");
   g_assert_true (note->done);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
@@ -613,14 +550,13 @@ static void
 test_patch_no_changes (Fixture       *fixture,
                        gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("CACHEIT_SAVE_PATCH with NULL changes: PATCH with {} and no signal");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
 
   save_async (note, NULL, CACHEIT_SAVE_PATCH, NULL, &done);
@@ -683,7 +619,7 @@ test_url_check_as_fetch (Fixture       *fixture,
       g_autoptr(GError) save_error = NULL;
       g_autoptr(GError) destroy_error = NULL;
 
-      g_assert_false (fetch_wait (model, CACHEIT_FETCH_NONE, &fetch_error));
+      g_assert_false (cacheit_test_fetch_wait (model, CACHEIT_FETCH_NONE, NULL, &fetch_error));
       g_assert_error (fetch_error, CACHEIT_ERROR, cases[i].code);
 
       save_async (model, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -713,9 +649,9 @@ test_item_own_attributes (Fixture       *fixture,
                   "gave through a save, a refused save and an accepted one: the PUT sends "
                   "them, and the signals are those of the change alone");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
   one = cacheit_collection_get_by_id (rows, "1");
-  serve_and_fetch (fixture, one, "/rows/1", "{\"id\": 1, \"name\": \"one\", \"extra\": \"x\"}");
+  cacheit_test_serve_and_fetch (fixture->server, one, "/rows/1", "{\"id\": 1, \"name\": \"one\", \"extra\": \"x\"}");
   g_string_truncate (fixture->items, 0);
   watch (fixture, one);
 
@@ -749,7 +685,7 @@ static void
 test_item_put (Fixture       *fixture,
                gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -757,9 +693,7 @@ test_item_put (Fixture       *fixture,
   g_test_summary ("An item of a collection with an id is saved with PUT to "
                   "collection-url/ID; the collection's list does not change");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}, {\"id\": 2, \"name\": \"two\", \"rank\": 1}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}, {\"id\": 2, \"name\": \"two\", \"rank\": 1}]");
   two = cacheit_collection_get_by_id (rows, "2");
   watch (fixture, two);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/2", 200, "{}");
@@ -784,7 +718,7 @@ static void
 test_item_without_id_posts (Fixture       *fixture,
                             gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) item = NULL;
   g_autoptr(CacheitModel) at = NULL;
   CacheitTestCompletion done = { 0 };
@@ -794,8 +728,7 @@ test_item_without_id_posts (Fixture       *fixture,
                   "collection URL; the server's answer (its id) is merged onto the same "
                   "object, which stays in place");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"name\": \"a\", \"rank\": 0}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"name\": \"a\", \"rank\": 0}]");
   item = g_list_model_get_item (G_LIST_MODEL (rows), 0);
   watch (fixture, item);
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
@@ -825,7 +758,7 @@ static void
 test_create (Fixture       *fixture,
              gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autofree char *url = cacheit_test_server_url (fixture->server, "/rows/9");
   g_autoptr(CacheitModel) item = NULL;
   g_autoptr(CacheitModel) created = NULL;
@@ -839,8 +772,7 @@ test_create (Fixture       *fixture,
                   "(changed::id), with no further items-changed; its url is "
                   "collection-url/ID, get_by_id finds it, create_finish returns it");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\", \"rank\": 0}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
                                       "{\"id\": 9, \"name\": \"new\", \"rank\": 5, \"createdAt\": \"2024-05-01\"}");
 
@@ -882,7 +814,7 @@ static void
 test_destroy_item (Fixture       *fixture,
                    gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitModel *gone;
   CacheitTestCompletion done = { 0 };
@@ -891,9 +823,7 @@ test_destroy_item (Fixture       *fixture,
   g_test_summary ("destroy_async of an item: removed at once (items-changed p,1,0), DELETE "
                   "collection-url/ID, nothing more");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
 
@@ -918,14 +848,13 @@ static void
 test_destroy_standalone (Fixture       *fixture,
                          gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("destroy_async of a standalone model: DELETE, and nothing visible changes");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/notes/1", 200, "{}");
 
   cacheit_model_destroy_async (M (note), CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
@@ -946,15 +875,14 @@ static void
 test_answer_normalised (Fixture       *fixture,
                         gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("The 2xx answer is merged onto the saved attributes, server wins: "
                   "changed (and notify) for a field it normalised and a field it added");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
                                       "{\"id\": 1, \"title\": \"b\", \"updatedAt\": \"2024-05-01T10:00:00Z\"}");
 
@@ -986,7 +914,7 @@ test_answer_root_pointer (Fixture       *fixture,
                   "else as a whole; the request body is the attributes, not the envelope");
 
   cacheit_resource_set_root_pointer (R (note), "/data");
-  serve_and_fetch (fixture, note, "/notes/1", "{\"meta\": {\"v\": 1}, \"data\": {\"id\": 1, \"title\": \"a\"}}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"meta\": {\"v\": 1}, \"data\": {\"id\": 1, \"title\": \"a\"}}");
   assert_attributes (note, "{\"id\": 1, \"title\": \"a\"}");
   watch (fixture, note);
 
@@ -1024,7 +952,7 @@ test_answer_not_json (Fixture       *fixture,
   g_test_summary ("A 2xx answer that is not JSON: CACHEIT_ERROR_INVALID_JSON, but the change "
                   "stays (the server accepted it) and the resource is stale");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   g_assert_false (cacheit_resource_get_stale (R (note)));
   watch (fixture, note);
   cacheit_test_server_set_bytes_for_method (fixture->server, "PUT", "/notes/1", 200, "text/plain", text);
@@ -1055,13 +983,13 @@ test_answer_validators_forgotten (Fixture       *fixture,
                   "a full GET, not a conditional one; stale is unchanged");
 
   cacheit_test_server_set_etag (fixture->server, "/notes/1", "\"v1\"");
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
 
   /* The control: without a save, a reload is conditional. */
   cacheit_test_server_set_etag (fixture->server, "/control", "\"c1\"");
-  serve_and_fetch (fixture, control, "/control", "{\"id\": 2}");
-  g_assert_true (fetch_wait (control, CACHEIT_FETCH_RELOAD, &error));
+  cacheit_test_serve_and_fetch (fixture->server, control, "/control", "{\"id\": 2}");
+  g_assert_true (cacheit_test_fetch_wait (control, CACHEIT_FETCH_RELOAD, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (cacheit_test_server_count_conditional (fixture->server, "/control"), ==, 1);
 
@@ -1071,7 +999,7 @@ test_answer_validators_forgotten (Fixture       *fixture,
   g_assert_false (cacheit_resource_get_stale (R (note)));
 
   cacheit_test_server_set (fixture->server, "/notes/1", 200, "{\"id\": 1, \"title\": \"b\"}");
-  g_assert_true (fetch_wait (note, CACHEIT_FETCH_RELOAD, &error));
+  g_assert_true (cacheit_test_fetch_wait (note, CACHEIT_FETCH_RELOAD, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 2);
   g_assert_cmpuint (cacheit_test_server_count_conditional (fixture->server, "/notes/1"), ==, 0);
@@ -1099,11 +1027,11 @@ check_rollback (Fixture          *fixture,
   guint n_saving = 0;
   guint n_title = 0;
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
-  g_signal_connect (note, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  g_signal_connect (note, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   /* The detail is the member's name. */
-  g_signal_connect (note, "changed::title", G_CALLBACK (count_changed_cb), &n_title);
+  g_signal_connect (note, "changed::title", G_CALLBACK (count_cb), &n_title);
   cacheit_test_server_set_for_method (fixture->server, method, "/notes/1", status,
                                       "{\"errors\": {\"title\": \"taken\"}}");
 
@@ -1156,7 +1084,7 @@ static void
 test_rollback_destroy (Fixture       *fixture,
                        gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   g_autoptr(CacheitModel) at = NULL;
   g_autoptr(CacheitModel) by_id = NULL;
@@ -1166,9 +1094,7 @@ test_rollback_destroy (Fixture       *fixture,
   g_test_summary ("A failed destroy puts the item back at its place, the same object: "
                   "items-changed p,1,0 then p,0,1");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 500, "{}");
 
@@ -1198,7 +1124,7 @@ static void
 test_rollback_create (Fixture       *fixture,
                       gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   CacheitModel *created;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -1206,8 +1132,7 @@ test_rollback_create (Fixture       *fixture,
   g_test_summary ("A failed create removes the item it appended: items-changed n,0,1 then "
                   "n,1,0; create_finish gives NULL and the error");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 422, "{\"errors\": {}}");
 
   create_async (rows, "{\"name\": \"bad\"}", CACHEIT_SAVE_NONE, &done);
@@ -1237,7 +1162,7 @@ test_rollback_refused (Fixture       *fixture,
   g_test_summary ("A save to a server that is gone: G_IO_ERROR_CONNECTION_REFUSED passed "
                   "through, rolled back exactly");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
   cacheit_test_server_stop (fixture->server);
 
@@ -1265,7 +1190,7 @@ test_rollback_cancelled (Fixture       *fixture,
 
   g_test_summary ("A save cancelled in flight: G_IO_ERROR_CANCELLED, rolled back exactly");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
@@ -1300,7 +1225,7 @@ test_rollback_cancelled_queued (Fixture       *fixture,
   g_test_summary ("A save cancelled while queued behind another: G_IO_ERROR_CANCELLED, only "
                   "its change rolled back, never sent");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
@@ -1323,7 +1248,7 @@ test_rollback_cancelled_queued (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_true (save_wait (note, &first, &error));
   g_assert_no_error (error);
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 1);
   assert_attributes (note, "{\"id\": 1, \"title\": \"b\", \"done\": true, \"rank\": 3}");
   assert_log (fixture, "");
@@ -1345,7 +1270,7 @@ test_wait_save (Fixture       *fixture,
   g_test_summary ("CACHEIT_SAVE_WAIT: nothing shows until the answer; the request carries "
                   "the changes all the same; then the change and the answer show at once");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"rank\": 1}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"a\", \"rank\": 1}");
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
                                       "{\"id\": 1, \"title\": \"b\", \"rank\": 1, \"updatedAt\": \"t\"}");
@@ -1379,7 +1304,7 @@ test_wait_failure (Fixture       *fixture,
 
   g_test_summary ("CACHEIT_SAVE_WAIT and a failure: no signal at all, attributes as before");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE_RB);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE_RB);
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 409, "{}");
 
@@ -1399,7 +1324,7 @@ static void
 test_wait_create (Fixture       *fixture,
                   gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   g_autoptr(CacheitModel) at = NULL;
   g_autoptr(CacheitModel) by_id = NULL;
@@ -1409,8 +1334,7 @@ test_wait_create (Fixture       *fixture,
   g_test_summary ("create_async with CACHEIT_SAVE_WAIT: no item until the answer, then "
                   "items-changed n,0,1 with the server's object");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201,
                                       "{\"id\": 5, \"name\": \"W\", \"rank\": 2}");
   cacheit_test_server_hold_for_method (fixture->server, "POST", "/rows");
@@ -1444,7 +1368,7 @@ static void
 test_wait_destroy (Fixture       *fixture,
                    gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -1452,9 +1376,7 @@ test_wait_destroy (Fixture       *fixture,
   g_test_summary ("destroy_async with CACHEIT_SAVE_WAIT: the item stays until the answer, "
                   "then items-changed p,1,0");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
   cacheit_test_server_hold_for_method (fixture->server, "DELETE", "/rows/2");
@@ -1490,9 +1412,9 @@ test_saving_model (Fixture       *fixture,
   g_test_summary ("saving is TRUE from save_async while writes are queued or in flight, "
                   "FALSE after the last, notified once each way");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   g_assert_false (cacheit_resource_get_saving (R (note)));
-  g_signal_connect (note, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  g_signal_connect (note, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
 
@@ -1542,8 +1464,8 @@ test_saving_collection (Fixture       *fixture,
   g_test_summary ("A collection's saving is TRUE during its creates and its items' saves "
                   "and destroys, notified once each way");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
-  g_signal_connect (rows, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  g_signal_connect (rows, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   one = cacheit_collection_get_by_id (rows, "1");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 3, \"name\": \"3\"}");
@@ -1593,9 +1515,9 @@ test_saving_item (Fixture       *fixture,
   g_test_summary ("An item's own saving is TRUE while its save or destroy (sent through "
                   "its collection) is queued or in flight");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
   one = cacheit_collection_get_by_id (rows, "1");
-  g_signal_connect (one, "notify::saving", G_CALLBACK (count_notify_cb), &n_saving);
+  g_signal_connect (one, "notify::saving", G_CALLBACK (count_cb), &n_saving);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/1", 204, NULL);
 
@@ -1634,7 +1556,7 @@ test_order_item_fetch_before_write (Fixture       *fixture,
                   "it, answered after with the OLD body: never applied; made again once the "
                   "write is done");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
   one = cacheit_collection_get_by_id (rows, "1");
   cacheit_test_server_set (fixture->server, "/rows/1", 200, "{\"id\": 1, \"name\": \"one\", \"extra\": \"x\"}");
   cacheit_test_server_hold_for_method (fixture->server, "GET", "/rows/1");
@@ -1652,7 +1574,7 @@ test_order_item_fetch_before_write (Fixture       *fixture,
   assert_log (fixture, "changed:name notify:name changed:extra");
 
   g_assert_cmpuint (cacheit_test_server_release_for_method (fixture->server, "GET", "/rows/1"), ==, 1);
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (one), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -1681,7 +1603,7 @@ test_order_fetch_before_write (Fixture       *fixture,
                   "OLD body: that body is never applied; the GET is made again and its "
                   "answer applied; the fetch's caller gets the server's state");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"old\", \"v\": 1}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"old\", \"v\": 1}");
   watch (fixture, note);
 
   cacheit_test_server_hold_for_method (fixture->server, "GET", "/notes/1");
@@ -1700,7 +1622,7 @@ test_order_fetch_before_write (Fixture       *fixture,
   g_assert_false (fetched.done);
 
   g_assert_cmpuint (cacheit_test_server_release_for_method (fixture->server, "GET", "/notes/1"), >=, 1);
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (note), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -1725,7 +1647,7 @@ static void
 test_order_reload_during_destroy (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion fetched = { 0 };
   CacheitTestCompletion destroyed = { 0 };
@@ -1735,9 +1657,7 @@ test_order_reload_during_destroy (Fixture       *fixture,
                   "destroyed: the item stays removed, the reload is made again after the "
                   "DELETE");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
 
   cacheit_test_server_hold_for_method (fixture->server, "GET", "/rows");
@@ -1753,7 +1673,7 @@ test_order_reload_during_destroy (Fixture       *fixture,
   g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
 
   cacheit_test_server_release_for_method (fixture->server, "GET", "/rows");
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (rows), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -1785,7 +1705,7 @@ test_order_reload_waits (Fixture       *fixture,
   g_test_summary ("A reload asked during a write waits for the write, then requests; its "
                   "caller gets the server's state after the write");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
 
@@ -1794,14 +1714,14 @@ test_order_reload_waits (Fixture       *fixture,
   cacheit_test_server_set (fixture->server, "/notes/1", 200, "{\"id\": 1, \"title\": \"b\", \"v\": 2}");
   cacheit_resource_fetch_async (R (note), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &fetched);
 
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 1);
   g_assert_false (fetched.done);
 
   cacheit_test_server_release (fixture->server, "/notes/1");
   g_assert_true (save_wait (note, &saved, &error));
   g_assert_no_error (error);
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (note), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -1825,14 +1745,14 @@ test_order_plain_fetch_from_cache (Fixture       *fixture,
   g_test_summary ("A plain fetch during a write completes from the data in hand (R3), "
                   "with the change shown, and makes no request");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"a\"}");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &saved);
   cacheit_test_server_wait_held (fixture->server, "/notes/1", 1);
   cacheit_resource_fetch_async (R (note), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &fetched);
-  cacheit_test_wait_for (&fetched.done);
+  cacheit_test_wait_until (fetched.done);
   g_assert_true (cacheit_resource_fetch_finish (R (note), fetched.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&fetched);
@@ -1842,7 +1762,7 @@ test_order_plain_fetch_from_cache (Fixture       *fixture,
   cacheit_test_server_release (fixture->server, "/notes/1");
   g_assert_true (save_wait (note, &saved, &error));
   g_assert_no_error (error);
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "GET", "/notes/1"), ==, 1);
 
   finalize_all (note, NULL);
@@ -1861,7 +1781,7 @@ test_order_one_at_a_time (Fixture       *fixture,
                   "reaches the server only after the first is answered, with the attributes "
                   "as they are when its turn comes");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
   watch (fixture, note);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   cacheit_test_server_hold_for_method (fixture->server, "PUT", "/notes/1");
@@ -1872,7 +1792,7 @@ test_order_one_at_a_time (Fixture       *fixture,
   assert_log (fixture, "changed:title notify:title changed:done notify:done");
   g_assert_true (note->done);
 
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/notes/1"), ==, 1);
   assert_request (fixture, "/notes/1", "PUT", "{\"id\": 1, \"title\": \"a\", \"done\": false}");
 
@@ -1906,7 +1826,7 @@ test_order_first_fails (Fixture       *fixture,
                   "back; the second is still sent, with the attributes of its turn, and the "
                   "end state equals the server's");
 
-  serve_and_fetch (fixture, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", "{\"id\": 1, \"title\": \"t\", \"done\": false}");
   watch (fixture, note);
   cacheit_test_server_push_for_method (fixture->server, "PUT", "/notes/1", 500, "{}");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
@@ -1940,7 +1860,7 @@ static void
 test_order_collection_queue (Fixture       *fixture,
                              gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) one = NULL;
   g_autoptr(CacheitModel) two = NULL;
   g_autoptr(CacheitModel) created = NULL;
@@ -1952,8 +1872,7 @@ test_order_collection_queue (Fixture       *fixture,
   g_test_summary ("The writes of a collection (its creates, its items' saves and destroys) "
                   "are one queue: sent one at a time in the order asked");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
   one = cacheit_collection_get_by_id (rows, "1");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/1", 200, "{}");
@@ -1969,7 +1888,7 @@ test_order_collection_queue (Fixture       *fixture,
   g_assert_cmpstr (fixture->items->str, ==, "2-0+1 1-1+0 ");
   assert_names (rows, "one 3");
 
-  barrier (fixture);
+  cacheit_test_server_wait_arrivals (fixture->server);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "POST", "/rows"), ==, 0);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "DELETE", "/rows/2"), ==, 0);
 
@@ -1997,7 +1916,7 @@ static void
 test_order_create_pending (Fixture       *fixture,
                            gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) item = NULL;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion made = { 0 };
@@ -2007,8 +1926,7 @@ test_order_create_pending (Fixture       *fixture,
   g_test_summary ("(d) Saving or destroying an item whose create is still pending fails at "
                   "once with G_IO_ERROR_PENDING, changing nothing");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 7, \"name\": \"n\"}");
   cacheit_test_server_hold_for_method (fixture->server, "POST", "/rows");
 
@@ -2080,8 +1998,8 @@ wait_revalidated (Fixture    *fixture,
                   const char *path,
                   guint       n_get)
 {
-  WAIT_UNTIL (cacheit_test_server_count_method (fixture->server, "GET", path) >= n_get &&
-              !cacheit_resource_get_fetching (R (resource)));
+  cacheit_test_wait_until (cacheit_test_server_count_method (fixture->server, "GET", path) >= n_get &&
+                           !cacheit_resource_get_fetching (R (resource)));
   cacheit_test_drain ();
 }
 
@@ -2100,7 +2018,7 @@ test_snapshot_follows_save (Fixture       *fixture,
                   "disk with the saved attributes and the answer's (origin DISK)");
 
   cacheit_resource_set_snapshot_directory (R (note), dir);
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200,
                                       "{\"updatedAt\": \"2024-05-01T10:00:00Z\"}");
   save_async (note, "{\"title\": \"saved\"}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -2110,7 +2028,7 @@ test_snapshot_follows_save (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/notes/1", 500, "{}");
   reader = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
-  g_assert_true (fetch_wait (reader, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (reader, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
   assert_attributes (reader, "{\"id\": 1, \"title\": \"saved\", \"done\": false, \"rank\": 3, \"tags\": [\"x\"],"
@@ -2138,7 +2056,7 @@ test_snapshot_failed_save (Fixture       *fixture,
   g_test_summary ("A failed save leaves the snapshot as the server last sent it");
 
   cacheit_resource_set_snapshot_directory (R (note), dir);
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 422, "{}");
   save_async (note, "{\"title\": \"refused\"}", CACHEIT_SAVE_NONE, NULL, &done);
   g_assert_false (save_wait (note, &done, &error));
@@ -2147,7 +2065,7 @@ test_snapshot_failed_save (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/notes/1", 500, "{}");
   reader = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
-  g_assert_true (fetch_wait (reader, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (reader, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
   assert_attributes (reader, NOTE1);
@@ -2171,7 +2089,7 @@ test_snapshot_collection (Fixture       *fixture,
   g_test_summary ("The save of an item and a create update the collection's snapshot");
 
   cacheit_resource_set_snapshot_directory (R (rows), dir);
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
+  cacheit_test_serve_and_fetch (fixture->server, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/rows/2", 200, "{}");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 3, \"name\": \"three\"}");
@@ -2186,7 +2104,7 @@ test_snapshot_collection (Fixture       *fixture,
 
   cacheit_test_server_set (fixture->server, "/rows", 500, "{}");
   reader = reader_new (fixture, CACHEIT_TYPE_COLLECTION, "/rows", dir);
-  g_assert_true (fetch_wait (reader, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (reader, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_DISK);
   assert_names (reader, "1 two three");
@@ -2211,12 +2129,12 @@ test_snapshot_destroy_removes (Fixture       *fixture,
   g_test_summary ("The destroy of a standalone model removes its snapshot");
 
   cacheit_resource_set_snapshot_directory (R (note), dir);
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, note, "/notes/1", NOTE1);
   cacheit_test_server_set (fixture->server, "/notes/1", 500, "{}");
 
   /* The snapshot is there. */
   before = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
-  g_assert_true (fetch_wait (before, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (before, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cacheit_resource_get_origin (R (before)), ==, CACHEIT_ORIGIN_DISK);
   wait_revalidated (fixture, before, "/notes/1", 2);
@@ -2229,7 +2147,7 @@ test_snapshot_destroy_removes (Fixture       *fixture,
 
   /* Gone: the fetch goes to the server, which fails. */
   after = reader_new (fixture, TEST_TYPE_NOTE, "/notes/1", dir);
-  g_assert_false (fetch_wait (after, CACHEIT_FETCH_NONE, &error));
+  g_assert_false (cacheit_test_fetch_wait (after, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   g_assert_cmpint (cacheit_resource_get_origin (R (after)), ==, CACHEIT_ORIGIN_NONE);
   g_assert_false (cacheit_resource_get_fetched (R (after)));
@@ -2241,7 +2159,7 @@ static void
 test_answer_unreadable_keeps_change (Fixture       *fixture,
                                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2249,8 +2167,7 @@ test_answer_unreadable_keeps_change (Fixture       *fixture,
                   "but the change stays (the server accepted it), :status is the answer's, and "
                   "the resource is stale");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_resource_set_max_size (R (note), 16);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 201,
                                       "{\"id\": 1, \"title\": \"b\", \"padding\": \"more than sixteen bytes\"}");
@@ -2272,7 +2189,7 @@ static void
 test_order_destroy_twice (Fixture       *fixture,
                           gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion first = { 0 };
   CacheitTestCompletion second = { 0 };
@@ -2282,9 +2199,7 @@ test_order_destroy_twice (Fixture       *fixture,
                   "its collection: a second destroy waits for the first, then fails with "
                   "G_IO_ERROR_NOT_FOUND without a request");
 
-  serve_and_fetch (fixture, rows, "/rows",
-                   "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}, {\"id\": 3, \"name\": \"3\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
   cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 204, NULL);
   cacheit_test_server_hold (fixture->server, "/rows/2");
@@ -2340,7 +2255,7 @@ test_saving_application_held (Fixture       *fixture,
                   "heard of it");
 
   run.note = note_new (fixture, "/notes/1");
-  serve_and_fetch (fixture, run.note, "/notes/1", NOTE1);
+  cacheit_test_serve_and_fetch (fixture->server, run.note, "/notes/1", NOTE1);
   cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
   run.app = g_application_new (NULL, G_APPLICATION_NON_UNIQUE);
   g_application_set_default (run.app);
@@ -2361,26 +2276,19 @@ test_saving_application_held (Fixture       *fixture,
 /* Issue 14: writes whose connection is lost, redirects of writes, answers
  * of the wrong shape. */
 
-static void
-flag_cb (gpointer  instance,
-         gboolean *flag)
-{
-  *flag = TRUE;
-}
-
 /* A plain fetch of @resource, which is stale: it completes from the data in
  * hand and revalidates it in the background; waits for that ::sync. */
 static void
 fetch_revalidated (gpointer resource)
 {
   g_autoptr(GError) error = NULL;
-  gboolean synced = FALSE;
-  gulong id = g_signal_connect (resource, "sync", G_CALLBACK (flag_cb), &synced);
+  guint n_sync = 0;
+  gulong id = g_signal_connect (resource, "sync", G_CALLBACK (count0_cb), &n_sync);
 
   g_assert_true (cacheit_resource_get_stale (R (resource)));
-  g_assert_true (fetch_wait (resource, CACHEIT_FETCH_NONE, &error));
+  g_assert_true (cacheit_test_fetch_wait (resource, CACHEIT_FETCH_NONE, NULL, &error));
   g_assert_no_error (error);
-  cacheit_test_wait_for (&synced);
+  cacheit_test_wait_until (n_sync > 0);
   g_signal_handler_disconnect (resource, id);
 }
 
@@ -2393,11 +2301,32 @@ forget_connections (void)
   cacheit_test_drain ();
 }
 
+/* The writes of issue 14 whose connection is lost: @method requests of @path
+ * answer @status with @body, but the next @n_lost of them arrive and then lose
+ * their connection before any byte of an answer
+ * (cacheit_test_server_drop_for_method()). With @new_connection the default
+ * session first closes its idle connections, so that the first is sent on a
+ * new one; otherwise on the connection the fetch used. */
+static void
+lose_writes (Fixture    *fixture,
+             gboolean    new_connection,
+             const char *method,
+             const char *path,
+             guint       status,
+             const char *body,
+             guint       n_lost)
+{
+  if (new_connection)
+    forget_connections ();
+  cacheit_test_server_set_for_method (fixture->server, method, path, status, body);
+  cacheit_test_server_drop_for_method (fixture->server, method, path, n_lost);
+}
+
 static void
 test_lost_put_reused (Fixture       *fixture,
                       gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2406,10 +2335,8 @@ test_lost_put_reused (Fixture       *fixture,
                   "got the request is sent again by the library, whole (libsoup 3.2 alone "
                   "sent it again with Content-Length: 0), once, and succeeds");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
-  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 1);
+  note = note_watched (fixture);
+  lose_writes (fixture, FALSE, "PUT", "/notes/1", 200, "{}", 1);
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
   assert_log (fixture, "changed:title notify:title");
@@ -2434,7 +2361,7 @@ static void
 test_lost_put_twice (Fixture       *fixture,
                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2443,10 +2370,8 @@ test_lost_put_twice (Fixture       *fixture,
                   "a third time: it fails, is undone, and the note is invalidated; the server "
                   "got the whole object both times");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
-  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 2);
+  note = note_watched (fixture);
+  lose_writes (fixture, FALSE, "PUT", "/notes/1", 200, "{}", 2);
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
   assert_log (fixture, "changed:title notify:title");
@@ -2470,7 +2395,7 @@ static void
 test_lost_put_fresh (Fixture       *fixture,
                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2478,11 +2403,8 @@ test_lost_put_fresh (Fixture       *fixture,
   g_test_summary ("A PUT on a new connection that the server drops after it got the "
                   "request is not sent again: it fails, undone, and the note is invalidated");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
-  forget_connections ();
-  cacheit_test_server_set_for_method (fixture->server, "PUT", "/notes/1", 200, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "PUT", "/notes/1", 1);
+  note = note_watched (fixture);
+  lose_writes (fixture, TRUE, "PUT", "/notes/1", 200, "{}", 1);
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
   g_assert_false (save_wait (note, &done, &error));
@@ -2502,7 +2424,7 @@ static void
 test_lost_patch (Fixture       *fixture,
                  gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
   gboolean fresh = GPOINTER_TO_INT (data);
@@ -2512,12 +2434,8 @@ test_lost_patch (Fixture       *fixture,
                   "once: it fails, undone, and the note is invalidated (the server may have "
                   "applied it: the next fetch asks)");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
-  if (fresh)
-    forget_connections ();
-  cacheit_test_server_set_for_method (fixture->server, "PATCH", "/notes/1", 200, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "PATCH", "/notes/1", 1);
+  note = note_watched (fixture);
+  lose_writes (fixture, fresh, "PATCH", "/notes/1", 200, "{}", 1);
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_PATCH, NULL, &done);
   g_assert_false (save_wait (note, &done, &error));
@@ -2542,7 +2460,7 @@ static void
 test_lost_create (Fixture       *fixture,
                   gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2553,12 +2471,8 @@ test_lost_create (Fixture       *fixture,
                   "sent once: it fails, its item goes away again, the collection is "
                   "invalidated");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
-  g_string_truncate (fixture->items, 0);
-  if (fresh)
-    forget_connections ();
-  cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
-  cacheit_test_server_drop_for_method (fixture->server, "POST", "/rows", 1);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\"}]");
+  lose_writes (fixture, fresh, "POST", "/rows", 201, "{\"id\": 2, \"name\": \"two\"}", 1);
 
   create_async (rows, "{\"name\": \"two\"}", CACHEIT_SAVE_NONE, &done);
   created = create_wait (rows, &done, &error);
@@ -2576,7 +2490,7 @@ static void
 test_lost_destroy (Fixture       *fixture,
                    gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) two = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2588,14 +2502,10 @@ test_lost_destroy (Fixture       *fixture,
                   "the first is the success it asked for; on a new one it fails, the item "
                   "comes back, the collection is invalidated");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"1\"}, {\"id\": 2, \"name\": \"2\"}]");
   two = cacheit_collection_get_by_id (rows, "2");
-  if (fresh)
-    forget_connections ();
   /* The server applied the first: the second finds nothing. */
-  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/rows/2", 404, "{}");
-  cacheit_test_server_drop_for_method (fixture->server, "DELETE", "/rows/2", 1);
+  lose_writes (fixture, fresh, "DELETE", "/rows/2", 404, "{}", 1);
 
   cacheit_model_destroy_async (two, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
   g_assert_cmpstr (fixture->items->str, ==, "1-1+0 ");
@@ -2634,7 +2544,7 @@ static void
 test_lost_restart_refused (Fixture       *fixture,
                            gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2645,8 +2555,7 @@ test_lost_restart_refused (Fixture       *fixture,
                   "fails with G_IO_ERROR_CONNECTION_CLOSED, undone, and the collection is "
                   "invalidated");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
   /* As libsoup's restart would, before the request is sent. */
   g_signal_connect (rows, "request", G_CALLBACK (emit_restarted_cb), NULL);
@@ -2666,7 +2575,7 @@ static void
 test_redirect_same_method (Fixture       *fixture,
                            gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
   guint status = GPOINTER_TO_UINT (data);
@@ -2675,8 +2584,7 @@ test_redirect_same_method (Fixture       *fixture,
   g_test_summary ("A 307 or 308 answer to a PATCH (GitHub's for a renamed repository) is "
                   "followed with the same method and body, and ::request is emitted again");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_redirect_for_method (fixture->server, "PATCH", "/notes/1", status, "/renamed/1");
   cacheit_test_server_set_for_method (fixture->server, "PATCH", "/renamed/1", 200, "{\"updated\": true}");
 
@@ -2698,7 +2606,7 @@ static void
 test_redirect_limit (Fixture       *fixture,
                      gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
 
@@ -2706,8 +2614,7 @@ test_redirect_limit (Fixture       *fixture,
   g_test_summary ("A write redirected by 307 to itself is sent 1 + 5 times, then fails "
                   "with the 307 as CACHEIT_ERROR_HTTP_STATUS, undone");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
-  watch (fixture, note);
+  note = note_watched (fixture);
   cacheit_test_server_redirect_for_method (fixture->server, "PUT", "/notes/1", 307, "/notes/1");
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -2725,7 +2632,7 @@ static void
 test_redirect_not_followed (Fixture       *fixture,
                             gconstpointer  data)
 {
-  TestNote *note = note_new (fixture, "/notes/1");
+  TestNote *note;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
   guint status = GPOINTER_TO_UINT (data);
@@ -2735,9 +2642,8 @@ test_redirect_not_followed (Fixture       *fixture,
                   "a POST, or any write for a 303, into a GET without its body): the write "
                   "fails with the status, undone; a 303 also invalidates");
 
-  serve_and_fetch (fixture, note, "/notes/1", NOTE1);
+  note = note_watched (fixture);
   cacheit_test_server_set (fixture->server, "/elsewhere", 200, "{\"id\": 1, \"title\": \"z\"}");
-  watch (fixture, note);
   cacheit_test_server_redirect_for_method (fixture->server, "PUT", "/notes/1", status, "/elsewhere");
 
   save_async (note, "{\"title\": \"b\"}", CACHEIT_SAVE_NONE, NULL, &done);
@@ -2756,7 +2662,7 @@ static void
 test_redirect_create (Fixture       *fixture,
                       gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2764,8 +2670,7 @@ test_redirect_create (Fixture       *fixture,
   g_test_bug ("14");
   g_test_summary ("A 308 answer to a create is followed with POST and the same body");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\"}]");
   cacheit_test_server_redirect_for_method (fixture->server, "POST", "/rows", 308, "/v2/rows");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/v2/rows", 201, "{\"id\": 2, \"name\": \"two\"}");
 
@@ -2785,7 +2690,7 @@ static void
 test_answer_create_array (Fixture       *fixture,
                           gconstpointer  data)
 {
-  CacheitCollection *rows = rows_new (fixture, "/rows");
+  CacheitCollection *rows;
   g_autoptr(CacheitModel) created = NULL;
   CacheitTestCompletion done = { 0 };
   g_autoptr(GError) error = NULL;
@@ -2797,8 +2702,7 @@ test_answer_create_array (Fixture       *fixture,
                   "away again (none shows with CACHEIT_SAVE_WAIT), the collection is "
                   "invalidated, and its next fetch brings the server's");
 
-  serve_and_fetch (fixture, rows, "/rows", "[{\"id\": 1, \"name\": \"one\"}]");
-  g_string_truncate (fixture->items, 0);
+  rows = rows_fetched (fixture, "[{\"id\": 1, \"name\": \"one\"}]");
   cacheit_test_server_set_for_method (fixture->server, "POST", "/rows", 201, "[{\"id\": 2, \"name\": \"two\"}]");
 
   create_async (rows, "{\"name\": \"two\"}", flags, &done);
@@ -2830,71 +2734,71 @@ main (int   argc,
 #define ADD_DATA(path, func, value) \
   g_test_add (path, Fixture, GUINT_TO_POINTER (value), fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/save/put/whole-attributes", test_put_whole);
-  ADD ("/save/put/no-content-keeps-attributes", test_put_no_content);
-  ADD ("/save/patch/changes-only", test_patch_changes_only);
-  ADD ("/save/patch/no-changes-sends-empty-object", test_patch_no_changes);
-  ADD ("/save/no-url", test_no_url);
-  ADD ("/save/url-checked-as-fetch", test_url_check_as_fetch);
-  ADD ("/save/item/put-to-item-url", test_item_put);
-  ADD ("/save/item/own-attributes-kept", test_item_own_attributes);
-  ADD ("/save/item/without-id-posts", test_item_without_id_posts);
-  ADD ("/save/create/post-then-id-from-server", test_create);
-  ADD ("/save/destroy/item", test_destroy_item);
-  ADD ("/save/destroy/standalone", test_destroy_standalone);
-  ADD ("/save/answer/normalised-fields", test_answer_normalised);
-  ADD ("/save/answer/root-pointer", test_answer_root_pointer);
-  ADD ("/save/answer/not-json-keeps-change", test_answer_not_json);
-  ADD ("/save/answer/validators-forgotten", test_answer_validators_forgotten);
-  ADD ("/save/answer/unreadable-keeps-change", test_answer_unreadable_keeps_change);
-  ADD ("/save/rollback/put-422", test_rollback_put_422);
-  ADD ("/save/rollback/patch-500", test_rollback_patch_500);
-  ADD ("/save/rollback/destroy", test_rollback_destroy);
-  ADD ("/save/rollback/create", test_rollback_create);
-  ADD ("/save/rollback/connection-refused", test_rollback_refused);
-  ADD ("/save/rollback/cancelled", test_rollback_cancelled);
-  ADD ("/save/rollback/cancelled-while-queued", test_rollback_cancelled_queued);
-  ADD ("/save/wait/save", test_wait_save);
-  ADD ("/save/wait/failure-shows-nothing", test_wait_failure);
-  ADD ("/save/wait/create", test_wait_create);
-  ADD ("/save/wait/destroy", test_wait_destroy);
-  ADD ("/save/saving/model", test_saving_model);
-  ADD ("/save/saving/collection", test_saving_collection);
-  ADD ("/save/saving/collection-item", test_saving_item);
-  ADD ("/save/saving/application-held", test_saving_application_held);
-  ADD ("/save/order/fetch-before-write-sent-again", test_order_fetch_before_write);
-  ADD ("/save/order/item-fetch-before-write-sent-again", test_order_item_fetch_before_write);
-  ADD ("/save/order/reload-during-destroy-keeps-item-removed", test_order_reload_during_destroy);
-  ADD ("/save/order/reload-during-write-waits", test_order_reload_waits);
-  ADD ("/save/order/plain-fetch-during-write-from-cache", test_order_plain_fetch_from_cache);
-  ADD ("/save/order/one-at-a-time", test_order_one_at_a_time);
-  ADD ("/save/order/first-fails-second-still-sent", test_order_first_fails);
-  ADD ("/save/order/collection-one-queue", test_order_collection_queue);
-  ADD ("/save/order/save-while-create-pending", test_order_create_pending);
-  ADD ("/save/order/destroy-twice", test_order_destroy_twice);
-  ADD ("/save/snapshot/follows-save", test_snapshot_follows_save);
-  ADD ("/save/snapshot/failed-save-keeps-snapshot", test_snapshot_failed_save);
-  ADD ("/save/snapshot/collection-item-and-create", test_snapshot_collection);
-  ADD ("/save/snapshot/destroy-removes", test_snapshot_destroy_removes);
-  ADD ("/save/lost/put-reused-sent-again-whole", test_lost_put_reused);
-  ADD ("/save/lost/put-lost-twice-fails", test_lost_put_twice);
-  ADD ("/save/lost/put-fresh-fails", test_lost_put_fresh);
-  ADD_DATA ("/save/lost/patch-reused-fails", test_lost_patch, FALSE);
-  ADD_DATA ("/save/lost/patch-fresh-fails", test_lost_patch, TRUE);
-  ADD_DATA ("/save/lost/post-reused-fails", test_lost_create, FALSE);
-  ADD_DATA ("/save/lost/post-fresh-fails", test_lost_create, TRUE);
-  ADD_DATA ("/save/lost/delete-reused-sent-again", test_lost_destroy, FALSE);
-  ADD_DATA ("/save/lost/delete-fresh-fails", test_lost_destroy, TRUE);
-  ADD ("/save/lost/restart-of-post-refused", test_lost_restart_refused);
-  ADD_DATA ("/save/redirect/307-same-method-and-body", test_redirect_same_method, 307);
-  ADD_DATA ("/save/redirect/308-same-method-and-body", test_redirect_same_method, 308);
-  ADD ("/save/redirect/limit", test_redirect_limit);
-  ADD ("/save/redirect/create-308", test_redirect_create);
-  ADD_DATA ("/save/redirect/301-not-followed", test_redirect_not_followed, 301);
-  ADD_DATA ("/save/redirect/302-not-followed", test_redirect_not_followed, 302);
-  ADD_DATA ("/save/redirect/303-not-followed", test_redirect_not_followed, 303);
-  ADD_DATA ("/save/answer/create-array-leaves-no-item", test_answer_create_array, CACHEIT_SAVE_NONE);
-  ADD_DATA ("/save/answer/create-array-wait", test_answer_create_array, CACHEIT_SAVE_WAIT);
+  ADD ("/cacheit/save/put/whole-attributes", test_put_whole);
+  ADD ("/cacheit/save/put/no-content-keeps-attributes", test_put_no_content);
+  ADD ("/cacheit/save/patch/changes-only", test_patch_changes_only);
+  ADD ("/cacheit/save/patch/no-changes-sends-empty-object", test_patch_no_changes);
+  ADD ("/cacheit/save/no-url", test_no_url);
+  ADD ("/cacheit/save/url-checked-as-fetch", test_url_check_as_fetch);
+  ADD ("/cacheit/save/item/put-to-item-url", test_item_put);
+  ADD ("/cacheit/save/item/own-attributes-kept", test_item_own_attributes);
+  ADD ("/cacheit/save/item/without-id-posts", test_item_without_id_posts);
+  ADD ("/cacheit/save/create/post-then-id-from-server", test_create);
+  ADD ("/cacheit/save/destroy/item", test_destroy_item);
+  ADD ("/cacheit/save/destroy/standalone", test_destroy_standalone);
+  ADD ("/cacheit/save/answer/normalised-fields", test_answer_normalised);
+  ADD ("/cacheit/save/answer/root-pointer", test_answer_root_pointer);
+  ADD ("/cacheit/save/answer/not-json-keeps-change", test_answer_not_json);
+  ADD ("/cacheit/save/answer/validators-forgotten", test_answer_validators_forgotten);
+  ADD ("/cacheit/save/answer/unreadable-keeps-change", test_answer_unreadable_keeps_change);
+  ADD ("/cacheit/save/rollback/put-422", test_rollback_put_422);
+  ADD ("/cacheit/save/rollback/patch-500", test_rollback_patch_500);
+  ADD ("/cacheit/save/rollback/destroy", test_rollback_destroy);
+  ADD ("/cacheit/save/rollback/create", test_rollback_create);
+  ADD ("/cacheit/save/rollback/connection-refused", test_rollback_refused);
+  ADD ("/cacheit/save/rollback/cancelled", test_rollback_cancelled);
+  ADD ("/cacheit/save/rollback/cancelled-while-queued", test_rollback_cancelled_queued);
+  ADD ("/cacheit/save/wait/save", test_wait_save);
+  ADD ("/cacheit/save/wait/failure-shows-nothing", test_wait_failure);
+  ADD ("/cacheit/save/wait/create", test_wait_create);
+  ADD ("/cacheit/save/wait/destroy", test_wait_destroy);
+  ADD ("/cacheit/save/saving/model", test_saving_model);
+  ADD ("/cacheit/save/saving/collection", test_saving_collection);
+  ADD ("/cacheit/save/saving/collection-item", test_saving_item);
+  ADD ("/cacheit/save/saving/application-held", test_saving_application_held);
+  ADD ("/cacheit/save/order/fetch-before-write-sent-again", test_order_fetch_before_write);
+  ADD ("/cacheit/save/order/item-fetch-before-write-sent-again", test_order_item_fetch_before_write);
+  ADD ("/cacheit/save/order/reload-during-destroy-keeps-item-removed", test_order_reload_during_destroy);
+  ADD ("/cacheit/save/order/reload-during-write-waits", test_order_reload_waits);
+  ADD ("/cacheit/save/order/plain-fetch-during-write-from-cache", test_order_plain_fetch_from_cache);
+  ADD ("/cacheit/save/order/one-at-a-time", test_order_one_at_a_time);
+  ADD ("/cacheit/save/order/first-fails-second-still-sent", test_order_first_fails);
+  ADD ("/cacheit/save/order/collection-one-queue", test_order_collection_queue);
+  ADD ("/cacheit/save/order/save-while-create-pending", test_order_create_pending);
+  ADD ("/cacheit/save/order/destroy-twice", test_order_destroy_twice);
+  ADD ("/cacheit/save/snapshot/follows-save", test_snapshot_follows_save);
+  ADD ("/cacheit/save/snapshot/failed-save-keeps-snapshot", test_snapshot_failed_save);
+  ADD ("/cacheit/save/snapshot/collection-item-and-create", test_snapshot_collection);
+  ADD ("/cacheit/save/snapshot/destroy-removes", test_snapshot_destroy_removes);
+  ADD ("/cacheit/save/lost/put-reused-sent-again-whole", test_lost_put_reused);
+  ADD ("/cacheit/save/lost/put-lost-twice-fails", test_lost_put_twice);
+  ADD ("/cacheit/save/lost/put-fresh-fails", test_lost_put_fresh);
+  ADD_DATA ("/cacheit/save/lost/patch-reused-fails", test_lost_patch, FALSE);
+  ADD_DATA ("/cacheit/save/lost/patch-fresh-fails", test_lost_patch, TRUE);
+  ADD_DATA ("/cacheit/save/lost/post-reused-fails", test_lost_create, FALSE);
+  ADD_DATA ("/cacheit/save/lost/post-fresh-fails", test_lost_create, TRUE);
+  ADD_DATA ("/cacheit/save/lost/delete-reused-sent-again", test_lost_destroy, FALSE);
+  ADD_DATA ("/cacheit/save/lost/delete-fresh-fails", test_lost_destroy, TRUE);
+  ADD ("/cacheit/save/lost/restart-of-post-refused", test_lost_restart_refused);
+  ADD_DATA ("/cacheit/save/redirect/307-same-method-and-body", test_redirect_same_method, 307);
+  ADD_DATA ("/cacheit/save/redirect/308-same-method-and-body", test_redirect_same_method, 308);
+  ADD ("/cacheit/save/redirect/limit", test_redirect_limit);
+  ADD ("/cacheit/save/redirect/create-308", test_redirect_create);
+  ADD_DATA ("/cacheit/save/redirect/301-not-followed", test_redirect_not_followed, 301);
+  ADD_DATA ("/cacheit/save/redirect/302-not-followed", test_redirect_not_followed, 302);
+  ADD_DATA ("/cacheit/save/redirect/303-not-followed", test_redirect_not_followed, 303);
+  ADD_DATA ("/cacheit/save/answer/create-array-leaves-no-item", test_answer_create_array, CACHEIT_SAVE_NONE);
+  ADD_DATA ("/cacheit/save/answer/create-array-wait", test_answer_create_array, CACHEIT_SAVE_WAIT);
 
 #undef ADD_DATA
 #undef ADD

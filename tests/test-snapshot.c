@@ -9,9 +9,9 @@
  *
  * Snapshot I/O runs in one worker thread per process, in FIFO order (see
  * docs and the spec of issue 8): a test that must know the writes it caused
- * are done fetches a resource of another URL in the same directory (a
- * "barrier": its snapshot load is queued after them, and its fetch completes
- * after that load). No assertion here is about how long something took; times
+ * are done fetches a resource of another URL in the same directory
+ * (wait_snapshot_io(): its snapshot load is queued after them, and its fetch
+ * completes after that load). No assertion here is about how long something took; times
  * are compared by their order only.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -84,7 +84,7 @@ typedef struct
   CacheitTestServer *server;
   char              *dir;      /* snapshot-directory of most resources here. */
   CacheitStore      *store;    /* The test's own view of it. */
-  guint              n_barriers;
+  guint              n_io_waits;
 } Fixture;
 
 static void
@@ -99,7 +99,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->store = _cacheit_store_new (fixture->dir, G_MAXUINT64);
 }
 
-static void barrier_in (Fixture *fixture, const char *dir);
+static void wait_snapshot_io_in (Fixture *fixture, const char *dir);
 
 static void
 fixture_tear_down (Fixture       *fixture,
@@ -107,7 +107,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   /* Let the writes of the test land before the directory goes. */
   cacheit_test_drain ();
-  barrier_in (fixture, fixture->dir);
+  wait_snapshot_io_in (fixture, fixture->dir);
   cacheit_test_drain ();
   cacheit_test_server_free (fixture->server);
   cacheit_test_drain ();
@@ -206,10 +206,10 @@ finish_ok (gpointer               resource,
  * default), whose snapshot load is queued behind them. The server answers it
  * 404, so it writes nothing itself. */
 static void
-barrier_in (Fixture    *fixture,
-            const char *dir)
+wait_snapshot_io_in (Fixture    *fixture,
+                     const char *dir)
 {
-  g_autofree char *path = g_strdup_printf ("/barrier-%u", fixture->n_barriers++);
+  g_autofree char *path = g_strdup_printf ("/snapshot-io-%u", fixture->n_io_waits++);
   g_autofree char *url = url_of (fixture, path);
   CacheitModel *model = g_object_new (CACHEIT_TYPE_MODEL,
                                       "url", url,
@@ -225,10 +225,11 @@ barrier_in (Fixture    *fixture,
   g_assert_finalize_object (model);
 }
 
+/* wait_snapshot_io_in() the fixture's directory. */
 static void
-barrier (Fixture *fixture)
+wait_snapshot_io (Fixture *fixture)
 {
-  barrier_in (fixture, fixture->dir);
+  wait_snapshot_io_in (fixture, fixture->dir);
 }
 
 /* The file that holds the snapshot of @url in the fixture's directory. */
@@ -404,7 +405,7 @@ test_default_directory (Fixture       *fixture,
 
   serve (fixture, "/default", "{\"id\": 1, \"title\": \"default\"}", "\"d\"");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
-  barrier_in (fixture, NULL);
+  wait_snapshot_io_in (fixture, NULL);
   g_assert_null (cacheit_resource_get_snapshot_directory (R (model)));
   g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_str_has_prefix (file, g_get_user_cache_dir ()));
@@ -413,16 +414,16 @@ test_default_directory (Fixture       *fixture,
   /* Another resource of the default directory starts from it. */
   cacheit_test_server_hold (fixture->server, "/default");
   cacheit_resource_fetch_async (R (again), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   finish_ok (again, &c);
   g_assert_cmpint (cacheit_resource_get_origin (R (again)), ==, CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (cacheit_model_get_string (again, "title"), ==, "default");
   cacheit_test_server_wait_held (fixture->server, "/default", 1);
   cacheit_test_server_release (fixture->server, "/default");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (again)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (again)));
   g_assert_cmpint (cacheit_resource_get_origin (R (again)), ==, CACHEIT_ORIGIN_NETWORK);
 
-  barrier_in (fixture, NULL);
+  wait_snapshot_io_in (fixture, NULL);
   cacheit_test_completion_clear (&c);
   cacheit_test_drain ();
   g_assert_finalize_object (model);
@@ -499,7 +500,7 @@ test_startup_server_error (Fixture       *fixture,
 
   /* It fails: the error is told, the data stays, from disk still. */
   cacheit_test_server_release (fixture->server, "/item");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/item"), ==, 2);
   g_assert_cmpuint (c.n_error, ==, 1);
@@ -524,7 +525,7 @@ test_startup_server_error (Fixture       *fixture,
   g_assert_false (again.done);
   g_assert_cmpuint (count (fixture, "/item"), ==, 3);
   cacheit_test_server_release (fixture->server, "/item");
-  cacheit_test_wait_for (&again.done);
+  cacheit_test_wait_until (again.done);
   finish_ok (model, &again);
   cacheit_test_drain ();
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/item"), ==, 1);
@@ -571,7 +572,7 @@ test_startup_server_gone (Fixture       *fixture,
   g_assert_cmpuint (c.n_sync, ==, 1);
   g_assert_cmpuint (c.n_changed, ==, 3);
 
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (c.n_error, ==, 1);
   g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
@@ -609,8 +610,8 @@ test_startup_joined (Fixture       *fixture,
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[1]);
   g_assert_false (done[0].done);
   g_assert_false (done[1].done);
-  cacheit_test_wait_for (&done[0].done);
-  cacheit_test_wait_for (&done[1].done);
+  cacheit_test_wait_until (done[0].done);
+  cacheit_test_wait_until (done[1].done);
   finish_ok (model, &done[0]);
   finish_ok (model, &done[1]);
   g_assert_true (done[0].result == done[1].result);
@@ -619,14 +620,14 @@ test_startup_joined (Fixture       *fixture,
 
   /* Another plain fetch meanwhile: from the cache, no second request. */
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[2]);
-  cacheit_test_wait_for (&done[2].done);
+  cacheit_test_wait_until (done[2].done);
   finish_ok (model, &done[2]);
   cacheit_test_server_wait_held (fixture->server, "/joined", 1);
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/joined"), ==, 2);
 
   cacheit_test_server_release (fixture->server, "/joined");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (count (fixture, "/joined"), ==, 2);
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/joined"), ==, 1);
@@ -661,14 +662,14 @@ test_startup_cancelled (Fixture       *fixture,
   cacheit_test_server_hold (fixture->server, "/cancel");
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, cancellable, cacheit_test_completion_cb, &done);
   g_cancellable_cancel (cancellable);
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   g_assert_false (cacheit_resource_fetch_finish (R (model), done.result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   cacheit_test_completion_clear (&done);
 
-  /* Whatever the worker was doing is done by the barrier: nothing applied. */
-  barrier (fixture);
+  /* Whatever the worker was doing is done by wait_snapshot_io(): nothing applied. */
+  wait_snapshot_io (fixture);
   cacheit_test_drain ();
   g_assert_false (cacheit_resource_get_fetched (R (model)));
   g_assert_false (cacheit_resource_get_fetching (R (model)));
@@ -684,7 +685,7 @@ test_startup_cancelled (Fixture       *fixture,
   g_assert_cmpuint (c.n_sync, ==, 1);
   cacheit_test_server_wait_held (fixture->server, "/cancel", 1);
   cacheit_test_server_release (fixture->server, "/cancel");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
 
   cacheit_test_drain ();
@@ -714,7 +715,7 @@ test_startup_reload_supersedes (Fixture       *fixture,
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[0]);
   cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &done[1]);
   cacheit_test_server_wait_held (fixture->server, "/superseded", 1);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   cacheit_test_drain ();
   g_assert_false (done[0].done);
   g_assert_false (done[1].done);
@@ -723,8 +724,8 @@ test_startup_reload_supersedes (Fixture       *fixture,
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/superseded", "If-None-Match"));
 
   cacheit_test_server_release (fixture->server, "/superseded");
-  cacheit_test_wait_for (&done[0].done);
-  cacheit_test_wait_for (&done[1].done);
+  cacheit_test_wait_until (done[0].done);
+  cacheit_test_wait_until (done[1].done);
   finish_ok (model, &done[0]);
   finish_ok (model, &done[1]);
   cacheit_test_drain ();
@@ -780,7 +781,7 @@ test_startup_parse_override (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/parsed", 1);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/parsed", "If-None-Match"), ==, "\"p\"");
   cacheit_test_server_release (fixture->server, "/parsed");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   /* A 304 parses nothing. */
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/parsed"), ==, 1);
   g_assert_cmpuint (model->n_parse, ==, 1);
@@ -799,7 +800,7 @@ test_startup_parse_override (Fixture       *fixture,
   g_assert_false (cacheit_resource_get_fetched (R (refused)));
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/no-payload", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/no-payload");
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   finish_ok (refused, &c);
   g_assert_cmpuint (refused->n_parse, ==, 2);
   g_assert_cmpint (cacheit_model_get_int (CACHEIT_MODEL (refused), "id"), ==, 7);
@@ -852,7 +853,7 @@ test_revalidate_304 (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/row", "If-None-Match"), ==, "W/\"r1\"");
   counters_reset (&c);
   cacheit_test_server_release (fixture->server, "/row");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (row)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (row)));
   cacheit_test_drain ();
 
   g_assert_cmpuint (count (fixture, "/row"), ==, 2);
@@ -913,13 +914,13 @@ test_revalidate_304_refreshes_snapshot (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/aged", "If-None-Match"), ==, "\"a1\"");
   asked = now_unix ();
   cacheit_test_server_release (fixture->server, "/aged");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/aged"), ==, 1);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
   confirmed = dup_last_updated (model);
   g_assert_cmpint (g_date_time_compare (confirmed, expected), >, 0);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   after = snapshot_load (fixture, "/aged");
   assert_body (after, body);
   g_assert_cmpstr (after->etag, ==, "\"a1\"");
@@ -968,7 +969,7 @@ test_revalidate_200_changed (Fixture       *fixture,
   counters_reset (&c);
   n_title = n_rank = 0;
   cacheit_test_server_release (fixture->server, "/changing");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
 
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/changing"), ==, 0);
@@ -983,7 +984,7 @@ test_revalidate_200_changed (Fixture       *fixture,
   assert_attributes (model, v2);
 
   /* The snapshot holds the new body, and its ETag. */
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/changing");
   assert_body (snapshot, v2);
   g_assert_cmpstr (snapshot->etag, ==, "\"v2\"");
@@ -995,7 +996,7 @@ test_revalidate_200_changed (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/changing", 1);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/changing", "If-None-Match"), ==, "\"v2\"");
   cacheit_test_server_release (fixture->server, "/changing");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (third)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (third)));
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/changing"), ==, 1);
   g_assert_cmpint (cacheit_resource_get_origin (R (third)), ==, CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpuint (count (fixture, "/changing"), ==, 3);
@@ -1031,7 +1032,7 @@ test_revalidate_200_same_body (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/same", "If-None-Match"), ==, "\"old\"");
   asked = now_unix ();
   cacheit_test_server_release (fixture->server, "/same");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   cacheit_test_drain ();
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/same"), ==, 0);
   g_assert_cmpuint (cacheit_resource_get_status (R (model)), ==, 200);
@@ -1040,7 +1041,7 @@ test_revalidate_200_same_body (Fixture       *fixture,
   assert_notified_only (&c, notify_allowed_on_304);
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/same");
   assert_body (snapshot, body);
   g_assert_cmpstr (snapshot->etag, ==, "\"new\"");
@@ -1085,7 +1086,7 @@ check_stale_from_headers (Fixture    *fixture,
     g_assert_cmpstr (path, ==, "(a path whose stale from disk is as expected)");
   cacheit_test_server_wait_held (fixture->server, path, 1);
   cacheit_test_server_release (fixture->server, path);
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpuint (count (fixture, path), ==, 2);
 
@@ -1143,7 +1144,7 @@ check_stale_from_age (Fixture    *fixture,
     g_assert_cmpstr (path, ==, "(a path whose stale from disk is as expected)");
   cacheit_test_server_wait_held (fixture->server, path, 1);
   cacheit_test_server_release (fixture->server, path);
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
 
   cacheit_test_drain ();
   g_assert_finalize_object (model);
@@ -1184,12 +1185,12 @@ test_policy_none (Fixture       *fixture,
 
   serve (fixture, "/none", "{\"id\": 1, \"v\": 1}", "\"n1\"");
   cacheit_test_fetch_ok (unsaved, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_false (snapshot_exists (fixture, "/none"));
 
   /* A snapshot there, but the reader does not look. */
   cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_true (snapshot_exists (fixture, "/none"));
 
   serve (fixture, "/none", "{\"id\": 1, \"v\": 2}", "\"n2\"");
@@ -1202,13 +1203,13 @@ test_policy_none (Fixture       *fixture,
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_NONE);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/none", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/none");
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   finish_ok (reader, &c);
   g_assert_cmpint (cacheit_model_get_int (reader, "v"), ==, 2);
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_NETWORK);
 
   /* Nor did it write its newer body. */
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/none");
   assert_body (snapshot, "{\"id\": 1, \"v\": 1}");
   g_assert_cmpstr (snapshot->etag, ==, "\"n1\"");
@@ -1248,7 +1249,7 @@ test_policy_reload_ignores_disk (Fixture       *fixture,
   g_assert_cmpuint (c.n_sync, ==, 0);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/reload", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/reload");
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   finish_ok (model, &done);
   cacheit_test_drain ();
   g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
@@ -1257,7 +1258,7 @@ test_policy_reload_ignores_disk (Fixture       *fixture,
   g_assert_cmpint (cacheit_model_get_int (model, "v"), ==, 2);
   g_assert_cmpuint (count (fixture, "/reload"), ==, 2);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/reload");
   assert_body (snapshot, "{\"id\": 1, \"v\": 2}");
   g_assert_cmpstr (snapshot->etag, ==, "\"r2\"");
@@ -1272,7 +1273,7 @@ test_policy_reload_ignores_disk (Fixture       *fixture,
   g_assert_false (done.done);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/reload", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/reload");
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   finish_ok (by_property, &done);
   g_assert_cmpint (cacheit_resource_get_origin (R (by_property)), ==, CACHEIT_ORIGIN_NETWORK);
 
@@ -1323,7 +1324,7 @@ written (Fixture               *fixture,
   else
     g_assert_null (cacheit_test_server_last_header (fixture->server, path, "Authorization"));
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   exists = g_file_test (file, G_FILE_TEST_EXISTS);
 
   cacheit_test_drain ();
@@ -1410,7 +1411,7 @@ test_key_no_userinfo (Fixture       *fixture,
   cacheit_resource_set_snapshot_policy (R (writer), CACHEIT_SNAPSHOT_ALL);
   cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
   g_assert_cmpstr (cacheit_model_get_string (writer, "title"), ==, "keyed");
-  barrier (fixture);
+  wait_snapshot_io (fixture);
 
   g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, 1);
@@ -1434,10 +1435,10 @@ test_key_no_userinfo (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/x", "If-None-Match"), ==, "\"k\"");
 
   cacheit_test_server_release (fixture->server, "/x");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (reader)) &&
-              !cacheit_resource_get_fetching (R (fragment)) &&
-              !cacheit_resource_get_fetching (R (back)));
-  barrier (fixture);
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (reader)) &&
+                           !cacheit_resource_get_fetching (R (fragment)) &&
+                           !cacheit_resource_get_fetching (R (back)));
+  wait_snapshot_io (fixture);
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, 1);
   g_assert_false (file_contains (file, "pass"));
 
@@ -1550,7 +1551,7 @@ test_corrupt (Fixture       *fixture,
 
   serve (fixture, "/c", body, "\"g\"");
   cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
 
   for (Damage how = DAMAGE_EMPTY; how <= DAMAGE_OTHER_KEY; how++)
     {
@@ -1572,14 +1573,14 @@ test_corrupt (Fixture       *fixture,
       g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NONE);
       g_assert_null (cacheit_test_server_last_header (fixture->server, "/c", "If-None-Match"));
       cacheit_test_server_release (fixture->server, "/c");
-      cacheit_test_wait_for (&c.done);
+      cacheit_test_wait_until (c.done);
       finish_ok (model, &c);
       g_assert_cmpuint (count (fixture, "/c"), ==, n_before + 1);
       g_assert_cmpuint (cacheit_resource_get_status (R (model)), ==, 200);
       g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
       assert_attributes (model, body);
 
-      barrier (fixture);
+      wait_snapshot_io (fixture);
       snapshot = snapshot_load (fixture, "/c");
       assert_body (snapshot, body);
       g_assert_cmpstr (snapshot->etag, ==, "\"g\"");
@@ -1623,11 +1624,11 @@ test_wrong_shape (Fixture       *fixture,
   g_assert_cmpuint (c.n_error, ==, 0);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/shape", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/shape");
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   finish_ok (rows, &done);
   cacheit_test_drain ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 1);
-  g_assert_cmpstr (c.items->str, ==, "0,0,1 ");
+  g_assert_cmpstr (c.items->str, ==, "0-0+1 ");
   g_assert_cmpuint (c.n_sync, ==, 1);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_NETWORK);
   {
@@ -1635,7 +1636,7 @@ test_wrong_shape (Fixture       *fixture,
 
     g_assert_cmpstr (row->name, ==, "row");
   }
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/shape");
   assert_body (snapshot, "[{\"id\": 1, \"name\": \"row\"}]");
   g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
@@ -1653,7 +1654,7 @@ test_wrong_shape (Fixture       *fixture,
   g_assert_false (done.done);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/envelope", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/envelope");
-  cacheit_test_wait_for (&done.done);
+  cacheit_test_wait_until (done.done);
   finish_ok (enveloped, &done);
   g_assert_cmpint (cacheit_model_get_int (enveloped, "id"), ==, 2);
   g_assert_cmpint (cacheit_resource_get_origin (R (enveloped)), ==, CACHEIT_ORIGIN_NETWORK);
@@ -1686,14 +1687,14 @@ test_unusable_directory (Fixture       *fixture,
   first = g_object_new (CACHEIT_TYPE_MODEL, "url", url, "snapshot-directory", not_a_directory, NULL);
   second = g_object_new (CACHEIT_TYPE_MODEL, "url", url, "snapshot-directory", not_a_directory, NULL);
   cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
-  barrier_in (fixture, not_a_directory);
+  wait_snapshot_io_in (fixture, not_a_directory);
   cacheit_test_fetch_ok (second, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (second)), ==, CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpint (cacheit_model_get_int (second, "id"), ==, 1);
   g_assert_cmpuint (count (fixture, "/nowhere"), ==, 2);
   g_assert_true (g_file_test (not_a_directory, G_FILE_TEST_IS_REGULAR));
 
-  barrier_in (fixture, not_a_directory);
+  wait_snapshot_io_in (fixture, not_a_directory);
   cacheit_test_drain ();
   g_assert_finalize_object (first);
   g_assert_finalize_object (second);
@@ -1722,7 +1723,7 @@ test_many (Fixture       *fixture,
       writers[i] = model_new (fixture, path);
       cacheit_test_fetch_ok (writers[i], CACHEIT_FETCH_NONE);
     }
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, N_MANY);
 
   for (guint i = 0; i < N_MANY; i++)
@@ -1748,11 +1749,11 @@ test_many (Fixture       *fixture,
     }
   for (guint i = 0; i < N_MANY; i++)
     {
-      WAIT_UNTIL (!cacheit_resource_get_fetching (R (readers[i])));
+      cacheit_test_wait_until (!cacheit_resource_get_fetching (R (readers[i])));
       g_assert_cmpint (cacheit_resource_get_origin (R (readers[i])), ==, CACHEIT_ORIGIN_NETWORK);
     }
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_cmpuint (n_snapshot_files (fixture->dir), ==, N_MANY);
   cacheit_test_drain ();
   for (guint i = 0; i < N_MANY; i++)
@@ -1788,7 +1789,7 @@ test_collection_304 (Fixture       *fixture,
   cacheit_test_server_hold (fixture->server, "/rows");
   cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_DISK);
-  g_assert_cmpstr (c.items->str, ==, "0,0,3 ");
+  g_assert_cmpstr (c.items->str, ==, "0-0+3 ");
   g_assert_cmpuint (c.n_sync, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 3);
   for (guint i = 0; i < 3; i++)
@@ -1804,7 +1805,7 @@ test_collection_304 (Fixture       *fixture,
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/rows", "If-None-Match"), ==, "\"l1\"");
   counters_reset (&c);
   cacheit_test_server_release (fixture->server, "/rows");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (rows)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (rows)));
   cacheit_test_drain ();
 
   g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/rows"), ==, 1);
@@ -1855,7 +1856,7 @@ test_collection_200 (Fixture       *fixture,
   cacheit_test_server_hold (fixture->server, "/rows2");
   cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_DISK);
-  g_assert_cmpstr (c.items->str, ==, "0,0,3 ");
+  g_assert_cmpstr (c.items->str, ==, "0-0+3 ");
   second = g_list_model_get_item (G_LIST_MODEL (rows), 1);
   g_assert_cmpstr (second->name, ==, "b");
   counters_connect (&item, second);
@@ -1863,10 +1864,10 @@ test_collection_200 (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/rows2", 1);
   counters_reset (&c);
   cacheit_test_server_release (fixture->server, "/rows2");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (rows)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (rows)));
   cacheit_test_drain ();
 
-  g_assert_cmpstr (c.items->str, ==, "3,0,1 ");
+  g_assert_cmpstr (c.items->str, ==, "3-0+1 ");
   g_assert_cmpuint (c.n_sync, ==, 1);
   g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_NETWORK);
   g_assert_cmpstr (item.changed->str, ==, "name ");
@@ -1878,7 +1879,7 @@ test_collection_200 (Fixture       *fixture,
   added = g_list_model_get_item (G_LIST_MODEL (rows), 3);
   g_assert_cmpstr (added->name, ==, "d");
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/rows2");
   assert_body (snapshot, v2);
   g_assert_cmpstr (snapshot->etag, ==, "\"c2\"");
@@ -1919,7 +1920,7 @@ test_follows_save_parse_override (Fixture       *fixture,
 
   serve (fixture, "/payload-saved", "{\"payload\": {\"id\": 1, \"title\": \"a\"}}", "\"p1\"");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/payload-saved");
   g_assert_nonnull (snapshot);
   g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
@@ -1927,12 +1928,12 @@ test_follows_save_parse_override (Fixture       *fixture,
   cacheit_test_server_set_bytes (fixture->server, "/payload-saved", 204, "application/json", NULL, FALSE, empty);
   json_object_set_string_member (changes, "title", "b");
   cacheit_model_save_async (model, changes, CACHEIT_SAVE_NONE, NULL, save_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_save_finish (model, c.result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "b");
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_null (snapshot_load (fixture, "/payload-saved"));
 
   cacheit_test_completion_clear (&c);
@@ -1959,7 +1960,7 @@ test_follows_save (Fixture       *fixture,
 
   serve (fixture, "/saved", "{\"id\": 1, \"title\": \"a\"}", "\"e1\"");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/saved");
   g_assert_cmpstr (snapshot->etag, ==, "\"e1\"");
   g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
@@ -1969,13 +1970,13 @@ test_follows_save (Fixture       *fixture,
   cacheit_test_server_set_etag (fixture->server, "/saved", NULL);
   json_object_set_string_member (changes, "title", "b");
   cacheit_model_save_async (model, changes, CACHEIT_SAVE_NONE, NULL, save_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_save_finish (model, c.result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "b");
   g_assert_cmpuint (count (fixture, "/saved"), ==, 2);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/saved");
   g_assert_nonnull (snapshot);
   text = g_strndup (g_bytes_get_data (snapshot->body, &length), g_bytes_get_size (snapshot->body));
@@ -1992,7 +1993,7 @@ test_follows_save (Fixture       *fixture,
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/saved", "If-None-Match"));
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/saved", "If-Modified-Since"));
   cacheit_test_server_release (fixture->server, "/saved");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (reader)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (reader)));
 
   cacheit_test_completion_clear (&c);
   cacheit_test_drain ();
@@ -2017,25 +2018,25 @@ test_destroy_removes (Fixture       *fixture,
   serve (fixture, "/kept", "{\"id\": 2}", "\"k\"");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   cacheit_test_fetch_ok (failing, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_true (snapshot_exists (fixture, "/doomed"));
   g_assert_true (snapshot_exists (fixture, "/kept"));
 
   cacheit_test_server_set_bytes (fixture->server, "/doomed", 204, "application/json", NULL, FALSE, empty);
   cacheit_model_destroy_async (model, CACHEIT_SAVE_NONE, NULL, save_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_destroy_finish (model, c.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
 
   cacheit_test_server_set (fixture->server, "/kept", 500, "{}");
   cacheit_model_destroy_async (failing, CACHEIT_SAVE_NONE, NULL, save_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_false (cacheit_model_destroy_finish (failing, c.result, &error));
   g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
   cacheit_test_completion_clear (&c);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_false (snapshot_exists (fixture, "/doomed"));
   g_assert_true (snapshot_exists (fixture, "/kept"));
 
@@ -2068,7 +2069,7 @@ save_ok (Fixture      *fixture,
   cacheit_test_server_set_bytes (fixture->server, path, 204, "application/json", NULL, FALSE, empty);
   json_object_set_string_member (changes, "title", "saved");
   cacheit_model_save_async (model, changes, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_save_finish (model, c.result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "saved");
@@ -2118,7 +2119,7 @@ test_follows_save_policy (Fixture       *fixture,
   cacheit_test_fetch_ok (all, CACHEIT_FETCH_NONE);
   save_ok (fixture, all, "/all-saved");
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_true (snapshot_exists (fixture, "/all-saved"));
   g_assert_false (snapshot_exists (fixture, "/none-saved"));
   g_assert_false (snapshot_exists (fixture, "/private-saved"));
@@ -2150,7 +2151,7 @@ test_follows_save_root_pointer (Fixture       *fixture,
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   assert_attributes (model, "{\"id\": 1, \"title\": \"a\"}");
   save_ok (fixture, model, "/wrapped");
-  barrier (fixture);
+  wait_snapshot_io (fixture);
 
   serve (fixture, "/wrapped", "{\"data\": {\"id\": 1, \"title\": \"saved\"}}", "\"w2\"");
   cacheit_test_server_hold (fixture->server, "/wrapped");
@@ -2160,7 +2161,7 @@ test_follows_save_root_pointer (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/wrapped", 1);
   g_assert_null (cacheit_test_server_last_header (fixture->server, "/wrapped", "If-None-Match"));
   cacheit_test_server_release (fixture->server, "/wrapped");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (reader)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (reader)));
   g_assert_cmpint (cacheit_resource_get_origin (R (reader)), ==, CACHEIT_ORIGIN_NETWORK);
   assert_attributes (reader, "{\"id\": 1, \"title\": \"saved\"}");
 
@@ -2196,7 +2197,7 @@ assert_collection_from_disk (Fixture    *fixture,
   cacheit_test_server_wait_held (fixture->server, path, 1);
   g_assert_null (cacheit_test_server_last_header (fixture->server, path, "If-None-Match"));
   cacheit_test_server_release (fixture->server, path);
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (rows)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (rows)));
 
   cacheit_test_drain ();
   g_assert_finalize_object (rows);
@@ -2224,7 +2225,7 @@ test_follows_collection_writes (Fixture       *fixture,
   cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
   first = g_list_model_get_item (G_LIST_MODEL (rows), 0);
   second = g_list_model_get_item (G_LIST_MODEL (rows), 1);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/list");
   g_assert_cmpstr (snapshot->etag, ==, "\"l\"");
   g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
@@ -2233,12 +2234,12 @@ test_follows_collection_writes (Fixture       *fixture,
   cacheit_test_server_set_bytes (fixture->server, "/list/1", 204, "application/json", NULL, FALSE, empty);
   json_object_set_string_member (changes, "name", "A");
   cacheit_model_save_async (CACHEIT_MODEL (first), changes, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_save_finish (CACHEIT_MODEL (first), c.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
   g_assert_cmpuint (count (fixture, "/list/1"), ==, 1);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   snapshot = snapshot_load (fixture, "/list");
   g_assert_null (snapshot->etag);
   g_assert_null (snapshot->last_modified);
@@ -2248,11 +2249,11 @@ test_follows_collection_writes (Fixture       *fixture,
   /* An item's destroy: DELETE /list/2. */
   cacheit_test_server_set_bytes (fixture->server, "/list/2", 204, "application/json", NULL, FALSE, empty);
   cacheit_model_destroy_async (CACHEIT_MODEL (second), CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   g_assert_true (cacheit_model_destroy_finish (CACHEIT_MODEL (second), c.result, &error));
   g_assert_no_error (error);
   cacheit_test_completion_clear (&c);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   assert_collection_from_disk (fixture, "/list", "[{\"id\": 1, \"name\": \"A\"}]");
 
   /* A create: POST /list, answered 201 with the new object. */
@@ -2260,12 +2261,12 @@ test_follows_collection_writes (Fixture       *fixture,
   cacheit_test_server_set_etag (fixture->server, "/list", NULL);
   json_object_set_string_member (attributes, "name", "c");
   cacheit_collection_create_async (rows, attributes, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &c);
-  cacheit_test_wait_for (&c.done);
+  cacheit_test_wait_until (c.done);
   created = cacheit_collection_create_finish (rows, c.result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (created);
   cacheit_test_completion_clear (&c);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   cacheit_test_server_set (fixture->server, "/list", 200, "[{\"id\": 1, \"name\": \"A\"}, {\"id\": 3, \"name\": \"c\"}]");
   assert_collection_from_disk (fixture, "/list", "[{\"id\": 1, \"name\": \"A\"}, {\"id\": 3, \"name\": \"c\"}]");
 
@@ -2326,7 +2327,7 @@ test_application_held (Fixture       *fixture,
   g_assert_true (run.completed);
   g_assert_true (run.ok);
 
-  /* No barrier: the application stayed until the write was done. */
+  /* No wait_snapshot_io(): the application stayed until the write was done. */
   snapshot = snapshot_load (fixture, "/app");
   assert_body (snapshot, "{\"id\": 1, \"title\": \"held\"}");
 
@@ -2372,7 +2373,7 @@ test_collection_origin_before_rows (Fixture       *fixture,
   expected = g_strdup_printf ("%d ", CACHEIT_ORIGIN_DISK);
   g_assert_cmpstr (log->str, ==, expected);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_signal_handlers_disconnect_by_data (first, log);
   g_signal_handlers_disconnect_by_data (second, log);
 }
@@ -2395,7 +2396,7 @@ test_url_change (Fixture       *fixture,
   serve (fixture, "/b", b, "\"b1\"");
   cacheit_test_fetch_ok (writer, CACHEIT_FETCH_NONE);
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   g_assert_cmpuint (count (fixture, "/b"), ==, 1);
 
   /* /b is down now: only its snapshot can answer. */
@@ -2418,10 +2419,10 @@ test_url_change (Fixture       *fixture,
   cacheit_test_server_wait_held (fixture->server, "/b", 1);
   g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/b", "If-None-Match"), ==, "\"b1\"");
   cacheit_test_server_release (fixture->server, "/b");
-  WAIT_UNTIL (!cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
   assert_attributes (model, b);
 
-  barrier (fixture);
+  wait_snapshot_io (fixture);
   {
     g_autoptr(CacheitSnapshot) stored = snapshot_load (fixture, "/a");
 
@@ -2443,39 +2444,39 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/snapshot/properties", test_properties);
-  ADD ("/snapshot/default-directory", test_default_directory);
-  ADD ("/snapshot/startup/server-error", test_startup_server_error);
-  ADD ("/snapshot/startup/server-gone", test_startup_server_gone);
-  ADD ("/snapshot/startup/callers-joined", test_startup_joined);
-  ADD ("/snapshot/startup/parse-override", test_startup_parse_override);
-  ADD ("/snapshot/startup/cancelled", test_startup_cancelled);
-  ADD ("/snapshot/startup/reload-supersedes", test_startup_reload_supersedes);
-  ADD ("/snapshot/revalidate/304", test_revalidate_304);
-  ADD ("/snapshot/revalidate/304-refreshes-snapshot", test_revalidate_304_refreshes_snapshot);
-  ADD ("/snapshot/revalidate/200-changed", test_revalidate_200_changed);
-  ADD ("/snapshot/revalidate/200-same-body", test_revalidate_200_same_body);
-  ADD ("/snapshot/stale/from-headers", test_stale_from_headers);
-  ADD ("/snapshot/stale/from-age", test_stale_from_age);
-  ADD ("/snapshot/policy/none", test_policy_none);
-  ADD ("/snapshot/policy/reload-ignores-disk", test_policy_reload_ignores_disk);
-  ADD ("/snapshot/policy/not-shareable", test_policy_not_shareable);
-  ADD ("/snapshot/key/no-userinfo-no-fragment", test_key_no_userinfo);
-  ADD ("/snapshot/unusable/corrupt-files", test_corrupt);
-  ADD ("/snapshot/unusable/wrong-shape", test_wrong_shape);
-  ADD ("/snapshot/unusable/directory", test_unusable_directory);
-  ADD ("/snapshot/many-in-one-directory", test_many);
-  ADD ("/snapshot/collection/from-disk-then-304", test_collection_304);
-  ADD ("/snapshot/collection/from-disk-then-200", test_collection_200);
-  ADD ("/snapshot/collection/origin-before-rows", test_collection_origin_before_rows);
-  ADD ("/snapshot/follows/save", test_follows_save);
-  ADD ("/snapshot/follows/save-parse-override", test_follows_save_parse_override);
-  ADD ("/snapshot/follows/destroy", test_destroy_removes);
-  ADD ("/snapshot/follows/save-policy", test_follows_save_policy);
-  ADD ("/snapshot/follows/save-root-pointer", test_follows_save_root_pointer);
-  ADD ("/snapshot/follows/collection-writes", test_follows_collection_writes);
-  ADD ("/snapshot/application-held", test_application_held);
-  ADD ("/snapshot/r13/url-change", test_url_change);
+  ADD ("/cacheit/snapshot/properties", test_properties);
+  ADD ("/cacheit/snapshot/default-directory", test_default_directory);
+  ADD ("/cacheit/snapshot/startup/server-error", test_startup_server_error);
+  ADD ("/cacheit/snapshot/startup/server-gone", test_startup_server_gone);
+  ADD ("/cacheit/snapshot/startup/callers-joined", test_startup_joined);
+  ADD ("/cacheit/snapshot/startup/parse-override", test_startup_parse_override);
+  ADD ("/cacheit/snapshot/startup/cancelled", test_startup_cancelled);
+  ADD ("/cacheit/snapshot/startup/reload-supersedes", test_startup_reload_supersedes);
+  ADD ("/cacheit/snapshot/revalidate/304", test_revalidate_304);
+  ADD ("/cacheit/snapshot/revalidate/304-refreshes-snapshot", test_revalidate_304_refreshes_snapshot);
+  ADD ("/cacheit/snapshot/revalidate/200-changed", test_revalidate_200_changed);
+  ADD ("/cacheit/snapshot/revalidate/200-same-body", test_revalidate_200_same_body);
+  ADD ("/cacheit/snapshot/stale/from-headers", test_stale_from_headers);
+  ADD ("/cacheit/snapshot/stale/from-age", test_stale_from_age);
+  ADD ("/cacheit/snapshot/policy/none", test_policy_none);
+  ADD ("/cacheit/snapshot/policy/reload-ignores-disk", test_policy_reload_ignores_disk);
+  ADD ("/cacheit/snapshot/policy/not-shareable", test_policy_not_shareable);
+  ADD ("/cacheit/snapshot/key/no-userinfo-no-fragment", test_key_no_userinfo);
+  ADD ("/cacheit/snapshot/unusable/corrupt-files", test_corrupt);
+  ADD ("/cacheit/snapshot/unusable/wrong-shape", test_wrong_shape);
+  ADD ("/cacheit/snapshot/unusable/directory", test_unusable_directory);
+  ADD ("/cacheit/snapshot/many-in-one-directory", test_many);
+  ADD ("/cacheit/snapshot/collection/from-disk-then-304", test_collection_304);
+  ADD ("/cacheit/snapshot/collection/from-disk-then-200", test_collection_200);
+  ADD ("/cacheit/snapshot/collection/origin-before-rows", test_collection_origin_before_rows);
+  ADD ("/cacheit/snapshot/follows/save", test_follows_save);
+  ADD ("/cacheit/snapshot/follows/save-parse-override", test_follows_save_parse_override);
+  ADD ("/cacheit/snapshot/follows/destroy", test_destroy_removes);
+  ADD ("/cacheit/snapshot/follows/save-policy", test_follows_save_policy);
+  ADD ("/cacheit/snapshot/follows/save-root-pointer", test_follows_save_root_pointer);
+  ADD ("/cacheit/snapshot/follows/collection-writes", test_follows_collection_writes);
+  ADD ("/cacheit/snapshot/application-held", test_application_held);
+  ADD ("/cacheit/snapshot/r13/url-change", test_url_change);
 
 #undef ADD
 

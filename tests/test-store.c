@@ -829,7 +829,7 @@ test_store_threads (Fixture       *fixture,
   g_assert_cmpstr (files, ==, name);
 }
 
-/* The child of /store/processes: saves versions of four keys. */
+/* The child of /cacheit/store/processes: saves versions of four keys. */
 static int
 run_writer (const char *directory,
             guint       first_version,
@@ -1055,7 +1055,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* The child of /store/processes. */
+  /* The child of /cacheit/store/processes. */
   if (argc == 5 && strcmp (argv[1], "--writer") == 0)
     return run_writer (argv[2], g_ascii_strtoull (argv[3], NULL, 10),
                        g_ascii_strtoull (argv[4], NULL, 10));
@@ -1068,22 +1068,22 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/store/round-trip", test_store_round_trip);
-  ADD ("/store/missing", test_store_missing);
-  ADD ("/store/overwrite", test_store_overwrite);
-  ADD ("/store/remove", test_store_remove);
-  ADD ("/store/truncated", test_store_truncated);
-  ADD ("/store/corrupt", test_store_corrupt);
-  ADD ("/store/foreign", test_store_foreign);
-  ADD ("/store/hostile-lengths", test_store_hostile_lengths);
-  ADD ("/store/lru", test_store_lru);
-  ADD ("/store/too-large", test_store_too_large);
-  ADD ("/store/threads", test_store_threads);
-  ADD ("/store/processes", test_store_processes);
-  ADD ("/store/permissions", test_store_permissions);
-  ADD ("/store/touch", test_store_touch);
-  ADD ("/store/stale-temporary", test_store_stale_temporary);
-  g_test_add_func ("/store/default-directory", test_store_default_directory);
+  ADD ("/cacheit/store/round-trip", test_store_round_trip);
+  ADD ("/cacheit/store/missing", test_store_missing);
+  ADD ("/cacheit/store/overwrite", test_store_overwrite);
+  ADD ("/cacheit/store/remove", test_store_remove);
+  ADD ("/cacheit/store/truncated", test_store_truncated);
+  ADD ("/cacheit/store/corrupt", test_store_corrupt);
+  ADD ("/cacheit/store/foreign", test_store_foreign);
+  ADD ("/cacheit/store/hostile-lengths", test_store_hostile_lengths);
+  ADD ("/cacheit/store/lru", test_store_lru);
+  ADD ("/cacheit/store/too-large", test_store_too_large);
+  ADD ("/cacheit/store/threads", test_store_threads);
+  ADD ("/cacheit/store/processes", test_store_processes);
+  ADD ("/cacheit/store/permissions", test_store_permissions);
+  ADD ("/cacheit/store/touch", test_store_touch);
+  ADD ("/cacheit/store/stale-temporary", test_store_stale_temporary);
+  g_test_add_func ("/cacheit/store/default-directory", test_store_default_directory);
 
 #undef ADD
 

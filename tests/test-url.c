@@ -96,7 +96,7 @@ finish (gpointer                resource,
         CacheitTestCompletion  *completion,
         GError                **error)
 {
-  cacheit_test_wait_for (&completion->done);
+  cacheit_test_wait_until (completion->done);
   g_assert_cmpuint (completion->n_calls, ==, 1);
   return cacheit_resource_fetch_finish (resource, completion->result, error);
 }
@@ -281,13 +281,13 @@ test_typing (Fixture       *fixture,
   typing.fixture = fixture;
   typing.resource = CACHEIT_RESOURCE (collection);
   g_timeout_add (10, type_next_cb, &typing);
-  WAIT_UNTIL (typing.n_typed == 10);
+  cacheit_test_wait_until (typing.n_typed == 10);
   cacheit_test_server_wait_held (fixture->server, "/search/9", 1);
   g_assert_cmpuint (fixture->n_request, ==, 1 + 10);
 
   /* The server holds every request: only a cancelled one can finish. So
    * all but the last were cancelled when superseded. */
-  WAIT_UNTIL (fixture->n_in_flight == 1);
+  cacheit_test_wait_until (fixture->n_in_flight == 1);
 
   /* Every answer, newest first, then the older ones, which come too late. */
   for (int i = 9; i >= 0; i--)
@@ -317,7 +317,7 @@ test_typing (Fixture       *fixture,
   }
   /* Only the last URL's data was applied, once. */
   g_assert_cmpuint (counters.n_sync, ==, 1);
-  g_assert_cmpstr (counters.items->str, ==, "0,0,1 ");
+  g_assert_cmpstr (counters.items->str, ==, "0-0+1 ");
   g_assert_false (cacheit_resource_get_placeholder (CACHEIT_RESOURCE (collection)));
   g_assert_cmpuint (fixture->n_in_flight, ==, 0);
 
@@ -385,7 +385,7 @@ test_collection_placeholder (Fixture       *fixture,
     g_assert_cmpstr (cacheit_model_get_string (item, "t"), ==, "y");
   }
   /* 1 removed before 2, 3 replaced by 4. */
-  g_assert_cmpstr (counters.items->str, ==, "0,1,0 1,1,1 ");
+  g_assert_cmpstr (counters.items->str, ==, "0-1+0 1-1+1 ");
 }
 
 static void
@@ -410,12 +410,12 @@ test_clear (Fixture       *fixture,
   cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
   counters_connect (&rows, collection);
   set_path (collection, fixture, "/other");
-  g_assert_cmpstr (rows.items->str, ==, "0,3,0 ");
+  g_assert_cmpstr (rows.items->str, ==, "0-3+0 ");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 0);
   g_assert_false (cacheit_resource_get_placeholder (CACHEIT_RESOURCE (collection)));
   g_assert_cmpuint (n_notified (&rows, "n-items"), ==, 1);
   cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
-  g_assert_cmpstr (rows.items->str, ==, "0,3,0 0,0,1 ");
+  g_assert_cmpstr (rows.items->str, ==, "0-3+0 0-0+1 ");
 
   post = resource_new (fixture, TEST_TYPE_ROW, "/post/1");
   g_assert_true (cacheit_resource_get_keep_previous_data (CACHEIT_RESOURCE (post)));
@@ -475,11 +475,11 @@ test_writes (Fixture       *fixture,
 
   /* A save now would PUT /a's attributes to /b. */
   cacheit_model_save_async (model, NULL, CACHEIT_SAVE_NONE, NULL, save_cb, &refused);
-  WAIT_UNTIL (refused != NULL);
+  cacheit_test_wait_until (refused != NULL);
   g_assert_error (refused, G_IO_ERROR, G_IO_ERROR_PENDING);
 
   cacheit_test_server_release_for_method (fixture->server, "PUT", "/a");
-  WAIT_UNTIL (first != NULL && second != NULL);
+  cacheit_test_wait_until (first != NULL && second != NULL);
   g_assert_error (first, G_IO_ERROR, G_IO_ERROR_FAILED);    /* "saved" */
   g_assert_error (second, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/a"), ==, 2);
@@ -542,7 +542,7 @@ test_items_follow (Fixture       *fixture,
   }
 
   cacheit_test_server_release_for_method (fixture->server, "PUT", "/users/1/repos/8");
-  WAIT_UNTIL (saved != NULL && saved_eight != NULL);
+  cacheit_test_wait_until (saved != NULL && saved_eight != NULL);
   g_assert_error (saved, G_IO_ERROR, G_IO_ERROR_FAILED);    /* "saved" */
   g_assert_error (saved_eight, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "PUT", "/users/1/repos/7"), ==, 1);

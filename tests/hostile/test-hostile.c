@@ -460,7 +460,7 @@ test_drip_cancelled (Fixture       *fixture,
 
   cancelled_at = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
-  cacheit_test_wait_for (&completion.done);
+  cacheit_test_wait_until (completion.done);
 
   g_test_message ("completed %" G_GINT64_FORMAT " µs after the cancel",
                   completion.completed_at - cancelled_at);
@@ -755,26 +755,26 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/hostile/r5/closed-mid-body", test_closed_mid_body);
-  ADD ("/hostile/r5/truncated-chunked", test_truncated_chunked);
-  ADD ("/hostile/r5/garbage-status-line", test_garbage_status_line);
-  ADD ("/hostile/r5/empty-reply", test_empty_reply);
-  ADD ("/hostile/r5/redirect-loop", test_redirect_loop);
-  ADD ("/hostile/r5/tls-self-signed", test_tls_self_signed);
-  ADD ("/hostile/r5/invalid-utf8", test_invalid_utf8);
-  ADD ("/hostile/r5/not-json", test_not_json);
-  ADD ("/hostile/r5/status-500", test_status_500);
-  ADD ("/hostile/r5/numbers-out-of-range", test_numbers_out_of_range);
-  ADD ("/hostile/r5/headers-flood", test_headers_flood);
-  ADD ("/hostile/r6/drip-cancelled", test_drip_cancelled);
-  ADD ("/hostile/r12/gzip-bomb", test_gzip_bomb);
-  ADD ("/hostile/r12/huge-content-length", test_huge_content_length);
-  g_test_add_func ("/hostile/r12/huge-content-length-no-limit", test_huge_content_length_no_limit);
-  g_test_add_func ("/hostile/r10/object-ids", test_object_ids);
-  g_test_add_func ("/hostile/r5/parse-override-big-double", test_parse_big_double);
-  g_test_add_func ("/hostile/load/1000-resources", test_many_resources);
-  ADD ("/hostile/load/10000-fetches-mixed", test_mix);
-  ADD ("/hostile/credentials/never-logged", test_credentials);
+  ADD ("/cacheit/hostile/r5/closed-mid-body", test_closed_mid_body);
+  ADD ("/cacheit/hostile/r5/truncated-chunked", test_truncated_chunked);
+  ADD ("/cacheit/hostile/r5/garbage-status-line", test_garbage_status_line);
+  ADD ("/cacheit/hostile/r5/empty-reply", test_empty_reply);
+  ADD ("/cacheit/hostile/r5/redirect-loop", test_redirect_loop);
+  ADD ("/cacheit/hostile/r5/tls-self-signed", test_tls_self_signed);
+  ADD ("/cacheit/hostile/r5/invalid-utf8", test_invalid_utf8);
+  ADD ("/cacheit/hostile/r5/not-json", test_not_json);
+  ADD ("/cacheit/hostile/r5/status-500", test_status_500);
+  ADD ("/cacheit/hostile/r5/numbers-out-of-range", test_numbers_out_of_range);
+  ADD ("/cacheit/hostile/r5/headers-flood", test_headers_flood);
+  ADD ("/cacheit/hostile/r6/drip-cancelled", test_drip_cancelled);
+  ADD ("/cacheit/hostile/r12/gzip-bomb", test_gzip_bomb);
+  ADD ("/cacheit/hostile/r12/huge-content-length", test_huge_content_length);
+  g_test_add_func ("/cacheit/hostile/r12/huge-content-length-no-limit", test_huge_content_length_no_limit);
+  g_test_add_func ("/cacheit/hostile/r10/object-ids", test_object_ids);
+  g_test_add_func ("/cacheit/hostile/r5/parse-override-big-double", test_parse_big_double);
+  g_test_add_func ("/cacheit/hostile/load/1000-resources", test_many_resources);
+  ADD ("/cacheit/hostile/load/10000-fetches-mixed", test_mix);
+  ADD ("/cacheit/hostile/credentials/never-logged", test_credentials);
 
 #undef ADD
 
