@@ -357,7 +357,7 @@ write_flight_cb (CacheitFlight *flight,
  * connection, only if it is idempotent (RFC 9110, 9.2.2); otherwise the
  * restart is stopped through the write's own cancellable (libsoup checks
  * it before it connects or writes anything) and the write fails as lost.
- * Tested by /save/lost/... in tests/test-save.c and by
+ * Tested by /cacheit/save/lost/... in tests/test-save.c and by
  * tests/integration/test-json-server-save.py behind a proxy. */
 static void
 write_restarted_cb (SoupMessage *message,
