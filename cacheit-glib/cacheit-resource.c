@@ -11,6 +11,7 @@
 #include "cacheit-resource-private.h"
 #include "cacheit-resource-class.h"
 #include "cacheit-resource-settings.h"
+#include "cacheit-callers.h"
 #include "cacheit-decode.h"
 #include "cacheit-dispatch.h"
 #include "cacheit-enums.h"
@@ -55,6 +56,9 @@ typedef struct
   /* Refetching in the background. */
   CacheitRefetch            refetch;
 
+  /* The callers waiting for the fetch in flight. */
+  CacheitCallers            callers;
+
   /* Snapshots on disk, and whether the data in hand may be written to one
    * (it came from a response the policy lets us keep). */
   guint                     storable : 1;
@@ -79,7 +83,6 @@ struct _Fetch
   GCancellable       *cancellable;
   GUri               *uri;
   char               *safe_url;
-  GQueue              callers;
 
   /* The request of the current attempt, perhaps shared with other
    * resources, and the pause before the next attempt. */
@@ -109,16 +112,6 @@ struct _Fetch
   guint               storable : 1;       /* The response may be kept on disk. */
   guint               parked : 1;         /* Waiting for the writes to end. */
 };
-
-typedef struct
-{
-  CacheitResource     *self;        /* Not owned: the fetch owns it. */
-  GAsyncReadyCallback  callback;
-  gpointer             user_data;
-  GMainContext        *context;
-  GSource             *cancel_source;
-  GList                link;        /* In Fetch.callers. */
-} Caller;
 
 /* PROP_* and SIGNAL_*: see cacheit-resource-class.h. */
 
@@ -217,7 +210,6 @@ fetch_unref (Fetch *fetch)
   if (!g_atomic_ref_count_dec (&fetch->ref_count))
     return;
 
-  g_assert (g_queue_is_empty (&fetch->callers));
   g_assert (fetch->subscription == 0);
   g_assert (fetch->retry_source == NULL);
   g_clear_object (&fetch->cancellable);
@@ -244,7 +236,6 @@ fetch_new (CacheitResource *self)
   fetch->self = g_object_ref (self);
   fetch->cancellable = g_cancellable_new ();
   fetch->safe_url = _cacheit_uri_to_safe_string (priv->url);
-  g_queue_init (&fetch->callers);
 
   return fetch;
 }
@@ -255,37 +246,6 @@ fetch_is_current (Fetch *fetch)
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
 
   return priv->fetch == fetch;
-}
-
-static void
-caller_free (Caller *caller)
-{
-  clear_source (&caller->cancel_source);
-  g_clear_pointer (&caller->context, g_main_context_unref);
-  g_free (caller);
-}
-
-static void
-caller_complete (Caller             *caller,
-                 CacheitFetchResult *result)
-{
-  _cacheit_dispatch (caller->context, caller->callback,
-                     G_OBJECT (caller->self), G_ASYNC_RESULT (result),
-                     caller->user_data);
-  caller_free (caller);
-}
-
-static void
-caller_complete_cancelled (Caller       *caller,
-                           GCancellable *cancellable)
-{
-  g_autoptr(CacheitFetchResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (cancellable == NULL || !g_cancellable_set_error_if_cancelled (cancellable, &error))
-    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
-  result = _cacheit_fetch_result_new (G_OBJECT (caller->self), cacheit_resource_fetch_async, error);
-  caller_complete (caller, result);
 }
 
 /* Stops listening to the current attempt's request, and stops waiting to
@@ -491,13 +451,11 @@ fetch_complete (Fetch        *fetch,
   /* set_fetching() below drops the resource's reference to @fetch. */
   G_GNUC_UNUSED g_autoptr(Fetch) hold = fetch_ref (fetch);
   GQueue callers = G_QUEUE_INIT;
-  GList *link;
 
   g_assert (fetch_is_current (fetch));
 
   /* Detach first: a signal handler below may start another fetch. */
-  callers = fetch->callers;
-  g_queue_init (&fetch->callers);
+  callers = _cacheit_callers_take (&priv->callers);
 
   result = _cacheit_fetch_result_new (G_OBJECT (self), cacheit_resource_fetch_async, error);
 
@@ -557,8 +515,7 @@ fetch_complete (Fetch        *fetch,
 
   g_object_thaw_notify (G_OBJECT (self));
 
-  while ((link = g_queue_pop_head_link (&callers)) != NULL)
-    caller_complete (link->data, result);
+  _cacheit_callers_complete_taken (&priv->callers, &callers, G_ASYNC_RESULT (result));
 
   /* Data from disk is shown at once, then confirmed by the server. */
   if (error == NULL && fetch->snapshot != NULL)
@@ -1010,80 +967,31 @@ fetch_start (Fetch *fetch)
 }
 
 /* R4, and R13: a new request, which the one in flight (if any) gives way
- * to: its callers come along, with @caller (nullable) after them; the old
- * one is cancelled, and what it still receives is dropped. */
+ * to. The callers are the resource's: they wait for the new one. The old
+ * one is cancelled (set_fetching()), and what it still receives is dropped
+ * (fetch_is_current()). */
 static void
 supersede (CacheitResource *self,
-           gboolean         reload,
-           Caller          *caller)
+           gboolean         reload)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   g_autoptr(Fetch) fetch = fetch_new (self);
-  Fetch *previous = priv->fetch;
-  GList *link;
 
   fetch->reload = reload;
-  while (previous != NULL && (link = g_queue_pop_head_link (&previous->callers)) != NULL)
-    g_queue_push_tail_link (&fetch->callers, link);
-  if (caller != NULL)
-    g_queue_push_tail_link (&fetch->callers, &caller->link);
-
   set_fetching (self, fetch);
   fetch_start (fetch);
 }
 
-static gboolean
-caller_cancelled_cb (GCancellable *cancellable,
-                     gpointer      user_data)
+/* A caller cancelled (R6): the request is aborted only when no caller is
+ * left waiting for it; a revalidation in the background goes on without
+ * callers. */
+static void
+callers_left (GObject *owner,
+              guint    left)
 {
-  Caller *caller = user_data;
-  CacheitResource *self = caller->self;
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  Fetch *fetch = priv->fetch;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (CACHEIT_RESOURCE (owner));
 
-  /* Callers always wait on the current fetch: a fetch that is superseded
-   * hands its callers on. */
-  g_assert (fetch != NULL);
-  g_queue_unlink (&fetch->callers, &caller->link);
-
-  /* This destroys the source being dispatched, which GLib allows. */
-  caller_complete_cancelled (caller, cancellable);
-
-  /* Abort the request only when no caller is left waiting for it (R6); a
-   * revalidation in the background goes on without callers. */
-  if (g_queue_is_empty (&fetch->callers) && !fetch->background)
-    set_fetching (self, NULL);
-
-  return G_SOURCE_REMOVE;
-}
-
-static Caller *
-caller_new (CacheitResource     *self,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  Caller *caller = g_new0 (Caller, 1);
-
-  caller->self = self;
-  caller->callback = callback;
-  caller->user_data = user_data;
-  caller->context = g_main_context_ref_thread_default ();
-  caller->link.data = caller;
-
-  if (cancellable != NULL)
-    {
-      /* Handled in the resource's context, whatever thread cancels. */
-      caller->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_static_name (caller->cancel_source, "[cacheit] caller cancelled");
-      g_source_set_priority (caller->cancel_source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (caller->cancel_source, G_SOURCE_FUNC (caller_cancelled_cb),
-                             caller, NULL);
-      g_source_attach (caller->cancel_source, priv->context);
-    }
-
-  return caller;
+  if (left == 0 && priv->fetch != NULL && !priv->fetch->background)
+    set_fetching (CACHEIT_RESOURCE (owner), NULL);
 }
 
 /* Writes: saves, creates and destroys (see cacheit-write-queue.c) */
@@ -1343,14 +1251,8 @@ cacheit_resource_dispose (GObject *object)
 
   /* A fetch keeps its resource alive, so only g_object_run_dispose() gets
    * here with one in flight: its callers complete as cancelled. */
-  if (priv->fetch != NULL)
-    {
-      GList *link;
-
-      while ((link = g_queue_pop_head_link (&priv->fetch->callers)) != NULL)
-        caller_complete_cancelled (link->data, NULL);
-      set_fetching (self, NULL);
-    }
+  _cacheit_callers_cancel_all (&priv->callers);
+  set_fetching (self, NULL);
 
   _cacheit_settings_release (&priv->settings);
   g_clear_object (&priv->result);
@@ -1516,6 +1418,8 @@ cacheit_resource_init (CacheitResource *self)
 
   priv->context = g_main_context_ref_thread_default ();
   _cacheit_freshness_init (&priv->freshness, G_OBJECT (self), priv->context, freshness_changed);
+  _cacheit_callers_init (&priv->callers, G_OBJECT (self), priv->context, cacheit_resource_fetch_async,
+                         callers_left);
   _cacheit_refetch_init (&priv->refetch, G_OBJECT (self), priv->context, refetch_cb);
   priv->keep_previous_data = TRUE;
   _cacheit_write_queue_init (&priv->writes, self, &write_hooks, priv->context);
@@ -1567,13 +1471,13 @@ url_changed (CacheitResource *self)
   if (previous != NULL)
     {
       /* Superseded: whatever the old URL still answers is dropped. */
-      if (g_queue_is_empty (&previous->callers))
+      if (_cacheit_callers_is_empty (&priv->callers))
         {
           set_fetching (self, NULL);
           return;
         }
 
-      supersede (self, previous->reload, NULL);
+      supersede (self, previous->reload);
     }
 }
 
@@ -1971,7 +1875,6 @@ cacheit_resource_fetch_async (CacheitResource     *self,
                               gpointer             user_data)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  Caller *caller;
   gboolean reload;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
@@ -1983,8 +1886,7 @@ cacheit_resource_fetch_async (CacheitResource     *self,
 
   if (g_cancellable_is_cancelled (cancellable))
     {
-      caller = caller_new (self, NULL, callback, user_data);
-      caller_complete_cancelled (caller, cancellable);
+      _cacheit_callers_complete_cancelled (&priv->callers, cancellable, callback, user_data);
       return;
     }
 
@@ -2000,16 +1902,10 @@ cacheit_resource_fetch_async (CacheitResource     *self,
       return;
     }
 
-  caller = caller_new (self, cancellable, callback, user_data);
-
-  /* R1: join the fetch in flight. */
-  if (!reload && priv->fetch != NULL)
-    {
-      g_queue_push_tail_link (&priv->fetch->callers, &caller->link);
-      return;
-    }
-
-  supersede (self, reload, caller);
+  /* R1: join the fetch in flight; else a new one supersedes it (R4). */
+  _cacheit_callers_add (&priv->callers, cancellable, callback, user_data);
+  if (reload || priv->fetch == NULL)
+    supersede (self, reload);
 }
 
 /**
