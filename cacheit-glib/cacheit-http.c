@@ -279,3 +279,25 @@ _cacheit_http_snapshot_key (const char *url)
 
   return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
 }
+
+gint64
+_cacheit_http_retry_delay_ms (guint       attempt,
+                              guint       retry_limit,
+                              guint       base_delay_ms,
+                              const char *retry_after,
+                              GDateTime  *now,
+                              double      fraction)
+{
+  gint64 delay;
+
+  if (attempt >= retry_limit)
+    return -1;
+
+  delay = _cacheit_http_retry_after_ms (retry_after, now);
+  if (delay > CACHEIT_HTTP_MAX_RETRY_AFTER_MS)
+    return -1;
+  if (delay < 0)
+    delay = _cacheit_http_backoff_ms (attempt, base_delay_ms, CACHEIT_HTTP_MAX_BACKOFF_MS, fraction);
+
+  return delay;
+}

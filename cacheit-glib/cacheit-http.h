@@ -87,6 +87,20 @@ gint64    _cacheit_http_backoff_ms          (guint  attempt,
                                              gint64 max_ms,
                                              double fraction);
 
+/* The pause before the next attempt, in milliseconds, after attempt
+ * @attempt (counted from 0) failed in a way worth another, or -1 for no
+ * more attempts: none when @retry_limit attempts were retried already, nor
+ * when the server's Retry-After (@retry_after, nullable) asks for more than
+ * CACHEIT_HTTP_MAX_RETRY_AFTER_MS; what Retry-After asks for (from @now,
+ * see _cacheit_http_retry_after_ms()); else the backoff from
+ * @base_delay_ms, placed by @fraction (see _cacheit_http_backoff_ms()). */
+gint64    _cacheit_http_retry_delay_ms      (guint       attempt,
+                                             guint       retry_limit,
+                                             guint       base_delay_ms,
+                                             const char *retry_after,
+                                             GDateTime  *now,
+                                             double      fraction);
+
 /* Snapshots */
 
 /* Whether a response may be kept on disk under @policy: always under

@@ -592,6 +592,23 @@ fetch_outdated (Fetch *fetch)
   return TRUE;
 }
 
+/* Whether what @fetch just received (a response, or the data decoded from
+ * it) is to be used. The one place that says why not:
+ * - superseded (a reload, a new URL, or no caller left): it is dropped;
+ * - outdated by a write (one started or ended since the request): it is
+ *   asked again, once the writes are done. */
+static gboolean
+fetch_wants_answer (Fetch *fetch)
+{
+  if (!fetch_is_current (fetch))
+    return FALSE;   /* Superseded: dropped. */
+
+  if (fetch_outdated (fetch))
+    return FALSE;   /* Outdated by a write: asked again. */
+
+  return TRUE;
+}
+
 static void
 fetch_apply (Fetch   *fetch,
              CacheitDecoded *decoded)
@@ -600,9 +617,6 @@ fetch_apply (Fetch   *fetch,
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
   GError *error = NULL;
   gboolean changed;
-
-  if (fetch_outdated (fetch))
-    return;
 
   if (decoded->node != NULL)
     {
@@ -678,7 +692,8 @@ decode_cb (GObject      *object,
       return;
     }
 
-  fetch_apply (fetch, decoded);
+  if (fetch_wants_answer (fetch))
+    fetch_apply (fetch, decoded);
   _cacheit_decoded_free (decoded);
 }
 
@@ -725,24 +740,15 @@ fetch_retry (Fetch       *fetch,
              SoupMessage *message)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
-  gint64 delay = -1;
+  SoupMessageHeaders *headers = message != NULL ? soup_message_get_response_headers (message) : NULL;
+  gint64 delay;
 
-  if (fetch->attempt >= cacheit_resource_get_retry_limit (fetch->self))
-    return FALSE;
-
-  if (message != NULL)
-    {
-      SoupMessageHeaders *headers = soup_message_get_response_headers (message);
-
-      delay = _cacheit_http_retry_after_ms (soup_message_headers_get_one (headers, "Retry-After"), NULL);
-    }
-
-  if (delay > CACHEIT_HTTP_MAX_RETRY_AFTER_MS)
-    return FALSE;
-
+  delay = _cacheit_http_retry_delay_ms (fetch->attempt, cacheit_resource_get_retry_limit (fetch->self),
+                                        cacheit_resource_get_retry_delay (fetch->self),
+                                        headers != NULL ? soup_message_headers_get_one (headers, "Retry-After") : NULL,
+                                        NULL, g_random_double ());
   if (delay < 0)
-    delay = _cacheit_http_backoff_ms (fetch->attempt, cacheit_resource_get_retry_delay (fetch->self),
-                                      CACHEIT_HTTP_MAX_BACKOFF_MS, g_random_double ());
+    return FALSE;
 
   fetch->attempt++;
   fetch_detach (fetch);
@@ -771,7 +777,7 @@ flight_cb (CacheitFlight *flight,
   /* The flight is done with us: nothing to unsubscribe from. */
   fetch->subscription = 0;
 
-  if (!fetch_is_current (fetch) || fetch_outdated (fetch))
+  if (!fetch_wants_answer (fetch))
     return;
 
   /* Reading the body, or its size, fails only after a success status. */

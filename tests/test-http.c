@@ -436,6 +436,61 @@ test_backoff (void)
     }
 }
 
+typedef struct
+{
+  guint       attempt;
+  guint       retry_limit;
+  guint       base_delay_ms;
+  const char *retry_after;
+  double      fraction;
+  gint64      ms;
+} RetryCase;
+
+static const RetryCase retry_cases[] = {
+  /* No attempts left: none, whatever the server asks. */
+  { 0, 0, 1000, NULL, 1.0, -1 },
+  { 3, 3, 1000, NULL, 1.0, -1 },
+  { 3, 3, 1000, "1", 1.0, -1 },
+  { G_MAXUINT, G_MAXUINT, 1000, NULL, 1.0, -1 },
+
+  /* The backoff, without Retry-After or with one that is not one. */
+  { 0, 3, 1000, NULL, 0.0, 500 },
+  { 0, 3, 1000, NULL, 1.0, 1000 },
+  { 2, 3, 1000, NULL, 1.0, 4000 },
+  { 2, 3, 1000, "soon", 1.0, 4000 },
+  { 2, 3, 1000, "-1", 0.0, 2000 },
+
+  /* What Retry-After asks for, in place of the backoff, up to the limit
+   * worth waiting for; longer ends the retries. */
+  { 0, 3, 1000, "0", 1.0, 0 },
+  { 0, 3, 1000, "7", 0.0, 7000 },
+  { 2, 3, 1000, "300", 1.0, CACHEIT_HTTP_MAX_RETRY_AFTER_MS },
+  { 2, 3, 1000, "301", 1.0, -1 },
+  { 0, 3, 1000, "Wed, 02 Dec 2026 17:00:10 GMT", 1.0, 10000 },
+  { 0, 3, 1000, "Wed, 02 Dec 2026 16:00:00 GMT", 1.0, 0 },
+  { 0, 3, 1000, "Wed, 02 Dec 2026 18:00:00 GMT", 1.0, -1 },
+};
+
+static void
+test_retry_delay (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 12, 2, 17, 0, 0);
+
+  g_test_summary ("A failed attempt is retried while attempts are left, after what "
+                  "Retry-After asks for when it is not too long, else after the backoff");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (retry_cases); i++)
+    {
+      const RetryCase *c = &retry_cases[i];
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": attempt %u of %u, Retry-After %s",
+                      i, c->attempt, c->retry_limit, c->retry_after != NULL ? c->retry_after : "(none)");
+      g_assert_cmpint (_cacheit_http_retry_delay_ms (c->attempt, c->retry_limit, c->base_delay_ms,
+                                                     c->retry_after, now, c->fraction),
+                       ==, c->ms);
+    }
+}
+
 static void
 test_backoff_growth (void)
 {
@@ -598,6 +653,7 @@ main (int   argc,
   g_test_add_func ("/cacheit/http/retry-after/now", test_retry_after_now);
   g_test_add_func ("/cacheit/http/backoff", test_backoff);
   g_test_add_func ("/cacheit/http/backoff/growth", test_backoff_growth);
+  g_test_add_func ("/cacheit/http/retry-delay", test_retry_delay);
   g_test_add_func ("/cacheit/http/may-store", test_may_store);
   g_test_add_func ("/cacheit/http/snapshot-key", test_snapshot_key);
 
