@@ -301,3 +301,15 @@ _cacheit_http_retry_delay_ms (guint       attempt,
 
   return delay;
 }
+
+gboolean
+_cacheit_http_message_may_store (CacheitSnapshotPolicy  policy,
+                                 SoupMessage           *message)
+{
+  SoupMessageHeaders *request_headers = soup_message_get_request_headers (message);
+  SoupMessageHeaders *response_headers = soup_message_get_response_headers (message);
+
+  return _cacheit_http_may_store (policy,
+                                  soup_message_headers_get_one (request_headers, "Authorization") != NULL,
+                                  soup_message_headers_get_list (response_headers, "Cache-Control"));
+}

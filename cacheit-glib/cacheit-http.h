@@ -112,6 +112,10 @@ gboolean  _cacheit_http_may_store           (CacheitSnapshotPolicy  policy,
                                              gboolean               authorized,
                                              const char            *cache_control);
 
+/* The same for the response to @message. */
+gboolean  _cacheit_http_message_may_store   (CacheitSnapshotPolicy  policy,
+                                             SoupMessage           *message);
+
 /* The snapshot key of @url: without its user information (a password has
  * no place in a file name or a file) and fragment; NULL when @url is NULL or
  * not a URL. */

@@ -372,15 +372,10 @@ freshness_changed (GObject                *owner,
 static CacheitStore *
 resource_store (CacheitResource *self)
 {
-  const char *set = cacheit_resource_get_snapshot_directory (self);
-  g_autofree char *directory = NULL;
-
   if (cacheit_resource_get_snapshot_policy (self) == CACHEIT_SNAPSHOT_NONE)
     return NULL;
 
-  directory = set != NULL ? g_strdup (set) : _cacheit_store_default_directory ();
-
-  return _cacheit_store_new (directory, CACHEIT_STORE_DEFAULT_MAX_BYTES);
+  return _cacheit_store_open (cacheit_resource_get_snapshot_directory (self));
 }
 
 /* Writes, refreshes or removes the snapshot of @url in the store's thread,
@@ -405,18 +400,6 @@ snapshot_write (CacheitResource       *self,
                                   priv->context, _cacheit_application_hold (priv->context));
 }
 
-/* Whether a response may be kept on disk under the snapshot policy. */
-static gboolean
-response_storable (CacheitResource *self,
-                   SoupMessage     *message)
-{
-  SoupMessageHeaders *request_headers = soup_message_get_request_headers (message);
-  SoupMessageHeaders *response_headers = soup_message_get_response_headers (message);
-
-  return _cacheit_http_may_store (cacheit_resource_get_snapshot_policy (self),
-                                  soup_message_headers_get_one (request_headers, "Authorization") != NULL,
-                                  soup_message_headers_get_list (response_headers, "Cache-Control"));
-}
 
 void
 _cacheit_resource_save_snapshot (CacheitResource *self,
@@ -822,7 +805,7 @@ flight_cb (CacheitFlight *flight,
     }
 
   fetch->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
-  fetch->storable = response_storable (self, message);
+  fetch->storable = _cacheit_http_message_may_store (cacheit_resource_get_snapshot_policy (self), message);
   fetch_decode (fetch, flight);
 }
 
@@ -1045,7 +1028,7 @@ write_answered (CacheitResource *self,
     set_status (target, status);
 
   /* What the server accepted joins the data: it may make it private. */
-  if (SOUP_STATUS_IS_SUCCESSFUL (status) && !response_storable (self, message))
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) && !_cacheit_http_message_may_store (cacheit_resource_get_snapshot_policy (self), message))
     priv->storable = FALSE;
 }
 

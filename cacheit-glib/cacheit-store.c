@@ -1038,3 +1038,14 @@ _cacheit_store_run_in_thread (GTask           *task,
   job->func = func;
   g_thread_pool_push (pool, job, NULL);
 }
+
+CacheitStore *
+_cacheit_store_open (const char *directory)
+{
+  g_autofree char *default_directory = NULL;
+
+  if (directory == NULL)
+    directory = default_directory = _cacheit_store_default_directory ();
+
+  return _cacheit_store_new (directory, CACHEIT_STORE_DEFAULT_MAX_BYTES);
+}

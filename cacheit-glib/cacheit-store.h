@@ -128,6 +128,10 @@ void          _cacheit_store_remove     (CacheitStore  *self,
 void          _cacheit_store_run_in_thread (GTask           *task,
                                             GTaskThreadFunc  func);
 
+/* The store of @directory, or of the default directory when it is NULL,
+ * with the default size limit. */
+CacheitStore *_cacheit_store_open       (const char    *directory);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitStore, _cacheit_store_unref)
 
 G_END_DECLS
