@@ -145,14 +145,6 @@ clear_source (GSource **source)
   g_clear_pointer (source, g_source_unref);
 }
 
-static CacheitResource *
-parent_of (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  return (CacheitResource *) _cacheit_settings_get_parent (&priv->settings);
-}
-
 /* The value of the setting @prop_id in use. */
 static const GValue *
 setting (CacheitResource *self,
@@ -161,29 +153,6 @@ setting (CacheitResource *self,
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
   return _cacheit_settings_get (&priv->settings, SETTING (prop_id));
-}
-
-/* Emits ::request for @message on the resources @self follows, the
- * outermost first, then on @self: the handlers of an item see what those
- * of its collection did to the message, and have the last word. */
-static void
-emit_request (CacheitResource *self,
-              SoupMessage     *message)
-{
-  g_autoptr(GPtrArray) chain = NULL;
-
-  if (parent_of (self) == NULL)
-    {
-      g_signal_emit (self, signals[SIGNAL_REQUEST], 0, message);
-      return;
-    }
-
-  /* A handler may drop the last reference to one of them. */
-  chain = g_ptr_array_new_with_free_func (g_object_unref);
-  for (CacheitResource *r = self; r != NULL; r = parent_of (r))
-    g_ptr_array_add (chain, g_object_ref (r));
-  for (guint i = chain->len; i > 0; i--)
-    g_signal_emit (g_ptr_array_index (chain, i - 1), signals[SIGNAL_REQUEST], 0, message);
 }
 
 /* Fetches and callers */
@@ -809,19 +778,6 @@ flight_cb (CacheitFlight *flight,
   fetch_decode (fetch, flight);
 }
 
-/* Whether resources may share @self's requests: not when a handler of
- * ::request, on @self or on a resource it follows (an item's collection),
- * may make them differ. */
-static gboolean
-may_share (CacheitResource *self)
-{
-  for (; self != NULL; self = parent_of (self))
-    if (g_signal_has_handler_pending (self, signals[SIGNAL_REQUEST], 0, FALSE))
-      return FALSE;
-
-  return TRUE;
-}
-
 /* Makes one attempt: a request of its own, or one in the air for the same. */
 static void
 fetch_send (Fetch *fetch)
@@ -851,8 +807,10 @@ fetch_send (Fetch *fetch)
   fetch->conditional = priv->fetched && _cacheit_freshness_add_validators (&priv->freshness, headers);
 
   /* A reload wants an answer from after it was asked: it may be joined,
-   * but joins nothing. */
-  if (may_share (self))
+   * but joins nothing. No sharing either when a handler of ::request, on
+   * @self or on a resource it follows (an item's collection), may make the
+   * request differ. */
+  if (!_cacheit_settings_handled_along (&priv->settings, signals[SIGNAL_REQUEST]))
     {
       key = _cacheit_flight_key (priv->context, session, message, max_size);
       if (!fetch->reload)
@@ -861,7 +819,7 @@ fetch_send (Fetch *fetch)
 
   if (flight == NULL)
     {
-      emit_request (self, message);
+      _cacheit_settings_emit_along (&priv->settings, signals[SIGNAL_REQUEST], message);
 
       /* A handler may have started another fetch, or cancelled every caller. */
       if (!fetch_is_current (fetch))
@@ -1005,9 +963,11 @@ write_request (CacheitResource *target,
                SoupMessage     *message,
                guint64         *max_size)
 {
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (target);
+
   /* On the resource written (an item) and on those it follows (its
    * collection). */
-  emit_request (target, message);
+  _cacheit_settings_emit_along (&priv->settings, signals[SIGNAL_REQUEST], message);
   *max_size = cacheit_resource_get_max_size (target);
 
   return cacheit_resource_get_session (target);

@@ -200,3 +200,35 @@ _cacheit_settings_clear (CacheitSettings *self)
     g_value_unset (&self->values[i]);
   g_clear_pointer (&self->values, g_free);
 }
+
+void
+_cacheit_settings_emit_along (CacheitSettings *self,
+                              guint            signal_id,
+                              gpointer         arg)
+{
+  g_autoptr(GPtrArray) chain = NULL;
+
+  if (self->parent == NULL)
+    {
+      g_signal_emit (self->owner, signal_id, 0, arg);
+      return;
+    }
+
+  /* A handler may drop the last reference to one of them. */
+  chain = g_ptr_array_new_with_free_func (g_object_unref);
+  for (CacheitSettings *s = self; s != NULL; s = s->parent)
+    g_ptr_array_add (chain, g_object_ref (s->owner));
+  for (guint i = chain->len; i > 0; i--)
+    g_signal_emit (g_ptr_array_index (chain, i - 1), signal_id, 0, arg);
+}
+
+gboolean
+_cacheit_settings_handled_along (CacheitSettings *self,
+                                 guint            signal_id)
+{
+  for (CacheitSettings *s = self; s != NULL; s = s->parent)
+    if (g_signal_has_handler_pending (s->owner, signal_id, 0, FALSE))
+      return TRUE;
+
+  return FALSE;
+}

@@ -71,4 +71,15 @@ void          _cacheit_settings_set_parent (CacheitSettings        *self,
 /* The owner of what @self follows, or NULL. */
 GObject      *_cacheit_settings_get_parent (CacheitSettings        *self);
 
+/* Emits @signal_id (with one pointer argument, @arg) on the owners of what
+ * @self follows, the outermost first, then on its owner: the handlers of an
+ * item see what those of its collection did, and have the last word. */
+void          _cacheit_settings_emit_along (CacheitSettings        *self,
+                                            guint                   signal_id,
+                                            gpointer                arg);
+/* Whether a handler of @signal_id is connected on the owner of @self or on
+ * that of anything it follows. */
+gboolean      _cacheit_settings_handled_along (CacheitSettings     *self,
+                                               guint                signal_id);
+
 G_END_DECLS
