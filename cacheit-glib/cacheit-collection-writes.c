@@ -67,7 +67,7 @@ typedef struct
 static void
 item_write_free (ItemWrite *write)
 {
-  _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), FALSE);
+  _cacheit_write_queue_item_write (_cacheit_resource_get_writes (CACHEIT_RESOURCE (write->item)), FALSE);
   g_clear_object (&write->item);
   g_clear_pointer (&write->key, g_free);
   g_clear_pointer (&write->changes, json_object_unref);
@@ -118,7 +118,7 @@ active_writes (CacheitCollectionWrites *self)
 {
   GPtrArray *writes = g_ptr_array_new ();
 
-  _cacheit_resource_foreach_write (self->collection, collect_active, writes);
+  _cacheit_write_queue_foreach (_cacheit_resource_get_writes (self->collection), collect_active, writes);
 
   return writes;
 }
@@ -608,7 +608,7 @@ pending_key (CacheitCollectionWrites *self,
 {
   gpointer find[2] = { item, NULL };
 
-  _cacheit_resource_foreach_write (self->collection, find_item_key, find);
+  _cacheit_write_queue_foreach (_cacheit_resource_get_writes (self->collection), find_item_key, find);
 
   return g_strdup (find[1]);
 }
@@ -670,7 +670,7 @@ _cacheit_collection_writes_create (CacheitCollectionWrites *self,
   write->kind = ITEM_CREATE;
   write->changes = json_object_ref (attributes);
   write->item = g_object_ref (item);
-  _cacheit_resource_item_write (CACHEIT_RESOURCE (write->item), TRUE);
+  _cacheit_write_queue_item_write (_cacheit_resource_get_writes (CACHEIT_RESOURCE (write->item)), TRUE);
   write->flags = flags;
   write->base_url = g_strdup (cacheit_resource_get_url (self->collection));
   write->shown = (flags & CACHEIT_SAVE_WAIT) == 0;
@@ -681,7 +681,8 @@ _cacheit_collection_writes_create (CacheitCollectionWrites *self,
       self->list->pending_changed (self->collection, self->pending->len - 1, 0, 1);
     }
 
-  _cacheit_resource_queue_write (self->collection, &item_write_ops, write, task);
+  _cacheit_write_queue_push (_cacheit_resource_get_writes (self->collection), &item_write_ops, write,
+                             cacheit_resource_get_root_pointer (self->collection), task);
 }
 
 gboolean
@@ -727,9 +728,10 @@ _cacheit_collection_writes_item (CacheitCollectionWrites *self,
   write->base_url = g_strdup (cacheit_resource_get_url (self->collection));
   write->shown = (flags & CACHEIT_SAVE_WAIT) == 0 && (destroy || changes != NULL);
   _cacheit_model_begin_item_write (item);
-  _cacheit_resource_item_write (CACHEIT_RESOURCE (item), TRUE);
+  _cacheit_write_queue_item_write (_cacheit_resource_get_writes (CACHEIT_RESOURCE (item)), TRUE);
 
-  _cacheit_resource_queue_write (self->collection, &item_write_ops, write, task);
+  _cacheit_write_queue_push (_cacheit_resource_get_writes (self->collection), &item_write_ops, write,
+                             cacheit_resource_get_root_pointer (self->collection), task);
   if (destroy)
     collection_show (self);
   else

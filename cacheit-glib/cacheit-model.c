@@ -646,7 +646,7 @@ model_show (CacheitModel *self)
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new ();
 
-  _cacheit_resource_foreach_write (CACHEIT_RESOURCE (self), add_shown_changes, changes);
+  _cacheit_write_queue_foreach (_cacheit_resource_get_writes (CACHEIT_RESOURCE (self)), add_shown_changes, changes);
   _cacheit_model_show_item (self, changes);
 }
 
@@ -852,7 +852,7 @@ model_write (CacheitModel        *self,
     return;
 
   /* With no write waiting, what shows is the server's. */
-  if (!_cacheit_resource_has_writes (CACHEIT_RESOURCE (self)))
+  if (!_cacheit_write_queue_has_own (_cacheit_resource_get_writes (CACHEIT_RESOURCE (self))))
     {
       g_clear_pointer (&priv->confirmed, json_object_unref);
       priv->confirmed = json_object_ref (priv->attributes);
@@ -866,7 +866,8 @@ model_write (CacheitModel        *self,
   write->url = g_strdup (cacheit_resource_get_url (CACHEIT_RESOURCE (self)));
   write->shown = kind == MODEL_SAVE && changes != NULL && (flags & CACHEIT_SAVE_WAIT) == 0;
 
-  _cacheit_resource_queue_write (CACHEIT_RESOURCE (self), &model_write_ops, write, task);
+  _cacheit_write_queue_push (_cacheit_resource_get_writes (CACHEIT_RESOURCE (self)), &model_write_ops, write,
+                             cacheit_resource_get_root_pointer (CACHEIT_RESOURCE (self)), task);
   model_show (self);
 }
 

@@ -83,26 +83,10 @@ void    _cacheit_resource_forget_validators (CacheitResource *self);
 void    _cacheit_resource_save_snapshot   (CacheitResource *self,
                                            GBytes          *body);
 
-/* Writes (saves, creates, destroys) of a resource, sent one at a time in
- * order (see cacheit-write-queue.h). While any is queued, no fetch response
- * is applied (one answered across a write is asked again when the writes are
- * done). */
-/* Queues a write of @owner with @data, which @ops frees. @task (its
- * cancellable too) is completed with the outcome; its change must already
- * show (unless the caller asked to wait). */
-void    _cacheit_resource_queue_write     (CacheitResource       *owner,
-                                           const CacheitWriteOps *ops,
-                                           gpointer               data,
-                                           GTask                 *task);
-/* A write of the item @self, sent by its collection, started or ended:
- * @self's :saving follows. */
-void    _cacheit_resource_item_write      (CacheitResource       *self,
-                                           gboolean               started);
-/* Whether @self has writes of its own waiting or in flight. */
-gboolean _cacheit_resource_has_writes     (CacheitResource       *self);
-/* @func on the data of each write of @owner waiting or in flight, in order. */
-void    _cacheit_resource_foreach_write   (CacheitResource       *owner,
-                                           GFunc                  func,
-                                           gpointer               user_data);
+/* The writes (saves, creates, destroys) of @self, sent one at a time in
+ * order: see cacheit-write-queue.h for what a unit that writes does with
+ * it. While any is queued, no fetch response is applied (one answered
+ * across a write is asked again when the writes are done). */
+CacheitWriteQueue *_cacheit_resource_get_writes (CacheitResource *self);
 
 G_END_DECLS

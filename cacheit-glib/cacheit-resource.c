@@ -1,4 +1,64 @@
-/* cacheit-resource.c: the fetch state machine (R1–R7, R12)
+/* cacheit-resource.c: the fetch state machine (R1–R7, R12–R14)
+ *
+ * A maintainer's overview.
+ *
+ * A resource has at most one fetch in flight, priv->fetch (a Fetch: one
+ * request, its attempts and the decoding of its answer), and the callers
+ * waiting for it, priv->callers, which are the resource's: a fetch that is
+ * superseded leaves them waiting for the next one.
+ *
+ *   idle ── fetch_async () ──▶ fetching ── fetch_complete () ──▶ idle
+ *              supersede ()      │   ▲       ::sync or ::error, then
+ *                                └───┘       every caller, one result
+ *              a reload, set_url (): supersede (); the old Fetch is
+ *              cancelled (R4, R13). The last caller cancelled (R6):
+ *              set_fetching (NULL), back to idle.
+ *   idle with a result, no reload: fetch_async () completes from it (R3);
+ *   stale, it also starts a Fetch with no caller (start_background ()).
+ *   A failure leaves no result (R5): the next fetch_async () fetches.
+ *
+ * The path of a fetch, in the order of this file:
+ *
+ *   cacheit_resource_fetch_async ()
+ *     a result in hand, no reload: dispatched from it (R3), done
+ *     _cacheit_callers_add ()         joins the fetch in flight (R1), or
+ *     supersede ()                    a new Fetch; set_fetching () cancels
+ *       fetch_start ()                the old one (R4, R13); checks the URL
+ *         fetch_load_snapshot ()      the first fetch, from disk
+ *                                     (cacheit-worker.c), then decode_cb ()
+ *         fetch_send ()               parked while writes wait; one
+ *                                     attempt: a flight (cacheit-flight.c),
+ *                                     shared or its own, after ::request
+ *           flight_cb ()              status, 304, retries, errors
+ *             fetch_decode ()         the body, in a worker thread
+ *               decode_cb ()
+ *                 fetch_wants_answer ()  superseded: dropped; outdated
+ *                                        by a write: asked again
+ *                 fetch_apply ()      ops->apply (): the subclass's data
+ *                                     and its change signals
+ *                   fetch_complete () :fetched, freshness, the snapshot,
+ *                                     ::sync or ::error, then the callers
+ *
+ * A reload supersedes in one place, supersede (), from fetch_async () or
+ * url_changed (). Every callback of a Fetch that is not priv->fetch any
+ * more drops what it got (fetch_is_current ()); whether an answer is used
+ * is told in one place, fetch_wants_answer ().
+ *
+ * Who owns what: each concern is a unit embedded in CacheitResourcePrivate
+ * that owns its fields and tells the resource through a callback:
+ * - settings (cacheit-settings.c; their properties and accessors in
+ *   cacheit-resource-settings.c): the values an item follows from its
+ *   collection, and the chain ::request goes along;
+ * - freshness (cacheit-freshness.c): validators, times, origin, :stale;
+ * - refetch (cacheit-refetch.c): the interval, the network monitor;
+ * - callers (cacheit-callers.c): who waits, and cancellation;
+ * - writes (cacheit-write-queue.c): the queue, its epoch, their requests.
+ * Off the main context: cacheit-worker.c (decoding, snapshots) and
+ * cacheit-flight.c (the request); HTTP rules: cacheit-http.c. This file
+ * owns the URL, the root pointer, the fetch in flight, the last result and
+ * the state of the data (:fetched, :status, :last-error, :placeholder,
+ * whether it may be stored). The class, its properties and signals are
+ * described in cacheit-resource-class.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -26,7 +86,6 @@
 #include "cacheit-settings.h"
 #include "cacheit-store.h"
 #include "cacheit-worker.h"
-
 
 typedef struct _Fetch Fetch;
 
@@ -125,46 +184,53 @@ G_STATIC_ASSERT (PROP_SNAPSHOT_POLICY - FIRST_SETTING_PROP == CACHEIT_RESOURCE_S
 
 static GParamSpec *properties[N_PROPS];
 
-
 static guint signals[N_SIGNALS];
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (CacheitResource, cacheit_resource, G_TYPE_OBJECT)
 
 static GQuark ops_quark;
 
+/* Used before they are defined: the file reads top-down (see above). */
+static const GValue *setting (CacheitResource *self, guint prop_id);
+static JsonNode *cacheit_resource_real_parse (CacheitResource *self, JsonNode *response, GError **error);
+static CacheitStore *resource_store (CacheitResource *self);
+static void snapshot_write (CacheitResource *self, CacheitSnapshotAction action, const char *url, GBytes *body, const char *etag, const char *last_modified, gint64 lifetime);
+static void fetch_complete (Fetch *fetch, const GError *error, gboolean changed);
+static void fetch_fail (Fetch *fetch, GError *error);
+static GError *fetch_wrap_error (Fetch *fetch, GError *error);
+static void fetch_disk_miss (Fetch *fetch, const GError *error);
+static gboolean fetch_outdated (Fetch *fetch);
+static gboolean fetch_wants_answer (Fetch *fetch);
+static void fetch_apply (Fetch *fetch, CacheitDecoded *decoded);
+static void decode_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static gpointer fetch_prepare (Fetch *fetch);
+static void fetch_decode (Fetch *fetch, CacheitFlight *flight);
+static gboolean retry_cb (gpointer user_data);
+static gboolean fetch_retry (Fetch *fetch, SoupMessage *message);
+static void flight_cb (CacheitFlight *flight, gpointer user_data);
+static void fetch_send (Fetch *fetch);
+static gboolean fail_later_cb (gpointer user_data);
+static void fetch_fail_later (Fetch *fetch, GError *error);
+static void fetch_load_snapshot (Fetch *fetch);
+static void fetch_start (Fetch *fetch);
+static void supersede (CacheitResource *self, gboolean reload);
 static void start_background (CacheitResource *self);
-static void url_changed (CacheitResource *self);
 
-static void
-clear_source (GSource **source)
-{
-  if (*source == NULL)
-    return;
+/* A Fetch, and the state of the data */
 
-  g_source_destroy (*source);
-  g_clear_pointer (source, g_source_unref);
-}
-
-/* The value of the setting @prop_id in use. */
-static const GValue *
-setting (CacheitResource *self,
-         guint            prop_id)
+static Fetch *
+fetch_new (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  Fetch *fetch = g_new0 (Fetch, 1);
 
-  return _cacheit_settings_get (&priv->settings, SETTING (prop_id));
+  g_atomic_ref_count_init (&fetch->ref_count);
+  fetch->self = g_object_ref (self);
+  fetch->cancellable = g_cancellable_new ();
+  fetch->safe_url = _cacheit_uri_to_safe_string (priv->url);
+
+  return fetch;
 }
-
-/* Fetches and callers */
-
-static JsonNode *
-cacheit_resource_real_parse (CacheitResource  *self,
-                             JsonNode         *response,
-                             GError          **error)
-{
-  return json_node_ref (response);
-}
-
 
 static Fetch *
 fetch_ref (Fetch *fetch)
@@ -195,26 +261,22 @@ fetch_unref (Fetch *fetch)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_unref)
 
-static Fetch *
-fetch_new (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  Fetch *fetch = g_new0 (Fetch, 1);
-
-  g_atomic_ref_count_init (&fetch->ref_count);
-  fetch->self = g_object_ref (self);
-  fetch->cancellable = g_cancellable_new ();
-  fetch->safe_url = _cacheit_uri_to_safe_string (priv->url);
-
-  return fetch;
-}
-
 static gboolean
 fetch_is_current (Fetch *fetch)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
 
   return priv->fetch == fetch;
+}
+
+static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
 }
 
 /* Stops listening to the current attempt's request, and stops waiting to
@@ -299,44 +361,279 @@ set_placeholder (CacheitResource *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLACEHOLDER]);
 }
 
-/* Freshness */
+/* Public entry points */
+
+/**
+ * cacheit_resource_fetch_async:
+ * @self: a resource
+ * @flags: how the cache may be used
+ * @cancellable: (nullable): a cancellable for this caller alone
+ * @callback: (scope async) (closure user_data): called when done
+ * @user_data: data for @callback
+ *
+ * Fetches @self, joins the fetch already in flight, or completes from the
+ * data in hand.
+ *
+ * Without `CACHEIT_FETCH_RELOAD` (and with [property@Resource:reload] unset),
+ * a fetch joins the one in flight, or completes from the cache on a later
+ * main-loop iteration when a fetch succeeded before: no request is made. With
+ * it, a new request is made and any older one is cancelled.
+ *
+ * @callback runs in the thread-default main context of the caller. Call
+ * [method@Resource.fetch_finish] from it.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_fetch_async (CacheitResource     *self,
+                              CacheitFetchFlags    flags,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean reload;
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
+  g_return_if_fail (priv->ops != NULL);
+
+  reload = (flags & CACHEIT_FETCH_RELOAD) != 0 || cacheit_resource_get_reload (self);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      _cacheit_callers_complete_cancelled (&priv->callers, cancellable, callback, user_data);
+      return;
+    }
+
+  /* R3: completed from the cache, on a later iteration, unless a reload
+   * someone asked for is in flight. Stale data is revalidated in the
+   * background meanwhile. */
+  if (!reload && priv->result != NULL && (priv->fetch == NULL || priv->fetch->background))
+    {
+      _cacheit_dispatch (g_main_context_get_thread_default (), callback, G_OBJECT (self), G_ASYNC_RESULT (priv->result),
+                         user_data);
+      if (priv->freshness.stale)
+        start_background (self);
+      return;
+    }
+
+  /* R1: join the fetch in flight; else a new one supersedes it (R4). */
+  _cacheit_callers_add (&priv->callers, cancellable, callback, user_data);
+  if (reload || priv->fetch == NULL)
+    supersede (self, reload);
+}
+
+/**
+ * cacheit_resource_fetch_finish:
+ * @self: a resource
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Gets the outcome of a fetch started with [method@Resource.fetch_async].
+ *
+ * Every caller of one fetch receives the same @result, and this may be
+ * called on it any number of times.
+ *
+ * Returns: `TRUE` when @self holds the fetched data, `FALSE` with @error set
+ *   otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_fetch_finish (CacheitResource  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+  g_return_val_if_fail (CACHEIT_IS_FETCH_RESULT (result), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _cacheit_fetch_result_propagate (CACHEIT_FETCH_RESULT (result), error);
+}
 
 static void
-update_stale (CacheitResource *self)
+fetch_sync_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+  g_main_context_wakeup (g_main_context_get_thread_default ());
+}
+
+/**
+ * cacheit_resource_fetch:
+ * @self: a resource
+ * @flags: how the cache may be used
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for an error
+ *
+ * Fetches @self and waits for the outcome: the blocking form of
+ * [method@Resource.fetch_async], for scripts and command-line tools.
+ *
+ * It iterates the main context of @self until the fetch completes, so it
+ * works whether or not a main loop is running. In an application with a
+ * user interface, use [method@Resource.fetch_async].
+ *
+ * Returns: `TRUE` when @self holds the fetched data, `FALSE` with @error set
+ *   otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_resource_fetch (CacheitResource    *self,
+                        CacheitFetchFlags   flags,
+                        GCancellable       *cancellable,
+                        GError            **error)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_main_context_push_thread_default (priv->context);
+  cacheit_resource_fetch_async (self, flags, cancellable, fetch_sync_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (priv->context, TRUE);
+  g_main_context_pop_thread_default (priv->context);
+
+  return cacheit_resource_fetch_finish (self, result, error);
+}
+
+/**
+ * cacheit_resource_invalidate:
+ * @self: a resource
+ *
+ * Marks the data of @self stale, as after the application changed it on the
+ * server by other means: the next fetch without reload completes at once
+ * from the cache and revalidates it in the background.
+ *
+ * Nothing happens when @self holds no data.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_invalidate (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  _cacheit_freshness_update (&priv->freshness, priv->fetched, cacheit_resource_get_max_age (self));
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  _cacheit_freshness_invalidate (&priv->freshness, priv->fetched, cacheit_resource_get_max_age (self));
+}
+
+/* The path of a fetch: supersede, start, send, decode, apply */
+
+/* R4, and R13: a new request, which the one in flight (if any) gives way
+ * to. The callers are the resource's: they wait for the new one. The old
+ * one is cancelled (set_fetching()), and what it still receives is dropped
+ * (fetch_is_current()). */
+static void
+supersede (CacheitResource *self,
+           gboolean         reload)
+{
+  g_autoptr(Fetch) fetch = fetch_new (self);
+
+  fetch->reload = reload;
+  set_fetching (self, fetch);
+  fetch_start (fetch);
+}
+
+/* Revalidates in the background, with no caller, unless a fetch is in flight. */
+static void
+start_background (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(Fetch) fetch = NULL;
+
+  if (priv->fetch != NULL)
+    return;
+
+  fetch = fetch_new (self);
+  fetch->background = TRUE;
+  set_fetching (self, fetch);
+  fetch_start (fetch);
 }
 
 static void
-freshness_changed (GObject                *owner,
-                   CacheitFreshnessChange  change)
+fetch_start (Fetch *fetch)
 {
-  switch (change)
+  CacheitResource *self = fetch->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(GUri) uri = NULL;
+  GError *error = NULL;
+
+  uri = _cacheit_http_check_url (priv->url, &error);
+  if (uri == NULL)
     {
-    case CACHEIT_FRESHNESS_LAST_UPDATED:
-      g_object_notify_by_pspec (owner, properties[PROP_LAST_UPDATED]);
-      break;
-
-    case CACHEIT_FRESHNESS_STALE:
-      g_object_notify_by_pspec (owner, properties[PROP_STALE]);
-      break;
-
-    case CACHEIT_FRESHNESS_ORIGIN:
-      g_object_notify_by_pspec (owner, properties[PROP_ORIGIN]);
-      break;
-
-    case CACHEIT_FRESHNESS_EXPIRED:
-      update_stale (CACHEIT_RESOURCE (owner));
-      break;
-
-    default:
-      g_assert_not_reached ();
+      fetch_fail_later (fetch, error);
+      return;
     }
+
+  /* Decoding into a whole JsonNode is only done for an overridden parse(). */
+  fetch->use_parse = CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse;
+  fetch->uri = g_steal_pointer (&uri);
+  fetch->snapshot_key = g_uri_to_string_partial (fetch->uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
+
+  /* The first data may come from disk; a reload wants the server's. */
+  if (!priv->fetched && !fetch->reload && !fetch->background &&
+      cacheit_resource_get_snapshot_policy (self) != CACHEIT_SNAPSHOT_NONE &&
+      !cacheit_resource_get_saving (self))
+    fetch_load_snapshot (fetch);
+  else
+    fetch_send (fetch);
 }
 
-/* Snapshots */
+/* Fails @fetch on a later iteration: errors found before any I/O must not be
+ * reported from inside fetch_async(). */
+static void
+fetch_fail_later (Fetch  *fetch,
+                  GError *error)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_object_set_data_full (G_OBJECT (fetch->cancellable), "cacheit-error",
+                          error, (GDestroyNotify) g_error_free);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[cacheit] fail fetch");
+  g_source_set_callback (source, fail_later_cb, fetch_ref (fetch), (GDestroyNotify) fetch_unref);
+  g_source_attach (source, priv->context);
+}
+
+static gboolean
+fail_later_cb (gpointer user_data)
+{
+  Fetch *fetch = user_data;
+  GError *error = g_object_steal_data (G_OBJECT (fetch->cancellable), "cacheit-error");
+
+  if (fetch_is_current (fetch))
+    fetch_fail (fetch, error);
+  else
+    g_error_free (error);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Loads, then decodes, the snapshot of the fetch's URL in the store's
+ * thread; decode_cb() goes on. */
+static void
+fetch_load_snapshot (Fetch *fetch)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+  g_autoptr(CacheitStore) store = resource_store (fetch->self);
+
+  fetch->from_disk = TRUE;
+  fetch->epoch = _cacheit_write_queue_get_epoch (&priv->writes);
+  _cacheit_worker_load_snapshot (&priv->ops->decode, fetch_prepare (fetch), store,
+                                 fetch->snapshot_key, priv->root_pointer, fetch->use_parse,
+                                 priv->context, fetch->cancellable, decode_cb, fetch_ref (fetch));
+}
 
 static CacheitStore *
 resource_store (CacheitResource *self)
@@ -347,48 +644,344 @@ resource_store (CacheitResource *self)
   return _cacheit_store_open (cacheit_resource_get_snapshot_directory (self));
 }
 
-/* Writes, refreshes or removes the snapshot of @url in the store's thread,
- * holding the application until it is done. */
+/* Makes one attempt: a request of its own, or one in the air for the same. */
 static void
-snapshot_write (CacheitResource       *self,
-                CacheitSnapshotAction  action,
-                const char            *url,
-                GBytes                *body,
-                const char            *etag,
-                const char            *last_modified,
-                gint64                 lifetime)
+fetch_send (Fetch *fetch)
 {
+  CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(CacheitStore) store = resource_store (self);
-  g_autofree char *key = _cacheit_http_snapshot_key (url);
+  SoupSession *session = cacheit_resource_get_session (self);
+  guint64 max_size = cacheit_resource_get_max_size (self);
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(CacheitFlight) flight = NULL;
+  g_autofree char *key = NULL;
+  SoupMessageHeaders *headers;
 
-  if (store == NULL || key == NULL)
+  /* No request while writes are waiting or in flight (for an item, its
+   * collection's writes of it too): its answer could not be placed before
+   * or after them. */
+  fetch->parked = cacheit_resource_get_saving (self);
+  if (fetch->parked)
     return;
+  fetch->epoch = _cacheit_write_queue_get_epoch (&priv->writes);
 
-  _cacheit_worker_write_snapshot (store, action, key, body, etag, last_modified, lifetime,
-                                  priv->context, _cacheit_application_hold (priv->context));
+  message = soup_message_new_from_uri (SOUP_METHOD_GET, fetch->uri);
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+
+  /* Revalidate the data in hand: a 304 keeps it. */
+  fetch->conditional = priv->fetched && _cacheit_freshness_add_validators (&priv->freshness, headers);
+
+  /* A reload wants an answer from after it was asked: it may be joined,
+   * but joins nothing. No sharing either when a handler of ::request, on
+   * @self or on a resource it follows (an item's collection), may make the
+   * request differ. */
+  if (!_cacheit_settings_handled_along (&priv->settings, signals[SIGNAL_REQUEST]))
+    {
+      key = _cacheit_flight_key (priv->context, session, message, max_size);
+      if (!fetch->reload)
+        flight = _cacheit_flight_lookup (key);
+    }
+
+  if (flight == NULL)
+    {
+      _cacheit_settings_emit_along (&priv->settings, signals[SIGNAL_REQUEST], message);
+
+      /* A handler may have started another fetch, or cancelled every caller. */
+      if (!fetch_is_current (fetch))
+        return;
+
+      flight = _cacheit_flight_new (priv->context, session, message, max_size, key);
+      fetch->flight = _cacheit_flight_ref (flight);
+      fetch->subscription = _cacheit_flight_subscribe (flight, flight_cb, fetch_ref (fetch),
+                                                       (GDestroyNotify) fetch_unref);
+      _cacheit_flight_start (flight);
+      return;
+    }
+
+  fetch->flight = _cacheit_flight_ref (flight);
+  fetch->subscription = _cacheit_flight_subscribe (flight, flight_cb, fetch_ref (fetch),
+                                                   (GDestroyNotify) fetch_unref);
 }
 
-
-void
-_cacheit_resource_save_snapshot (CacheitResource *self,
-                                 GBytes          *body)
+/* The response of the current attempt is in, or it failed. */
+static void
+flight_cb (CacheitFlight *flight,
+           gpointer       user_data)
 {
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  Fetch *fetch = user_data;
+  CacheitResource *self = fetch->self;
+  const GError *error = _cacheit_flight_get_error (flight);
+  SoupMessage *message = _cacheit_flight_get_message (flight);
+  guint status;
 
-  /* Data the policy does not let us keep stays off the disk after a write
-   * too. */
-  if (body != NULL && !priv->storable)
+  /* The flight is done with us: nothing to unsubscribe from. */
+  fetch->subscription = 0;
+
+  if (!fetch_wants_answer (fetch))
     return;
 
-  /* An overridden parse() expects what the server sends, which @body is
-   * not: the older snapshot goes, none replaces it. */
-  if (body != NULL && CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse)
-    body = NULL;
+  /* Reading the body, or its size, fails only after a success status. */
+  if (error != NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    {
+      /* Transport errors pass through unchanged. */
+      if (!_cacheit_http_error_is_transient (error) || !fetch_retry (fetch, NULL))
+        fetch_fail (fetch, g_error_copy (error));
+      return;
+    }
 
-  snapshot_write (self, body != NULL ? CACHEIT_SNAPSHOT_SAVE : CACHEIT_SNAPSHOT_REMOVE, priv->url, body,
-                  NULL, NULL, priv->freshness.server_lifetime);
+  status = soup_message_get_status (message);
+  set_status (self, status);
+
+  /* A handler of notify::status may have started another fetch. */
+  if (!fetch_is_current (fetch))
+    return;
+
+  if (status == SOUP_STATUS_NOT_MODIFIED && fetch->conditional)
+    {
+      /* The data in hand is still the server's: nothing to read or parse. */
+      fetch->not_modified = TRUE;
+      fetch->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
+      fetch_complete (fetch, NULL, FALSE);
+      return;
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      if (!_cacheit_http_status_is_transient (status) || !fetch_retry (fetch, message))
+        fetch_fail (fetch, _cacheit_error_new_http (fetch->safe_url, status,
+                                                    soup_message_get_reason_phrase (message)));
+      return;
+    }
+
+  if (error != NULL)
+    {
+      /* The body could not be read: a dropped connection is worth another try. */
+      if (!_cacheit_http_error_is_transient (error) || !fetch_retry (fetch, NULL))
+        fetch_fail (fetch, fetch_wrap_error (fetch, g_error_copy (error)));
+      return;
+    }
+
+  fetch->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
+  fetch->storable = _cacheit_http_message_may_store (cacheit_resource_get_snapshot_policy (self), message);
+  fetch_decode (fetch, flight);
 }
+
+/* Schedules the next attempt of @fetch, if its last one failed in a way worth
+ * another and attempts are left. @message is the failed attempt's, when it
+ * got a response. */
+static gboolean
+fetch_retry (Fetch       *fetch,
+             SoupMessage *message)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+  SoupMessageHeaders *headers = message != NULL ? soup_message_get_response_headers (message) : NULL;
+  gint64 delay;
+
+  delay = _cacheit_http_retry_delay_ms (fetch->attempt, cacheit_resource_get_retry_limit (fetch->self),
+                                        cacheit_resource_get_retry_delay (fetch->self),
+                                        headers != NULL ? soup_message_headers_get_one (headers, "Retry-After") : NULL,
+                                        NULL, g_random_double ());
+  if (delay < 0)
+    return FALSE;
+
+  fetch->attempt++;
+  fetch_detach (fetch);
+
+  fetch->retry_source = g_timeout_source_new ((guint) delay);
+  g_source_set_static_name (fetch->retry_source, "[cacheit] retry");
+  g_source_set_priority (fetch->retry_source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (fetch->retry_source, retry_cb, fetch_ref (fetch),
+                         (GDestroyNotify) fetch_unref);
+  g_source_attach (fetch->retry_source, priv->context);
+
+  return TRUE;
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  Fetch *fetch = user_data;
+
+  g_clear_pointer (&fetch->retry_source, g_source_unref);
+  if (fetch_is_current (fetch))
+    fetch_send (fetch);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The body is in: decoded in a worker thread, then decode_cb(). */
+static void
+fetch_decode (Fetch         *fetch,
+              CacheitFlight *flight)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+
+  fetch->body = g_bytes_ref (_cacheit_flight_get_body (flight));
+  _cacheit_worker_decode (&priv->ops->decode, fetch_prepare (fetch), flight, priv->root_pointer,
+                          fetch->use_parse, priv->context, fetch->cancellable,
+                          decode_cb, fetch_ref (fetch));
+}
+
+static gpointer
+fetch_prepare (Fetch *fetch)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+
+  return priv->ops->prepare != NULL ? priv->ops->prepare (fetch->self) : NULL;
+}
+
+static void
+decode_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Fetch) fetch = user_data;
+  g_autoptr(GError) error = NULL;
+  CacheitDecoded *decoded;
+
+  decoded = _cacheit_worker_decode_finish (result, &error);
+
+  if (!fetch_is_current (fetch))
+    {
+      g_clear_pointer (&decoded, _cacheit_decoded_free);
+      return;
+    }
+
+  if (fetch->from_disk)
+    {
+      if (decoded == NULL)
+        {
+          fetch_disk_miss (fetch, error);
+          return;
+        }
+      fetch->snapshot = _cacheit_snapshot_ref (decoded->snapshot);
+    }
+
+  if (decoded == NULL)
+    {
+      fetch_fail (fetch, fetch_wrap_error (fetch, g_steal_pointer (&error)));
+      return;
+    }
+
+  if (fetch_wants_answer (fetch))
+    fetch_apply (fetch, decoded);
+  _cacheit_decoded_free (decoded);
+}
+
+/* Whether what @fetch just received (a response, or the data decoded from
+ * it) is to be used. The one place that says why not:
+ * - superseded (a reload, a new URL, or no caller left): it is dropped;
+ * - outdated by a write (one started or ended since the request): it is
+ *   asked again, once the writes are done. */
+static gboolean
+fetch_wants_answer (Fetch *fetch)
+{
+  if (!fetch_is_current (fetch))
+    return FALSE;   /* Superseded: dropped. */
+
+  if (fetch_outdated (fetch))
+    return FALSE;   /* Outdated by a write: asked again. */
+
+  return TRUE;
+}
+
+/* A write started or ended since the request was made: its answer may
+ * predate the write, so it is asked again, once the writes are done. */
+static gboolean
+fetch_outdated (Fetch *fetch)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+
+  if (fetch->epoch == _cacheit_write_queue_get_epoch (&priv->writes))
+    return FALSE;
+
+  g_clear_pointer (&fetch->response_headers, soup_message_headers_unref);
+  g_clear_pointer (&fetch->body, g_bytes_unref);
+  fetch->not_modified = FALSE;
+  if (fetch->from_disk)
+    fetch_disk_miss (fetch, NULL);
+  else
+    {
+      fetch_detach (fetch);
+      fetch_send (fetch);
+    }
+
+  return TRUE;
+}
+
+/* A snapshot could not be used: the fetch goes to the network. */
+static void
+fetch_disk_miss (Fetch        *fetch,
+                 const GError *error)
+{
+  if (error != NULL)
+    g_debug ("The snapshot of %s is not used: %s", fetch->safe_url, error->message);
+
+  fetch->from_disk = FALSE;
+  g_clear_pointer (&fetch->snapshot, _cacheit_snapshot_unref);
+  fetch_send (fetch);
+}
+
+static void
+fetch_apply (Fetch   *fetch,
+             CacheitDecoded *decoded)
+{
+  CacheitResource *self = fetch->self;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  GError *error = NULL;
+  gboolean changed;
+
+  if (decoded->node != NULL)
+    {
+      g_autoptr(JsonNode) parsed = NULL;
+
+      /* The slow path: parse() wants the whole response as a JsonNode. */
+      parsed = CACHEIT_RESOURCE_GET_CLASS (self)->parse (self, decoded->node, &error);
+
+      /* parse() may have started another fetch. */
+      if (!fetch_is_current (fetch))
+        {
+          g_clear_error (&error);
+          return;
+        }
+
+      if (parsed == NULL && error == NULL)
+        error = g_error_new_literal (CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE,
+                                     "parse() returned nothing");
+      if (error == NULL)
+        decoded->decoded = priv->ops->from_node (self, parsed, &error);
+      if (error != NULL && fetch->from_disk)
+        {
+          fetch_disk_miss (fetch, error);
+          g_error_free (error);
+          return;
+        }
+      if (error != NULL)
+        {
+          fetch_fail (fetch, fetch_wrap_error (fetch, error));
+          return;
+        }
+    }
+
+  /* Where the data comes from is known before it shows, and that it is
+   * this URL's (R13). */
+  _cacheit_freshness_set_origin (&priv->freshness,
+                                 fetch->snapshot != NULL ? CACHEIT_ORIGIN_DISK : CACHEIT_ORIGIN_NETWORK);
+  set_placeholder (self, FALSE);
+  changed = priv->ops->apply (self, decoded->decoded);
+  fetch_complete (fetch, NULL, changed);
+}
+
+static JsonNode *
+cacheit_resource_real_parse (CacheitResource  *self,
+                             JsonNode         *response,
+                             GError          **error)
+{
+  return json_node_ref (response);
+}
+
+/* Completion */
 
 /* Ends @fetch, which must be current, with @error or with success. Every
  * caller gets the same result, after the signals. */
@@ -503,429 +1096,46 @@ fetch_wrap_error (Fetch  *fetch,
   return wrapped;
 }
 
-/* The steps of a fetch, each in the resource's context */
-
-static void fetch_send (Fetch *fetch);
-
-/* A snapshot could not be used: the fetch goes to the network. */
+/* Writes, refreshes or removes the snapshot of @url in the store's thread,
+ * holding the application until it is done. */
 static void
-fetch_disk_miss (Fetch        *fetch,
-                 const GError *error)
+snapshot_write (CacheitResource       *self,
+                CacheitSnapshotAction  action,
+                const char            *url,
+                GBytes                *body,
+                const char            *etag,
+                const char            *last_modified,
+                gint64                 lifetime)
 {
-  if (error != NULL)
-    g_debug ("The snapshot of %s is not used: %s", fetch->safe_url, error->message);
-
-  fetch->from_disk = FALSE;
-  g_clear_pointer (&fetch->snapshot, _cacheit_snapshot_unref);
-  fetch_send (fetch);
-}
-
-/* A write started or ended since the request was made: its answer may
- * predate the write, so it is asked again, once the writes are done. */
-static gboolean
-fetch_outdated (Fetch *fetch)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
-
-  if (fetch->epoch == _cacheit_write_queue_get_epoch (&priv->writes))
-    return FALSE;
-
-  g_clear_pointer (&fetch->response_headers, soup_message_headers_unref);
-  g_clear_pointer (&fetch->body, g_bytes_unref);
-  fetch->not_modified = FALSE;
-  if (fetch->from_disk)
-    fetch_disk_miss (fetch, NULL);
-  else
-    {
-      fetch_detach (fetch);
-      fetch_send (fetch);
-    }
-
-  return TRUE;
-}
-
-/* Whether what @fetch just received (a response, or the data decoded from
- * it) is to be used. The one place that says why not:
- * - superseded (a reload, a new URL, or no caller left): it is dropped;
- * - outdated by a write (one started or ended since the request): it is
- *   asked again, once the writes are done. */
-static gboolean
-fetch_wants_answer (Fetch *fetch)
-{
-  if (!fetch_is_current (fetch))
-    return FALSE;   /* Superseded: dropped. */
-
-  if (fetch_outdated (fetch))
-    return FALSE;   /* Outdated by a write: asked again. */
-
-  return TRUE;
-}
-
-static void
-fetch_apply (Fetch   *fetch,
-             CacheitDecoded *decoded)
-{
-  CacheitResource *self = fetch->self;
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  GError *error = NULL;
-  gboolean changed;
+  g_autoptr(CacheitStore) store = resource_store (self);
+  g_autofree char *key = _cacheit_http_snapshot_key (url);
 
-  if (decoded->node != NULL)
-    {
-      g_autoptr(JsonNode) parsed = NULL;
-
-      /* The slow path: parse() wants the whole response as a JsonNode. */
-      parsed = CACHEIT_RESOURCE_GET_CLASS (self)->parse (self, decoded->node, &error);
-
-      /* parse() may have started another fetch. */
-      if (!fetch_is_current (fetch))
-        {
-          g_clear_error (&error);
-          return;
-        }
-
-      if (parsed == NULL && error == NULL)
-        error = g_error_new_literal (CACHEIT_ERROR, CACHEIT_ERROR_WRONG_SHAPE,
-                                     "parse() returned nothing");
-      if (error == NULL)
-        decoded->decoded = priv->ops->from_node (self, parsed, &error);
-      if (error != NULL && fetch->from_disk)
-        {
-          fetch_disk_miss (fetch, error);
-          g_error_free (error);
-          return;
-        }
-      if (error != NULL)
-        {
-          fetch_fail (fetch, fetch_wrap_error (fetch, error));
-          return;
-        }
-    }
-
-  /* Where the data comes from is known before it shows, and that it is
-   * this URL's (R13). */
-  _cacheit_freshness_set_origin (&priv->freshness,
-                                 fetch->snapshot != NULL ? CACHEIT_ORIGIN_DISK : CACHEIT_ORIGIN_NETWORK);
-  set_placeholder (self, FALSE);
-  changed = priv->ops->apply (self, decoded->decoded);
-  fetch_complete (fetch, NULL, changed);
-}
-
-static void
-decode_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(Fetch) fetch = user_data;
-  g_autoptr(GError) error = NULL;
-  CacheitDecoded *decoded;
-
-  decoded = _cacheit_worker_decode_finish (result, &error);
-
-  if (!fetch_is_current (fetch))
-    {
-      g_clear_pointer (&decoded, _cacheit_decoded_free);
-      return;
-    }
-
-  if (fetch->from_disk)
-    {
-      if (decoded == NULL)
-        {
-          fetch_disk_miss (fetch, error);
-          return;
-        }
-      fetch->snapshot = _cacheit_snapshot_ref (decoded->snapshot);
-    }
-
-  if (decoded == NULL)
-    {
-      fetch_fail (fetch, fetch_wrap_error (fetch, g_steal_pointer (&error)));
-      return;
-    }
-
-  if (fetch_wants_answer (fetch))
-    fetch_apply (fetch, decoded);
-  _cacheit_decoded_free (decoded);
-}
-
-static gpointer
-fetch_prepare (Fetch *fetch)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
-
-  return priv->ops->prepare != NULL ? priv->ops->prepare (fetch->self) : NULL;
-}
-
-/* The body is in: decoded in a worker thread, then decode_cb(). */
-static void
-fetch_decode (Fetch         *fetch,
-              CacheitFlight *flight)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
-
-  fetch->body = g_bytes_ref (_cacheit_flight_get_body (flight));
-  _cacheit_worker_decode (&priv->ops->decode, fetch_prepare (fetch), flight, priv->root_pointer,
-                          fetch->use_parse, priv->context, fetch->cancellable,
-                          decode_cb, fetch_ref (fetch));
-}
-
-/* Retries */
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  Fetch *fetch = user_data;
-
-  g_clear_pointer (&fetch->retry_source, g_source_unref);
-  if (fetch_is_current (fetch))
-    fetch_send (fetch);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Schedules the next attempt of @fetch, if its last one failed in a way worth
- * another and attempts are left. @message is the failed attempt's, when it
- * got a response. */
-static gboolean
-fetch_retry (Fetch       *fetch,
-             SoupMessage *message)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
-  SoupMessageHeaders *headers = message != NULL ? soup_message_get_response_headers (message) : NULL;
-  gint64 delay;
-
-  delay = _cacheit_http_retry_delay_ms (fetch->attempt, cacheit_resource_get_retry_limit (fetch->self),
-                                        cacheit_resource_get_retry_delay (fetch->self),
-                                        headers != NULL ? soup_message_headers_get_one (headers, "Retry-After") : NULL,
-                                        NULL, g_random_double ());
-  if (delay < 0)
-    return FALSE;
-
-  fetch->attempt++;
-  fetch_detach (fetch);
-
-  fetch->retry_source = g_timeout_source_new ((guint) delay);
-  g_source_set_static_name (fetch->retry_source, "[cacheit] retry");
-  g_source_set_priority (fetch->retry_source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (fetch->retry_source, retry_cb, fetch_ref (fetch),
-                         (GDestroyNotify) fetch_unref);
-  g_source_attach (fetch->retry_source, priv->context);
-
-  return TRUE;
-}
-
-/* The response of the current attempt is in, or it failed. */
-static void
-flight_cb (CacheitFlight *flight,
-           gpointer       user_data)
-{
-  Fetch *fetch = user_data;
-  CacheitResource *self = fetch->self;
-  const GError *error = _cacheit_flight_get_error (flight);
-  SoupMessage *message = _cacheit_flight_get_message (flight);
-  guint status;
-
-  /* The flight is done with us: nothing to unsubscribe from. */
-  fetch->subscription = 0;
-
-  if (!fetch_wants_answer (fetch))
+  if (store == NULL || key == NULL)
     return;
 
-  /* Reading the body, or its size, fails only after a success status. */
-  if (error != NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
-    {
-      /* Transport errors pass through unchanged. */
-      if (!_cacheit_http_error_is_transient (error) || !fetch_retry (fetch, NULL))
-        fetch_fail (fetch, g_error_copy (error));
-      return;
-    }
+  _cacheit_worker_write_snapshot (store, action, key, body, etag, last_modified, lifetime,
+                                  priv->context, _cacheit_application_hold (priv->context));
+}
 
-  status = soup_message_get_status (message);
-  set_status (self, status);
+void
+_cacheit_resource_save_snapshot (CacheitResource *self,
+                                 GBytes          *body)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  /* A handler of notify::status may have started another fetch. */
-  if (!fetch_is_current (fetch))
+  /* Data the policy does not let us keep stays off the disk after a write
+   * too. */
+  if (body != NULL && !priv->storable)
     return;
 
-  if (status == SOUP_STATUS_NOT_MODIFIED && fetch->conditional)
-    {
-      /* The data in hand is still the server's: nothing to read or parse. */
-      fetch->not_modified = TRUE;
-      fetch->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
-      fetch_complete (fetch, NULL, FALSE);
-      return;
-    }
+  /* An overridden parse() expects what the server sends, which @body is
+   * not: the older snapshot goes, none replaces it. */
+  if (body != NULL && CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse)
+    body = NULL;
 
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      if (!_cacheit_http_status_is_transient (status) || !fetch_retry (fetch, message))
-        fetch_fail (fetch, _cacheit_error_new_http (fetch->safe_url, status,
-                                                    soup_message_get_reason_phrase (message)));
-      return;
-    }
-
-  if (error != NULL)
-    {
-      /* The body could not be read: a dropped connection is worth another try. */
-      if (!_cacheit_http_error_is_transient (error) || !fetch_retry (fetch, NULL))
-        fetch_fail (fetch, fetch_wrap_error (fetch, g_error_copy (error)));
-      return;
-    }
-
-  fetch->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
-  fetch->storable = _cacheit_http_message_may_store (cacheit_resource_get_snapshot_policy (self), message);
-  fetch_decode (fetch, flight);
-}
-
-/* Makes one attempt: a request of its own, or one in the air for the same. */
-static void
-fetch_send (Fetch *fetch)
-{
-  CacheitResource *self = fetch->self;
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  SoupSession *session = cacheit_resource_get_session (self);
-  guint64 max_size = cacheit_resource_get_max_size (self);
-  g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(CacheitFlight) flight = NULL;
-  g_autofree char *key = NULL;
-  SoupMessageHeaders *headers;
-
-  /* No request while writes are waiting or in flight (for an item, its
-   * collection's writes of it too): its answer could not be placed before
-   * or after them. */
-  fetch->parked = cacheit_resource_get_saving (self);
-  if (fetch->parked)
-    return;
-  fetch->epoch = _cacheit_write_queue_get_epoch (&priv->writes);
-
-  message = soup_message_new_from_uri (SOUP_METHOD_GET, fetch->uri);
-  headers = soup_message_get_request_headers (message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-
-  /* Revalidate the data in hand: a 304 keeps it. */
-  fetch->conditional = priv->fetched && _cacheit_freshness_add_validators (&priv->freshness, headers);
-
-  /* A reload wants an answer from after it was asked: it may be joined,
-   * but joins nothing. No sharing either when a handler of ::request, on
-   * @self or on a resource it follows (an item's collection), may make the
-   * request differ. */
-  if (!_cacheit_settings_handled_along (&priv->settings, signals[SIGNAL_REQUEST]))
-    {
-      key = _cacheit_flight_key (priv->context, session, message, max_size);
-      if (!fetch->reload)
-        flight = _cacheit_flight_lookup (key);
-    }
-
-  if (flight == NULL)
-    {
-      _cacheit_settings_emit_along (&priv->settings, signals[SIGNAL_REQUEST], message);
-
-      /* A handler may have started another fetch, or cancelled every caller. */
-      if (!fetch_is_current (fetch))
-        return;
-
-      flight = _cacheit_flight_new (priv->context, session, message, max_size, key);
-      fetch->flight = _cacheit_flight_ref (flight);
-      fetch->subscription = _cacheit_flight_subscribe (flight, flight_cb, fetch_ref (fetch),
-                                                       (GDestroyNotify) fetch_unref);
-      _cacheit_flight_start (flight);
-      return;
-    }
-
-  fetch->flight = _cacheit_flight_ref (flight);
-  fetch->subscription = _cacheit_flight_subscribe (flight, flight_cb, fetch_ref (fetch),
-                                                   (GDestroyNotify) fetch_unref);
-}
-
-static gboolean
-fail_later_cb (gpointer user_data)
-{
-  Fetch *fetch = user_data;
-  GError *error = g_object_steal_data (G_OBJECT (fetch->cancellable), "cacheit-error");
-
-  if (fetch_is_current (fetch))
-    fetch_fail (fetch, error);
-  else
-    g_error_free (error);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Fails @fetch on a later iteration: errors found before any I/O must not be
- * reported from inside fetch_async(). */
-static void
-fetch_fail_later (Fetch  *fetch,
-                  GError *error)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
-  g_autoptr(GSource) source = g_idle_source_new ();
-
-  g_object_set_data_full (G_OBJECT (fetch->cancellable), "cacheit-error",
-                          error, (GDestroyNotify) g_error_free);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (source, "[cacheit] fail fetch");
-  g_source_set_callback (source, fail_later_cb, fetch_ref (fetch), (GDestroyNotify) fetch_unref);
-  g_source_attach (source, priv->context);
-}
-
-/* Loads, then decodes, the snapshot of the fetch's URL in the store's
- * thread; decode_cb() goes on. */
-static void
-fetch_load_snapshot (Fetch *fetch)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
-  g_autoptr(CacheitStore) store = resource_store (fetch->self);
-
-  fetch->from_disk = TRUE;
-  fetch->epoch = _cacheit_write_queue_get_epoch (&priv->writes);
-  _cacheit_worker_load_snapshot (&priv->ops->decode, fetch_prepare (fetch), store,
-                                 fetch->snapshot_key, priv->root_pointer, fetch->use_parse,
-                                 priv->context, fetch->cancellable, decode_cb, fetch_ref (fetch));
-}
-
-static void
-fetch_start (Fetch *fetch)
-{
-  CacheitResource *self = fetch->self;
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(GUri) uri = NULL;
-  GError *error = NULL;
-
-  uri = _cacheit_http_check_url (priv->url, &error);
-  if (uri == NULL)
-    {
-      fetch_fail_later (fetch, error);
-      return;
-    }
-
-  /* Decoding into a whole JsonNode is only done for an overridden parse(). */
-  fetch->use_parse = CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse;
-  fetch->uri = g_steal_pointer (&uri);
-  fetch->snapshot_key = g_uri_to_string_partial (fetch->uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
-
-  /* The first data may come from disk; a reload wants the server's. */
-  if (!priv->fetched && !fetch->reload && !fetch->background &&
-      cacheit_resource_get_snapshot_policy (self) != CACHEIT_SNAPSHOT_NONE &&
-      !cacheit_resource_get_saving (self))
-    fetch_load_snapshot (fetch);
-  else
-    fetch_send (fetch);
-}
-
-/* R4, and R13: a new request, which the one in flight (if any) gives way
- * to. The callers are the resource's: they wait for the new one. The old
- * one is cancelled (set_fetching()), and what it still receives is dropped
- * (fetch_is_current()). */
-static void
-supersede (CacheitResource *self,
-           gboolean         reload)
-{
-  g_autoptr(Fetch) fetch = fetch_new (self);
-
-  fetch->reload = reload;
-  set_fetching (self, fetch);
-  fetch_start (fetch);
+  snapshot_write (self, body != NULL ? CACHEIT_SNAPSHOT_SAVE : CACHEIT_SNAPSHOT_REMOVE, priv->url, body,
+                  NULL, NULL, priv->freshness.server_lifetime);
 }
 
 /* A caller cancelled (R6): the request is aborted only when no caller is
@@ -941,7 +1151,7 @@ callers_left (GObject *owner,
     set_fetching (CACHEIT_RESOURCE (owner), NULL);
 }
 
-/* Writes: saves, creates and destroys (see cacheit-write-queue.c) */
+/* What else moves the state: writes, freshness, refetching, settings */
 
 static void
 writes_changed (CacheitResource *self,
@@ -999,80 +1209,47 @@ static const CacheitWriteQueueHooks write_hooks = {
   .invalidate = cacheit_resource_invalidate,
 };
 
-void
-_cacheit_resource_queue_write (CacheitResource       *self,
-                               const CacheitWriteOps *ops,
-                               gpointer               data,
-                               GTask                 *task)
+CacheitWriteQueue *
+_cacheit_resource_get_writes (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  _cacheit_write_queue_push (&priv->writes, ops, data, priv->root_pointer, task);
+  return &priv->writes;
 }
 
-void
-_cacheit_resource_item_write (CacheitResource *self,
-                              gboolean         started)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  _cacheit_write_queue_item_write (&priv->writes, started);
-}
-
-gboolean
-_cacheit_resource_has_writes (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  return _cacheit_write_queue_has_own (&priv->writes);
-}
-
-void
-_cacheit_resource_foreach_write (CacheitResource *self,
-                                 GFunc            func,
-                                 gpointer         user_data)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  _cacheit_write_queue_foreach (&priv->writes, func, user_data);
-}
-
-/**
- * cacheit_resource_get_saving:
- * @self: a resource
- *
- * Gets the value of [property@Resource:saving].
- *
- * Returns: whether writes of @self are waiting or in flight
- *
- * Since: 1.0
- */
-gboolean
-cacheit_resource_get_saving (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
-
-  return _cacheit_write_queue_busy (&priv->writes);
-}
-
-/* Refetching in the background */
-
-/* Revalidates in the background, with no caller, unless a fetch is in flight. */
 static void
-start_background (CacheitResource *self)
+update_stale (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(Fetch) fetch = NULL;
 
-  if (priv->fetch != NULL)
-    return;
+  _cacheit_freshness_update (&priv->freshness, priv->fetched, cacheit_resource_get_max_age (self));
+}
 
-  fetch = fetch_new (self);
-  fetch->background = TRUE;
-  set_fetching (self, fetch);
-  fetch_start (fetch);
+static void
+freshness_changed (GObject                *owner,
+                   CacheitFreshnessChange  change)
+{
+  switch (change)
+    {
+    case CACHEIT_FRESHNESS_LAST_UPDATED:
+      g_object_notify_by_pspec (owner, properties[PROP_LAST_UPDATED]);
+      break;
+
+    case CACHEIT_FRESHNESS_STALE:
+      g_object_notify_by_pspec (owner, properties[PROP_STALE]);
+      break;
+
+    case CACHEIT_FRESHNESS_ORIGIN:
+      g_object_notify_by_pspec (owner, properties[PROP_ORIGIN]);
+      break;
+
+    case CACHEIT_FRESHNESS_EXPIRED:
+      update_stale (CACHEIT_RESOURCE (owner));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 /* The application came back, or the network did: revalidate data that needs
@@ -1115,8 +1292,6 @@ refetch_cb (GObject              *owner,
     }
 }
 
-/* Settings, and the resource they are followed from (see cacheit-settings.c) */
-
 /* The value of @setting that @owner uses changed: what depends on it
  * follows. */
 static void
@@ -1151,6 +1326,16 @@ setting_changed (GObject *owner,
     maybe_refetch (self);
 }
 
+/* The value of the setting @prop_id in use. */
+static const GValue *
+setting (CacheitResource *self,
+         guint            prop_id)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  return _cacheit_settings_get (&priv->settings, SETTING (prop_id));
+}
+
 /* Sets the setting @prop_id of @self, as its own (a NULL string or object:
  * follows its collection again). */
 static void
@@ -1171,6 +1356,131 @@ _cacheit_resource_set_parent (CacheitResource *self,
   CacheitResourcePrivate *parent_priv = parent != NULL ? cacheit_resource_get_instance_private (parent) : NULL;
 
   _cacheit_settings_set_parent (&priv->settings, parent_priv != NULL ? &parent_priv->settings : NULL);
+}
+
+/* A URL names its data (R13) */
+
+/* The URL changed: nothing the resource knows of its data is the new URL's.
+ * The data shows on as a placeholder until the new URL's is applied, or is
+ * cleared now; the request in flight is superseded, as by a reload (R4),
+ * and its callers wait for the new URL's data. */
+static void
+url_changed (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean had_data = priv->fetched || priv->placeholder;
+  Fetch *previous = priv->fetch;
+
+  /* No fetch completes from the cache, and no request revalidates, with
+   * what the old URL answered. */
+  g_clear_object (&priv->result);
+  priv->storable = FALSE;
+  _cacheit_freshness_reset (&priv->freshness);
+  if (priv->fetched)
+    {
+      priv->fetched = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED]);
+    }
+  update_stale (self);
+  _cacheit_freshness_set_origin (&priv->freshness, CACHEIT_ORIGIN_NONE);
+  set_status (self, 0);
+  set_last_error (self, NULL);
+
+  /* While writes wait, what shows is theirs too: it stays, as a
+   * placeholder, whatever the policy. */
+  if (had_data && priv->ops != NULL)
+    {
+      if (!priv->keep_previous_data && !cacheit_resource_get_saving (self))
+        {
+          set_placeholder (self, FALSE);
+          priv->ops->clear (self);
+        }
+      else
+        set_placeholder (self, TRUE);
+    }
+
+  if (previous != NULL)
+    {
+      /* Superseded: whatever the old URL still answers is dropped. */
+      if (_cacheit_callers_is_empty (&priv->callers))
+        {
+          set_fetching (self, NULL);
+          return;
+        }
+
+      supersede (self, previous->reload);
+    }
+}
+
+/**
+ * cacheit_resource_set_url:
+ * @self: a resource
+ * @url: (nullable): the URL to fetch
+ *
+ * Sets the URL of @self.
+ *
+ * A URL names its data: after a change, no fetch completes with the data of
+ * the previous URL. The next fetch asks for the new URL (from the network,
+ * or from its own snapshot on disk), and a request still in flight for the
+ * old one is superseded as by `CACHEIT_FETCH_RELOAD`: its response is never
+ * applied, and its callers complete with the new URL's data. What shows
+ * meanwhile is the previous data, as a [property@Resource:placeholder], or
+ * nothing: see [property@Resource:keep-previous-data].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_url (CacheitResource *self,
+                          const char      *url)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
+
+  if (g_strcmp0 (priv->url, url) == 0)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_free (priv->url);
+  priv->url = g_strdup (url);
+  url_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_cacheit_resource_rename (CacheitResource *self,
+                          const char      *url)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  if (g_strcmp0 (priv->url, url) == 0)
+    return;
+
+  g_free (priv->url);
+  priv->url = g_strdup (url);
+  _cacheit_resource_forget_validators (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+}
+
+/**
+ * cacheit_resource_get_url:
+ * @self: a resource
+ *
+ * Gets the URL of @self.
+ *
+ * Returns: (nullable): the URL
+ *
+ * Since: 1.0
+ */
+const char *
+cacheit_resource_get_url (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  return priv->url;
 }
 
 /* GObject */
@@ -1376,60 +1686,6 @@ cacheit_resource_init (CacheitResource *self)
                           N_SETTINGS, setting_changed);
 }
 
-/* A URL names its data (R13) */
-
-/* The URL changed: nothing the resource knows of its data is the new URL's.
- * The data shows on as a placeholder until the new URL's is applied, or is
- * cleared now; the request in flight is superseded, as by a reload (R4),
- * and its callers wait for the new URL's data. */
-static void
-url_changed (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean had_data = priv->fetched || priv->placeholder;
-  Fetch *previous = priv->fetch;
-
-  /* No fetch completes from the cache, and no request revalidates, with
-   * what the old URL answered. */
-  g_clear_object (&priv->result);
-  priv->storable = FALSE;
-  _cacheit_freshness_reset (&priv->freshness);
-  if (priv->fetched)
-    {
-      priv->fetched = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED]);
-    }
-  update_stale (self);
-  _cacheit_freshness_set_origin (&priv->freshness, CACHEIT_ORIGIN_NONE);
-  set_status (self, 0);
-  set_last_error (self, NULL);
-
-  /* While writes wait, what shows is theirs too: it stays, as a
-   * placeholder, whatever the policy. */
-  if (had_data && priv->ops != NULL)
-    {
-      if (!priv->keep_previous_data && !cacheit_resource_get_saving (self))
-        {
-          set_placeholder (self, FALSE);
-          priv->ops->clear (self);
-        }
-      else
-        set_placeholder (self, TRUE);
-    }
-
-  if (previous != NULL)
-    {
-      /* Superseded: whatever the old URL still answers is dropped. */
-      if (_cacheit_callers_is_empty (&priv->callers))
-        {
-          set_fetching (self, NULL);
-          return;
-        }
-
-      supersede (self, previous->reload);
-    }
-}
-
 void
 _cacheit_resource_class_set_ops (CacheitResourceClass     *klass,
                                  const CacheitResourceOps *ops)
@@ -1437,77 +1693,26 @@ _cacheit_resource_class_set_ops (CacheitResourceClass     *klass,
   g_type_set_qdata (G_TYPE_FROM_CLASS (klass), ops_quark, (gpointer) ops);
 }
 
-/* Public API */
+/* The other accessors */
 
 /**
- * cacheit_resource_get_url:
+ * cacheit_resource_get_saving:
  * @self: a resource
  *
- * Gets the URL of @self.
+ * Gets the value of [property@Resource:saving].
  *
- * Returns: (nullable): the URL
+ * Returns: whether writes of @self are waiting or in flight
  *
  * Since: 1.0
  */
-const char *
-cacheit_resource_get_url (CacheitResource *self)
+gboolean
+cacheit_resource_get_saving (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
-  return priv->url;
-}
-
-/**
- * cacheit_resource_set_url:
- * @self: a resource
- * @url: (nullable): the URL to fetch
- *
- * Sets the URL of @self.
- *
- * A URL names its data: after a change, no fetch completes with the data of
- * the previous URL. The next fetch asks for the new URL (from the network,
- * or from its own snapshot on disk), and a request still in flight for the
- * old one is superseded as by `CACHEIT_FETCH_RELOAD`: its response is never
- * applied, and its callers complete with the new URL's data. What shows
- * meanwhile is the previous data, as a [property@Resource:placeholder], or
- * nothing: see [property@Resource:keep-previous-data].
- *
- * Since: 1.0
- */
-void
-cacheit_resource_set_url (CacheitResource *self,
-                          const char      *url)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
-
-  if (g_strcmp0 (priv->url, url) == 0)
-    return;
-
-  g_object_freeze_notify (G_OBJECT (self));
-  g_free (priv->url);
-  priv->url = g_strdup (url);
-  url_changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
-  g_object_thaw_notify (G_OBJECT (self));
-}
-
-void
-_cacheit_resource_rename (CacheitResource *self,
-                          const char      *url)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  if (g_strcmp0 (priv->url, url) == 0)
-    return;
-
-  g_free (priv->url);
-  priv->url = g_strdup (url);
-  _cacheit_resource_forget_validators (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+  return _cacheit_write_queue_busy (&priv->writes);
 }
 
 /**
@@ -1765,174 +1970,10 @@ cacheit_resource_get_origin (CacheitResource *self)
   return priv->freshness.origin;
 }
 
-/**
- * cacheit_resource_invalidate:
- * @self: a resource
- *
- * Marks the data of @self stale, as after the application changed it on the
- * server by other means: the next fetch without reload completes at once
- * from the cache and revalidates it in the background.
- *
- * Nothing happens when @self holds no data.
- *
- * Since: 1.0
- */
-void
-cacheit_resource_invalidate (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
-
-  _cacheit_freshness_invalidate (&priv->freshness, priv->fetched, cacheit_resource_get_max_age (self));
-}
-
 void
 _cacheit_resource_forget_validators (CacheitResource *self)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
   _cacheit_freshness_forget_validators (&priv->freshness);
-}
-
-/**
- * cacheit_resource_fetch_async:
- * @self: a resource
- * @flags: how the cache may be used
- * @cancellable: (nullable): a cancellable for this caller alone
- * @callback: (scope async) (closure user_data): called when done
- * @user_data: data for @callback
- *
- * Fetches @self, joins the fetch already in flight, or completes from the
- * data in hand.
- *
- * Without `CACHEIT_FETCH_RELOAD` (and with [property@Resource:reload] unset),
- * a fetch joins the one in flight, or completes from the cache on a later
- * main-loop iteration when a fetch succeeded before: no request is made. With
- * it, a new request is made and any older one is cancelled.
- *
- * @callback runs in the thread-default main context of the caller. Call
- * [method@Resource.fetch_finish] from it.
- *
- * Since: 1.0
- */
-void
-cacheit_resource_fetch_async (CacheitResource     *self,
-                              CacheitFetchFlags    flags,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  gboolean reload;
-
-  g_return_if_fail (CACHEIT_IS_RESOURCE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (callback != NULL);
-  g_return_if_fail (priv->ops != NULL);
-
-  reload = (flags & CACHEIT_FETCH_RELOAD) != 0 || cacheit_resource_get_reload (self);
-
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      _cacheit_callers_complete_cancelled (&priv->callers, cancellable, callback, user_data);
-      return;
-    }
-
-  /* R3: completed from the cache, on a later iteration, unless a reload
-   * someone asked for is in flight. Stale data is revalidated in the
-   * background meanwhile. */
-  if (!reload && priv->result != NULL && (priv->fetch == NULL || priv->fetch->background))
-    {
-      _cacheit_dispatch (g_main_context_get_thread_default (), callback, G_OBJECT (self), G_ASYNC_RESULT (priv->result),
-                         user_data);
-      if (priv->freshness.stale)
-        start_background (self);
-      return;
-    }
-
-  /* R1: join the fetch in flight; else a new one supersedes it (R4). */
-  _cacheit_callers_add (&priv->callers, cancellable, callback, user_data);
-  if (reload || priv->fetch == NULL)
-    supersede (self, reload);
-}
-
-/**
- * cacheit_resource_fetch_finish:
- * @self: a resource
- * @result: the result given to the callback
- * @error: return location for an error
- *
- * Gets the outcome of a fetch started with [method@Resource.fetch_async].
- *
- * Every caller of one fetch receives the same @result, and this may be
- * called on it any number of times.
- *
- * Returns: `TRUE` when @self holds the fetched data, `FALSE` with @error set
- *   otherwise
- *
- * Since: 1.0
- */
-gboolean
-cacheit_resource_fetch_finish (CacheitResource  *self,
-                               GAsyncResult     *result,
-                               GError          **error)
-{
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
-  g_return_val_if_fail (CACHEIT_IS_FETCH_RESULT (result), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return _cacheit_fetch_result_propagate (CACHEIT_FETCH_RESULT (result), error);
-}
-
-static void
-fetch_sync_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-  g_main_context_wakeup (g_main_context_get_thread_default ());
-}
-
-/**
- * cacheit_resource_fetch:
- * @self: a resource
- * @flags: how the cache may be used
- * @cancellable: (nullable): a cancellable
- * @error: return location for an error
- *
- * Fetches @self and waits for the outcome: the blocking form of
- * [method@Resource.fetch_async], for scripts and command-line tools.
- *
- * It iterates the main context of @self until the fetch completes, so it
- * works whether or not a main loop is running. In an application with a
- * user interface, use [method@Resource.fetch_async].
- *
- * Returns: `TRUE` when @self holds the fetched data, `FALSE` with @error set
- *   otherwise
- *
- * Since: 1.0
- */
-gboolean
-cacheit_resource_fetch (CacheitResource    *self,
-                        CacheitFetchFlags   flags,
-                        GCancellable       *cancellable,
-                        GError            **error)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  g_main_context_push_thread_default (priv->context);
-  cacheit_resource_fetch_async (self, flags, cancellable, fetch_sync_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (priv->context, TRUE);
-  g_main_context_pop_thread_default (priv->context);
-
-  return cacheit_resource_fetch_finish (self, result, error);
 }
