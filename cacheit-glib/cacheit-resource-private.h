@@ -1,10 +1,12 @@
 /* cacheit-resource-private.h: what cacheit-resource.c gives the library's
  * subclasses (CacheitModel, CacheitCollection) and does not export.
  *
- * cacheit-resource.c owns the fetch state machine and everything a resource
- * keeps between fetches: the ops a subclass decodes and applies with, the
- * link of an item to its collection, the validators, the snapshot, and the
- * queue of writes. Main context only, except the decoding ops, which run in
+ * cacheit-resource.c owns the fetch state machine, and embeds the units
+ * that keep the rest of a resource's state (its settings and the link of an
+ * item to its collection, its freshness, its refetching, its callers, its
+ * queue of writes; see the overview at the top of cacheit-resource.c). A
+ * subclass tells it how to decode and apply (CacheitResourceOps) and queues
+ * its writes. Main context only, except the decoding ops, which run in
  * worker threads on what prepare() made and never touch the resource.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later

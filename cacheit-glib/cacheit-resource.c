@@ -127,8 +127,8 @@ typedef struct
    * its request. */
   CacheitWriteQueue         writes;
 
-  /* The settings (SETTING_PROPS), which an item follows its collection in
-   * unless it was given its own. */
+  /* The settings (PROP_SESSION to PROP_SNAPSHOT_DIRECTORY), which an item
+   * follows its collection in unless it was given its own. */
   CacheitSettings           settings;
 } CacheitResourcePrivate;
 

@@ -103,7 +103,7 @@ _cacheit_write_queue_foreach (CacheitWriteQueue *self,
 static CacheitResource *
 write_target (Write *write)
 {
-  return CACHEIT_RESOURCE (g_task_get_source_object (write->task));
+  return (CacheitResource *) g_task_get_source_object (write->task);
 }
 
 static void
