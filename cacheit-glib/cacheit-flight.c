@@ -309,6 +309,20 @@ _cacheit_flight_unsubscribe (CacheitFlight *self,
     }
 }
 
+void
+_cacheit_flight_leave (CacheitFlight **flight,
+                       guint          *subscription)
+{
+  if (*subscription != 0)
+    {
+      guint id = *subscription;
+
+      *subscription = 0;
+      _cacheit_flight_unsubscribe (*flight, id);
+    }
+  g_clear_pointer (flight, _cacheit_flight_unref);
+}
+
 SoupMessage *
 _cacheit_flight_get_message (CacheitFlight *self)
 {

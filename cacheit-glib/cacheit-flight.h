@@ -50,6 +50,10 @@ guint          _cacheit_flight_subscribe   (CacheitFlight     *self,
                                             GDestroyNotify     destroy);
 void           _cacheit_flight_unsubscribe (CacheitFlight     *self,
                                             guint              id);
+/* Unsubscribes @subscription (if not 0) from *@flight, and drops the
+ * reference *@flight holds; both are cleared. */
+void           _cacheit_flight_leave       (CacheitFlight    **flight,
+                                            guint             *subscription);
 /* The outcome: a transport or read error; else the message's status tells,
  * and a success has its body. */
 SoupMessage   *_cacheit_flight_get_message (CacheitFlight     *self);

@@ -284,14 +284,7 @@ clear_source (GSource **source)
 static void
 fetch_detach (Fetch *fetch)
 {
-  if (fetch->subscription != 0)
-    {
-      guint id = fetch->subscription;
-
-      fetch->subscription = 0;
-      _cacheit_flight_unsubscribe (fetch->flight, id);
-    }
-  g_clear_pointer (&fetch->flight, _cacheit_flight_unref);
+  _cacheit_flight_leave (&fetch->flight, &fetch->subscription);
 
   clear_source (&fetch->retry_source);
 }

@@ -118,14 +118,7 @@ changed (CacheitWriteQueue *self,
 static void
 write_detach (Write *write)
 {
-  if (write->subscription != 0)
-    {
-      guint id = write->subscription;
-
-      write->subscription = 0;
-      _cacheit_flight_unsubscribe (write->flight, id);
-    }
-  g_clear_pointer (&write->flight, _cacheit_flight_unref);
+  _cacheit_flight_leave (&write->flight, &write->subscription);
   if (write->message != NULL)
     g_signal_handlers_disconnect_by_data (write->message, write);
   g_clear_object (&write->message);
