@@ -20,6 +20,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <math.h>
 
 #include "cacheit-http.h"
@@ -312,4 +314,117 @@ _cacheit_http_message_may_store (CacheitSnapshotPolicy  policy,
   return _cacheit_http_may_store (policy,
                                   soup_message_headers_get_one (request_headers, "Authorization") != NULL,
                                   soup_message_headers_get_list (response_headers, "Cache-Control"));
+}
+
+/* The name of a "name=value" (or "name") part of a query, decoded. */
+static char *
+param_name (const char *part)
+{
+  const char *equals = strchr (part, '=');
+  g_autofree char *raw = equals != NULL ? g_strndup (part, equals - part) : g_strdup (part);
+
+  return g_uri_unescape_string (raw, NULL);
+}
+
+/* Appends to @query the pairs of @names and @values named @name (all of
+ * them when @name is NULL) that @done does not have yet, encoded. */
+static void
+append_params (GString           *query,
+               guint              n_params,
+               const char *const *names,
+               const char *const *values,
+               const char        *name,
+               gboolean          *done)
+{
+  for (guint j = 0; j < n_params; j++)
+    {
+      if (done[j] || (name != NULL && strcmp (names[j], name) != 0))
+        continue;
+
+      done[j] = TRUE;
+      if (values[j] == NULL)
+        continue;
+
+      if (query->len > 0)
+        g_string_append_c (query, '&');
+      g_string_append_uri_escaped (query, names[j], "[]", FALSE);
+      g_string_append_c (query, '=');
+      g_string_append_uri_escaped (query, values[j], NULL, FALSE);
+    }
+}
+
+char *
+_cacheit_http_url_with_params (const char        *url,
+                               guint              n_params,
+                               const char *const *names,
+                               const char *const *values)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+  g_autoptr(GUri) result = NULL;
+  g_autoptr(GString) query = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree gboolean *done = NULL;
+  const char *old;
+
+  if (uri == NULL)
+    return NULL;
+
+  query = g_string_new (NULL);
+  done = g_new0 (gboolean, MAX (n_params, 1));
+  old = g_uri_get_query (uri);
+  parts = old != NULL && *old != '\0' ? g_strsplit (old, "&", -1) : g_new0 (char *, 1);
+
+  /* A parameter that was there is replaced where it first was, so that a
+   * URL keeps its shape as its values change; the others stay as written. */
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *name = param_name (parts[i]);
+      gboolean replaced = FALSE;
+
+      for (guint j = 0; j < n_params && !replaced; j++)
+        replaced = name != NULL && strcmp (name, names[j]) == 0;
+      if (replaced)
+        append_params (query, n_params, names, values, name, done);
+      if (replaced || *parts[i] == '\0')
+        continue;
+
+      if (query->len > 0)
+        g_string_append_c (query, '&');
+      g_string_append (query, parts[i]);
+    }
+
+  /* New ones go last, in the order given. */
+  append_params (query, n_params, names, values, NULL, done);
+
+  result = g_uri_build_with_user (g_uri_get_flags (uri), g_uri_get_scheme (uri),
+                                  g_uri_get_user (uri), g_uri_get_password (uri),
+                                  g_uri_get_auth_params (uri), g_uri_get_host (uri),
+                                  g_uri_get_port (uri), g_uri_get_path (uri),
+                                  query->len > 0 ? query->str : NULL, g_uri_get_fragment (uri));
+
+  return g_uri_to_string (result);
+}
+
+char *
+_cacheit_http_url_get_param (const char *url,
+                             const char *name)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+  g_auto(GStrv) parts = NULL;
+  const char *query;
+
+  if (uri == NULL || (query = g_uri_get_query (uri)) == NULL)
+    return NULL;
+
+  parts = g_strsplit (query, "&", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *part_name = param_name (parts[i]);
+      const char *equals = strchr (parts[i], '=');
+
+      if (g_strcmp0 (part_name, name) == 0)
+        return g_uri_unescape_string (equals != NULL ? equals + 1 : "", NULL);
+    }
+
+  return NULL;
 }

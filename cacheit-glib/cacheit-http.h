@@ -121,4 +121,22 @@ gboolean  _cacheit_http_message_may_store   (CacheitSnapshotPolicy  policy,
  * not a URL. */
 char     *_cacheit_http_snapshot_key        (const char *url);
 
+/* Query parameters */
+
+/* @url with the parameters named in @names (@n_params of them) replaced:
+ * the values of a name go where that name first was in @url (its other
+ * occurrences go), the names @url did not have go last, in the order given,
+ * and a NULL value adds nothing (a removal). A name may come several times
+ * (an array such as `ids[]`). The other parameters stay as written. Names
+ * and values are percent-encoded (but for the brackets of a name); nothing
+ * else of @url changes. NULL when @url is NULL or not a URL. */
+char     *_cacheit_http_url_with_params     (const char        *url,
+                                             guint              n_params,
+                                             const char *const *names,
+                                             const char *const *values);
+
+/* The first value of the parameter @name of @url, decoded, or NULL. */
+char     *_cacheit_http_url_get_param       (const char        *url,
+                                             const char        *name);
+
 G_END_DECLS

@@ -106,6 +106,27 @@ const char   *cacheit_resource_get_url          (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL
 void          cacheit_resource_set_url          (CacheitResource    *self,
                                                  const char         *url);
+
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_query        (CacheitResource    *self,
+                                                 const char         *first_name,
+                                                 ...) G_GNUC_NULL_TERMINATED;
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_query_params (CacheitResource    *self,
+                                                 const char *const  *names,
+                                                 const char *const  *values);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_query_param  (CacheitResource    *self,
+                                                 const char         *name,
+                                                 const char         *value);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_query_values (CacheitResource    *self,
+                                                 const char         *name,
+                                                 const char *const  *values);
+CACHEIT_AVAILABLE_IN_ALL
+char         *cacheit_resource_dup_query_param  (CacheitResource    *self,
+                                                 const char         *name);
+
 CACHEIT_AVAILABLE_IN_ALL
 gboolean      cacheit_resource_get_placeholder  (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL

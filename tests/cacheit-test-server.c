@@ -288,6 +288,20 @@ drop_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static const char *
+route_path (CacheitTestServer *server,
+            const char        *path,
+            const char        *path_and_query)
+{
+  gboolean with_query;
+
+  g_mutex_lock (&server->lock);
+  with_query = path_and_query != NULL && g_hash_table_contains (server->routes, path_and_query);
+  g_mutex_unlock (&server->lock);
+
+  return with_query ? path_and_query : path;
+}
+
 static void
 handler_cb (SoupServer        *soup_server,
             SoupServerMessage *msg,
@@ -296,7 +310,11 @@ handler_cb (SoupServer        *soup_server,
             gpointer           user_data)
 {
   CacheitTestServer *server = user_data;
-  Route *route = route_get (server, path);
+  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autofree char *path_and_query = raw_query != NULL ? g_strconcat (path, "?", raw_query, NULL) : NULL;
+  /* A route set for the path with this very query (as sent, encoded)
+   * answers it; else the path's. */
+  Route *route = route_get (server, route_path (server, path, path_and_query));
 
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
   Route *queued;

@@ -25,7 +25,9 @@ char              *cacheit_test_server_url        (CacheitTestServer *server,
 char              *cacheit_test_server_raw_url    (CacheitTestServer *server,
                                                    const char        *path);
 
-/* What @path answers: @status with @body as application/json. */
+/* What @path answers: @status with @body as application/json. @path may
+ * end with a query, as the request sends it (encoded): "/search?q=a%20b"
+ * answers only that query, and the bare path every other one. */
 void               cacheit_test_server_set        (CacheitTestServer *server,
                                                    const char        *path,
                                                    guint              status,

@@ -639,6 +639,85 @@ test_snapshot_key (void)
     }
 }
 
+typedef struct
+{
+  const char *url;
+  const char *names[4];
+  const char *values[4];
+  guint       n;
+  const char *expected;
+} ParamsCase;
+
+static const ParamsCase params_cases[] = {
+  /* Added, encoded (a space is %20, UTF-8 and reserved characters too). */
+  { "https://example.com/search", { "q" }, { "gnome apps" }, 1,
+    "https://example.com/search?q=gnome%20apps" },
+  { "https://example.com/s", { "q", "per_page" }, { "a&b=c/d?é", "50" }, 2,
+    "https://example.com/s?q=a%26b%3Dc%2Fd%3F%C3%A9&per_page=50" },
+  /* Replaced where it was: the others keep their order and their writing. */
+  { "https://example.com/s?page=2&q=old&sort=a%20b", { "q" }, { "new" }, 1,
+    "https://example.com/s?page=2&q=new&sort=a%20b" },
+  { "https://example.com/s?q=a&per_page=50", { "q", "new" }, { "b", "1" }, 2,
+    "https://example.com/s?q=b&per_page=50&new=1" },
+  /* Removed, with a NULL value; the last one leaves no '?'. */
+  { "https://example.com/s?q=old&page=2", { "q" }, { NULL }, 1,
+    "https://example.com/s?page=2" },
+  { "https://example.com/s?q=old", { "q", "absent" }, { NULL, NULL }, 2,
+    "https://example.com/s" },
+  /* An array: the name repeated, brackets kept; all old values go. */
+  { "https://example.com/s?ids[]=1&x=1&ids[]=2", { "ids[]", "ids[]", "ids[]" }, { "3", "4", "5" }, 3,
+    "https://example.com/s?ids[]=3&ids[]=4&ids[]=5&x=1" },
+  /* A name written encoded in the URL is the same name. */
+  { "https://example.com/s?per%5Fpage=10", { "per_page" }, { "20" }, 1,
+    "https://example.com/s?per_page=20" },
+  /* The rest of the URL stays: user, port, path, fragment. */
+  { "http://u@example.com:8080/a/b/?x=1#top", { "y" }, { "" }, 1,
+    "http://u@example.com:8080/a/b/?x=1&y=#top" },
+  /* No parameter at all changes nothing. */
+  { "https://example.com/s?a=1", { NULL }, { NULL }, 0, "https://example.com/s?a=1" },
+  /* Not a URL. */
+  { "not a url", { "q" }, { "x" }, 1, NULL },
+};
+
+static void
+test_url_with_params (void)
+{
+  g_test_summary ("Query parameters are set, replaced, removed and repeated without string "
+                  "building, percent-encoded, leaving the rest of the URL as it was");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (params_cases); i++)
+    {
+      const ParamsCase *c = &params_cases[i];
+      g_autofree char *url = _cacheit_http_url_with_params (c->url, c->n, c->names, c->values);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, c->url);
+      g_assert_cmpstr (url, ==, c->expected);
+    }
+
+  g_assert_null (_cacheit_http_url_with_params (NULL, 0, NULL, NULL));
+}
+
+static void
+test_url_get_param (void)
+{
+  const char *url = "https://example.com/s?a=1&q=gnome%20apps&q=second&empty=&bare";
+  g_autofree char *q = _cacheit_http_url_get_param (url, "q");
+  g_autofree char *a = _cacheit_http_url_get_param (url, "a");
+  g_autofree char *empty = _cacheit_http_url_get_param (url, "empty");
+  g_autofree char *bare = _cacheit_http_url_get_param (url, "bare");
+  g_autofree char *none = _cacheit_http_url_get_param (url, "none");
+  g_autofree char *no_query = _cacheit_http_url_get_param ("https://example.com/", "q");
+
+  g_test_summary ("The first value of a parameter, decoded");
+
+  g_assert_cmpstr (q, ==, "gnome apps");
+  g_assert_cmpstr (a, ==, "1");
+  g_assert_cmpstr (empty, ==, "");
+  g_assert_cmpstr (bare, ==, "");
+  g_assert_null (none);
+  g_assert_null (no_query);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -656,6 +735,8 @@ main (int   argc,
   g_test_add_func ("/cacheit/http/retry-delay", test_retry_delay);
   g_test_add_func ("/cacheit/http/may-store", test_may_store);
   g_test_add_func ("/cacheit/http/snapshot-key", test_snapshot_key);
+  g_test_add_func ("/cacheit/http/url-with-params", test_url_with_params);
+  g_test_add_func ("/cacheit/http/url-get-param", test_url_get_param);
 
   return g_test_run ();
 }

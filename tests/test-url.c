@@ -561,6 +561,95 @@ test_items_follow (Fixture       *fixture,
   }
 }
 
+static guint
+n_items (gpointer list)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (list));
+}
+
+static int
+id_at (gpointer list,
+       guint    position)
+{
+  g_autoptr(CacheitModel) item = g_list_model_get_item (G_LIST_MODEL (list), position);
+
+  return cacheit_model_get_int (item, "id");
+}
+
+static void
+test_query (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autofree char *base = url_of (fixture, "/search");
+  g_autofree char *expected = NULL;
+  g_autofree char *q = NULL;
+  g_autofree char *per_page = NULL;
+  CacheitTestCompletion c = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *const ids[] = { "1", "22", NULL };
+
+  g_test_summary ("Query parameters, without string building: encoded, each URL its own "
+                  "data, and a change while a request is in flight supersedes it (R13)");
+
+  /* Each query answers its own list; the bare path, an empty one. */
+  cacheit_test_server_set (fixture->server, "/search", 200, "[]");
+  cacheit_test_server_set (fixture->server, "/search?q=gnome%20apps&per_page=50", 200,
+                           "[{\"id\": 1}, {\"id\": 2}]");
+  cacheit_test_server_set (fixture->server, "/search?q=gtk&per_page=50", 200, "[{\"id\": 3}]");
+  cacheit_test_server_set (fixture->server, "/search?q=gtk", 200, "[{\"id\": 4}]");
+  collection = resource_new (fixture, CACHEIT_TYPE_COLLECTION, "/search");
+
+  cacheit_resource_set_query (CACHEIT_RESOURCE (collection), "q", "gnome apps", "per_page", "50", NULL);
+  expected = g_strconcat (base, "?q=gnome%20apps&per_page=50", NULL);
+  g_assert_cmpstr (cacheit_resource_get_url (CACHEIT_RESOURCE (collection)), ==, expected);
+  q = cacheit_resource_dup_query_param (CACHEIT_RESOURCE (collection), "q");
+  g_assert_cmpstr (q, ==, "gnome apps");
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  g_assert_cmpuint (n_items (collection), ==, 2);
+  g_assert_cmpint (id_at (collection, 0), ==, 1);
+
+  /* Typing: the request for "gtk" is in flight when "gnome apps" comes
+   * back; its answer is never applied, and its caller gets the newest
+   * data, asked for again: the old URL's data is not the cache's any more. */
+  cacheit_test_server_hold (fixture->server, "/search?q=gtk&per_page=50");
+  cacheit_resource_set_query_param (CACHEIT_RESOURCE (collection), "q", "gtk");
+  cacheit_resource_fetch_async (CACHEIT_RESOURCE (collection), CACHEIT_FETCH_NONE, NULL,
+                                cacheit_test_completion_cb, &c);
+  cacheit_test_server_wait_held (fixture->server, "/search?q=gtk&per_page=50", 1);
+  g_assert_true (cacheit_resource_get_placeholder (CACHEIT_RESOURCE (collection)));
+  cacheit_resource_set_query_params (CACHEIT_RESOURCE (collection),
+                                     (const char *const[]) { "q", NULL },
+                                     (const char *const[]) { "gnome apps", NULL });
+  g_assert_cmpstr (cacheit_resource_get_url (CACHEIT_RESOURCE (collection)), ==, expected);
+  g_assert_true (finish (collection, &c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cacheit_test_server_release (fixture->server, "/search?q=gtk&per_page=50"), ==, 1);
+  cacheit_test_drain ();
+  g_assert_cmpuint (n_items (collection), ==, 2);
+  g_assert_cmpint (id_at (collection, 1), ==, 2);
+  g_assert_false (cacheit_resource_get_placeholder (CACHEIT_RESOURCE (collection)));
+
+  /* Removed: per_page goes, q stays. */
+  cacheit_resource_set_query (CACHEIT_RESOURCE (collection), "per_page", NULL, "q", "gtk", NULL);
+  per_page = cacheit_resource_dup_query_param (CACHEIT_RESOURCE (collection), "per_page");
+  g_assert_null (per_page);
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  g_assert_cmpuint (n_items (collection), ==, 1);
+  g_assert_cmpint (id_at (collection, 0), ==, 4);
+
+  /* An array, then none: the URL comes back to what it was. */
+  g_clear_pointer (&expected, g_free);
+  expected = g_strconcat (base, "?q=gtk&ids[]=1&ids[]=22", NULL);
+  cacheit_resource_set_query_values (CACHEIT_RESOURCE (collection), "ids[]", ids);
+  g_assert_cmpstr (cacheit_resource_get_url (CACHEIT_RESOURCE (collection)), ==, expected);
+  cacheit_resource_set_query_values (CACHEIT_RESOURCE (collection), "ids[]", NULL);
+  cacheit_resource_set_query_param (CACHEIT_RESOURCE (collection), "q", NULL);
+  g_assert_cmpstr (cacheit_resource_get_url (CACHEIT_RESOURCE (collection)), ==, base);
+
+  cacheit_test_completion_clear (&c);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -577,6 +666,7 @@ main (int   argc,
   ADD ("/cacheit/url/r13/clear", test_clear);
   ADD ("/cacheit/url/r13/writes", test_writes);
   ADD ("/cacheit/url/r13/items-follow", test_items_follow);
+  ADD ("/cacheit/url/query", test_query);
 
   return g_test_run ();
 }
