@@ -56,6 +56,9 @@ typedef struct
 void    _cacheit_resource_class_set_ops   (CacheitResourceClass     *klass,
                                            const CacheitResourceOps *ops);
 
+/* The main context @self was made in: its signals, data and I/O. */
+GMainContext *_cacheit_resource_get_context (CacheitResource *self);
+
 /* @self's data has become that of @url, with no fetch (a created item got
  * its id): unlike cacheit_resource_set_url(), what is in hand is kept as it
  * is, not as a placeholder (R13). */

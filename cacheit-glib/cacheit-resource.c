@@ -94,6 +94,9 @@ typedef struct
   char                     *url;
   char                     *root_pointer;
   GError                   *last_error;
+  /* The last response received, to a fetch or a write: its headers (NULL
+   * before any) and its status (:status). */
+  SoupMessageHeaders       *response_headers;
   guint                     status;
   guint                     fetched : 1;
   /* The data in hand is of an earlier URL (R13), and whether a URL change
@@ -329,10 +332,15 @@ set_last_error (CacheitResource *self,
 }
 
 static void
-set_status (CacheitResource *self,
-            guint            status)
+set_response (CacheitResource *self,
+              SoupMessage     *message)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  guint status = message != NULL ? soup_message_get_status (message) : 0;
+
+  g_clear_pointer (&priv->response_headers, soup_message_headers_unref);
+  if (message != NULL)
+    priv->response_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
 
   if (priv->status == status)
     return;
@@ -444,58 +452,6 @@ cacheit_resource_fetch_finish (CacheitResource  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return _cacheit_fetch_result_propagate (CACHEIT_FETCH_RESULT (result), error);
-}
-
-static void
-fetch_sync_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-  g_main_context_wakeup (g_main_context_get_thread_default ());
-}
-
-/**
- * cacheit_resource_fetch:
- * @self: a resource
- * @flags: how the cache may be used
- * @cancellable: (nullable): a cancellable
- * @error: return location for an error
- *
- * Fetches @self and waits for the outcome: the blocking form of
- * [method@Resource.fetch_async], for scripts and command-line tools.
- *
- * It iterates the main context of @self until the fetch completes, so it
- * works whether or not a main loop is running. In an application with a
- * user interface, use [method@Resource.fetch_async].
- *
- * Returns: `TRUE` when @self holds the fetched data, `FALSE` with @error set
- *   otherwise
- *
- * Since: 1.0
- */
-gboolean
-cacheit_resource_fetch (CacheitResource    *self,
-                        CacheitFetchFlags   flags,
-                        GCancellable       *cancellable,
-                        GError            **error)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  g_main_context_push_thread_default (priv->context);
-  cacheit_resource_fetch_async (self, flags, cancellable, fetch_sync_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (priv->context, TRUE);
-  g_main_context_pop_thread_default (priv->context);
-
-  return cacheit_resource_fetch_finish (self, result, error);
 }
 
 /**
@@ -724,7 +680,7 @@ flight_cb (CacheitFlight *flight,
     }
 
   status = soup_message_get_status (message);
-  set_status (self, status);
+  set_response (self, message);
 
   /* A handler of notify::status may have started another fetch. */
   if (!fetch_is_current (fetch))
@@ -1186,9 +1142,9 @@ write_answered (CacheitResource *self,
 
   /* :status is the last status received, a write's too: on the resource
    * written, and on the one that sent it (a collection, for its items). */
-  set_status (self, status);
+  set_response (self, message);
   if (target != self)
-    set_status (target, status);
+    set_response (target, message);
 
   /* What the server accepted joins the data: it may make it private. */
   if (SOUP_STATUS_IS_SUCCESSFUL (status) && !_cacheit_http_message_may_store (cacheit_resource_get_snapshot_policy (self), message))
@@ -1376,7 +1332,7 @@ url_changed (CacheitResource *self)
     }
   update_stale (self);
   _cacheit_freshness_set_origin (&priv->freshness, CACHEIT_ORIGIN_NONE);
-  set_status (self, 0);
+  set_response (self, NULL);
   set_last_error (self, NULL);
 
   /* While writes wait, what shows is theirs too: it stays, as a
@@ -1526,6 +1482,7 @@ cacheit_resource_finalize (GObject *object)
   g_clear_pointer (&priv->root_pointer, g_free);
   _cacheit_freshness_clear (&priv->freshness);
   g_clear_error (&priv->last_error);
+  g_clear_pointer (&priv->response_headers, soup_message_headers_unref);
   g_clear_pointer (&priv->context, g_main_context_unref);
 
   G_OBJECT_CLASS (cacheit_resource_parent_class)->finalize (object);
@@ -1677,6 +1634,14 @@ cacheit_resource_init (CacheitResource *self)
   _cacheit_write_queue_init (&priv->writes, self, &write_hooks, priv->context);
   _cacheit_settings_init (&priv->settings, G_OBJECT (self), &properties[FIRST_SETTING_PROP],
                           N_SETTINGS, setting_changed);
+}
+
+GMainContext *
+_cacheit_resource_get_context (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  return priv->context;
 }
 
 void
@@ -1901,6 +1866,32 @@ cacheit_resource_get_status (CacheitResource *self)
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), 0);
 
   return priv->status;
+}
+
+/**
+ * cacheit_resource_get_response_headers:
+ * @self: a resource
+ *
+ * Gets the headers of the last response received for @self, whose status
+ * [property@Resource:status] gives: to a fetch (a `304 Not Modified` and a
+ * failure with a status too) or to a write. Read what the application needs
+ * of it, a total (`X-Total-Count`) or a rate limit (`X-RateLimit-Remaining`),
+ * when the fetch or write completes; the headers are the server's, as
+ * received, and must not be changed.
+ *
+ * Returns: (transfer none) (nullable): the headers, or `NULL` before any
+ *   response for the current URL
+ *
+ * Since: 1.0
+ */
+SoupMessageHeaders *
+cacheit_resource_get_response_headers (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  return priv->response_headers;
 }
 
 /**

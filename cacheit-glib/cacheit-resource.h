@@ -162,6 +162,8 @@ CACHEIT_AVAILABLE_IN_ALL
 const GError *cacheit_resource_get_last_error   (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL
 guint         cacheit_resource_get_status       (CacheitResource    *self);
+CACHEIT_AVAILABLE_IN_ALL
+SoupMessageHeaders *cacheit_resource_get_response_headers (CacheitResource *self);
 
 CACHEIT_AVAILABLE_IN_ALL
 gboolean      cacheit_resource_get_saving       (CacheitResource    *self);

@@ -650,6 +650,51 @@ test_query (Fixture       *fixture,
   cacheit_test_completion_clear (&c);
 }
 
+static const char *
+response_header (gpointer    resource,
+                 const char *name)
+{
+  SoupMessageHeaders *headers = cacheit_resource_get_response_headers (resource);
+
+  return headers != NULL ? soup_message_headers_get_one (headers, name) : NULL;
+}
+
+static void
+test_response_headers (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("The headers of the last response, as :status gives its status: a 200, "
+                  "a 304, a failure; none after a change of URL");
+
+  cacheit_test_server_set (fixture->server, "/list", 200, "[{\"id\": 1}]");
+  cacheit_test_server_set_header (fixture->server, "/list", "X-Total-Count", "120");
+  cacheit_test_server_set_etag (fixture->server, "/list", "\"v1\"");
+  cacheit_test_server_set (fixture->server, "/gone", 410, "{}");
+  cacheit_test_server_set_header (fixture->server, "/gone", "X-RateLimit-Remaining", "0");
+  collection = resource_new (fixture, CACHEIT_TYPE_COLLECTION, "/list");
+
+  g_assert_null (cacheit_resource_get_response_headers (CACHEIT_RESOURCE (collection)));
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  g_assert_cmpstr (response_header (collection, "X-Total-Count"), ==, "120");
+
+  /* A 304 is a response too: its headers are the newest. */
+  cacheit_test_server_set_header (fixture->server, "/list", "X-Total-Count", "121");
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_RELOAD);
+  g_assert_cmpuint (cacheit_resource_get_status (CACHEIT_RESOURCE (collection)), ==, 304);
+  g_assert_cmpstr (response_header (collection, "X-Total-Count"), ==, "121");
+
+  /* Another URL: nothing of the old one's. */
+  set_path (collection, fixture, "/gone");
+  g_assert_null (cacheit_resource_get_response_headers (CACHEIT_RESOURCE (collection)));
+  g_assert_false (cacheit_test_fetch_wait (collection, CACHEIT_FETCH_NONE, NULL, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpstr (response_header (collection, "X-RateLimit-Remaining"), ==, "0");
+  g_assert_null (response_header (collection, "X-Total-Count"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -667,6 +712,7 @@ main (int   argc,
   ADD ("/cacheit/url/r13/writes", test_writes);
   ADD ("/cacheit/url/r13/items-follow", test_items_follow);
   ADD ("/cacheit/url/query", test_query);
+  ADD ("/cacheit/url/response-headers", test_response_headers);
 
   return g_test_run ();
 }

@@ -32,7 +32,11 @@
 #   ?author=gnome shows the old list as a placeholder, then asks the new URL
 #   on a plain fetch and merges its list; ten searches (?q=...) set and
 #   fetched at once end with the last one's list, applied once, and one
-#   request.
+#   request;
+# - query parameters set without string building (set_query_params,
+#   set_query_param, set_query_values, dup_query_param), which json-server
+#   filters and pages with, and the last response's headers (its
+#   X-Total-Count and Link).
 #
 # json-server runs without --read-only (the test changes its data) on a
 # temporary copy of db.json.
@@ -339,6 +343,38 @@ def run(tap, server):
     # meanwhile: only the last one went to the network.
     tap.equal([m.get_uri().get_query() for m in messages], ["q=json"],
               "one request, for the last URL")
+
+
+    # Query parameters without string building, from Python: json-server
+    # filters, searches and pages with them, and sends the total of a page
+    # request in X-Total-Count, which the application reads from the last
+    # response's headers.
+    search = Cacheit.Collection(url=server.url("/posts"), item_type=Post)
+    search.set_query_params(["author", "_sort"], ["gnome", "id"])
+    tap.equal(search.props.url, server.url("/posts?author=gnome&_sort=id"),
+              "set_query_params() adds the parameters, in order")
+    search.fetch(Cacheit.FetchFlags.NONE, None)
+    tap.equal([search.get_item(i).get_int("id") for i in range(search.get_n_items())], [2],
+              "json-server filtered by the parameter")
+    search.set_query_param("author", "type code")
+    tap.equal(search.props.url, server.url("/posts?author=type%20code&_sort=id"),
+              "a value is percent-encoded, and replaced where it was")
+    tap.equal(search.dup_query_param("author"), "type code", "dup_query_param() decodes it")
+    search.set_query_param("author", None)
+    search.set_query_values("id", ["1", "2"])
+    tap.equal(search.props.url, server.url("/posts?_sort=id&id=1&id=2"),
+              "None removes a parameter; set_query_values() repeats one")
+    search.fetch(Cacheit.FetchFlags.NONE, None)
+    tap.equal(search.get_n_items(), 2, "json-server takes the repeated parameter as a list")
+    search.set_query_values("id", None)
+    search.set_query_params(["_page", "_limit"], ["1", "1"])
+    search.fetch(Cacheit.FetchFlags.NONE, None)
+    headers = search.get_response_headers()
+    tap.equal(search.get_n_items(), 1, "a page of one post")
+    tap.equal(headers.get_one("X-Total-Count") if headers else None, "2",
+              "the response headers give json-server's X-Total-Count")
+    tap.ok(headers is not None and 'rel="next"' in (headers.get_one("Link") or ""),
+           "and its Link to the next page")
 
 
 if __name__ == "__main__":

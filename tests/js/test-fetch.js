@@ -192,4 +192,21 @@ test('request signal: a handler adds an Authorization header the server receives
     eq(emissions, 1, 'request emissions');
 });
 
+test('query parameters and response headers: set without string building, read from the last response', async server => {
+    const path = '/js-search';
+    server.route(path, {json: [{id: 1}], headers: {'X-Total-Count': '41'}});
+    const results = new Cacheit.Collection({url: server.url(path)});
+    const queries = [];
+    results.connect('request', (_r, message) => queries.push(message.get_uri().get_query()));
+    results.set_query_params(['q', 'per_page'], ['gnome apps', '50']);
+    eq(results.url, `${server.url(path)}?q=gnome%20apps&per_page=50`, 'the URL');
+    eq(results.dup_query_param('q'), 'gnome apps', 'dup_query_param');
+    eq(results.get_response_headers(), null, 'no response headers before a response');
+    eq(await results.fetch_async(NONE, null), true, 'fetch');
+    eq(queries, ['q=gnome%20apps&per_page=50'], 'the query sent');
+    eq(results.get_response_headers().get_one('X-Total-Count'), '41', 'X-Total-Count');
+    results.set_query_param('q', null);
+    eq(results.url, `${server.url(path)}?per_page=50`, 'null removes a parameter');
+});
+
 run();
