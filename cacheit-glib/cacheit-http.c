@@ -428,3 +428,100 @@ _cacheit_http_url_get_param (const char *url,
 
   return NULL;
 }
+
+/* Whether the space-separated relation types of @rels include @rel. */
+static gboolean
+rels_include (const char *rels,
+              const char *rel)
+{
+  g_auto(GStrv) types = g_strsplit_set (rels, " \t", -1);
+
+  for (guint i = 0; types[i] != NULL; i++)
+    if (g_ascii_strcasecmp (types[i], rel) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The links of a Link header: split on the commas that are neither in a
+ * quoted string nor in the <…> of a target (which may hold one, as a
+ * cursor does). */
+static GPtrArray *
+split_links (const char *link)
+{
+  GPtrArray *links = g_ptr_array_new_with_free_func (g_free);
+  gboolean in_target = FALSE;
+  gboolean in_quotes = FALSE;
+  const char *start = link;
+
+  for (const char *p = link;; p++)
+    {
+      if (*p == '\0' || (*p == ',' && !in_target && !in_quotes))
+        {
+          g_autofree char *one = g_strstrip (g_strndup (start, p - start));
+
+          if (*one != '\0')
+            g_ptr_array_add (links, g_steal_pointer (&one));
+          if (*p == '\0')
+            break;
+          start = p + 1;
+        }
+      else if (*p == '"' && !in_target)
+        in_quotes = !in_quotes;
+      else if (*p == '\\' && in_quotes && p[1] != '\0')
+        p++;
+      else if (*p == '<' && !in_quotes)
+        in_target = TRUE;
+      else if (*p == '>' && !in_quotes)
+        in_target = FALSE;
+    }
+
+  return links;
+}
+
+char *
+_cacheit_http_link_target (const char *link,
+                           const char *rel,
+                           const char *base_url)
+{
+  g_autoptr(GUri) base = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+  char *target = NULL;
+
+  if (link == NULL || rel == NULL || base_url == NULL)
+    return NULL;
+  base = g_uri_parse (base_url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (base == NULL)
+    return NULL;
+
+  links = split_links (link);
+  for (guint i = 0; i < links->len && target == NULL; i++)
+    {
+      const char *value = g_ptr_array_index (links, i);
+      const char *open = strchr (value, '<');
+      const char *close = open != NULL ? strchr (open, '>') : NULL;
+      g_autoptr(GHashTable) params = NULL;
+      g_autofree char *reference = NULL;
+      const char *rels;
+
+      if (open == NULL || close == NULL)
+        continue;
+
+      params = soup_header_parse_semi_param_list (close + 1);
+      rels = g_hash_table_lookup (params, "rel");
+      if (rels == NULL || !rels_include (rels, rel))
+        continue;
+
+      reference = g_strndup (open + 1, close - open - 1);
+      {
+        g_autoptr(GUri) resolved = g_uri_parse_relative (base, reference, SOUP_HTTP_URI_FLAGS, NULL);
+        g_autofree char *url = resolved != NULL ? g_uri_to_string (resolved) : NULL;
+        g_autoptr(GUri) checked = url != NULL ? _cacheit_http_check_url (url, NULL) : NULL;
+
+        if (checked != NULL)
+          target = g_steal_pointer (&url);
+      }
+    }
+
+  return target;
+}

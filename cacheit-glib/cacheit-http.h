@@ -135,6 +135,14 @@ char     *_cacheit_http_url_with_params     (const char        *url,
                                              const char *const *names,
                                              const char *const *values);
 
+/* The target of the first link of relation @rel (compared without case;
+ * a link may list several relations) in @link, a Link header's value
+ * (RFC 8288: `<https://…?page=2>; rel="next", <…>; rel="last"`), resolved
+ * against @base_url; NULL when there is none, or it is not an HTTP(S) URL. */
+char     *_cacheit_http_link_target         (const char        *link,
+                                             const char        *rel,
+                                             const char        *base_url);
+
 /* The first value of the parameter @name of @url, decoded, or NULL. */
 char     *_cacheit_http_url_get_param       (const char        *url,
                                              const char        *name);

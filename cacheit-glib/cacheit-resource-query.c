@@ -1,4 +1,5 @@
-/* cacheit-resource-query.c: the query parameters of a resource's URL.
+/* cacheit-resource-query.c: the query parameters of a resource's URL, and
+ * the links of its last response.
  *
  * Setting a parameter makes a new URL (see _cacheit_http_url_with_params()
  * for the rules) and sets it as cacheit_resource_set_url() does, so a
@@ -201,4 +202,37 @@ cacheit_resource_dup_query_param (CacheitResource *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   return _cacheit_http_url_get_param (cacheit_resource_get_url (self), name);
+}
+
+/**
+ * cacheit_resource_dup_link:
+ * @self: a resource
+ * @rel: a link relation, such as `next`, `prev`, `first` or `last`
+ *
+ * Gets the target of a link of the last response of @self: its `Link`
+ * header (RFC 8288), as GitHub, Mastodon, json-server and many others send
+ * for the pages of a list (`<https://…?page=3>; rel="next"`), resolved
+ * against the URL of @self. With it, an application pages by hand: set the
+ * next page's URL on another resource, or on this one.
+ *
+ * Returns: (transfer full) (nullable): the URL, or `NULL` when the last
+ *   response has no such link (the last page has no `next`), or none came
+ *
+ * Since: 1.0
+ */
+char *
+cacheit_resource_dup_link (CacheitResource *self,
+                           const char      *rel)
+{
+  SoupMessageHeaders *headers;
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+  g_return_val_if_fail (rel != NULL, NULL);
+
+  headers = cacheit_resource_get_response_headers (self);
+  if (headers == NULL)
+    return NULL;
+
+  return _cacheit_http_link_target (soup_message_headers_get_list (headers, "Link"), rel,
+                                    cacheit_resource_get_url (self));
 }

@@ -126,6 +126,9 @@ void          cacheit_resource_set_query_values (CacheitResource    *self,
 CACHEIT_AVAILABLE_IN_ALL
 char         *cacheit_resource_dup_query_param  (CacheitResource    *self,
                                                  const char         *name);
+CACHEIT_AVAILABLE_IN_ALL
+char         *cacheit_resource_dup_link         (CacheitResource    *self,
+                                                 const char         *rel);
 
 CACHEIT_AVAILABLE_IN_ALL
 gboolean      cacheit_resource_get_placeholder  (CacheitResource    *self);

@@ -718,6 +718,58 @@ test_url_get_param (void)
   g_assert_null (no_query);
 }
 
+typedef struct
+{
+  const char *link;
+  const char *rel;
+  const char *expected;
+} LinkCase;
+
+static const LinkCase link_cases[] = {
+  /* GitHub's form: several links, each with its relation. */
+  { "<https://api.github.com/repositories/1/issues?page=2>; rel=\"next\", "
+    "<https://api.github.com/repositories/1/issues?page=5>; rel=\"last\"",
+    "next", "https://api.github.com/repositories/1/issues?page=2" },
+  { "<https://api.github.com/repositories/1/issues?page=2>; rel=\"next\", "
+    "<https://api.github.com/repositories/1/issues?page=5>; rel=\"last\"",
+    "last", "https://api.github.com/repositories/1/issues?page=5" },
+  /* Mastodon's: a cursor in the target's query, commas in it quoted away
+   * by the brackets; relation types compared without case. */
+  { "<https://mastodon.social/api/v1/timelines/home?max_id=109,1>; rel=\"Next\", "
+    "<https://mastodon.social/api/v1/timelines/home?min_id=110>; rel=\"prev\"",
+    "next", "https://mastodon.social/api/v1/timelines/home?max_id=109,1" },
+  /* A relative target resolves against the base; rel may list several,
+   * unquoted; other parameters are ignored. */
+  { "</items?_page=3&_limit=10>; title=\"page 3\"; rel=\"next last\"", "last",
+    "http://127.0.0.1:3000/items?_page=3&_limit=10" },
+  { "<?page=2>; rel=next", "next", "http://127.0.0.1:3000/items?page=2" },
+  /* None of that relation, none at all, or not HTTP(S). */
+  { "<https://example.com/?page=1>; rel=\"prev\"", "next", NULL },
+  { "", "next", NULL },
+  { "garbage; rel=next", "next", NULL },
+  { "<ftp://example.com/file>; rel=\"next\"", "next", NULL },
+};
+
+static void
+test_link_target (void)
+{
+  g_test_summary ("The target of a relation in a Link header (RFC 8288), resolved "
+                  "against the request's URL, for the pages of a list");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (link_cases); i++)
+    {
+      const LinkCase *c = &link_cases[i];
+      g_autofree char *target = _cacheit_http_link_target (c->link, c->rel,
+                                                           "http://127.0.0.1:3000/items?_page=1");
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, c->link);
+      g_assert_cmpstr (target, ==, c->expected);
+    }
+
+  g_assert_null (_cacheit_http_link_target (NULL, "next", "http://127.0.0.1/"));
+  g_assert_null (_cacheit_http_link_target ("<http://a/>; rel=next", "next", NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -737,6 +789,7 @@ main (int   argc,
   g_test_add_func ("/cacheit/http/snapshot-key", test_snapshot_key);
   g_test_add_func ("/cacheit/http/url-with-params", test_url_with_params);
   g_test_add_func ("/cacheit/http/url-get-param", test_url_get_param);
+  g_test_add_func ("/cacheit/http/link-target", test_link_target);
 
   return g_test_run ();
 }

@@ -36,7 +36,7 @@
 # - query parameters set without string building (set_query_params,
 #   set_query_param, set_query_values, dup_query_param), which json-server
 #   filters and pages with, and the last response's headers (its
-#   X-Total-Count and Link).
+#   X-Total-Count and Link), with dup_link() to page by hand.
 #
 # json-server runs without --read-only (the test changes its data) on a
 # temporary copy of db.json.
@@ -375,6 +375,18 @@ def run(tap, server):
               "the response headers give json-server's X-Total-Count")
     tap.ok(headers is not None and 'rel="next"' in (headers.get_one("Link") or ""),
            "and its Link to the next page")
+
+    # Paging by hand with the Link header: dup_link() gives the next page's
+    # URL, resolved; the last page has no next.
+    first_id = search.get_item(0).get_int("id")
+    next_url = search.dup_link("next")
+    tap.ok(next_url is not None and "_page=2" in next_url, "dup_link('next') is page 2: %r" % next_url)
+    search.props.url = next_url
+    search.fetch(Cacheit.FetchFlags.NONE, None)
+    tap.equal([search.get_n_items(), search.get_item(0).get_int("id") != first_id], [1, True],
+              "page 2 holds the other post")
+    tap.equal(search.dup_link("next"), None, "the last page has no next")
+    tap.ok(search.dup_link("first") is not None, "but a first")
 
 
 if __name__ == "__main__":
