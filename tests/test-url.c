@@ -695,6 +695,30 @@ test_response_headers (Fixture       *fixture,
   g_assert_null (response_header (collection, "X-Total-Count"));
 }
 
+static void
+test_links (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autofree char *next = NULL;
+  g_autofree char *expected = url_of (fixture, "/list?cursor=b,c");
+  g_autofree char *none = NULL;
+
+  g_test_summary ("dup_link() gives a relation of the last response's Link header, "
+                  "resolved against the resource's URL, a cursor with a comma too");
+
+  cacheit_test_server_set (fixture->server, "/list", 200, "[{\"id\": 1}]");
+  cacheit_test_server_set_header (fixture->server, "/list", "Link",
+                                  "</list?cursor=b,c>; rel=\"next\", </list>; rel=\"first\"");
+  collection = resource_new (fixture, CACHEIT_TYPE_COLLECTION, "/list");
+
+  none = cacheit_resource_dup_link (CACHEIT_RESOURCE (collection), "next");
+  g_assert_null (none);
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  next = cacheit_resource_dup_link (CACHEIT_RESOURCE (collection), "next");
+  g_assert_cmpstr (next, ==, expected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -713,6 +737,7 @@ main (int   argc,
   ADD ("/cacheit/url/r13/items-follow", test_items_follow);
   ADD ("/cacheit/url/query", test_query);
   ADD ("/cacheit/url/response-headers", test_response_headers);
+  ADD ("/cacheit/url/links", test_links);
 
   return g_test_run ();
 }
