@@ -32,6 +32,9 @@
 #
 # 3. xgettext, run as the cacheit-1-pot target runs it, finds every string
 #    marked in the library: no mark is hidden from it by a macro.
+#
+# 4. Every language in po/LINGUAS translates every message xgettext finds:
+#    a new message fails this test until it is translated.
 
 import os
 import re
@@ -188,6 +191,17 @@ else:
     found = set(re.findall(r'^msgid "(.*)"$', out, flags=re.M))
     for literal in sorted(marked):
         results.append((literal in found, f"xgettext extracts \"{literal}\""))
+
+    # 4. Every language translates every message.
+    with open(os.path.join(srcdir, "po", "LINGUAS"), encoding="utf-8") as f:
+        languages = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    for language in languages:
+        with open(os.path.join(srcdir, "po", language + ".po"), encoding="utf-8") as f:
+            po = f.read()
+        translated = {m.group(1) for m in re.finditer(r'^msgid "(.+)"\nmsgstr "(.+)"$', po, flags=re.M)
+                      if not re.search(r'#, fuzzy\n(#.*\n)*msgid "' + re.escape(m.group(1)) + '"', po)}
+        for msgid in sorted(found - {""}):
+            results.append((msgid in translated, f"{language}.po translates \"{msgid}\""))
 
 print(f"1..{len(results)}")
 failed = 0
