@@ -37,7 +37,8 @@ void     _cacheit_callers_init           (CacheitCallers      *self,
                                           CacheitCallersLeft   left);
 
 /* A caller waits, in the thread-default context of the thread calling, until
- * the next _cacheit_callers_complete() (or its @cancellable). */
+ * the result is given to _cacheit_callers_complete_taken() (or its
+ * @cancellable). */
 void     _cacheit_callers_add            (CacheitCallers      *self,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,

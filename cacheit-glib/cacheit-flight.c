@@ -283,9 +283,9 @@ _cacheit_flight_subscribe (CacheitFlight     *self,
   return subscriber.id;
 }
 
-void
-_cacheit_flight_unsubscribe (CacheitFlight *self,
-                             guint          id)
+static void
+flight_unsubscribe (CacheitFlight *self,
+                    guint          id)
 {
   for (guint i = 0; i < self->subscribers->len; i++)
     {
@@ -318,7 +318,7 @@ _cacheit_flight_leave (CacheitFlight **flight,
       guint id = *subscription;
 
       *subscription = 0;
-      _cacheit_flight_unsubscribe (*flight, id);
+      flight_unsubscribe (*flight, id);
     }
   g_clear_pointer (flight, _cacheit_flight_unref);
 }

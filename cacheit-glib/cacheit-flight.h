@@ -42,14 +42,13 @@ CacheitFlight *_cacheit_flight_new_alone   (GMainContext      *context,
 void           _cacheit_flight_start       (CacheitFlight     *self);
 CacheitFlight *_cacheit_flight_ref         (CacheitFlight     *self);
 void           _cacheit_flight_unref       (CacheitFlight     *self);
-/* @func runs once, when the response is in (or failed), unless
- * unsubscribed first; the last one to unsubscribe cancels the flight. */
+/* @func runs once, when the response is in (or failed), unless the
+ * subscriber left first (_cacheit_flight_leave()); the last one to leave
+ * cancels the flight. */
 guint          _cacheit_flight_subscribe   (CacheitFlight     *self,
                                             CacheitFlightFunc  func,
                                             gpointer           user_data,
                                             GDestroyNotify     destroy);
-void           _cacheit_flight_unsubscribe (CacheitFlight     *self,
-                                            guint              id);
 /* Unsubscribes @subscription (if not 0) from *@flight, and drops the
  * reference *@flight holds; both are cleared. */
 void           _cacheit_flight_leave       (CacheitFlight    **flight,

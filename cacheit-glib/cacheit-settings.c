@@ -65,12 +65,6 @@ _cacheit_settings_get (CacheitSettings *self,
   return &settings_of (self, setting)->values[setting];
 }
 
-GObject *
-_cacheit_settings_get_parent (CacheitSettings *self)
-{
-  return self->parent != NULL ? self->parent->owner : NULL;
-}
-
 /* The value of @setting that @self uses changed: its owner hears of it,
  * then those that follow it in @setting. */
 static void

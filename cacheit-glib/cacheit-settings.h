@@ -68,9 +68,6 @@ void          _cacheit_settings_set        (CacheitSettings        *self,
  * use changed. */
 void          _cacheit_settings_set_parent (CacheitSettings        *self,
                                             CacheitSettings        *parent);
-/* The owner of what @self follows, or NULL. */
-GObject      *_cacheit_settings_get_parent (CacheitSettings        *self);
-
 /* Emits @signal_id (with one pointer argument, @arg) on the owners of what
  * @self follows, the outermost first, then on its owner: the handlers of an
  * item see what those of its collection did, and have the last word. */

@@ -115,6 +115,18 @@ changed (CacheitWriteQueue *self,
   self->hooks->changed (self->owner, was_saving);
 }
 
+/* The caller's cancellable is no longer watched: the write left the queue,
+ * or it is in flight and its request hears of a cancellation itself. */
+static void
+write_stop_watching (Write *write)
+{
+  if (write->cancel_source == NULL)
+    return;
+
+  g_source_destroy (write->cancel_source);
+  g_clear_pointer (&write->cancel_source, g_source_unref);
+}
+
 static void
 write_detach (Write *write)
 {
@@ -140,11 +152,7 @@ write_finish (Write   *write,
   gboolean was_in_flight = write->sent;
 
   g_queue_unlink (&self->writes, &write->link);
-  if (write->cancel_source != NULL)
-    {
-      g_source_destroy (write->cancel_source);
-      g_clear_pointer (&write->cancel_source, g_source_unref);
-    }
+  write_stop_watching (write);
 
   if (error != NULL)
     write->ops->rollback (self->owner, write->data);
@@ -433,11 +441,7 @@ write_send_next (CacheitWriteQueue *self)
     return;
 
   write->sent = TRUE;
-  if (write->cancel_source != NULL)
-    {
-      g_source_destroy (write->cancel_source);
-      g_clear_pointer (&write->cancel_source, g_source_unref);
-    }
+  write_stop_watching (write);
 
   /* write_finish() sends the next one. */
   if (!write->ops->prepare (self->owner, write->data, &write->method, &url, &write->body, &error))
