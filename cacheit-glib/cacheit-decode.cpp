@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <new>
+#include <vector>
 #include <simdjson.h>
 
 #include "cacheit-decode.h"
@@ -847,4 +848,154 @@ _cacheit_index_edit (CacheitIndex              *base,
   index->positions = static_cast<GHashTable *> (g_steal_pointer (&positions));
 
   return index;
+}
+
+/* One item of a merged index: the item at `position` of `index`. */
+struct Slot
+{
+  CacheitIndex *index;
+  guint         position;
+};
+
+static gboolean
+index_has_id (CacheitIndex *index,
+              const char   *key)
+{
+  gssize p;
+
+  if (index == NULL)
+    return FALSE;
+  p = _cacheit_index_lookup (index, key);
+
+  return p >= 0 && index->entries[p].has_id;
+}
+
+/* A new index of @slots, in order, copied (not decoded again): the keys are
+ * the items' own, but for the items without an id, numbered anew. */
+static CacheitIndex *
+index_of_slots (const std::vector<Slot> &slots)
+{
+  gsize body_size = 2 + CACHEIT_BODY_PADDING;
+  gsize keys_size = 0;
+  g_autoptr(GString) out = NULL;
+  g_autoptr(GString) keys = NULL;
+  CacheitIndexEntry *entries = g_new0 (CacheitIndexEntry, MAX (slots.size (), 1));
+  CacheitIndex *index;
+  guint n_without_id = 0;
+  gsize total;
+
+  for (const Slot &slot : slots)
+    {
+      body_size += slot.index->entries[slot.position].length + 1;
+      keys_size += strlen (_cacheit_index_get_key (slot.index, slot.position)) + 1;
+    }
+  out = g_string_sized_new (body_size);
+  keys = g_string_sized_new (keys_size + 16);
+  g_string_append_c (out, '[');
+
+  for (gsize i = 0; i < slots.size (); i++)
+    {
+      const Slot &slot = slots[i];
+      const CacheitIndexEntry *from = &slot.index->entries[slot.position];
+      const char *data = static_cast<const char *> (g_bytes_get_data (slot.index->body, NULL));
+      CacheitIndexEntry *entry = &entries[i];
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      entry->offset = out->len;
+      entry->length = from->length;
+      entry->key = (guint32) keys->len;
+      entry->has_id = from->has_id;
+      g_string_append_len (out, data + from->offset, from->length);
+      if (from->has_id)
+        g_string_append (keys, slot.index->keys + from->key);
+      else
+        g_string_append_printf (keys, "\1%u", n_without_id++);
+      g_string_append_c (keys, '\0');
+    }
+  g_string_append_c (out, ']');
+
+  total = out->len;
+  g_string_set_size (out, total + CACHEIT_BODY_PADDING);
+  memset (out->str + total, 0, CACHEIT_BODY_PADDING);
+
+  index = g_new0 (CacheitIndex, 1);
+  g_atomic_ref_count_init (&index->ref_count);
+  index->body = g_bytes_new_take (g_string_free (g_steal_pointer (&out), FALSE), total);
+  index->n_items = (guint) slots.size ();
+  index->entries = entries;
+  index->keys = g_string_free (g_steal_pointer (&keys), FALSE);
+  index->positions = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < index->n_items; i++)
+    g_hash_table_insert (index->positions, index->keys + entries[i].key, GUINT_TO_POINTER (i + 1));
+
+  return index;
+}
+
+CacheitIndex *
+_cacheit_index_merge_page (CacheitIndex *base,
+                           CacheitIndex *old_page,
+                           CacheitIndex *page,
+                           guint         position)
+{
+  guint n_base = base != NULL ? base->n_items : 0;
+  std::vector<Slot> slots;
+  /* Key → its slot, for the items placed so far that have an id. */
+  g_autoptr(GHashTable) placed = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean page_placed = FALSE;
+  guint at = n_base;
+
+  slots.reserve (n_base + page->n_items);
+
+  /* Where the page goes: where the first item of the old page is. */
+  for (guint q = 0; old_page != NULL && q < n_base; q++)
+    if (base->entries[q].has_id && index_has_id (old_page, _cacheit_index_get_key (base, q)))
+      {
+        at = q;
+        break;
+      }
+  if (at == n_base && position < n_base)
+    at = position;
+
+  for (guint q = 0; q <= n_base; q++)
+    {
+      if (q == at && !page_placed)
+        {
+          page_placed = TRUE;
+          for (guint p = 0; p < page->n_items; p++)
+            {
+              const char *key = _cacheit_index_get_key (page, p);
+              gpointer earlier;
+
+              /* Already shown before the page: it keeps its place and
+               * takes the page's attributes. */
+              if (page->entries[p].has_id &&
+                  g_hash_table_lookup_extended (placed, key, NULL, &earlier))
+                {
+                  slots[GPOINTER_TO_UINT (earlier)] = Slot { page, p };
+                  continue;
+                }
+              if (page->entries[p].has_id)
+                g_hash_table_insert (placed, (gpointer) key, GUINT_TO_POINTER (slots.size ()));
+              slots.push_back (Slot { page, p });
+            }
+        }
+      if (q == n_base)
+        break;
+
+      if (base->entries[q].has_id)
+        {
+          const char *key = _cacheit_index_get_key (base, q);
+
+          /* The old page's items are the page's now, and a later copy of
+           * an item placed already is stale. One placed before the page
+           * takes the page's object there. */
+          if (index_has_id (old_page, key) || g_hash_table_contains (placed, key))
+            continue;
+          g_hash_table_insert (placed, (gpointer) key, GUINT_TO_POINTER (slots.size ()));
+        }
+      slots.push_back (Slot { base, q });
+    }
+
+  return index_of_slots (slots);
 }

@@ -113,6 +113,17 @@ CacheitIndex *_cacheit_index_edit         (CacheitIndex              *base,
                                            guint                      n_appended,
                                            const char                *id_attribute);
 
+/* A new index: @base (nullable) with the items of @old_page (nullable)
+ * taken out and those of @page put in their place: where the first of them
+ * was, or else at @position (G_MAXUINT: at the end). One item per id
+ * (R10): an item of @page already shown before that place keeps its place
+ * and takes @page's object; a copy after it is dropped. Items without an id
+ * are only added. Nothing is decoded again. */
+CacheitIndex *_cacheit_index_merge_page   (CacheitIndex *base,
+                                           CacheitIndex *old_page,
+                                           CacheitIndex *page,
+                                           guint         position);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitIndex, _cacheit_index_unref)
 
 /* Whether @pointer is a syntactically valid RFC 6901 JSON Pointer. */

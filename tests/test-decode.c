@@ -376,6 +376,44 @@ test_index_edit (void)
 }
 
 static void
+test_index_merge_page (void)
+{
+  g_autoptr(CacheitIndex) first = index_of ("[{\"id\": 1}, {\"id\": 2}, {\"x\": 0}, {\"id\": 3}]");
+  g_autoptr(CacheitIndex) second = index_of ("[{\"id\": 3, \"n\": 2}, {\"id\": 4}, {\"x\": 1}]");
+  g_autoptr(CacheitIndex) first_again = index_of ("[{\"id\": 0}, {\"id\": 1}, {\"id\": 4, \"n\": 1}]");
+  g_autoptr(CacheitIndex) pushed = index_of ("[{\"id\": 2, \"n\": 9}]");
+  g_autoptr(CacheitIndex) new_one = index_of ("[{\"id\": 7}]");
+  g_autoptr(CacheitIndex) appended = NULL;
+  g_autoptr(CacheitIndex) replaced = NULL;
+  g_autoptr(CacheitIndex) in_place = NULL;
+  g_autoptr(CacheitIndex) at_start = NULL;
+  g_autoptr(CacheitIndex) from_nothing = NULL;
+
+  g_test_summary ("Merging a page into a list keeps one item per id (R10): an item that "
+                  "moved onto the next page keeps its place with the newer object, a page "
+                  "fetched again replaces its old items where they were, and a stale later "
+                  "copy is dropped");
+  g_test_bug ("issue 16: paginated collections");
+
+  /* Page 2 after page 1: item 3 shifted from page 1 to page 2. */
+  appended = _cacheit_index_merge_page (first, NULL, second, G_MAXUINT);
+  assert_same_index (appended, "[{\"id\": 1}, {\"id\": 2}, {\"x\": 0}, {\"id\": 3, \"n\": 2}, {\"id\": 4}, {\"x\": 1}]");
+
+  /* Page 1 fetched again in place: 0 is new, 2 and 3 left page 1 and the
+   * item without an id stays, 4 moved up from page 2. */
+  replaced = _cacheit_index_merge_page (appended, first, first_again, G_MAXUINT);
+  assert_same_index (replaced, "[{\"id\": 0}, {\"id\": 1}, {\"id\": 4, \"n\": 1}, {\"x\": 0}, {\"x\": 1}]");
+
+  /* A push: in place when the id is shown, else where asked. */
+  in_place = _cacheit_index_merge_page (first, pushed, pushed, 0);
+  assert_same_index (in_place, "[{\"id\": 1}, {\"id\": 2, \"n\": 9}, {\"x\": 0}, {\"id\": 3}]");
+  at_start = _cacheit_index_merge_page (first, new_one, new_one, 0);
+  assert_same_index (at_start, "[{\"id\": 7}, {\"id\": 1}, {\"id\": 2}, {\"x\": 0}, {\"id\": 3}]");
+  from_nothing = _cacheit_index_merge_page (NULL, NULL, second, G_MAXUINT);
+  assert_same_index (from_nothing, "[{\"id\": 3, \"n\": 2}, {\"id\": 4}, {\"x\": 1}]");
+}
+
+static void
 test_reader_empty (void)
 {
   g_autoptr(GInputStream) stream = g_memory_input_stream_new ();
@@ -541,6 +579,7 @@ main (int   argc,
   g_test_add_func ("/cacheit/reader/r12/lying-content-length", test_reader_lying_hint);
   g_test_add_func ("/cacheit/decode/index/float-ids", test_index_float_ids);
   g_test_add_func ("/cacheit/decode/index/edit", test_index_edit);
+  g_test_add_func ("/cacheit/decode/index/merge-page", test_index_merge_page);
   g_test_add_func ("/cacheit/dispatch/order", test_dispatch_order);
 
   return g_test_run ();
