@@ -19,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-collection.h"
+#include "cacheit-collection-pages.h"
 #include "cacheit-collection-writes.h"
 #include "cacheit-decode.h"
 #include "cacheit-diff.h"
@@ -116,6 +117,9 @@ typedef struct
   /* The creates, and the saves and destroys of the items: the items being
    * created show after the data. */
   CacheitCollectionWrites *writes;
+
+  /* The pages after the first, how they are found and loaded. */
+  CacheitCollectionPages  *pages;
 } CacheitCollectionPrivate;
 
 /* What a fetch hands to the worker, and what it gives back. */
@@ -123,11 +127,15 @@ typedef struct
 {
   CacheitIndex *old_index;
   char         *id_attribute;
+  /* The first page in hand, whose items the new one replaces while the
+   * later pages stay (reload-all-pages); NULL: the new page is the list. */
+  CacheitIndex *kept_first;
 } Prepared;
 
 typedef struct
 {
   CacheitIndex *index;
+  CacheitIndex *page;       /* The response's own: the first page. */
   CacheitDiff  *diff;
   CacheitIndex *based_on;   /* The data the diff was made against; not owned. */
 
@@ -148,7 +156,8 @@ enum {
   PROP_ITEM_TYPE,
   PROP_ID_ATTRIBUTE,
   PROP_N_ITEMS,
-  N_PROPS
+  FIRST_PAGES_PROP,
+  N_PROPS = FIRST_PAGES_PROP + CACHEIT_PAGES_N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -254,6 +263,8 @@ cacheit_collection_get_item (GListModel *model,
   if (priv->applying && position >= priv->boundary_new)
     return item_get (self, priv->old_index, priv->old_items, &priv->old_n_made,
                      position - priv->boundary_new + priv->boundary_old);
+
+  _cacheit_collection_pages_asked (priv->pages, position, n_indexed (priv));
 
   return item_get (self, priv->index, priv->items, &priv->n_made, position);
 }
@@ -422,6 +433,7 @@ collection_prepare (CacheitResource *resource)
 
   prepared->old_index = priv->index != NULL ? _cacheit_index_ref (priv->index) : NULL;
   prepared->id_attribute = g_strdup (priv->id_attribute);
+  prepared->kept_first = _cacheit_collection_pages_dup_kept_first (priv->pages);
 
   return prepared;
 }
@@ -430,6 +442,7 @@ static void
 prepared_free (Prepared *prepared)
 {
   g_clear_pointer (&prepared->old_index, _cacheit_index_unref);
+  g_clear_pointer (&prepared->kept_first, _cacheit_index_unref);
   g_free (prepared->id_attribute);
   g_free (prepared);
 }
@@ -438,6 +451,7 @@ static void
 update_free (Update *update)
 {
   g_clear_pointer (&update->index, _cacheit_index_unref);
+  g_clear_pointer (&update->page, _cacheit_index_unref);
   g_clear_pointer (&update->diff, _cacheit_diff_free);
   g_free (update);
 }
@@ -469,7 +483,12 @@ collection_finish (gpointer   prepared,
   Prepared *p = prepared;
   Update *update = g_new0 (Update, 1);
 
-  update->index = _cacheit_index_ref (shared);
+  update->page = _cacheit_index_ref (shared);
+  /* The later pages stay: the new first page takes the old one's place. */
+  if (p->kept_first != NULL)
+    update->index = _cacheit_index_merge_page (p->old_index, p->kept_first, shared, 0);
+  else
+    update->index = _cacheit_index_ref (shared);
   update->based_on = p->old_index;
   update->diff = _cacheit_diff_new (p->old_index, update->index);
 
@@ -490,10 +509,22 @@ update_new (Prepared      *prepared,
   return collection_finish (prepared, index, error);
 }
 
+static gpointer from_node (CacheitResource *resource, JsonNode *node, gboolean whole, GError **error);
+
 static gpointer
 collection_from_node (CacheitResource  *resource,
                       JsonNode         *node,
                       GError          **error)
+{
+  return from_node (resource, node, FALSE, error);
+}
+
+/* The update to @node; @whole: it is the whole list, no later page kept. */
+static gpointer
+from_node (CacheitResource  *resource,
+           JsonNode         *node,
+           gboolean          whole,
+           GError          **error)
 {
   g_autoptr(GBytes) body = NULL;
   Prepared *prepared;
@@ -512,6 +543,8 @@ collection_from_node (CacheitResource  *resource,
     return NULL;
 
   prepared = collection_prepare (resource);
+  if (whole)
+    g_clear_pointer (&prepared->kept_first, _cacheit_index_unref);
   update = update_new (prepared, body, NULL, error);
   prepared_free (prepared);
 
@@ -549,9 +582,15 @@ static gboolean
 collection_apply_decoded (CacheitResource *resource,
                           gpointer         decoded)
 {
-  gboolean changed = collection_apply (CACHEIT_COLLECTION (resource), decoded);
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
+  Update *update = decoded;
+  gboolean changed = collection_apply (CACHEIT_COLLECTION (resource), update);
+  gboolean from_disk = cacheit_resource_get_origin (resource) == CACHEIT_ORIGIN_DISK;
 
   follow_url (CACHEIT_COLLECTION (resource));
+  /* A snapshot keeps the body, not the headers. */
+  _cacheit_collection_pages_first (priv->pages, update->page,
+                                   from_disk ? NULL : cacheit_resource_get_response_headers (resource));
 
   return changed;
 }
@@ -566,7 +605,7 @@ collection_clear (CacheitResource *resource)
   json_node_take_array (empty, json_array_new ());
 
   /* An empty list, applied as any: one items-changed removes every item. */
-  update = collection_from_node (resource, empty, &error);
+  update = from_node (resource, empty, TRUE, &error);
   g_return_if_fail (update != NULL);
   collection_apply (CACHEIT_COLLECTION (resource), update);
   update_free (update);
@@ -703,6 +742,50 @@ static const CacheitCollectionListOps list_ops = {
   .pending_changed = list_pending_changed,
 };
 
+/* What the collection lends its pages (cacheit-collection-pages.c) */
+
+static CacheitResource *
+pages_new_page (CacheitResource *resource,
+                const char      *url)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
+  CacheitResource *page;
+
+  /* Of the collection's type: a parse() of its class applies to each page. */
+  page = g_object_new (G_OBJECT_TYPE (resource),
+                       "url", url,
+                       "item-type", priv->item_type,
+                       "id-attribute", priv->id_attribute,
+                       "root-pointer", cacheit_resource_get_root_pointer (resource),
+                       "snapshot-policy", CACHEIT_SNAPSHOT_NONE,
+                       "paging", CACHEIT_PAGING_NONE,
+                       NULL);
+  _cacheit_resource_set_parent (page, resource);
+
+  return page;
+}
+
+static void
+pages_show (CacheitResource *resource,
+            CacheitIndex    *index,
+            CacheitDiff     *diff,
+            CacheitIndex    *based_on)
+{
+  Update *update = g_new0 (Update, 1);
+
+  update->index = _cacheit_index_ref (index);
+  update->diff = diff;
+  update->based_on = based_on;
+  collection_apply (CACHEIT_COLLECTION (resource), update);
+  update_free (update);
+}
+
+static const CacheitCollectionPagesOps pages_ops = {
+  .get_index = list_get_index,
+  .new_page = pages_new_page,
+  .show = pages_show,
+};
+
 /* The hook of its items (CacheitItemHost): their writes go through the
  * collection's. */
 static gboolean
@@ -738,6 +821,7 @@ cacheit_collection_dispose (GObject *object)
       g_clear_pointer (&priv->index, _cacheit_index_release);
     }
   _cacheit_collection_writes_clear (priv->writes);
+  _cacheit_collection_pages_clear (priv->pages);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->dispose (object);
 }
@@ -751,6 +835,7 @@ cacheit_collection_finalize (GObject *object)
   g_clear_pointer (&priv->id_attribute, g_free);
   g_clear_pointer (&priv->data_url, g_free);
   g_clear_pointer (&priv->writes, _cacheit_collection_writes_free);
+  g_clear_pointer (&priv->pages, _cacheit_collection_pages_free);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->finalize (object);
 }
@@ -779,7 +864,10 @@ cacheit_collection_get_property (GObject    *object,
       break;
 
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (prop_id >= FIRST_PAGES_PROP && prop_id < N_PROPS)
+        _cacheit_collection_pages_get_property (priv->pages, prop_id - FIRST_PAGES_PROP, value);
+      else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -808,7 +896,10 @@ cacheit_collection_set_property (GObject      *object,
       break;
 
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (prop_id >= FIRST_PAGES_PROP && prop_id < N_PROPS)
+        _cacheit_collection_pages_set_property (priv->pages, prop_id - FIRST_PAGES_PROP, value);
+      else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -862,6 +953,9 @@ cacheit_collection_class_init (CacheitCollectionClass *klass)
                        0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  _cacheit_collection_pages_class_init (&properties[FIRST_PAGES_PROP],
+                                        G_PRIVATE_OFFSET (CacheitCollection, pages));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -873,6 +967,9 @@ cacheit_collection_init (CacheitCollection *self)
   priv->item_type = CACHEIT_TYPE_MODEL;
   priv->id_attribute = g_strdup ("id");
   priv->writes = _cacheit_collection_writes_new (CACHEIT_RESOURCE (self), &list_ops);
+  priv->pages = _cacheit_collection_pages_new (CACHEIT_RESOURCE (self), &pages_ops,
+                                               &properties[FIRST_PAGES_PROP],
+                                               cacheit_collection_load_more_async);
 }
 
 /**

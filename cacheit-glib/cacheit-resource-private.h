@@ -94,4 +94,10 @@ void    _cacheit_resource_save_snapshot   (CacheitResource *self,
  * across a write is asked again when the writes are done). */
 CacheitWriteQueue *_cacheit_resource_get_writes (CacheitResource *self);
 
+/* A request made for @self outside its fetches (a page of a collection)
+ * failed (@error) or succeeded (NULL): sets :last-error, and emits ::error
+ * for a failure, as a fetch's outcome would; the data is not touched. */
+void    _cacheit_resource_report          (CacheitResource *self,
+                                           const GError    *error);
+
 G_END_DECLS

@@ -1961,3 +1961,12 @@ _cacheit_resource_forget_validators (CacheitResource *self)
 
   _cacheit_freshness_forget_validators (&priv->freshness);
 }
+
+void
+_cacheit_resource_report (CacheitResource *self,
+                          const GError    *error)
+{
+  set_last_error (self, error);
+  if (error != NULL)
+    g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+}
