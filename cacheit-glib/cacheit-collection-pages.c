@@ -638,7 +638,7 @@ drop_stale (CacheitCollectionPages *self)
       CacheitIndex *base = self->ops->get_index (self->collection);
       CacheitIndex *merged = _cacheit_index_merge_page (base, g_ptr_array_index (self->stale, i), empty, G_MAXUINT);
 
-      self->ops->show (self->collection, merged, _cacheit_diff_new (base, merged), base);
+      self->ops->show (self->collection, merged, _cacheit_diff_new (base, merged), base, NULL);
       _cacheit_index_release (merged);
     }
   g_clear_pointer (&self->stale, g_ptr_array_unref);
@@ -673,7 +673,8 @@ merged_cb (GObject      *source,
 
   url = cacheit_resource_get_url (load->page);
   n_before = merge->base != NULL ? merge->base->n_items : 0;
-  self->ops->show (self->collection, merge->merged, g_steal_pointer (&merge->diff), merge->base);
+  self->ops->show (self->collection, merge->merged, g_steal_pointer (&merge->diff), merge->base,
+                   merge->page);
 
   /* A page fetched again counts whole; a new one, by what it added. */
   added = merge->old_page != NULL ? merge->page->n_items

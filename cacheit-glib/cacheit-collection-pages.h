@@ -53,11 +53,13 @@ typedef struct
                                   const char      *url);
   /* Shows @index (transfer none) in place of the data, with the fewest
    * splices: @diff (transfer full) leads to it from @based_on, and is made
-   * again if the data is no longer @based_on. */
+   * again if the data is no longer @based_on. @page is the server's page
+   * merged into it (NULL: none; items were dropped). */
   void             (* show)      (CacheitResource *collection,
                                   CacheitIndex    *index,
                                   CacheitDiff     *diff,
-                                  CacheitIndex    *based_on);
+                                  CacheitIndex    *based_on,
+                                  CacheitIndex    *page);
 } CacheitCollectionPagesOps;
 
 typedef struct _CacheitCollectionPages CacheitCollectionPages;

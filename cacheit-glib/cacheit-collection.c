@@ -20,6 +20,7 @@
 
 #include "cacheit-collection.h"
 #include "cacheit-collection-pages.h"
+#include "cacheit-collection-pushes.h"
 #include "cacheit-collection-writes.h"
 #include "cacheit-decode.h"
 #include "cacheit-diff.h"
@@ -80,6 +81,32 @@
  * given to the item itself is kept. See “Items follow their collection” in
  * [class@Resource] for the list.
  *
+ * ## Pages
+ *
+ * A list the server gives page by page loads page by page into one list.
+ * [property@Resource:url] is the first page, fetched, cached, reloaded and
+ * kept in the snapshot as any collection's data; where the next page is,
+ * [property@Collection:paging] says: by default the `Link` header's
+ * `rel="next"` (GitHub, Mastodon, json-server), or a URL or cursor in the
+ * envelope ([property@Collection:next-pointer]), or offsets and page
+ * numbers ([property@Collection:page-param],
+ * [property@Collection:limit-param]).
+ * [method@Collection.load_more_async] appends the next page, merged by id:
+ * an item that moved from one page to the next between the requests shows
+ * once, the same object. [property@Collection:has-more] says whether there
+ * is one, [property@Collection:loading-more] whether it is loading, and
+ * [property@Collection:prefetch-distance] loads it as the list is read.
+ * A reload fetches the first page and drops the others (or, with
+ * [property@Collection:reload-all-pages], fetches each of them again); a
+ * `304` keeps them all. See the “Pages and parameters” guide.
+ *
+ * ## Pushed items
+ *
+ * [method@Collection.upsert] and [method@Collection.remove_by_id] change
+ * the list as the application learnt from elsewhere (a WebSocket, a
+ * stream), with no request, and no refetch undoes them until the server's
+ * data changes.
+ *
  * ## The slow path
  *
  * Overriding [vfunc@Resource.parse] makes the whole response a
@@ -120,6 +147,10 @@ typedef struct
 
   /* The pages after the first, how they are found and loaded. */
   CacheitCollectionPages  *pages;
+  /* The items the application pushed, kept on top of the server's data,
+   * and the serial of the last one shown (pushes wait for the writes). */
+  CacheitPushes           *pushes;
+  guint                    pushes_shown;
 } CacheitCollectionPrivate;
 
 /* What a fetch hands to the worker, and what it gives back. */
@@ -130,6 +161,9 @@ typedef struct
   /* The first page in hand, whose items the new one replaces while the
    * later pages stay (reload-all-pages); NULL: the new page is the list. */
   CacheitIndex *kept_first;
+  /* The pushes to apply on top of the new data (NULL: none), as of a serial. */
+  CacheitPushes *pushes;
+  guint          pushes_serial;
 } Prepared;
 
 typedef struct
@@ -137,6 +171,10 @@ typedef struct
   CacheitIndex *index;
   CacheitIndex *page;       /* The response's own: the first page. */
   CacheitDiff  *diff;
+  /* The keys of the pushes the server's data caught up with, and the
+   * serial of the pushes applied. */
+  GPtrArray    *expired;
+  guint         pushes_serial;
   CacheitIndex *based_on;   /* The data the diff was made against; not owned. */
 
   /* From writes, none owned: the item with old_key is the one with new_key
@@ -163,6 +201,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void list_model_iface_init (GListModelInterface *iface);
+static void saving_changed (CacheitCollection *self);
 static const CacheitItemHost item_host;
 
 G_DEFINE_TYPE_WITH_CODE (CacheitCollection, cacheit_collection, CACHEIT_TYPE_RESOURCE,
@@ -434,6 +473,8 @@ collection_prepare (CacheitResource *resource)
   prepared->old_index = priv->index != NULL ? _cacheit_index_ref (priv->index) : NULL;
   prepared->id_attribute = g_strdup (priv->id_attribute);
   prepared->kept_first = _cacheit_collection_pages_dup_kept_first (priv->pages);
+  prepared->pushes = _cacheit_pushes_copy (priv->pushes);
+  prepared->pushes_serial = _cacheit_pushes_get_serial (priv->pushes);
 
   return prepared;
 }
@@ -443,6 +484,7 @@ prepared_free (Prepared *prepared)
 {
   g_clear_pointer (&prepared->old_index, _cacheit_index_unref);
   g_clear_pointer (&prepared->kept_first, _cacheit_index_unref);
+  g_clear_pointer (&prepared->pushes, _cacheit_pushes_free);
   g_free (prepared->id_attribute);
   g_free (prepared);
 }
@@ -453,6 +495,7 @@ update_free (Update *update)
   g_clear_pointer (&update->index, _cacheit_index_unref);
   g_clear_pointer (&update->page, _cacheit_index_unref);
   g_clear_pointer (&update->diff, _cacheit_diff_free);
+  g_clear_pointer (&update->expired, g_ptr_array_unref);
   g_free (update);
 }
 
@@ -489,6 +532,18 @@ collection_finish (gpointer   prepared,
     update->index = _cacheit_index_merge_page (p->old_index, p->kept_first, shared, 0);
   else
     update->index = _cacheit_index_ref (shared);
+  /* What the application pushed stays, unless the server changed it. */
+  update->pushes_serial = p->pushes_serial;
+  if (p->pushes != NULL)
+    {
+      CacheitIndex *pushed;
+
+      update->expired = g_ptr_array_new_with_free_func (g_free);
+      pushed = _cacheit_pushes_apply (p->pushes, update->index, shared, FALSE, 0,
+                                      p->id_attribute, update->expired);
+      _cacheit_index_unref (update->index);
+      update->index = pushed;
+    }
   update->based_on = p->old_index;
   update->diff = _cacheit_diff_new (p->old_index, update->index);
 
@@ -544,7 +599,10 @@ from_node (CacheitResource  *resource,
 
   prepared = collection_prepare (resource);
   if (whole)
-    g_clear_pointer (&prepared->kept_first, _cacheit_index_unref);
+    {
+      g_clear_pointer (&prepared->kept_first, _cacheit_index_unref);
+      g_clear_pointer (&prepared->pushes, _cacheit_pushes_free);
+    }
   update = update_new (prepared, body, NULL, error);
   prepared_free (prepared);
 
@@ -566,6 +624,9 @@ follow_url (CacheitCollection *self)
   if (!moved)
     return;
 
+  /* The pushes were of the other URL's data. */
+  _cacheit_pushes_clear (priv->pushes);
+
   for (guint p = 0, seen = 0; priv->index != NULL && p < priv->index->n_items && seen < priv->n_made; p++)
     if (priv->items[p] != NULL)
       {
@@ -584,8 +645,23 @@ collection_apply_decoded (CacheitResource *resource,
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
   Update *update = decoded;
-  gboolean changed = collection_apply (CACHEIT_COLLECTION (resource), update);
-  gboolean from_disk = cacheit_resource_get_origin (resource) == CACHEIT_ORIGIN_DISK;
+  gboolean changed;
+  gboolean from_disk;
+
+  /* Pushed while the data was decoded: on top of it too. */
+  if (update->pushes_serial != _cacheit_pushes_get_serial (priv->pushes))
+    {
+      CacheitIndex *pushed = _cacheit_pushes_apply (priv->pushes, update->index, NULL, FALSE,
+                                                    update->pushes_serial, priv->id_attribute, NULL);
+
+      _cacheit_index_unref (update->index);
+      update->index = pushed;
+      update->based_on = NULL;
+    }
+  _cacheit_pushes_expire (priv->pushes, update->expired, update->pushes_serial);
+  priv->pushes_shown = _cacheit_pushes_get_serial (priv->pushes);
+  changed = collection_apply (CACHEIT_COLLECTION (resource), update);
+  from_disk = cacheit_resource_get_origin (resource) == CACHEIT_ORIGIN_DISK;
 
   follow_url (CACHEIT_COLLECTION (resource));
   /* A snapshot keeps the body, not the headers. */
@@ -769,13 +845,27 @@ static void
 pages_show (CacheitResource *resource,
             CacheitIndex    *index,
             CacheitDiff     *diff,
-            CacheitIndex    *based_on)
+            CacheitIndex    *based_on,
+            CacheitIndex    *page)
 {
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
   Update *update = g_new0 (Update, 1);
 
   update->index = _cacheit_index_ref (index);
   update->diff = diff;
   update->based_on = based_on;
+  /* What the application pushed stays on the page too, unless changed. */
+  if (page != NULL && !_cacheit_pushes_is_empty (priv->pushes))
+    {
+      g_autoptr(GPtrArray) expired = g_ptr_array_new_with_free_func (g_free);
+      CacheitIndex *pushed = _cacheit_pushes_apply (priv->pushes, index, page, TRUE, 0,
+                                                    priv->id_attribute, expired);
+
+      _cacheit_index_unref (update->index);
+      update->index = pushed;
+      update->based_on = NULL;
+      _cacheit_pushes_expire (priv->pushes, expired, G_MAXUINT);
+    }
   collection_apply (CACHEIT_COLLECTION (resource), update);
   update_free (update);
 }
@@ -836,6 +926,7 @@ cacheit_collection_finalize (GObject *object)
   g_clear_pointer (&priv->data_url, g_free);
   g_clear_pointer (&priv->writes, _cacheit_collection_writes_free);
   g_clear_pointer (&priv->pages, _cacheit_collection_pages_free);
+  g_clear_pointer (&priv->pushes, _cacheit_pushes_free);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->finalize (object);
 }
@@ -967,6 +1058,8 @@ cacheit_collection_init (CacheitCollection *self)
   priv->item_type = CACHEIT_TYPE_MODEL;
   priv->id_attribute = g_strdup ("id");
   priv->writes = _cacheit_collection_writes_new (CACHEIT_RESOURCE (self), &list_ops);
+  priv->pushes = _cacheit_pushes_new ();
+  g_signal_connect (self, "notify::saving", G_CALLBACK (saving_changed), NULL);
   priv->pages = _cacheit_collection_pages_new (CACHEIT_RESOURCE (self), &pages_ops,
                                                &properties[FIRST_PAGES_PROP],
                                                cacheit_collection_load_more_async);
@@ -1184,4 +1277,134 @@ cacheit_collection_create_finish (CacheitCollection  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cacheit_collection_create_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Shows the pushes not shown yet, unless writes wait (the list is theirs
+ * until they are done). */
+static void
+show_pushes (CacheitCollection *self)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  g_autoptr(CacheitIndex) empty = NULL;
+  Update *update;
+
+  if (cacheit_resource_get_saving (CACHEIT_RESOURCE (self)) ||
+      priv->pushes_shown == _cacheit_pushes_get_serial (priv->pushes))
+    return;
+
+  if (priv->index == NULL)
+    empty = _cacheit_index_edit (NULL, NULL, 0, NULL, 0, priv->id_attribute);
+  update = g_new0 (Update, 1);
+  update->index = _cacheit_pushes_apply (priv->pushes, priv->index != NULL ? priv->index : empty, NULL,
+                                         FALSE, priv->pushes_shown, priv->id_attribute, NULL);
+  priv->pushes_shown = _cacheit_pushes_get_serial (priv->pushes);
+  update->based_on = priv->index;
+  update->diff = _cacheit_diff_new (priv->index, update->index);
+  collection_apply (self, update);
+  update_free (update);
+}
+
+static void
+saving_changed (CacheitCollection *self)
+{
+  show_pushes (self);
+}
+
+/**
+ * cacheit_collection_upsert:
+ * @self: a collection
+ * @item: the item's JSON object, with its id
+ * @where: where it goes
+ *
+ * Puts an item the application received some other way (a WebSocket, a
+ * server-sent events stream, as a timeline's new posts come) into @self,
+ * with no request: an item of that id is updated in place (R9: the same
+ * object, exact signals) with `CACHEIT_UPSERT_IN_PLACE`, or moved to the
+ * start or the end of the list; a new one goes where @where says (the end
+ * for `CACHEIT_UPSERT_IN_PLACE`). [signal@Gio.ListModel::items-changed]
+ * covers only what changed (R10).
+ *
+ * A push stays on top of the server's data: a later fetch, of the first
+ * page or of another, shows the pushed item as it was pushed while the
+ * server's object of that id is as it was when it was pushed (or absent,
+ * for an item new then). Once the server's object changes, the server's
+ * data shows, and the push is forgotten. A change of
+ * [property@Resource:url] forgets every push.
+ *
+ * An @item without an id ([property@Collection:id-attribute], a string or
+ * a number) is not taken: a critical warning says so. While writes of @self
+ * wait, a push shows once they are done.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_collection_upsert (CacheitCollection *self,
+                           JsonObject        *item,
+                           CacheitUpsert      where)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  g_autoptr(JsonNode) array = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(CacheitIndex) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CACHEIT_IS_COLLECTION (self));
+  g_return_if_fail (item != NULL);
+
+  json_array_add_object_element (items, json_object_ref (item));
+  json_node_set_array (array, items);
+  body = _cacheit_json_to_padded_bytes (array, CACHEIT_BODY_PADDING, &error);
+  if (body != NULL)
+    page = _cacheit_decode_index (body, NULL, priv->id_attribute, &error);
+  if (page == NULL)
+    {
+      g_critical ("cacheit_collection_upsert: the item cannot be taken: %s", error->message);
+      return;
+    }
+  if (page->n_items != 1 || !page->entries[0].has_id)
+    {
+      g_critical ("cacheit_collection_upsert: the item has no “%s”", priv->id_attribute);
+      return;
+    }
+
+  _cacheit_pushes_add (priv->pushes, _cacheit_index_get_key (page, 0), page, where, priv->index);
+  show_pushes (self);
+}
+
+/**
+ * cacheit_collection_remove_by_id:
+ * @self: a collection
+ * @id: the id of an item, as a string
+ *
+ * Removes the item of the id @id from @self, with no request, as a push
+ * that the application received says: one
+ * [signal@Gio.ListModel::items-changed]. A later fetch does not put it back
+ * while the server's object of that id is as it was; once it changes (or
+ * the server removes it too), the push is forgotten. See
+ * [method@Collection.upsert].
+ *
+ * Returns: whether @self had an item of that id
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_collection_remove_by_id (CacheitCollection *self,
+                                 const char        *id)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+  gssize position;
+
+  g_return_val_if_fail (CACHEIT_IS_COLLECTION (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  position = priv->index != NULL ? _cacheit_index_lookup_id (priv->index, id) : -1;
+  if (position < 0)
+    return FALSE;
+
+  _cacheit_pushes_add (priv->pushes, _cacheit_index_get_key (priv->index, position), NULL,
+                       CACHEIT_UPSERT_IN_PLACE, priv->index);
+  show_pushes (self);
+
+  return TRUE;
 }

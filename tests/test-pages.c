@@ -4,7 +4,8 @@
  * (R1, R2, R6 per page), a failed page (R5 per page), reload semantics and
  * request counts, a 304 on the first page, loading as the list is read, the
  * application's request headers on every page (R14) and a change of URL
- * while a page loads (R13).
+ * while a page loads (R13); and pushed items (upserts, removals) kept on
+ * top of the server's data until it changes.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -537,6 +538,94 @@ test_pages_url_change (Fixture       *fixture,
   assert_ids (collection, "7 ");
 }
 
+static JsonObject *
+object_of (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+static void
+test_pushes_show (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *url = cacheit_test_server_url (fixture->server, "/live");
+  g_autoptr(CacheitCollection) collection = cacheit_collection_new (CACHEIT_TYPE_MODEL, url);
+  g_autoptr(CacheitModel) two = NULL;
+  g_autoptr(CacheitModel) two_after = NULL;
+  g_autoptr(JsonObject) changed = object_of ("{\"id\": 2, \"text\": \"edited\"}");
+  g_autoptr(JsonObject) fresh = object_of ("{\"id\": 9}");
+  g_autoptr(JsonObject) moved = object_of ("{\"id\": 1}");
+  g_auto(Counters) counters = { 0, };
+  g_auto(Counters) item_counters = { 0, };
+
+  g_test_summary ("Pushed items show at once with no request: an upsert in place updates "
+                  "the same object (R9), one at the start or the end inserts or moves it, "
+                  "a removal removes it, each with exact items-changed (R10)");
+  g_test_bug ("issue 16: pushed updates");
+
+  cacheit_test_server_set (fixture->server, "/live", 200, "[{\"id\": 1}, {\"id\": 2, \"text\": \"a\"}, {\"id\": 3}]");
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  two = cacheit_collection_get_by_id (collection, "2");
+  counters_connect (&counters, collection);
+  counters_connect (&item_counters, two);
+
+  cacheit_collection_upsert (collection, changed, CACHEIT_UPSERT_IN_PLACE);
+  two_after = cacheit_collection_get_by_id (collection, "2");
+  g_assert_true (two == two_after);
+  g_assert_cmpstr (cacheit_model_get_string (two, "text"), ==, "edited");
+  g_assert_cmpstr (item_counters.changed->str, ==, "text ");
+  g_assert_cmpstr (counters.items->str, ==, "");
+
+  cacheit_collection_upsert (collection, fresh, CACHEIT_UPSERT_START);
+  cacheit_collection_upsert (collection, moved, CACHEIT_UPSERT_END);
+  g_assert_true (cacheit_collection_remove_by_id (collection, "3"));
+  g_assert_false (cacheit_collection_remove_by_id (collection, "3"));
+  assert_ids (collection, "9 2 1 ");
+  g_assert_cmpstr (counters.items->str, ==, "0-0+1 1-1+0 3-0+1 2-1+0 ");
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/live"), ==, 1);
+}
+
+static void
+test_pushes_refetch (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *url = cacheit_test_server_url (fixture->server, "/live");
+  g_autoptr(CacheitCollection) collection = cacheit_collection_new (CACHEIT_TYPE_MODEL, url);
+  g_autoptr(JsonObject) changed = object_of ("{\"id\": 2, \"text\": \"pushed\"}");
+  g_autoptr(JsonObject) fresh = object_of ("{\"id\": 9}");
+  g_autoptr(CacheitModel) two = NULL;
+
+  g_test_summary ("A refetch does not put back what a push removed or changed while the "
+                  "server's object is as it was; once the server's object changes, the "
+                  "server's data shows and the push is forgotten");
+  g_test_bug ("issue 16: pushed updates");
+
+  cacheit_test_server_set (fixture->server, "/live", 200, "[{\"id\": 1}, {\"id\": 2, \"text\": \"a\"}, {\"id\": 3}]");
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  cacheit_collection_upsert (collection, changed, CACHEIT_UPSERT_IN_PLACE);
+  cacheit_collection_upsert (collection, fresh, CACHEIT_UPSERT_START);
+  cacheit_collection_remove_by_id (collection, "3");
+
+  /* The server has not caught up: the pushes stay. */
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_RELOAD);
+  assert_ids (collection, "9 1 2 ");
+  two = cacheit_collection_get_by_id (collection, "2");
+  g_assert_cmpstr (cacheit_model_get_string (two, "text"), ==, "pushed");
+
+  /* It has: item 2 is the server's, 9 and the removal of 3 are its. */
+  cacheit_test_server_set (fixture->server, "/live", 200, "[{\"id\": 9}, {\"id\": 1}, {\"id\": 2, \"text\": \"server\"}]");
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_RELOAD);
+  assert_ids (collection, "9 1 2 ");
+  g_assert_cmpstr (cacheit_model_get_string (two, "text"), ==, "server");
+
+  /* The pushes are forgotten: a 3 the server adds again shows. */
+  cacheit_test_server_set (fixture->server, "/live", 200, "[{\"id\": 1}, {\"id\": 2, \"text\": \"server\"}, {\"id\": 3}]");
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_RELOAD);
+  assert_ids (collection, "1 2 3 ");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -558,6 +647,13 @@ main (int   argc,
   ADD ("prefetch", test_pages_prefetch);
   ADD ("request", test_pages_request);
   ADD ("url-change", test_pages_url_change);
+
+#undef ADD
+#define ADD(path, func) \
+  g_test_add ("/cacheit/pushes/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("show", test_pushes_show);
+  ADD ("refetch", test_pushes_refetch);
 
 #undef ADD
 
