@@ -538,6 +538,39 @@ test_pages_url_change (Fixture       *fixture,
   assert_ids (collection, "7 ");
 }
 
+static void
+test_pages_offline_start (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  CacheitTestServer *gone = cacheit_test_server_new ();
+  g_autofree char *url = cacheit_test_server_url (gone, "/items");
+  g_autoptr(CacheitCollection) first = cacheit_collection_new (CACHEIT_TYPE_MODEL, url);
+  g_autoptr(CacheitCollection) later = cacheit_collection_new (CACHEIT_TYPE_MODEL, url);
+
+  g_test_summary ("The snapshot keeps the first page: a start with no server shows it "
+                  "alone, and since a snapshot keeps no Link header, has no next page "
+                  "until the server confirms it");
+  g_test_bug ("issue 16: paginated collections");
+
+  serve_link_pages (gone);
+  cacheit_resource_set_snapshot_policy (CACHEIT_RESOURCE (first), CACHEIT_SNAPSHOT_ALL);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
+  load_more_ok (first);
+  assert_ids (first, "1 2 3 4 ");
+  cacheit_test_drain ();
+  cacheit_test_server_free (gone);
+
+  cacheit_resource_set_snapshot_policy (CACHEIT_RESOURCE (later), CACHEIT_SNAPSHOT_ALL);
+  cacheit_resource_set_retry_limit (CACHEIT_RESOURCE (later), 0);
+  cacheit_test_fetch_ok (later, CACHEIT_FETCH_NONE);
+  g_assert_cmpint (cacheit_resource_get_origin (CACHEIT_RESOURCE (later)), ==, CACHEIT_ORIGIN_DISK);
+  assert_ids (later, "1 2 ");
+  g_assert_cmpuint (cacheit_collection_get_n_pages (later), ==, 1);
+  g_assert_false (cacheit_collection_get_has_more (later));
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (CACHEIT_RESOURCE (later)));
+  cacheit_test_drain ();
+}
+
 static JsonObject *
 object_of (const char *json)
 {
@@ -647,6 +680,7 @@ main (int   argc,
   ADD ("prefetch", test_pages_prefetch);
   ADD ("request", test_pages_request);
   ADD ("url-change", test_pages_url_change);
+  ADD ("offline-start", test_pages_offline_start);
 
 #undef ADD
 #define ADD(path, func) \
