@@ -59,6 +59,7 @@ struct _CacheitCollectionPages
    * the URL of the next one (NULL: none), and the total the server gave
    * (-1: none). */
   GPtrArray                       *pages;
+  GHashTable                      *urls;      /* Of the pages in the list. */
   char                            *next_url;
   gint64                           total;
 
@@ -521,11 +522,23 @@ total_of (CacheitCollectionPages *self,
   return total;
 }
 
+/* The next page is @next_url (transfer full, nullable): none when it is
+ * one the list has already, which a server that links a page to itself, or
+ * back, would have us ask for again and again. */
 static void
 set_next_url (CacheitCollectionPages *self,
+              const char             *url,
               char                   *next_url)
 {
   gboolean had_more = self->next_url != NULL;
+
+  if (url != NULL)
+    g_hash_table_add (self->urls, g_strdup (url));
+  if (next_url != NULL && g_hash_table_contains (self->urls, next_url))
+    {
+      g_debug ("The next page of %s is one it has already: %s", url, next_url);
+      g_clear_pointer (&next_url, g_free);
+    }
 
   g_free (self->next_url);
   self->next_url = next_url;
@@ -685,7 +698,7 @@ merged_cb (GObject      *source,
   notify (self, CACHEIT_PAGES_PROP_N_PAGES);
 
   next = next_url_after (self, url, merge->page, cacheit_resource_get_response_headers (load->page), added);
-  set_next_url (self, next);
+  set_next_url (self, url, next);
 
   /* With reload-all-pages, the next old page is asked for again. */
   if (self->stale != NULL && self->stale->len > 0 && self->next_url != NULL)
@@ -886,8 +899,10 @@ _cacheit_collection_pages_first (CacheitCollectionPages *self,
     notify (self, CACHEIT_PAGES_PROP_N_PAGES);
 
   set_total (self, total_of (self, page, headers));
-  set_next_url (self, next_url_after (self, cacheit_resource_get_url (self->collection), page, headers,
-                                      page->n_items));
+  g_hash_table_remove_all (self->urls);
+  set_next_url (self, cacheit_resource_get_url (self->collection),
+                next_url_after (self, cacheit_resource_get_url (self->collection), page, headers,
+                                page->n_items));
 
   if (self->stale != NULL && self->next_url != NULL)
     load_begin (self);
@@ -907,7 +922,7 @@ url_changed (GObject    *object,
 
   g_clear_pointer (&self->stale, g_ptr_array_unref);
   load_end (self, error);
-  set_next_url (self, NULL);
+  set_next_url (self, NULL, NULL);
 }
 
 /* Life */
@@ -933,6 +948,7 @@ _cacheit_collection_pages_new (CacheitResource                 *collection,
   self->paging = CACHEIT_PAGING_LINK;
   self->total = -1;
   self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) _cacheit_index_release);
+  self->urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   _cacheit_callers_init (&self->callers, G_OBJECT (collection), _cacheit_resource_get_context (collection),
                          source_tag, callers_left);
   self->url_handler = g_signal_connect (collection, "notify::url", G_CALLBACK (url_changed), self);
@@ -968,6 +984,7 @@ _cacheit_collection_pages_free (CacheitCollectionPages *self)
 {
   _cacheit_collection_pages_clear (self);
   g_ptr_array_unref (self->pages);
+  g_hash_table_unref (self->urls);
   g_free (self->next_url);
   g_free (self->next_pointer);
   g_free (self->page_param);

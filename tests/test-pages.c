@@ -539,6 +539,26 @@ test_pages_url_change (Fixture       *fixture,
 }
 
 static void
+test_pages_loop (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *url = cacheit_test_server_url (fixture->server, "/items");
+  g_autoptr(CacheitCollection) collection = cacheit_collection_new (CACHEIT_TYPE_MODEL, url);
+
+  g_test_summary ("A next link to a page the list has already (the first, from the last) "
+                  "ends the list instead of asking for it again and again");
+  g_test_bug ("issue 16: paginated collections");
+
+  serve_link_pages (fixture->server);
+  cacheit_test_server_set_header (fixture->server, "/items?page=2", "Link", "</items>; rel=\"next\"");
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  load_more_ok (collection);
+  assert_ids (collection, "1 2 3 4 ");
+  g_assert_false (cacheit_collection_get_has_more (collection));
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/items"), ==, 1);
+}
+
+static void
 test_pages_offline_start (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -681,6 +701,7 @@ main (int   argc,
   ADD ("request", test_pages_request);
   ADD ("url-change", test_pages_url_change);
   ADD ("offline-start", test_pages_offline_start);
+  ADD ("loop", test_pages_loop);
 
 #undef ADD
 #define ADD(path, func) \
