@@ -36,7 +36,11 @@
 # - query parameters set without string building (set_query_params,
 #   set_query_param, set_query_values, dup_query_param), which json-server
 #   filters and pages with, and the last response's headers (its
-#   X-Total-Count and Link), with dup_link() to page by hand.
+#   X-Total-Count and Link), with dup_link() to page by hand;
+# - paginated collections over /pages (23 items): Link paging by default,
+#   load_more joined by its callers, one request per page, the total from
+#   X-Total-Count, a 304 on the first page keeping every page and a changed
+#   one dropping the others; PAGE and OFFSET paging computed from the URL.
 #
 # json-server runs without --read-only (the test changes its data) on a
 # temporary copy of db.json.
@@ -387,6 +391,69 @@ def run(tap, server):
               "page 2 holds the other post")
     tap.equal(search.dup_link("next"), None, "the last page has no next")
     tap.ok(search.dup_link("first") is not None, "but a first")
+
+
+    # Paginated collections: json-server pages /pages (23 items) with _page
+    # and _limit, answering with Link (first, next, last) and X-Total-Count.
+    # The collection follows rel="next" by default.
+    def load_more(collection):
+        outcomes = []
+
+        def done(source, result):
+            try:
+                outcomes.append(source.load_more_finish(result))
+            except GLib.Error as error:
+                outcomes.append(error)
+
+        collection.load_more_async(None, done)
+        collection.load_more_async(None, done)
+        tap.ok(iterate_until(lambda: len(outcomes) == 2), "both load_more callers completed")
+        return outcomes
+
+    def page_ids(collection):
+        return [collection.get_item(i).get_int("id") for i in range(collection.get_n_items())]
+
+    paged = Cacheit.Collection(url=server.url("/pages?_page=1&_limit=5"))
+    messages = record_messages(paged)
+    paged.fetch(Cacheit.FetchFlags.NONE, None)
+    tap.equal([page_ids(paged), paged.props.has_more, paged.props.n_pages, paged.props.total],
+              [[1, 2, 3, 4, 5], True, 1, 23], "the first page, a next one, the total from X-Total-Count")
+    while paged.props.has_more:
+        tap.equal(load_more(paged), [True, True], "page %d loaded; the two callers joined it"
+                  % (paged.props.n_pages + 1))
+    tap.equal(page_ids(paged), list(range(1, 24)), "every item once, in the server's order")
+    tap.equal(paged.props.n_pages, 5, "five pages")
+    tap.equal([m.get_uri().get_query() for m in messages],
+              ["_page=%d&_limit=5" % p for p in range(1, 6)], "one request per page, in order")
+    tap.equal(load_more(paged), [True, True], "with no next page, load_more completes at once")
+    tap.equal(len(messages), 5, "and asks nothing")
+
+    # A reload asks for the first page alone and drops the later ones (its
+    # weak ETag gives a 304 when nothing changed: then every page stays).
+    paged.fetch(Cacheit.FetchFlags.RELOAD, None)
+    tap.equal([paged.get_n_items(), paged.props.n_pages, len(messages)], [23, 5, 6],
+              "a 304 on the first page keeps every page")
+    http(server, "PATCH", "/pages/1", {"n": 100})
+    paged.fetch(Cacheit.FetchFlags.RELOAD, None)
+    tap.equal([page_ids(paged), paged.props.n_pages, len(messages)], [[1, 2, 3, 4, 5], 1, 7],
+              "a changed first page drops the others, with one request")
+    tap.equal(paged.get_item(0).get_int("n"), 100, "and shows the change")
+
+    # Page numbers and offsets computed from the URL, as other APIs page.
+    numbered = Cacheit.Collection(url=server.url("/pages?_page=1&_limit=10"),
+                                  paging=Cacheit.Paging.PAGE, page_param="_page", limit_param="_limit")
+    numbered.fetch(Cacheit.FetchFlags.NONE, None)
+    while numbered.props.has_more:
+        load_more(numbered)
+    tap.equal([page_ids(numbered), numbered.props.n_pages], [list(range(1, 24)), 3],
+              "PAGE paging: _page moved on, the short third page is the last")
+    offsets = Cacheit.Collection(url=server.url("/pages?_start=0&_limit=10"),
+                                 paging=Cacheit.Paging.OFFSET, page_param="_start", limit_param="_limit")
+    offsets.fetch(Cacheit.FetchFlags.NONE, None)
+    while offsets.props.has_more:
+        load_more(offsets)
+    tap.equal([page_ids(offsets), offsets.props.n_pages], [list(range(1, 24)), 3],
+              "OFFSET paging: _start moved on by the items received")
 
 
 if __name__ == "__main__":
