@@ -9,6 +9,7 @@ import Cacheit from 'gi://Cacheit?version=1.0';
 import {check, eq, rejects, run, test, withTimeout} from './harness.js';
 
 Gio._promisify(Cacheit.Resource.prototype, 'fetch_async', 'fetch_finish');
+Gio._promisify(Cacheit.Collection.prototype, 'load_more_async', 'load_more_finish');
 
 const {NONE, RELOAD} = Cacheit.FetchFlags;
 
@@ -207,6 +208,25 @@ test('query parameters and response headers: set without string building, read f
     eq(results.get_response_headers().get_one('X-Total-Count'), '41', 'X-Total-Count');
     results.set_query_param('q', null);
     eq(results.url, `${server.url(path)}?per_page=50`, 'null removes a parameter');
+});
+
+test('pages: a Link-paged list loads page by page into one list, joined callers, an item that shifted shown once', async server => {
+    server.route('/js-pages', {json: [{id: 1}, {id: 2}], headers: {'Link': '</js-pages-2>; rel="next"'}});
+    server.route('/js-pages-2', {json: [{id: 2}, {id: 3}], headers: {'Link': '</js-pages-3>; rel="next"'}});
+    server.route('/js-pages-3', {json: [{id: 4}]});
+    const list = new Cacheit.Collection({url: server.url('/js-pages')});
+    const asked = [];
+    list.connect('request', (_l, message) => asked.push(message.get_uri().get_path()));
+    const ids = () => Array.from({length: list.get_n_items()}, (_, i) => list.get_item(i).get_int('id'));
+
+    eq(await list.fetch_async(NONE, null), true, 'the first page');
+    eq([ids(), list.has_more, list.n_pages], [[1, 2], true, 1], 'two items, more to come');
+    const [a, b] = await Promise.all([list.load_more_async(null), list.load_more_async(null)]);
+    eq([a, b], [true, true], 'both callers of page 2');
+    eq(await list.load_more_async(null), true, 'page 3');
+    eq([ids(), list.has_more, list.n_pages, list.loading_more], [[1, 2, 3, 4], false, 3, false],
+        'every item once, in order, and no more');
+    eq(asked, ['/js-pages', '/js-pages-2', '/js-pages-3'], 'one request per page');
 });
 
 run();
