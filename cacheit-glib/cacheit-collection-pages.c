@@ -1291,8 +1291,9 @@ cacheit_collection_get_total (CacheitCollection *self)
  * cacheit_collection_load_more_async:
  * @self: a collection
  * @cancellable: (nullable): a cancellable
- * @callback: (scope async) (closure user_data): called when the page is
- *   in the list, or failed
+ * @callback: (scope async) (nullable) (closure user_data): called when
+ *   the page is in the list, or failed; `NULL` for a caller that needs no
+ *   outcome (a `GtkScrolledWindow::edge-reached` handler)
  * @user_data: data for @callback
  *
  * Loads the next page of @self into the list, merged by id: an item

@@ -98,13 +98,19 @@ _cacheit_dispatch (GMainContext        *context,
                    GAsyncResult        *result,
                    gpointer             user_data)
 {
-  Delivery delivery = {
+  Delivery delivery;
+  DispatchSource *ds;
+
+  /* A caller that asked for no callback: its result has no one to go to. */
+  if (callback == NULL)
+    return;
+
+  delivery = (Delivery) {
     callback,
     source_object != NULL ? g_object_ref (source_object) : NULL,
     g_object_ref (result),
     user_data,
   };
-  DispatchSource *ds;
 
   if (context == NULL)
     context = g_main_context_default ();

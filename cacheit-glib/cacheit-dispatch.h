@@ -16,7 +16,8 @@
 G_BEGIN_DECLS
 
 /* Runs @callback in @context, on a later iteration. Holds a reference to
- * @source_object and @result until @callback has run. */
+ * @source_object and @result until @callback has run. A NULL @callback (a
+ * caller that wants no result, as GIO allows) is nothing to run. */
 void    _cacheit_dispatch                 (GMainContext        *context,
                                            GAsyncReadyCallback  callback,
                                            GObject             *source_object,

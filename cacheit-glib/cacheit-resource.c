@@ -369,7 +369,7 @@ set_placeholder (CacheitResource *self,
  * @self: a resource
  * @flags: how the cache may be used
  * @cancellable: (nullable): a cancellable for this caller alone
- * @callback: (scope async) (closure user_data): called when done
+ * @callback: (scope async) (nullable) (closure user_data): called when done
  * @user_data: data for @callback
  *
  * Fetches @self, joins the fetch already in flight, or completes from the
@@ -381,7 +381,9 @@ set_placeholder (CacheitResource *self,
  * it, a new request is made and any older one is cancelled.
  *
  * @callback runs in the thread-default main context of the caller. Call
- * [method@Resource.fetch_finish] from it.
+ * [method@Resource.fetch_finish] from it. A caller that needs no outcome
+ * (the data arrives in the resource, with its signals, either way) may
+ * pass `NULL`.
  *
  * Since: 1.0
  */
@@ -397,7 +399,6 @@ cacheit_resource_fetch_async (CacheitResource     *self,
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (callback != NULL);
   g_return_if_fail (priv->ops != NULL);
 
   reload = (flags & CACHEIT_FETCH_RELOAD) != 0 || cacheit_resource_get_reload (self);

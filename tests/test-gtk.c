@@ -1,6 +1,7 @@
 /* test-gtk.c: a collection feeds GTK 4 directly: selection, sort and filter
  * models through property expressions, and a GtkListView whose rows follow a
- * refetch. The list models need no display; the window part runs under
+ * refetch, and one that loads the next page of a paginated collection as it
+ * is scrolled to the bottom. The list models need no display; the window part runs under
  * xvfb-run (meson does that when it is installed) and is skipped without a
  * display.
  *
@@ -216,6 +217,112 @@ test_list_view (void)
   cacheit_test_drain ();
 }
 
+/* Serves @path as @n_pages pages of FEED_PAGE rows, Link-paged. More rows
+ * than GtkListView keeps widgets for (200 in GTK 4.8), so that only a scroll
+ * reaches the end of a page. */
+#define FEED_PAGE 500
+static void
+serve_feed (const char *base,
+            guint       n_pages)
+{
+  for (guint page = 1; page <= n_pages; page++)
+    {
+      g_autoptr(GString) json = g_string_new ("[");
+      g_autofree char *path = page == 1 ? g_strdup (base) : g_strdup_printf ("%s?page=%u", base, page);
+
+      for (guint i = 0; i < FEED_PAGE; i++)
+        g_string_append_printf (json, "%s{\"id\": %u, \"name\": \"row %u\"}", i > 0 ? ", " : "",
+                                (page - 1) * FEED_PAGE + i + 1, (page - 1) * FEED_PAGE + i + 1);
+      g_string_append_c (json, ']');
+      cacheit_test_server_set (server, path, 200, json->str);
+      if (page < n_pages)
+        {
+          g_autofree char *link = g_strdup_printf ("<%s?page=%u>; rel=\"next\"", base, page + 1);
+
+          cacheit_test_server_set_header (server, path, "Link", link);
+        }
+    }
+}
+
+static void
+edge_reached_cb (GtkScrolledWindow *scrolled,
+                 GtkPositionType    pos,
+                 CacheitCollection *collection)
+{
+  if (pos == GTK_POS_BOTTOM)
+    cacheit_collection_load_more_async (collection, NULL, NULL, NULL);
+}
+
+static void
+test_list_view_pages (gconstpointer data)
+{
+  gboolean edge_reached = GPOINTER_TO_INT (data);
+  const char *base;
+  g_autofree char *page_2 = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autoptr(GHashTable) labels = g_hash_table_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GtkListItemFactory *factory;
+  GtkWidget *window, *view, *scrolled;
+  GtkAdjustment *adjustment;
+
+  g_test_summary ("A GtkListView scrolled to the bottom of a paginated collection loads "
+                  "the next page, once: with prefetch-distance, or with the "
+                  "GtkScrolledWindow::edge-reached recipe; nothing before it scrolls");
+  g_test_bug ("issue 16: paginated collections");
+
+  if (!have_display)
+    {
+      g_test_skip ("no display: run under xvfb-run");
+      return;
+    }
+
+  /* A path of each test's own: the server counts requests for the run. */
+  base = edge_reached ? "/feed-edge" : "/feed-prefetch";
+  page_2 = g_strdup_printf ("%s?page=2", base);
+  serve_feed (base, 3);
+  url = cacheit_test_server_url (server, base);
+  collection = cacheit_collection_new (TEST_TYPE_ROW, url);
+  if (!edge_reached)
+    cacheit_collection_set_prefetch_distance (collection, 10);
+  cacheit_resource_fetch (CACHEIT_RESOURCE (collection), CACHEIT_FETCH_RELOAD, NULL, &error);
+  g_assert_no_error (error);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), labels);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), labels);
+  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (collection)))),
+                            factory);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  if (edge_reached)
+    g_signal_connect (scrolled, "edge-reached", G_CALLBACK (edge_reached_cb), collection);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 300);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_present (GTK_WINDOW (window));
+
+  cacheit_test_wait_until (g_hash_table_size (labels) > 0);
+  cacheit_test_drain ();
+  g_assert_cmpuint (cacheit_test_server_count (server, page_2), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, FEED_PAGE);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  cacheit_test_wait_until (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment));
+  /* As the End key does. (In GTK 4.8, a GtkListView does not follow a
+   * gtk_adjustment_set_value() made before it scrolled once.) */
+  gtk_widget_activate_action (view, "list.scroll-to-item", "u", FEED_PAGE - 1);
+  cacheit_test_wait_until (g_list_model_get_n_items (G_LIST_MODEL (collection)) == 2 * FEED_PAGE);
+  cacheit_test_drain ();
+  g_assert_cmpuint (cacheit_test_server_count (server, page_2), ==, 1);
+  g_assert_cmpuint (cacheit_collection_get_n_pages (collection), ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  cacheit_test_drain ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +336,8 @@ main (int   argc,
   g_test_add_func ("/cacheit/gtk/sort-filter", test_sort_filter);
   g_test_add_func ("/cacheit/gtk/selection", test_selection);
   g_test_add_func ("/cacheit/gtk/list-view", test_list_view);
+  g_test_add_data_func ("/cacheit/gtk/pages/prefetch", GINT_TO_POINTER (FALSE), test_list_view_pages);
+  g_test_add_data_func ("/cacheit/gtk/pages/edge-reached", GINT_TO_POINTER (TRUE), test_list_view_pages);
 
   ret = g_test_run ();
   cacheit_test_server_free (server);

@@ -108,6 +108,32 @@ test_r1_coalesce (Fixture       *fixture,
 }
 
 static void
+test_no_callback (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_test_summary ("A fetch with no callback (GIO allows one) loads the data, "
+                  "alone, joined, and answered from the cache, and runs nothing");
+  g_test_bug ("issue 16: load_more_async (c, NULL, NULL, NULL) from an edge-reached handler crashed");
+
+  cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_NONE, NULL, NULL, NULL);
+  cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_NONE, NULL, NULL, NULL);
+  cacheit_test_wait_until (fixture->n_sync == 1);
+  cacheit_test_drain ();
+  g_assert_cmpstr (cacheit_model_get_string (fixture->model, "title"), ==, "first");
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/item"), ==, 1);
+
+  /* From the cache (R3: completed on a later iteration). */
+  cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_NONE, NULL, NULL, NULL);
+  cacheit_test_drain ();
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/item"), ==, 1);
+
+  /* Joined by a caller that has one. */
+  cacheit_resource_fetch_async (resource (fixture), CACHEIT_FETCH_RELOAD, NULL, NULL, NULL);
+  fetch_ok (fixture, CACHEIT_FETCH_NONE);
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/item"), ==, 2);
+}
+
+static void
 test_r2_same_result (Fixture       *fixture,
                      gconstpointer  data)
 {
@@ -816,6 +842,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/cacheit/resource/r1/coalesce", test_r1_coalesce);
+  ADD ("/cacheit/resource/r1/no-callback", test_no_callback);
   ADD ("/cacheit/resource/r2/same-result", test_r2_same_result);
   ADD ("/cacheit/resource/r2/same-error", test_r2_same_error);
   ADD ("/cacheit/resource/r3/cached-no-request", test_r3_cached);
