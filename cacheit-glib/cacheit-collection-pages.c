@@ -32,6 +32,7 @@
 #include "cacheit-callers.h"
 #include "cacheit-collection.h"
 #include "cacheit-collection-pages.h"
+#include "cacheit-collection-sparse.h"
 #include "cacheit-enums.h"
 #include "cacheit-fetch-result.h"
 #include "cacheit-http.h"
@@ -54,6 +55,7 @@ struct _CacheitCollectionPages
   char                            *total_pointer;
   gboolean                         reload_all;
   guint                            prefetch_distance;
+  gboolean                         placeholders;
 
   /* The pages in the list, as received (CacheitIndex), the first first;
    * the URL of the next one (NULL: none), and the total the server gave
@@ -72,6 +74,9 @@ struct _CacheitCollectionPages
 
   guint                            prefetch_idle;
   gulong                           url_handler;
+
+  /* With placeholders and a total: the rows after the first page. */
+  CacheitCollectionSparse         *sparse;
 };
 
 /* One page being loaded. It outlives its owner's interest in it: @pages
@@ -87,6 +92,13 @@ struct _Load
 };
 
 /* Settings as properties */
+
+/* The pages in the list: with placeholders, the first and those loaded. */
+static guint
+n_pages (CacheitCollectionPages *self)
+{
+  return self->pages->len + (self->sparse != NULL ? _cacheit_collection_sparse_get_n_loaded (self->sparse) : 0);
+}
 
 static gssize pages_offset;
 
@@ -214,6 +226,35 @@ _cacheit_collection_pages_class_init (GParamSpec **pspecs,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * CacheitCollection:placeholders:
+   *
+   * Whether a list numbered by pages or offsets (`CACHEIT_PAGING_PAGE`,
+   * `CACHEIT_PAGING_OFFSET`) whose first page gives the total
+   * ([property@Collection:total]) is as long as the total at once: the
+   * rows not loaded yet are placeholders ([property@Model:loaded] `FALSE`),
+   * and asking for one ([method@Gio.ListModel.get_item], as a
+   * `GtkListView` does for the rows it shows) loads its page, and that
+   * page alone, which then replaces them. The scrollbar is right from the
+   * start, and a jump to row 500,000 of a million asks for one page.
+   *
+   * Rows are then positions: pages are not merged by id, an item that
+   * moved between pages across requests may show twice until a reload,
+   * and the list has no more pages to load
+   * ([property@Collection:has-more] `FALSE`). A new first page (a reload)
+   * turns the other rows back into placeholders; a `304` keeps them. A
+   * page that fails stays placeholders, is reported as a fetch's error is,
+   * and is asked for again when one of its rows is. Without a total (a
+   * first page read from a snapshot has no headers) the list is the first
+   * page.
+   *
+   * Since: 1.0
+   */
+  pspecs[CACHEIT_PAGES_PROP_PLACEHOLDERS] =
+    g_param_spec_boolean ("placeholders", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * CacheitCollection:has-more:
    *
    * Whether the last page loaded says a next one exists. FALSE before the
@@ -315,6 +356,9 @@ _cacheit_collection_pages_get_property (CacheitCollectionPages *self,
     case CACHEIT_PAGES_PROP_PREFETCH_DISTANCE:
       g_value_set_uint (value, self->prefetch_distance);
       break;
+    case CACHEIT_PAGES_PROP_PLACEHOLDERS:
+      g_value_set_boolean (value, self->placeholders);
+      break;
     case CACHEIT_PAGES_PROP_HAS_MORE:
       g_value_set_boolean (value, self->next_url != NULL);
       break;
@@ -322,7 +366,7 @@ _cacheit_collection_pages_get_property (CacheitCollectionPages *self,
       g_value_set_boolean (value, self->load != NULL);
       break;
     case CACHEIT_PAGES_PROP_N_PAGES:
-      g_value_set_uint (value, self->pages->len);
+      g_value_set_uint (value, n_pages (self));
       break;
     case CACHEIT_PAGES_PROP_TOTAL:
       g_value_set_int64 (value, self->total);
@@ -369,6 +413,10 @@ _cacheit_collection_pages_set_property (CacheitCollectionPages *self,
     case CACHEIT_PAGES_PROP_PREFETCH_DISTANCE:
       changed = self->prefetch_distance != g_value_get_uint (value);
       self->prefetch_distance = g_value_get_uint (value);
+      break;
+    case CACHEIT_PAGES_PROP_PLACEHOLDERS:
+      changed = self->placeholders != g_value_get_boolean (value);
+      self->placeholders = g_value_get_boolean (value);
       break;
     case CACHEIT_PAGES_PROP_HAS_MORE:
     case CACHEIT_PAGES_PROP_LOADING_MORE:
@@ -864,6 +912,78 @@ _cacheit_collection_pages_asked (CacheitCollectionPages *self,
   g_source_set_name_by_id (self->prefetch_idle, "[cacheit] load the next page");
 }
 
+/* Placeholders */
+
+static CacheitResource *
+sparse_new_page (CacheitResource *collection,
+                 const char      *url)
+{
+  CacheitCollectionPages *self = pages_of (CACHEIT_COLLECTION (collection));
+
+  return self->ops->new_page (collection, url);
+}
+
+static void
+sparse_rows_changed (CacheitResource *collection,
+                     guint            position,
+                     guint            removed,
+                     guint            added)
+{
+  CacheitCollectionPages *self = pages_of (CACHEIT_COLLECTION (collection));
+
+  self->ops->rows_changed (collection, position, removed, added);
+  notify (self, CACHEIT_PAGES_PROP_N_PAGES);
+}
+
+static const CacheitCollectionSparseOps sparse_ops = {
+  .new_page = sparse_new_page,
+  .rows_changed = sparse_rows_changed,
+};
+
+/* The rows after the first page become @sparse's (transfer full,
+ * nullable: none). */
+static void
+set_sparse (CacheitCollectionPages  *self,
+            CacheitCollectionSparse *sparse)
+{
+  guint removed = self->sparse != NULL ? _cacheit_collection_sparse_get_n_rows (self->sparse) : 0;
+  guint added = sparse != NULL ? _cacheit_collection_sparse_get_n_rows (sparse) : 0;
+  gboolean had_pages = self->sparse != NULL && _cacheit_collection_sparse_get_n_loaded (self->sparse) > 0;
+
+  g_clear_pointer (&self->sparse, _cacheit_collection_sparse_free);
+  self->sparse = sparse;
+  if (removed > 0 || added > 0)
+    self->ops->rows_changed (self->collection, 0, removed, added);
+  if (had_pages)
+    notify (self, CACHEIT_PAGES_PROP_N_PAGES);
+}
+
+/* Whether the list after @page, the first, is placeholders. */
+static gboolean
+wants_placeholders (CacheitCollectionPages *self,
+                    CacheitIndex           *page)
+{
+  return self->placeholders && self->page_param != NULL &&
+         (self->paging == CACHEIT_PAGING_PAGE || self->paging == CACHEIT_PAGING_OFFSET) &&
+         page->n_items > 0 && self->total > page->n_items &&
+         cacheit_resource_get_url (self->collection) != NULL;
+}
+
+guint
+_cacheit_collection_pages_get_n_rows (CacheitCollectionPages *self)
+{
+  return self->sparse != NULL ? _cacheit_collection_sparse_get_n_rows (self->sparse) : 0;
+}
+
+gpointer
+_cacheit_collection_pages_get_row (CacheitCollectionPages *self,
+                                   guint                   position)
+{
+  g_return_val_if_fail (self->sparse != NULL, NULL);
+
+  return _cacheit_collection_sparse_get_row (self->sparse, position);
+}
+
 /* The first page */
 
 CacheitIndex *
@@ -881,6 +1001,8 @@ _cacheit_collection_pages_first (CacheitCollectionPages *self,
                                  SoupMessageHeaders     *headers)
 {
   guint n_pages = self->pages->len;
+  g_autoptr(GBytes) old_body = n_pages > 0 ? g_bytes_ref (((CacheitIndex *) g_ptr_array_index (self->pages, 0))->body) : NULL;
+  gint64 old_total = self->total;
 
   /* A page of the list before this one is of no use now. */
   load_end (self, NULL);
@@ -904,6 +1026,23 @@ _cacheit_collection_pages_first (CacheitCollectionPages *self,
                 next_url_after (self, cacheit_resource_get_url (self->collection), page, headers,
                                 page->n_items));
 
+  if (wants_placeholders (self, page))
+    {
+      /* The list is as long as the total already: no more pages. The rows
+       * loaded stay when the first page is the same. */
+      set_next_url (self, NULL, NULL);
+      g_clear_pointer (&self->stale, g_ptr_array_unref);
+      if (self->sparse == NULL || old_body == NULL || old_total != self->total ||
+          !g_bytes_equal (old_body, page->body))
+        set_sparse (self, _cacheit_collection_sparse_new (self->collection, &sparse_ops,
+                                                          cacheit_collection_get_item_type (CACHEIT_COLLECTION (self->collection)),
+                                                          cacheit_resource_get_url (self->collection),
+                                                          self->paging, self->page_param, page->n_items,
+                                                          (guint) MIN (self->total, G_MAXUINT)));
+      return;
+    }
+  set_sparse (self, NULL);
+
   if (self->stale != NULL && self->next_url != NULL)
     load_begin (self);
   else
@@ -923,6 +1062,7 @@ url_changed (GObject    *object,
   g_clear_pointer (&self->stale, g_ptr_array_unref);
   load_end (self, error);
   set_next_url (self, NULL, NULL);
+  set_sparse (self, NULL);
 }
 
 /* Life */
@@ -977,6 +1117,8 @@ _cacheit_collection_pages_clear (CacheitCollectionPages *self)
     }
   _cacheit_callers_cancel_all (&self->callers);
   g_ptr_array_set_size (self->pages, 0);
+  /* Disposed: no one is told of the rows. */
+  g_clear_pointer (&self->sparse, _cacheit_collection_sparse_free);
 }
 
 void
@@ -1216,6 +1358,44 @@ cacheit_collection_set_prefetch_distance (CacheitCollection *self,
 }
 
 /**
+ * cacheit_collection_get_placeholders:
+ * @self: a collection
+ *
+ * Gets whether a numbered list of known total is as long as the total,
+ * with placeholders for the rows not loaded.
+ *
+ * Returns: the value of [property@Collection:placeholders]
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_collection_get_placeholders (CacheitCollection *self)
+{
+  g_return_val_if_fail (CACHEIT_IS_COLLECTION (self), FALSE);
+
+  return pages_of (self)->placeholders;
+}
+
+/**
+ * cacheit_collection_set_placeholders:
+ * @self: a collection
+ * @placeholders: whether rows not loaded are placeholders
+ *
+ * Sets [property@Collection:placeholders], which applies from the next
+ * first page.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_collection_set_placeholders (CacheitCollection *self,
+                                     gboolean           placeholders)
+{
+  g_return_if_fail (CACHEIT_IS_COLLECTION (self));
+
+  g_object_set (self, "placeholders", placeholders, NULL);
+}
+
+/**
  * cacheit_collection_get_has_more:
  * @self: a collection
  *
@@ -1266,7 +1446,7 @@ cacheit_collection_get_n_pages (CacheitCollection *self)
 {
   g_return_val_if_fail (CACHEIT_IS_COLLECTION (self), 0);
 
-  return pages_of (self)->pages->len;
+  return n_pages (pages_of (self));
 }
 
 /**

@@ -33,6 +33,7 @@ typedef enum
   CACHEIT_PAGES_PROP_TOTAL_POINTER,
   CACHEIT_PAGES_PROP_RELOAD_ALL_PAGES,
   CACHEIT_PAGES_PROP_PREFETCH_DISTANCE,
+  CACHEIT_PAGES_PROP_PLACEHOLDERS,
   CACHEIT_PAGES_PROP_HAS_MORE,
   CACHEIT_PAGES_PROP_LOADING_MORE,
   CACHEIT_PAGES_PROP_N_PAGES,
@@ -60,6 +61,13 @@ typedef struct
                                   CacheitDiff     *diff,
                                   CacheitIndex    *based_on,
                                   CacheitIndex    *page);
+  /* The rows after the data (the placeholders and pages of
+   * _cacheit_collection_pages_get_row()) from @position changed: @removed
+   * of them are now @added. */
+  void             (* rows_changed) (CacheitResource *collection,
+                                     guint            position,
+                                     guint            removed,
+                                     guint            added);
 } CacheitCollectionPagesOps;
 
 typedef struct _CacheitCollectionPages CacheitCollectionPages;
@@ -106,6 +114,13 @@ void     _cacheit_collection_pages_first        (CacheitCollectionPages *self,
 void     _cacheit_collection_pages_asked        (CacheitCollectionPages *self,
                                                  guint                   position,
                                                  guint                   n_items);
+
+/* With placeholders: how many rows follow the data (0 without), and the
+ * row at @position of them, a new reference (see
+ * cacheit-collection-sparse.h). */
+guint    _cacheit_collection_pages_get_n_rows   (CacheitCollectionPages *self);
+gpointer _cacheit_collection_pages_get_row      (CacheitCollectionPages *self,
+                                                 guint                   position);
 
 /* Loads the next page, or joins its load (R1, R2); completes at once when
  * there is none (a GTask tagged @source_tag, else a CacheitFetchResult). */

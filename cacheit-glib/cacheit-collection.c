@@ -278,12 +278,20 @@ n_indexed (CacheitCollectionPrivate *priv)
   return priv->index != NULL ? priv->index->n_items : 0;
 }
 
+/* How many items come before the items being created: the data's, then,
+ * with placeholders, the rows after the first page. */
+static guint
+n_listed (CacheitCollectionPrivate *priv)
+{
+  return n_indexed (priv) + _cacheit_collection_pages_get_n_rows (priv->pages);
+}
+
 static guint
 cacheit_collection_get_n_items (GListModel *model)
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (model));
 
-  return n_indexed (priv) + _cacheit_collection_writes_get_n_pending (priv->writes);
+  return n_listed (priv) + _cacheit_collection_writes_get_n_pending (priv->writes);
 }
 
 static gpointer
@@ -296,8 +304,11 @@ cacheit_collection_get_item (GListModel *model,
   if (position >= cacheit_collection_get_n_items (model))
     return NULL;
 
+  if (position >= n_listed (priv))
+    return g_object_ref (_cacheit_collection_writes_get_pending (priv->writes, position - n_listed (priv)));
+
   if (position >= n_indexed (priv))
-    return g_object_ref (_cacheit_collection_writes_get_pending (priv->writes, position - n_indexed (priv)));
+    return _cacheit_collection_pages_get_row (priv->pages, position - n_indexed (priv));
 
   if (priv->applying && position >= priv->boundary_new)
     return item_get (self, priv->old_index, priv->old_items, &priv->old_n_made,
@@ -804,7 +815,7 @@ list_pending_changed (CacheitResource *resource,
 {
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
 
-  g_list_model_items_changed (G_LIST_MODEL (resource), n_indexed (priv) + position, removed, added);
+  g_list_model_items_changed (G_LIST_MODEL (resource), n_listed (priv) + position, removed, added);
   g_object_notify_by_pspec (G_OBJECT (resource), properties[PROP_N_ITEMS]);
 }
 
@@ -870,10 +881,24 @@ pages_show (CacheitResource *resource,
   update_free (update);
 }
 
+static void
+pages_rows_changed (CacheitResource *resource,
+                    guint            position,
+                    guint            removed,
+                    guint            added)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (CACHEIT_COLLECTION (resource));
+
+  g_list_model_items_changed (G_LIST_MODEL (resource), n_indexed (priv) + position, removed, added);
+  if (removed != added)
+    g_object_notify_by_pspec (G_OBJECT (resource), properties[PROP_N_ITEMS]);
+}
+
 static const CacheitCollectionPagesOps pages_ops = {
   .get_index = list_get_index,
   .new_page = pages_new_page,
   .show = pages_show,
+  .rows_changed = pages_rows_changed,
 };
 
 /* The hook of its items (CacheitItemHost): their writes go through the

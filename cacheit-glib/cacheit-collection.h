@@ -152,6 +152,11 @@ CACHEIT_AVAILABLE_IN_ALL
 void               cacheit_collection_set_prefetch_distance (CacheitCollection *self,
                                                              guint              prefetch_distance);
 CACHEIT_AVAILABLE_IN_ALL
+gboolean           cacheit_collection_get_placeholders      (CacheitCollection *self);
+CACHEIT_AVAILABLE_IN_ALL
+void               cacheit_collection_set_placeholders      (CacheitCollection *self,
+                                                             gboolean           placeholders);
+CACHEIT_AVAILABLE_IN_ALL
 gboolean           cacheit_collection_get_has_more     (CacheitCollection *self);
 CACHEIT_AVAILABLE_IN_ALL
 gboolean           cacheit_collection_get_loading_more (CacheitCollection *self);

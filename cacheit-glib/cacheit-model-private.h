@@ -62,4 +62,8 @@ void     _cacheit_model_confirm_item      (CacheitModel             *self,
  * write of it waits). */
 JsonObject *_cacheit_model_get_confirmed  (CacheitModel             *self);
 
+/* A placeholder row of a collection (CacheitModel:loaded FALSE), of
+ * @item_type (a CacheitModel type), with no URL and no attributes. */
+CacheitModel *_cacheit_model_new_placeholder (GType item_type);
+
 G_END_DECLS

@@ -71,6 +71,9 @@ typedef struct
    * and what it does for its items. */
   GObject               *host_object;   /* Weak. */
   const CacheitItemHost *host;
+
+  /* A placeholder row of a collection, whose page has not loaded. */
+  gboolean               unloaded;
 } CacheitModelPrivate;
 
 /* The writable properties of a typed model class, and the JSON member names
@@ -94,6 +97,14 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_LOADED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static GQuark typed_class_quark;
 
@@ -372,11 +383,49 @@ cacheit_model_finalize (GObject *object)
 }
 
 static void
+cacheit_model_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  CacheitModel *self = CACHEIT_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADED:
+      g_value_set_boolean (value, cacheit_model_get_loaded (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 cacheit_model_class_init (CacheitModelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = cacheit_model_finalize;
+  object_class->get_property = cacheit_model_get_property;
+
+  /**
+   * CacheitModel:loaded:
+   *
+   * Whether the model stands for data: `FALSE` only for a placeholder row
+   * of a collection with [property@Collection:placeholders], whose page
+   * has not loaded yet. Bind a row's spinner or its sensitivity to it; the
+   * collection replaces the row by the loaded item
+   * ([signal@Gio.ListModel::items-changed]) when the page arrives.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   _cacheit_resource_class_set_ops (CACHEIT_RESOURCE_CLASS (klass), &model_ops);
   typed_class_quark = g_quark_from_static_string ("cacheit-model-typed-class");
@@ -428,6 +477,39 @@ CacheitModel *
 cacheit_model_new (const char *url)
 {
   return g_object_new (CACHEIT_TYPE_MODEL, "url", url, NULL);
+}
+
+/**
+ * cacheit_model_get_loaded:
+ * @self: a model
+ *
+ * Gets [property@Model:loaded].
+ *
+ * Returns: `FALSE` for a placeholder row whose page has not loaded
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_model_get_loaded (CacheitModel *self)
+{
+  CacheitModelPrivate *priv;
+
+  g_return_val_if_fail (CACHEIT_IS_MODEL (self), TRUE);
+
+  priv = cacheit_model_get_instance_private (self);
+
+  return !priv->unloaded;
+}
+
+CacheitModel *
+_cacheit_model_new_placeholder (GType item_type)
+{
+  CacheitModel *self = g_object_new (item_type, NULL);
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  priv->unloaded = TRUE;
+
+  return self;
 }
 
 /**

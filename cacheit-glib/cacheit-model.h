@@ -80,6 +80,8 @@ CACHEIT_AVAILABLE_IN_ALL
 double        cacheit_model_get_double     (CacheitModel *self,
                                             const char   *name);
 CACHEIT_AVAILABLE_IN_ALL
+gboolean      cacheit_model_get_loaded     (CacheitModel *self);
+CACHEIT_AVAILABLE_IN_ALL
 gboolean      cacheit_model_get_boolean    (CacheitModel *self,
                                             const char   *name);
 

@@ -679,6 +679,202 @@ test_pushes_refetch (Fixture       *fixture,
   assert_ids (collection, "1 2 3 ");
 }
 
+/* Placeholders */
+
+/* Serves /big?limit=10 as the first 10 rows of a list of a million, by
+ * offset, and the page at @offset (when not 0). */
+static void
+serve_big (CacheitTestServer *server,
+           guint              first_id,
+           guint              offset)
+{
+  for (guint round = 0; round < 2; round++)
+    {
+      guint from = round == 0 ? first_id : offset + 1;
+      g_autoptr(GString) json = g_string_new ("[");
+      g_autofree char *path = round == 0 ? g_strdup ("/big?limit=10")
+                                         : g_strdup_printf ("/big?limit=10&offset=%u", offset);
+
+      if (round == 1 && offset == 0)
+        break;
+      for (guint i = 0; i < 10; i++)
+        g_string_append_printf (json, "%s{\"id\": %u}", i > 0 ? ", " : "", from + i);
+      g_string_append_c (json, ']');
+      cacheit_test_server_set (server, path, 200, json->str);
+      if (round == 0)
+        cacheit_test_server_set_header (server, path, "X-Total-Count", "1000000");
+    }
+}
+
+static CacheitCollection *
+big_new (CacheitTestServer *server,
+         gboolean           placeholders)
+{
+  g_autofree char *url = cacheit_test_server_url (server, "/big?limit=10");
+
+  return g_object_new (CACHEIT_TYPE_COLLECTION,
+                       "url", url,
+                       "paging", CACHEIT_PAGING_OFFSET,
+                       "page-param", "offset",
+                       "limit-param", "limit",
+                       "placeholders", placeholders,
+                       NULL);
+}
+
+typedef struct
+{
+  guint n;
+  guint position, removed, added;   /* The last. */
+} Splices;
+
+static void
+splice_cb (GListModel *list,
+           guint       position,
+           guint       removed,
+           guint       added,
+           Splices    *splices)
+{
+  splices->n++;
+  splices->position = position;
+  splices->removed = removed;
+  splices->added = added;
+}
+
+static gboolean
+row_loaded (CacheitCollection *collection,
+            guint              position)
+{
+  g_autoptr(CacheitModel) row = g_list_model_get_item (G_LIST_MODEL (collection), position);
+
+  return cacheit_model_get_loaded (row);
+}
+
+static void
+test_placeholders_jump (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autoptr(CacheitModel) placeholder = NULL;
+  g_autoptr(CacheitModel) again = NULL;
+  g_autoptr(CacheitModel) row = NULL;
+  g_autofree char *row_url = cacheit_test_server_url (fixture->server, "/big/500006");
+  Splices splices = { 0, };
+
+  g_test_summary ("With placeholders, a list of known total is that long at once; asking "
+                  "for row 500,005 of a million loads its page alone, whose items replace "
+                  "the placeholders; one placeholder object per row until then");
+  g_test_bug ("issue 16: placeholders for a known total");
+
+  serve_big (fixture->server, 1, 500000);
+
+  /* Off by default: the list is what was loaded. */
+  collection = big_new (fixture->server, FALSE);
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 10);
+  g_assert_true (cacheit_collection_get_has_more (collection));
+  g_clear_object (&collection);
+
+  collection = big_new (fixture->server, TRUE);
+  g_signal_connect (collection, "items-changed", G_CALLBACK (splice_cb), &splices);
+  /* From the first collection's snapshot, which has no total; then the
+   * server's answer has one. */
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  cacheit_test_wait_until (g_list_model_get_n_items (G_LIST_MODEL (collection)) == 1000000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 1000000);
+  g_assert_cmpint (cacheit_collection_get_total (collection), ==, 1000000);
+  g_assert_false (cacheit_collection_get_has_more (collection));
+  g_assert_cmpuint (cacheit_collection_get_n_pages (collection), ==, 1);
+  g_assert_true (row_loaded (collection, 9));
+
+  placeholder = g_list_model_get_item (G_LIST_MODEL (collection), 500005);
+  again = g_list_model_get_item (G_LIST_MODEL (collection), 500005);
+  g_assert_false (cacheit_model_get_loaded (placeholder));
+  g_assert_true (placeholder == again);
+  g_assert_null (cacheit_resource_get_url (CACHEIT_RESOURCE (placeholder)));
+  splices.n = 0;
+
+  cacheit_test_wait_until (cacheit_collection_get_n_pages (collection) == 2);
+  g_assert_cmpuint (splices.n, ==, 1);
+  g_assert_cmpuint (splices.position, ==, 500000);
+  g_assert_cmpuint (splices.removed, ==, 10);
+  g_assert_cmpuint (splices.added, ==, 10);
+  row = g_list_model_get_item (G_LIST_MODEL (collection), 500005);
+  g_assert_true (cacheit_model_get_loaded (row));
+  g_assert_cmpint (cacheit_model_get_int (row, "id"), ==, 500006);
+  g_assert_cmpstr (cacheit_resource_get_url (CACHEIT_RESOURCE (row)), ==, row_url);
+  g_assert_true (row_loaded (collection, 500000));
+  cacheit_test_drain ();
+
+  /* Three requests in all (the first page for each collection, and the
+   * page of row 500,005), and never again. */
+  g_assert_cmpstr (cacheit_test_server_arrivals (fixture->server), ==, "/big /big /big ");
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/big?limit=10&offset=500000"), ==, 1);
+}
+
+static void
+test_placeholders_failure (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) collection = NULL;
+  const char *last = "/big?limit=10&offset=999990";
+
+  g_test_summary ("With placeholders, a page that fails stays placeholders, is reported "
+                  "as a fetch's error is, and is asked for again when a row of it is (R5)");
+  g_test_bug ("issue 16: placeholders for a known total");
+
+  serve_big (fixture->server, 1, 999990);
+  collection = big_new (fixture->server, TRUE);
+  g_object_set (collection, "retry-limit", 0, NULL);
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  cacheit_test_server_push (fixture->server, last, 500, NULL);
+
+  g_assert_false (row_loaded (collection, 999999));
+  cacheit_test_wait_until (cacheit_resource_get_last_error (CACHEIT_RESOURCE (collection)) != NULL);
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, last), ==, 1);
+  g_assert_false (row_loaded (collection, 999999));
+  cacheit_test_wait_until (cacheit_collection_get_n_pages (collection) == 2);
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, last), ==, 2);
+  g_assert_true (row_loaded (collection, 999999));
+  g_assert_null (cacheit_resource_get_last_error (CACHEIT_RESOURCE (collection)));
+}
+
+static void
+test_placeholders_reload (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) collection = NULL;
+  const char *page = "/big?limit=10&offset=500000";
+  Splices splices = { 0, };
+
+  g_test_summary ("With placeholders, a reload to the same first page keeps the rows "
+                  "loaded; a changed one turns them back into placeholders, one splice");
+  g_test_bug ("issue 16: placeholders for a known total");
+
+  serve_big (fixture->server, 1, 500000);
+  collection = big_new (fixture->server, TRUE);
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  g_assert_false (row_loaded (collection, 500000));
+  cacheit_test_wait_until (cacheit_collection_get_n_pages (collection) == 2);
+  g_signal_connect (collection, "items-changed", G_CALLBACK (splice_cb), &splices);
+
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_RELOAD);
+  g_assert_cmpuint (splices.n, ==, 0);
+  g_assert_true (row_loaded (collection, 500000));
+  g_assert_cmpuint (cacheit_collection_get_n_pages (collection), ==, 2);
+
+  serve_big (fixture->server, 101, 0);
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_RELOAD);
+  g_assert_cmpuint (splices.n, ==, 2);
+  g_assert_cmpuint (splices.position, ==, 10);
+  g_assert_cmpuint (splices.removed, ==, 999990);
+  g_assert_cmpuint (splices.added, ==, 999990);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 1000000);
+  g_assert_cmpuint (cacheit_collection_get_n_pages (collection), ==, 1);
+  g_assert_false (row_loaded (collection, 500000));
+  cacheit_test_wait_until (cacheit_collection_get_n_pages (collection) == 2);
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, page), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -702,6 +898,9 @@ main (int   argc,
   ADD ("url-change", test_pages_url_change);
   ADD ("offline-start", test_pages_offline_start);
   ADD ("loop", test_pages_loop);
+  ADD ("placeholders/jump", test_placeholders_jump);
+  ADD ("placeholders/failure", test_placeholders_failure);
+  ADD ("placeholders/reload", test_placeholders_reload);
 
 #undef ADD
 #define ADD(path, func) \
