@@ -1,12 +1,16 @@
 /* test-gtk.c: a collection feeds GTK 4 directly: selection, sort and filter
  * models through property expressions, and a GtkListView whose rows follow a
  * refetch, and one that loads the next page of a paginated collection as it
- * is scrolled to the bottom. The list models need no display; the window part runs under
+ * is scrolled to the bottom, and one over a million placeholder rows that
+ * loads only the page it is scrolled to. The list models need no display;
+ * the window part runs under
  * xvfb-run (meson does that when it is installed) and is skipped without a
  * display.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+
+#include <string.h>
 
 #include <gtk/gtk.h>
 #include <cacheit.h>
@@ -323,6 +327,99 @@ test_list_view_pages (gconstpointer data)
   cacheit_test_drain ();
 }
 
+/* A million rows by offset, 1,000 a page, of which the first page and the
+ * one of row 500,500 are served. */
+static void
+serve_million (void)
+{
+  for (guint offset = 0; offset <= 500000; offset += 500000)
+    {
+      g_autoptr(GString) json = g_string_new ("[");
+      g_autofree char *path = offset == 0 ? g_strdup ("/million?limit=1000")
+                                          : g_strdup_printf ("/million?limit=1000&offset=%u", offset);
+
+      for (guint i = 0; i < 1000; i++)
+        g_string_append_printf (json, "%s{\"id\": %u, \"name\": \"row %u\"}", i > 0 ? ", " : "",
+                                offset + i + 1, offset + i + 1);
+      g_string_append_c (json, ']');
+      cacheit_test_server_set (server, path, 200, json->str);
+      cacheit_test_server_set_header (server, path, "X-Total-Count", "1000000");
+    }
+}
+
+static void
+test_list_view_placeholders (void)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autoptr(GHashTable) labels = g_hash_table_new (NULL, NULL);
+  g_autoptr(TestRow) row = NULL;
+  GtkListItemFactory *factory;
+  GtkWidget *window, *view, *scrolled;
+  GtkAdjustment *adjustment;
+  g_autofree char *arrivals_before = NULL;
+
+  g_test_summary ("A GtkListView over a million rows with placeholders has the scrollbar "
+                  "of a million from the first page; scrolled to row 500,500 it loads "
+                  "that row's page, and no other, and shows its items");
+  g_test_bug ("issue 16: placeholders for a known total");
+
+  if (!have_display)
+    {
+      g_test_skip ("no display: run under xvfb-run");
+      return;
+    }
+
+  serve_million ();
+  url = cacheit_test_server_url (server, "/million?limit=1000");
+  collection = g_object_new (CACHEIT_TYPE_COLLECTION,
+                             "url", url,
+                             "item-type", TEST_TYPE_ROW,
+                             "paging", CACHEIT_PAGING_OFFSET,
+                             "page-param", "offset",
+                             "limit-param", "limit",
+                             "placeholders", TRUE,
+                             "snapshot-policy", CACHEIT_SNAPSHOT_NONE,
+                             NULL);
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_RELOAD);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 1000000);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), labels);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), labels);
+  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (collection)))),
+                            factory);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 300);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The scrollbar is a million rows long before anything scrolls. */
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  cacheit_test_wait_until (gtk_adjustment_get_upper (adjustment) > 10000 * gtk_adjustment_get_page_size (adjustment));
+  cacheit_test_drain ();
+  arrivals_before = g_strdup (cacheit_test_server_arrivals (server));
+  g_assert_cmpuint (cacheit_test_server_count (server, "/million?limit=1000&offset=500000"), ==, 0);
+
+  gtk_widget_activate_action (view, "list.scroll-to-item", "u", 500500);
+  cacheit_test_wait_until (cacheit_collection_get_n_pages (collection) == 2);
+  cacheit_test_drain ();
+
+  /* One request more: that page's. */
+  g_assert_cmpuint (cacheit_test_server_count (server, "/million?limit=1000&offset=500000"), ==, 1);
+  g_assert_cmpuint (strlen (cacheit_test_server_arrivals (server)), ==, strlen (arrivals_before) + strlen ("/million "));
+  row = g_list_model_get_item (G_LIST_MODEL (collection), 500500);
+  g_assert_true (cacheit_model_get_loaded (CACHEIT_MODEL (row)));
+  cacheit_test_wait_until (g_hash_table_contains (labels, row));
+  g_assert_cmpstr (gtk_label_get_label (g_hash_table_lookup (labels, row)), ==, "row 500501");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  cacheit_test_drain ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -338,6 +435,7 @@ main (int   argc,
   g_test_add_func ("/cacheit/gtk/list-view", test_list_view);
   g_test_add_data_func ("/cacheit/gtk/pages/prefetch", GINT_TO_POINTER (FALSE), test_list_view_pages);
   g_test_add_data_func ("/cacheit/gtk/pages/edge-reached", GINT_TO_POINTER (TRUE), test_list_view_pages);
+  g_test_add_func ("/cacheit/gtk/pages/placeholders", test_list_view_placeholders);
 
   ret = g_test_run ();
   cacheit_test_server_free (server);
