@@ -21,6 +21,7 @@ struct _BenchServer
   GHashTable   *etags;    /* path → ETag */
   GHashTable   *not_modified;  /* path → count of 304 answers */
   GHashTable   *latencies;     /* path → ms an answer is held */
+  GHashTable   *headers;       /* path → (name → value) of 200 answers */
 };
 
 /* Whether an If-None-Match header names @etag, with the weak comparison
@@ -90,6 +91,7 @@ handler_cb (SoupServer        *soup_server,
   const char *if_none_match;
   g_autoptr(GBytes) body = NULL;
   g_autofree char *etag = NULL;
+  g_autoptr(GHashTable) headers = NULL;
   gboolean not_modified;
   guint latency_ms;
 
@@ -102,6 +104,9 @@ handler_cb (SoupServer        *soup_server,
     g_bytes_ref (body);
   etag = g_strdup (g_hash_table_lookup (server->etags, path));
   latency_ms = GPOINTER_TO_UINT (g_hash_table_lookup (server->latencies, path));
+  headers = g_hash_table_lookup (server->headers, path);
+  if (headers != NULL)
+    g_hash_table_ref (headers);
   not_modified = body != NULL && etag_matches (if_none_match, etag);
   g_hash_table_insert (server->counts, g_strdup (path),
                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (server->counts, path)) + 1));
@@ -128,6 +133,18 @@ handler_cb (SoupServer        *soup_server,
     }
 
   soup_server_message_set_status (msg, 200, NULL);
+  if (headers != NULL)
+    {
+      GHashTableIter iter;
+      gpointer name, value;
+
+      /* Its values change under the lock. */
+      g_mutex_lock (&server->lock);
+      g_hash_table_iter_init (&iter, headers);
+      while (g_hash_table_iter_next (&iter, &name, &value))
+        soup_message_headers_replace (response_headers, name, value);
+      g_mutex_unlock (&server->lock);
+    }
   soup_message_headers_set_content_type (response_headers, "application/json", NULL);
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
 }
@@ -174,6 +191,7 @@ bench_server_new (void)
   server->etags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   server->not_modified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server->latencies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);
 
@@ -205,6 +223,7 @@ bench_server_free (BenchServer *server)
   g_hash_table_unref (server->etags);
   g_hash_table_unref (server->not_modified);
   g_hash_table_unref (server->latencies);
+  g_hash_table_unref (server->headers);
   g_mutex_clear (&server->lock);
   g_cond_clear (&server->ready);
   g_free (server);
@@ -270,6 +289,25 @@ bench_server_set_latency (BenchServer *server,
 {
   g_mutex_lock (&server->lock);
   g_hash_table_insert (server->latencies, g_strdup (path), GUINT_TO_POINTER (latency_ms));
+  g_mutex_unlock (&server->lock);
+}
+
+void
+bench_server_set_header (BenchServer *server,
+                         const char  *path,
+                         const char  *name,
+                         const char  *value)
+{
+  GHashTable *headers;
+
+  g_mutex_lock (&server->lock);
+  headers = g_hash_table_lookup (server->headers, path);
+  if (headers == NULL)
+    {
+      headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_insert (server->headers, g_strdup (path), headers);
+    }
+  g_hash_table_insert (headers, g_strdup (name), g_strdup (value));
   g_mutex_unlock (&server->lock);
 }
 

@@ -41,6 +41,12 @@ guint        bench_server_count_not_modified (BenchServer *server,
 void         bench_server_set_latency (BenchServer *server,
                                        const char  *path,
                                        guint        latency_ms);
+/* From now on every 200 answer for @path has the header @name: @value (a
+ * Link to the next page, say), replacing a value set before for @name. */
+void         bench_server_set_header (BenchServer *server,
+                                      const char  *path,
+                                      const char  *name,
+                                      const char  *value);
 
 /* A JSON array of @n items of about 155 bytes each. Every @change_every-th
  * item (0: none) gets a changed attribute; ids from @first_id. */
