@@ -15,10 +15,14 @@
  * stall, memory and get_item for each size, then the refetches of 100,000
  * and 1,000,000 items, which need the floor of their size), "revalidation"
  * (a reload of an unchanged 100,000-item collection answered 304, against a
- * cold fetch of it), "cached", "joining", "typed" and "first-row" (the time
- * from fetch_async to the first row of 1,000 and 100,000 items, without a
- * snapshot and from one on disk, with the server on 127.0.0.1 as it is and
- * with --latency MS added to its answers, 300 by default).
+ * cold fetch of it), "pages" (a 100,000-item list in 50 pages of 2,000,
+ * linked by Link rel="next": the time to the first page against the whole
+ * list in one response and the floor's first page, then, pages 2 to 49
+ * loaded, the time and longest stall of load_more of page 50), "cached",
+ * "joining", "typed" and "first-row" (the time from fetch_async to the
+ * first row of 1,000 and 100,000 items, without a snapshot and from one on
+ * disk, with the server on 127.0.0.1 as it is and with --latency MS added
+ * to its answers, 300 by default).
  * The other measures' resources neither read nor write snapshots.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -577,6 +581,185 @@ measure_revalidation (BenchServer *server,
 }
 
 static void
+loaded_more_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Done *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  cacheit_collection_load_more_finish (CACHEIT_COLLECTION (object), result, &error);
+  g_assert_no_error (error);
+  done->n_completed++;
+  done->done = TRUE;
+}
+
+/* Loads the next page of @collection; with @time_ms, times it, and records
+ * the longest stall from load_more_async to 20 ms after its callback, as
+ * cacheit_fetch () does for a fetch. */
+static void
+load_more (CacheitCollection *collection,
+           double            *time_ms,
+           double            *stall_ms)
+{
+  Done done = { FALSE, 0 };
+  BenchStall *stall = time_ms != NULL ? bench_stall_start () : NULL;
+  double start = bench_now_ms ();
+
+  cacheit_collection_load_more_async (collection, NULL, loaded_more_cb, &done);
+  bench_wait (&done.done);
+  if (time_ms == NULL)
+    return;
+  *time_ms = bench_now_ms () - start;
+  drain_for (20);
+  *stall_ms = bench_stall_stop (stall);
+}
+
+/* A list of @n items in pages of @page_size, each page at a path of its
+ * own with a Link to the next (rel="next", as GitHub and Mastodon send), and
+ * the whole list in one response. In each repeat, in turn: the floor
+ * fetches the first page; a plain collection fetches the whole list; a
+ * paginated collection fetches its first page (timed, from fetch_async to
+ * the callback, the page in the list), loads the next ones but the last
+ * with load_more (not timed), then the last (timed, with its stall). */
+static void
+measure_pages (BenchServer *server,
+               SoupSession *session,
+               guint        n,
+               guint        page_size,
+               guint        repeats)
+{
+  guint n_pages = n / page_size;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GBytes) whole = bench_make_items (n, 0, 0);
+  g_autofree char *whole_path = g_strdup_printf ("/pages-%u/all", n);
+  g_autofree char *whole_url = bench_server_url (server, whole_path);
+  g_autofree char *first_url = NULL;
+  g_autoptr(GArray) floor_time = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) whole_time = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) first_time = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) last_time = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) last_stall = g_array_new (FALSE, FALSE, sizeof (double));
+  guint requests = 0, last_items = 0, last_n_pages = 0, first_items = 0;
+  gboolean last_has_more = FALSE;
+  Stat floor_s, whole_s, first_s, last_s;
+
+  g_return_if_fail (n_pages >= 2 && n_pages * page_size == n);
+
+  bench_server_set (server, whole_path, whole);
+  for (guint p = 1; p <= n_pages; p++)
+    {
+      g_autoptr(GBytes) body = bench_make_items (page_size, (p - 1) * page_size, 0);
+      char *path = g_strdup_printf ("/pages-%u/%u", n, p);
+
+      bench_server_set (server, path, body);
+      if (p < n_pages)
+        {
+          g_autofree char *next_path = g_strdup_printf ("/pages-%u/%u", n, p + 1);
+          g_autofree char *next_url = bench_server_url (server, next_path);
+          g_autofree char *link = g_strdup_printf ("<%s>; rel=\"next\"", next_url);
+
+          bench_server_set_header (server, path, "Link", link);
+        }
+      g_ptr_array_add (paths, path);
+    }
+  first_url = bench_server_url (server, g_ptr_array_index (paths, 0));
+
+  for (guint r = 0; r < repeats; r++)
+    {
+      CacheitCollection *collection;
+      JsonParser *held = NULL;
+      guint before = 0;
+      double t, s;
+
+      /* The floor: the first page, by hand. */
+      floor_fetch (session, first_url, &held, &t, &s);
+      g_array_append_val (floor_time, t);
+      g_clear_object (&held);
+      drain_for (50);
+
+      /* The whole list in one response, a plain collection. */
+      collection = cacheit_collection_new (CACHEIT_TYPE_MODEL, whole_url);
+      network_only (collection);
+      cacheit_resource_set_max_size (CACHEIT_RESOURCE (collection), G_MAXUINT64);
+      cacheit_collection_set_paging (collection, CACHEIT_PAGING_NONE);
+      cacheit_fetch (collection, CACHEIT_FETCH_NONE, &t, &s);
+      g_array_append_val (whole_time, t);
+      g_clear_object (&collection);
+      drain_for (50);
+
+      /* Paginated: the first page, the next ones, and the last. */
+      for (guint p = 0; p < paths->len; p++)
+        before += bench_server_count (server, g_ptr_array_index (paths, p));
+
+      collection = cacheit_collection_new (CACHEIT_TYPE_MODEL, first_url);
+      network_only (collection);
+      cacheit_resource_set_max_size (CACHEIT_RESOURCE (collection), G_MAXUINT64);
+      cacheit_collection_set_paging (collection, CACHEIT_PAGING_LINK);
+      cacheit_fetch (collection, CACHEIT_FETCH_NONE, &t, &s);
+      g_array_append_val (first_time, t);
+      first_items = g_list_model_get_n_items (G_LIST_MODEL (collection));
+
+      while (cacheit_collection_get_n_pages (collection) < n_pages - 1 &&
+             cacheit_collection_get_has_more (collection))
+        load_more (collection, NULL, NULL);
+      drain_for (50);
+
+      load_more (collection, &t, &s);
+      g_array_append_val (last_time, t);
+      g_array_append_val (last_stall, s);
+
+      last_items = g_list_model_get_n_items (G_LIST_MODEL (collection));
+      last_n_pages = cacheit_collection_get_n_pages (collection);
+      last_has_more = cacheit_collection_get_has_more (collection);
+      requests = 0;
+      for (guint p = 0; p < paths->len; p++)
+        requests += bench_server_count (server, g_ptr_array_index (paths, p));
+      requests -= before;
+      if (first_items != page_size || last_items != n || last_n_pages != n_pages || last_has_more)
+        g_printerr ("# pages: the first page had %u items; after the last, %u items in %u pages, has-more %d\n",
+                    first_items, last_items, last_n_pages, last_has_more);
+
+      g_clear_object (&collection);
+      drain_for (50);
+    }
+
+  floor_s = stat_of (floor_time);
+  whole_s = stat_of (whole_time);
+  first_s = stat_of (first_time);
+  last_s = stat_of (last_time);
+
+  {
+    g_autofree char *m_floor = g_strdup_printf ("pages: floor, first page (%u items): time", page_size);
+    g_autofree char *m_whole = g_strdup_printf ("pages: whole list in one response, %u items: time", n);
+    g_autofree char *m_first = g_strdup_printf ("pages: first page of %u (%u of %u items): time",
+                                                n_pages, page_size, n);
+    g_autofree char *m_last = g_strdup_printf ("pages: load_more of page %u (%u items in the list): time",
+                                               n_pages, n - page_size);
+    g_autofree char *m_stall = g_strdup_printf ("pages: load_more of page %u: longest main-loop stall", n_pages);
+    g_autofree char *n_first = g_strdup_printf ("ratio: to the whole list in one response; %.3fx the floor's "
+                                                "first page; Link rel=\"next\" paging, %u items in the list "
+                                                "at the callback",
+                                                floor_s.median > 0 ? first_s.median / floor_s.median : 0,
+                                                first_items);
+    g_autofree char *n_last = g_strdup_printf ("ratio: to the floor's first page (a page of the same size); "
+                                               "%.3fx the first page; pages 2 to %u loaded before, not timed; "
+                                               "then %u items in %u pages, has-more %s; %u requests for the "
+                                               "%u pages (last repeat)",
+                                               first_s.median > 0 ? last_s.median / first_s.median : 0,
+                                               n_pages - 1, last_items, last_n_pages,
+                                               last_has_more ? "TRUE" : "FALSE", requests, n_pages);
+
+    row (m_floor, "", floor_s, "ms", 0, "send_and_read_async + JsonParser in a GTask thread");
+    row (m_whole, "", whole_s, "ms", 0, "a plain CacheitCollection (paging NONE)");
+    row (m_first, "", first_s, "ms", whole_s.median, n_first);
+    row (m_last, "", last_s, "ms", floor_s.median, n_last);
+    row (m_stall, "<= 8 ms", stat_of (last_stall), "ms", 0,
+         "from load_more_async to 20 ms after its callback");
+  }
+}
+
+static void
 measure_cached (BenchServer *server)
 {
   g_autoptr(GBytes) body = g_bytes_new_static ("{\"id\": 1}", 9);
@@ -1122,8 +1305,8 @@ main (int   argc,
     { "repeats", 0, 0, G_OPTION_ARG_INT, &repeats, "Repeats of each measure", "N" },
     { "peers", 0, 0, G_OPTION_ARG_FILENAME, &peers, "Folder of peer.py and peer.js", "DIR" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_file, "Write plot data here", "FILE" },
-    { "only", 0, 0, G_OPTION_ARG_STRING, &only, "Run only these measures: sizes, revalidation, cached, "
-      "joining, typed, first-row (default: all)", "MEASURE,..." },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only, "Run only these measures: sizes, revalidation, pages, "
+      "cached, joining, typed, first-row (default: all)", "MEASURE,..." },
     { "latency", 0, 0, G_OPTION_ARG_INT, &latency, "first-row: the latency of the distant server "
       "(default: 300)", "MS" },
     { "first-row-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, NULL, NULL },
@@ -1158,13 +1341,15 @@ main (int   argc,
 
   if (only != NULL)
     {
-      const char *known[] = { "sizes", "revalidation", "cached", "joining", "typed", "first-row", NULL };
+      const char *known[] = { "sizes", "revalidation", "pages", "cached", "joining", "typed", "first-row",
+                              NULL };
 
       only_measures = g_strsplit (only, ",", -1);
       for (guint i = 0; only_measures[i] != NULL; i++)
         if (!g_strv_contains (known, g_strstrip (only_measures[i])))
           {
-            g_printerr ("unknown measure %s (known: sizes, revalidation, cached, joining, typed, first-row)\n",
+            g_printerr ("unknown measure %s (known: sizes, revalidation, pages, cached, joining, typed, "
+                        "first-row)\n",
                         only_measures[i]);
             return 2;
           }
@@ -1242,6 +1427,8 @@ main (int   argc,
 
   if (selected ("revalidation"))
     measure_revalidation (server, 100000, (guint) repeats);
+  if (selected ("pages"))
+    measure_pages (server, session, 100000, 2000, (guint) repeats);
   if (selected ("cached"))
     measure_cached (server);
   if (selected ("joining"))
