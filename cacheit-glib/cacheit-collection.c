@@ -98,7 +98,10 @@
  * [property@Collection:prefetch-distance] loads it as the list is read.
  * A reload fetches the first page and drops the others (or, with
  * [property@Collection:reload-all-pages], fetches each of them again); a
- * `304` keeps them all. See the “Pages and parameters” guide.
+ * `304` keeps them all. Where the total is known and pages are numbered,
+ * [property@Collection:placeholders] makes the list that long at once,
+ * each row a placeholder until its page, loaded when the row is asked
+ * for, arrives. See the “Pages and parameters” guide.
  *
  * ## Pushed items
  *

@@ -455,6 +455,26 @@ def run(tap, server):
     tap.equal([page_ids(offsets), offsets.props.n_pages], [list(range(1, 24)), 3],
               "OFFSET paging: _start moved on by the items received")
 
+    # Placeholders: with PAGE paging and json-server's X-Total-Count, the
+    # list is 23 rows long from the first page; a row asked for loads its
+    # page alone, and a placeholder is replaced by the item.
+    sparse = Cacheit.Collection(url=server.url("/pages?_limit=5&_page=1"), paging=Cacheit.Paging.PAGE,
+                                page_param="_page", limit_param="_limit", placeholders=True)
+    sparse_messages = record_messages(sparse)
+    sparse.fetch(Cacheit.FetchFlags.NONE, None)
+    tap.ok(iterate_until(lambda: sparse.get_n_items() == 23), "23 rows from the first page")
+    tap.equal([sparse.props.has_more, sparse.props.n_pages, sparse.get_item(4).props.loaded],
+              [False, 1, True], "no more pages to load; the first page's rows are loaded")
+    placeholder = sparse.get_item(21)
+    tap.equal([placeholder.props.loaded, placeholder.props.url], [False, None], "row 21 is a placeholder")
+    tap.ok(iterate_until(lambda: sparse.props.n_pages == 2), "its page loads")
+    tap.equal([sparse.get_item(21).props.loaded, sparse.get_item(21).get_int("id")], [True, 22],
+              "row 21 is item 22")
+    tap.ok(not sparse.get_item(12).props.loaded and iterate_until(lambda: sparse.props.n_pages == 3),
+           "row 12 loads page 3")
+    tap.equal([m.get_uri().get_query() for m in sparse_messages][-2:], ["_limit=5&_page=5", "_limit=5&_page=3"],
+              "the pages asked for, and no other")
+
 
 if __name__ == "__main__":
     sys.exit(main(__doc__, run))
