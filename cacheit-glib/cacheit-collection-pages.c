@@ -969,6 +969,23 @@ wants_placeholders (CacheitCollectionPages *self,
          cacheit_resource_get_url (self->collection) != NULL;
 }
 
+/* The size of a page: the URL's limit, or, without one (or when the first
+ * page has more), the first page's. A first page shorter than its limit
+ * (the server dropped one) still numbers the others by the limit. */
+static guint
+page_size_of (CacheitCollectionPages *self,
+              CacheitIndex           *page)
+{
+  const char *url = cacheit_resource_get_url (self->collection);
+  g_autofree char *limit = self->limit_param != NULL ? _cacheit_http_url_get_param (url, self->limit_param) : NULL;
+  guint64 n = 0;
+
+  if (limit == NULL || !g_ascii_string_to_unsigned (limit, 10, 1, G_MAXUINT, &n, NULL))
+    n = 0;
+
+  return MAX (page->n_items, (guint) n);
+}
+
 guint
 _cacheit_collection_pages_get_n_rows (CacheitCollectionPages *self)
 {
@@ -1037,7 +1054,7 @@ _cacheit_collection_pages_first (CacheitCollectionPages *self,
         set_sparse (self, _cacheit_collection_sparse_new (self->collection, &sparse_ops,
                                                           cacheit_collection_get_item_type (CACHEIT_COLLECTION (self->collection)),
                                                           cacheit_resource_get_url (self->collection),
-                                                          self->paging, self->page_param, page->n_items,
+                                                          self->paging, self->page_param, page_size_of (self, page),
                                                           (guint) MIN (self->total, G_MAXUINT)));
       return;
     }

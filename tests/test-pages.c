@@ -875,6 +875,34 @@ test_placeholders_reload (Fixture       *fixture,
   g_assert_cmpuint (cacheit_test_server_count (fixture->server, page), ==, 2);
 }
 
+static void
+test_placeholders_short_first (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) collection = NULL;
+  g_autoptr(CacheitModel) row = NULL;
+
+  g_test_summary ("With placeholders, a first page shorter than its limit (the server "
+                  "left one out) still numbers the other pages by the limit");
+  g_test_bug ("issue 16: placeholders for a known total");
+
+  /* The page at offset 10, and a first page of 9 in place of serve_big's. */
+  serve_big (fixture->server, 1000, 10);
+  cacheit_test_server_set (fixture->server, "/big?limit=10", 200,
+                           "[{\"id\": 1}, {\"id\": 2}, {\"id\": 3}, {\"id\": 4}, {\"id\": 5}, "
+                           "{\"id\": 6}, {\"id\": 7}, {\"id\": 8}, {\"id\": 9}]");
+  cacheit_test_server_set_header (fixture->server, "/big?limit=10", "X-Total-Count", "30");
+  collection = big_new (fixture->server, TRUE);
+  cacheit_test_fetch_ok (collection, CACHEIT_FETCH_NONE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 29);
+
+  g_assert_false (row_loaded (collection, 9));
+  cacheit_test_wait_until (cacheit_collection_get_n_pages (collection) == 2);
+  row = g_list_model_get_item (G_LIST_MODEL (collection), 9);
+  g_assert_cmpint (cacheit_model_get_int (row, "id"), ==, 11);
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/big?limit=10&offset=10"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -901,6 +929,7 @@ main (int   argc,
   ADD ("placeholders/jump", test_placeholders_jump);
   ADD ("placeholders/failure", test_placeholders_failure);
   ADD ("placeholders/reload", test_placeholders_reload);
+  ADD ("placeholders/short-first", test_placeholders_short_first);
 
 #undef ADD
 #define ADD(path, func) \
