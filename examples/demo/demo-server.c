@@ -5,6 +5,12 @@
  * A SoupServer on 127.0.0.1 that serves a generated catalogue:
  *
  *   GET /records          a JSON array of every record (id, name, city, price, stock)
+ *   GET /records?page=N&per_page=M
+ *                         page N (from 1, the first when left out) of M records (30 unless said, at
+ *                         most DEMO_SERVER_MAX_PER_PAGE), as GitHub pages:
+ *                         a Link header with rel="next" (until the last
+ *                         page), "prev", "first" and "last", and the number
+ *                         of records in X-Total-Count
  *   GET /records/ID       one record, with a description: its detail
  *   PATCH /records/ID     changes a record: {"name": "..."}; answers with the
  *   PUT /records/ID       record as it is now, its "updated" set to the time
@@ -75,6 +81,7 @@ struct _DemoServer
   int           n_requests;
   int           n_not_modified;
   int           n_writes;
+  int           n_page_requests;
 };
 
 static const char *const adjectives[] = {
@@ -511,6 +518,83 @@ write_record (DemoServer        *self,
   respond (self, msg, SOUP_STATUS_OK, body, NULL);
 }
 
+/* "<URL?page=N&per_page=M>; rel="REL"", to a Link header. */
+static void
+append_link (GString    *link,
+             const char *url,
+             guint       page,
+             guint       per_page,
+             const char *rel)
+{
+  if (link->len > 0)
+    g_string_append (link, ", ");
+  g_string_append_printf (link, "<%s?page=%u&per_page=%u>; rel=\"%s\"", url, page, per_page, rel);
+}
+
+/* GET /records?page=N&per_page=M: one page of the list, as GitHub and
+ * Mastodon page theirs, with its own ETag. A page past the last is an
+ * empty array; a page that is not a number is refused with 400. */
+static void
+respond_page (DemoServer        *self,
+              SoupServerMessage *msg,
+              GHashTable        *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *page_text = g_hash_table_lookup (query, "page");
+  const char *per_page_text = g_hash_table_lookup (query, "per_page");
+  guint64 page = 1;
+  guint64 per_page = 30;
+  guint n_pages;
+  guint first;
+  guint last;
+  GString *out;
+  g_autoptr(GString) link = g_string_new (NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *total = NULL;
+
+  if ((page_text != NULL &&
+       !g_ascii_string_to_unsigned (page_text, 10, 1, G_MAXUINT32, &page, NULL)) ||
+      (per_page_text != NULL &&
+       !g_ascii_string_to_unsigned (per_page_text, 10, 1, DEMO_SERVER_MAX_PER_PAGE, &per_page, NULL)))
+    {
+      g_autofree char *message = g_strdup_printf ("page is a number from 1, per_page one from 1 to %u",
+                                                  DEMO_SERVER_MAX_PER_PAGE);
+
+      respond_error (self, msg, SOUP_STATUS_BAD_REQUEST, message);
+      return;
+    }
+
+  g_atomic_int_inc (&self->n_page_requests);
+  n_pages = (guint) ((self->n_records + per_page - 1) / per_page);
+  first = (page - 1) * per_page < self->n_records ? (guint) ((page - 1) * per_page) + 1 : self->n_records + 1;
+  last = MIN (self->n_records, first + (guint) per_page - 1);
+
+  out = g_string_sized_new ((gsize) per_page * 140);
+  g_string_append_c (out, '[');
+  for (guint id = first; id <= last; id++)
+    {
+      if (id > first)
+        g_string_append_c (out, ',');
+      append_record (out, id, g_hash_table_lookup (self->edits, GUINT_TO_POINTER (id)), FALSE);
+    }
+  g_string_append_c (out, ']');
+  body = g_string_free_to_bytes (out);
+  etag = make_etag (body);
+
+  if (page < n_pages)
+    append_link (link, self->url, (guint) page + 1, (guint) per_page, "next");
+  if (page > 1)
+    append_link (link, self->url, (guint) MIN (page - 1, n_pages), (guint) per_page, "prev");
+  append_link (link, self->url, 1, (guint) per_page, "first");
+  append_link (link, self->url, MAX (n_pages, 1), (guint) per_page, "last");
+  soup_message_headers_replace (headers, "Link", link->str);
+  total = g_strdup_printf ("%u", self->n_records);
+  soup_message_headers_replace (headers, "X-Total-Count", total);
+
+  respond (self, msg, SOUP_STATUS_OK, body, etag);
+}
+
 static void
 records_cb (SoupServer        *server,
             SoupServerMessage *msg,
@@ -536,6 +620,12 @@ records_cb (SoupServer        *server,
           soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                         "Allow", "GET, HEAD");
           respond_error (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "the list is read-only");
+          return;
+        }
+      if (query != NULL &&
+          (g_hash_table_contains (query, "page") || g_hash_table_contains (query, "per_page")))
+        {
+          respond_page (self, msg, query);
           return;
         }
       ensure_list (self);
@@ -787,6 +877,13 @@ demo_server_get_n_writes (DemoServer *self)
 }
 
 /* The requests answered 304 Not Modified, all told. */
+/* The GETs of a page of the list (?page=N) so far. */
+guint
+demo_server_get_n_page_requests (DemoServer *self)
+{
+  return (guint) g_atomic_int_get (&self->n_page_requests);
+}
+
 guint
 demo_server_get_n_not_modified (DemoServer *self)
 {

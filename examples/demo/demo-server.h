@@ -18,6 +18,9 @@ typedef struct _DemoServer DemoServer;
  * the snapshots of a run are found by the next. */
 #define DEMO_SERVER_PORT 47011
 
+/* The longest page of /records?page=N&per_page=M. */
+#define DEMO_SERVER_MAX_PER_PAGE 5000
+
 DemoServer *demo_server_new            (guint        n_records,
                                         guint        port,
                                         const char  *edits_path,
@@ -39,6 +42,7 @@ gboolean    demo_server_get_fail_next  (DemoServer  *self);
 guint       demo_server_get_n_requests (DemoServer  *self);
 guint       demo_server_get_n_not_modified (DemoServer *self);
 guint       demo_server_get_n_writes   (DemoServer  *self);
+guint       demo_server_get_n_page_requests (DemoServer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DemoServer, demo_server_free)
 

@@ -128,6 +128,20 @@ demo_stats_fetch (DemoStats           *stats,
   notify_changed (stats);
 }
 
+/* A load_more call, counted with the fetch calls: it asks for data as a
+ * fetch does, and is answered from what is loading when it can. */
+void
+demo_stats_load_more (DemoStats           *stats,
+                      CacheitCollection   *collection,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  demo_stats_watch (stats, CACHEIT_RESOURCE (collection));
+  stats->fetch_calls++;
+  cacheit_collection_load_more_async (collection, NULL, callback, user_data);
+  notify_changed (stats);
+}
+
 void
 demo_stats_set_error (DemoStats    *stats,
                       const GError *error)

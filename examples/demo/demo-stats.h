@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint    fetch_calls;       /* cacheit_resource_fetch_async() calls made. */
+  guint    fetch_calls;       /* cacheit_resource_fetch_async() and
+                               * cacheit_collection_load_more_async() calls made. */
   guint    requests;          /* HTTP requests sent: the "request" signals. */
   guint64  bytes;             /* Response body bytes received. */
   guint    not_modified;      /* Requests answered 304 Not Modified. */
@@ -40,6 +41,10 @@ guint demo_stats_get_resource_requests (CacheitResource *resource);
 void demo_stats_fetch        (DemoStats           *stats,
                               CacheitResource     *resource,
                               CacheitFetchFlags    flags,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data);
+void demo_stats_load_more    (DemoStats           *stats,
+                              CacheitCollection   *collection,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data);
 void demo_stats_set_error    (DemoStats       *stats,
