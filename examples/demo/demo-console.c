@@ -5,16 +5,16 @@
  * What the window lets a user do, played in order: the list is asked for by
  * three views at once, then again; a record is selected twice; the server
  * becomes slow during a reload that others join; the next request fails; the
- * user reloads; the list is marked stale and asked for again; the selected
- * record is renamed, then renamed to nothing, which the server refuses; the
- * list is reloaded. Then the same records in pages of 2,000, as GitHub or
- * Mastodon serve a list (a Link header to the next page, X-Total-Count):
- * two views ask for the first page, load_more is called twice at once and
- * once more, a page fails and is asked for again, the pages are reloaded
- * (a 304 on the first page keeps them all), and a record is renamed before
- * a reload (a new first page: the later pages are dropped). The server
- * sends an ETag, so every reload of data in hand is answered 304 Not
- * Modified. After each step a row shows the fetch
+ * user reloads; the list is marked stale and asked for again. Then the
+ * same records in pages of 2,000, as GitHub or Mastodon serve a list (a
+ * Link header to the next page, X-Total-Count): two views ask for the first
+ * page, load_more is called twice at once and once more, a page fails and
+ * is asked for again, the pages are reloaded (a 304 on the first page keeps
+ * them all), a record is renamed and the pages reloaded (a new first page:
+ * the later pages are dropped). Last, the selected record is renamed, then
+ * renamed to nothing, which the server refuses, and the list is reloaded.
+ * The server sends an ETag, so every reload of data in
+ * hand is answered 304 Not Modified. After each step a row shows the fetch
  * calls made, the HTTP requests sent, the bytes received and the longest
  * main-loop stall, and what happened. The demo checks what it sees against
  * the fetch contract, and exits with a non-zero status when they differ, so
@@ -446,6 +446,273 @@ append_signals (GString    *out,
     }
 }
 
+/* The list in pages */
+
+static void
+pages_request_cb (CacheitResource *resource,
+                  SoupMessage     *message,
+                  Console         *console)
+{
+  GUri *uri = soup_message_get_uri (message);
+  const char *query = g_uri_get_query (uri);
+
+  g_ptr_array_add (console->asked, g_strdup_printf ("%s %s%s%s", soup_message_get_method (message),
+                                                    g_uri_get_path (uri), query != NULL ? "?" : "",
+                                                    query != NULL ? query : ""));
+}
+
+static void
+pages_items_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        Console    *console)
+{
+  g_ptr_array_add (console->pages_changed, g_strdup_printf ("items-changed (%u, %u, %u)",
+                                                            position, removed, added));
+}
+
+static void
+pages_step_begin (Console *console)
+{
+  step_begin (console);
+  g_ptr_array_set_size (console->asked, 0);
+  g_ptr_array_set_size (console->pages_changed, 0);
+}
+
+/* "GET /records?per_page=2000, GET /records?page=2&per_page=2000". */
+static char *
+format_asked (Console *console)
+{
+  char *text;
+
+  g_ptr_array_add (console->asked, NULL);
+  text = g_strjoinv (", ", (char **) console->asked->pdata);
+  g_ptr_array_remove_index (console->asked, console->asked->len - 1);
+
+  return text;
+}
+
+static gboolean
+asked_only (Console    *console,
+            const char *request)
+{
+  return console->asked->len == 1 && g_str_equal (console->asked->pdata[0], request);
+}
+
+/* "4 pages, 8,000 of 100,000 records, has-more TRUE". */
+static char *
+format_pages (Console *console)
+{
+  CacheitCollection *pages = console->pages;
+  g_autofree char *count = demo_format_count (g_list_model_get_n_items (G_LIST_MODEL (pages)));
+  g_autofree char *total = demo_format_count ((guint64) MAX (cacheit_collection_get_total (pages), 0));
+  guint n_pages = cacheit_collection_get_n_pages (pages);
+
+  return g_strdup_printf ("%u page%s, %s of %s records, has-more %s", n_pages, n_pages == 1 ? "" : "s",
+                          count, total, cacheit_collection_get_has_more (pages) ? "TRUE" : "FALSE");
+}
+
+static void
+expect_pages (Console *console,
+              guint    n_pages,
+              guint    n_items,
+              gboolean has_more)
+{
+  g_autofree char *shown = format_pages (console);
+  g_autofree char *message = g_strdup_printf ("the list in pages is %s, not %u pages and %u records",
+                                              shown, n_pages, n_items);
+
+  expect (console,
+          cacheit_collection_get_n_pages (console->pages) == n_pages &&
+          g_list_model_get_n_items (G_LIST_MODEL (console->pages)) == n_items &&
+          cacheit_collection_get_has_more (console->pages) == has_more,
+          message);
+}
+
+/* The same catalogue, as GitHub or Mastodon would serve it: pages of
+ * PER_PAGE records, each with a Link to the next and X-Total-Count. A
+ * second collection, at records?per_page=PER_PAGE: its own data and its own
+ * snapshot. */
+static void
+run_page_steps (Console *console)
+{
+  CacheitCollection *pages = console->pages;
+  CacheitResource *resource = CACHEIT_RESOURCE (pages);
+  guint n_records = demo_server_get_n_records (console->server);
+  guint n_pages = (n_records + PER_PAGE - 1) / PER_PAGE;
+  guint on_page_1 = MIN (n_records, PER_PAGE);
+  g_autofree char *first = g_strdup_printf ("GET /records?per_page=%u", PER_PAGE);
+  g_autofree char *page_2 = g_strdup_printf ("GET /records?page=2&per_page=%u", PER_PAGE);
+  g_autofree char *page_4 = g_strdup_printf ("GET /records?page=4&per_page=%u", PER_PAGE);
+  g_autofree char *per_page = g_strdup_printf ("%u", PER_PAGE);
+  g_autofree char *what = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *asked = NULL;
+  g_autofree char *changed = NULL;
+  g_autoptr(DemoRecord) record = NULL;
+  g_autoptr(GString) out = NULL;
+  gboolean from_disk;
+  guint status;
+
+  /* The later steps need four pages. */
+  if (n_pages < 5)
+    return;
+
+  cacheit_resource_set_query (resource, "per_page", per_page, NULL);
+  g_signal_connect (pages, "request", G_CALLBACK (pages_request_cb), console);
+  g_signal_connect (pages, "items-changed", G_CALLBACK (pages_items_changed_cb), console);
+
+  /* 8. Two views ask for the list in pages: one request, for the first
+   * page. With a snapshot from an earlier run, the first page is there at
+   * once, and revalidated. */
+  pages_step_begin (console);
+  fetch (console, resource, CACHEIT_FETCH_NONE);
+  fetch (console, resource, CACHEIT_FETCH_NONE);
+  step_wait (console);
+  from_disk = cacheit_resource_get_origin (resource) == CACHEIT_ORIGIN_DISK;
+  step_wait_background (console, resource);
+  status = cacheit_resource_get_status (resource);
+  expect (console, console->error == NULL, "the first page failed");
+  expect (console, asked_only (console, first), "the first page was not asked for once");
+  expect_pages (console, 1, on_page_1, TRUE);
+  expect (console, cacheit_collection_get_total (pages) == n_records,
+          "the total is not the server's X-Total-Count");
+  shown = format_pages (console);
+  asked = format_asked (console);
+  if (from_disk)
+    what = g_strdup_printf ("the first page from its snapshot at once, then one request\n"
+                            "revalidated it in the background: %s (%u);\n"
+                            "%s",
+                            asked, status, shown);
+  else
+    what = g_strdup_printf ("%s: one request for the 2 callers;\n"
+                            "%s:\n"
+                            "the total from X-Total-Count, the next page from the Link header",
+                            asked, shown);
+  step_end (console, "8 the list in pages: 2 views ask", 1, what);
+  g_clear_pointer (&what, g_free);
+  g_clear_pointer (&shown, g_free);
+  g_clear_pointer (&asked, g_free);
+
+  /* 9. The view reaches the end: load_more, twice at once (they join),
+   * then once more. */
+  pages_step_begin (console);
+  load_more (console);
+  load_more (console);
+  step_wait (console);
+  expect (console, console->error == NULL, "load_more failed");
+  expect (console, asked_only (console, page_2), "load_more did not ask for page 2 once");
+  g_clear_object (&console->first_result);
+  load_more (console);
+  step_wait (console);
+  expect (console, console->error == NULL, "load_more failed");
+  expect_pages (console, 3, on_page_1 + 2 * PER_PAGE, TRUE);
+  expect (console, console->pages_changed->len == 2, "each page did not emit one items-changed");
+  shown = format_pages (console);
+  asked = format_asked (console);
+  changed = g_strdup_printf ("items-changed (%u, 0, %u), items-changed (%u, 0, %u)",
+                             on_page_1, PER_PAGE, on_page_1 + PER_PAGE, PER_PAGE);
+  what = g_strdup_printf ("2 calls at once joined: one request, one GAsyncResult; then 1 more:\n"
+                          "%s,\n"
+                          "each the Link of the page before; appended at the end:\n"
+                          "%s;\n"
+                          "%s",
+                          asked, changed, shown);
+  step_end (console, "9 load_more: 2 at once, then 1", 2, what);
+  g_clear_pointer (&what, g_free);
+  g_clear_pointer (&shown, g_free);
+  g_clear_pointer (&asked, g_free);
+  g_clear_pointer (&changed, g_free);
+
+  /* 10. The next page fails: what is loaded stays, and the next load_more
+   * asks for that page again. */
+  demo_server_set_fail_next (console->server, TRUE);
+  pages_step_begin (console);
+  load_more (console);
+  step_wait (console);
+  expect (console, g_error_matches (console->error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS),
+          "the failed page did not report CACHEIT_ERROR_HTTP_STATUS");
+  expect (console, cacheit_resource_get_last_error (resource) != NULL, "the failed page did not set last-error");
+  expect_pages (console, 3, on_page_1 + 2 * PER_PAGE, TRUE);
+  expect (console, console->pages_changed->len == 0, "the failed page changed the list");
+  what = g_strdup_printf ("%s: 500; the 3 pages loaded stay,\n",
+                          (const char *) console->asked->pdata[0]);
+  g_clear_error (&console->error);
+  g_clear_object (&console->first_result);
+  load_more (console);
+  step_wait (console);
+  expect (console, console->error == NULL, "load_more after the failure failed");
+  expect (console, console->asked->len == 2 && g_str_equal (console->asked->pdata[0], page_4) &&
+                   g_str_equal (console->asked->pdata[1], page_4),
+          "load_more after the failure did not ask for the same page");
+  expect (console, cacheit_resource_get_last_error (resource) == NULL, "last-error is still set");
+  expect_pages (console, 4, on_page_1 + 3 * PER_PAGE, TRUE);
+  shown = format_pages (console);
+  out = g_string_new (what);
+  g_string_append_printf (out, "last-error is set; load_more again asks for that page again: 200,\n"
+                          "last-error is cleared; %s", shown);
+  step_end (console, "10 page 4 fails, then load_more again", 2, out->str);
+  g_string_free (g_steal_pointer (&out), TRUE);
+  g_clear_pointer (&what, g_free);
+  g_clear_pointer (&shown, g_free);
+
+  /* 11. Reload: the first page alone is asked for; it has not changed
+   * (304), so every page is kept. */
+  pages_step_begin (console);
+  fetch (console, resource, CACHEIT_FETCH_RELOAD);
+  step_wait (console);
+  expect (console, console->error == NULL, "the reload of the pages failed");
+  expect (console, asked_only (console, first), "the reload did not ask for the first page alone");
+  expect (console, cacheit_resource_get_status (resource) == SOUP_STATUS_NOT_MODIFIED,
+          "the reload of the first page was not answered 304");
+  expect (console, console->pages_changed->len == 0, "a 304 on the first page changed the list");
+  expect_pages (console, 4, on_page_1 + 3 * PER_PAGE, TRUE);
+  shown = format_pages (console);
+  what = g_strdup_printf ("%s alone, with If-None-Match: 304 Not Modified;\n"
+                          "a 304 on the first page keeps every page:\n"
+                          "%s",
+                          first, shown);
+  step_end (console, "11 reload the pages", 1, what);
+  g_clear_pointer (&what, g_free);
+  g_clear_pointer (&shown, g_free);
+
+  /* 12. A record of the first page is renamed, and the list reloaded: the
+   * first page is new, the later ones are dropped, in one items-changed. */
+  record = DEMO_RECORD (cacheit_collection_get_by_id (pages, "7"));
+  console->record = record;
+  pages_step_begin (console);
+  g_free (save_name (console, "  Amber   Lantern "));
+  expect (console, console->error == NULL, "the save of record 7 failed");
+  g_clear_error (&console->error);
+  fetch (console, resource, CACHEIT_FETCH_RELOAD);
+  step_wait (console);
+  console->record = NULL;
+  expect (console, console->error == NULL, "the reload after the save failed");
+  expect (console, cacheit_resource_get_status (resource) == SOUP_STATUS_OK,
+          "the reload after a save was not a whole GET (200)");
+  expect (console, console->asked->len == 2 && g_str_has_prefix (console->asked->pdata[0], "PATCH /records/7") &&
+                   g_str_equal (console->asked->pdata[1], first),
+          "the save and the reload did not ask for record 7 and the first page");
+  expect_pages (console, 1, on_page_1, TRUE);
+  expect (console, g_strcmp0 (demo_record_get_name (record), "Amber Lantern") == 0,
+          "the first page does not have the new name");
+  changed = g_strdup_printf ("items-changed (%u, %u, 0)", on_page_1, 3 * PER_PAGE);
+  expect (console, console->pages_changed->len == 1 && g_str_equal (console->pages_changed->pdata[0], changed),
+          "the reload did not drop the later pages in one items-changed");
+  asked = console->asked->len == 2 ? g_strdup_printf ("%s, then %s", (const char *) console->asked->pdata[0],
+                                                     (const char *) console->asked->pdata[1])
+                                   : format_asked (console);
+  shown = format_pages (console);
+  what = g_strdup_printf ("%s: 200, a new first\n"
+                          "page: the 3 pages after it are dropped, %s;\n"
+                          "%s",
+                          asked, changed, shown);
+  step_end (console, "12 rename record 7, reload the pages", 2, what);
+
+  g_signal_handlers_disconnect_by_data (pages, console);
+}
+
 static void
 run_steps (Console *console)
 {
@@ -628,7 +895,10 @@ run_steps (Console *console)
   step_end (console, "7 invalidate, then 2 views ask again", 1, what);
   g_clear_pointer (&what, g_free);
 
-  /* 8. The user renames the selected record: the change shows at once, the
+  /* 8 to 12: the list in pages. */
+  run_page_steps (console);
+
+  /* 13. The user renames the selected record: the change shows at once, the
    * PATCH goes to the server, and its answer (the name normalised, the time
    * of the change) is merged onto the record. */
   console->record = record;
@@ -654,11 +924,11 @@ run_steps (Console *console)
   g_string_append_c (signals, '\n');
   append_signals (signals, "answer:", console->answer);
   g_string_append (signals, "\naccepted: the server's name and time won; the snapshot on disk follows");
-  step_end (console, "8 rename record 42: PATCH", 1, signals->str);
+  step_end (console, "13 rename record 42: PATCH", 1, signals->str);
   g_string_free (g_steal_pointer (&signals), TRUE);
   g_clear_pointer (&shown, g_free);
 
-  /* 9. An empty name: it shows at once, the server refuses it with 422,
+  /* 14. An empty name: it shows at once, the server refuses it with 422,
    * and the change is undone exactly. */
   step_begin (console);
   shown = save_name (console, "");
@@ -679,10 +949,10 @@ run_steps (Console *console)
   g_string_append_printf (signals, "\n\"%s\";\nrolled back to \"%s\"; last-error untouched (it is about fetches)",
                           console->error != NULL ? console->error->message : "(no error)",
                           demo_record_get_name (record));
-  step_end (console, "9 rename it to \"\": refused", 1, signals->str);
+  step_end (console, "14 rename it to \"\": refused", 1, signals->str);
   g_string_free (g_steal_pointer (&signals), TRUE);
 
-  /* 10. The list again: after a write, it is fetched whole (the validators
+  /* 15. The list again: after a write, it is fetched whole (the validators
    * are forgotten), and the server's list has the new name. */
   console->phase = console->answer;
   g_ptr_array_set_size (console->answer, 0);
@@ -698,7 +968,7 @@ run_steps (Console *console)
   signals = g_string_new ("the validators were forgotten at the save: a whole GET, 200;\n"
                           "the server's list has the new name; signals: ");
   append_signals (signals, NULL, console->answer);
-  step_end (console, "10 reload the list", 1, signals->str);
+  step_end (console, "15 reload the list", 1, signals->str);
   g_string_free (g_steal_pointer (&signals), TRUE);
 
   g_signal_handlers_disconnect_by_data (record, console);
@@ -706,272 +976,6 @@ run_steps (Console *console)
   console->record = NULL;
 }
 
-/* The list in pages */
-
-static void
-pages_request_cb (CacheitResource *resource,
-                  SoupMessage     *message,
-                  Console         *console)
-{
-  GUri *uri = soup_message_get_uri (message);
-  const char *query = g_uri_get_query (uri);
-
-  g_ptr_array_add (console->asked, g_strdup_printf ("%s %s%s%s", soup_message_get_method (message),
-                                                    g_uri_get_path (uri), query != NULL ? "?" : "",
-                                                    query != NULL ? query : ""));
-}
-
-static void
-pages_items_changed_cb (GListModel *model,
-                        guint       position,
-                        guint       removed,
-                        guint       added,
-                        Console    *console)
-{
-  g_ptr_array_add (console->pages_changed, g_strdup_printf ("items-changed (%u, %u, %u)",
-                                                            position, removed, added));
-}
-
-static void
-pages_step_begin (Console *console)
-{
-  step_begin (console);
-  g_ptr_array_set_size (console->asked, 0);
-  g_ptr_array_set_size (console->pages_changed, 0);
-}
-
-/* "GET /records?per_page=2000, GET /records?page=2&per_page=2000". */
-static char *
-format_asked (Console *console)
-{
-  char *text;
-
-  g_ptr_array_add (console->asked, NULL);
-  text = g_strjoinv (", ", (char **) console->asked->pdata);
-  g_ptr_array_remove_index (console->asked, console->asked->len - 1);
-
-  return text;
-}
-
-static gboolean
-asked_only (Console    *console,
-            const char *request)
-{
-  return console->asked->len == 1 && g_str_equal (console->asked->pdata[0], request);
-}
-
-/* "4 pages, 8,000 of 100,000 records, has-more TRUE". */
-static char *
-format_pages (Console *console)
-{
-  CacheitCollection *pages = console->pages;
-  g_autofree char *count = demo_format_count (g_list_model_get_n_items (G_LIST_MODEL (pages)));
-  g_autofree char *total = demo_format_count ((guint64) MAX (cacheit_collection_get_total (pages), 0));
-  guint n_pages = cacheit_collection_get_n_pages (pages);
-
-  return g_strdup_printf ("%u page%s, %s of %s records, has-more %s", n_pages, n_pages == 1 ? "" : "s",
-                          count, total, cacheit_collection_get_has_more (pages) ? "TRUE" : "FALSE");
-}
-
-static void
-expect_pages (Console *console,
-              guint    n_pages,
-              guint    n_items,
-              gboolean has_more)
-{
-  g_autofree char *shown = format_pages (console);
-  g_autofree char *message = g_strdup_printf ("the list in pages is %s, not %u pages and %u records",
-                                              shown, n_pages, n_items);
-
-  expect (console,
-          cacheit_collection_get_n_pages (console->pages) == n_pages &&
-          g_list_model_get_n_items (G_LIST_MODEL (console->pages)) == n_items &&
-          cacheit_collection_get_has_more (console->pages) == has_more,
-          message);
-}
-
-/* The same catalogue, as GitHub or Mastodon would serve it: pages of
- * PER_PAGE records, each with a Link to the next and X-Total-Count. A
- * second collection, at records?per_page=PER_PAGE: its own data and its own
- * snapshot. */
-static void
-run_page_steps (Console *console)
-{
-  CacheitCollection *pages = console->pages;
-  CacheitResource *resource = CACHEIT_RESOURCE (pages);
-  guint n_records = demo_server_get_n_records (console->server);
-  guint n_pages = (n_records + PER_PAGE - 1) / PER_PAGE;
-  guint on_page_1 = MIN (n_records, PER_PAGE);
-  g_autofree char *first = g_strdup_printf ("GET /records?per_page=%u", PER_PAGE);
-  g_autofree char *page_2 = g_strdup_printf ("GET /records?page=2&per_page=%u", PER_PAGE);
-  g_autofree char *page_4 = g_strdup_printf ("GET /records?page=4&per_page=%u", PER_PAGE);
-  g_autofree char *per_page = g_strdup_printf ("%u", PER_PAGE);
-  g_autofree char *what = NULL;
-  g_autofree char *shown = NULL;
-  g_autofree char *asked = NULL;
-  g_autofree char *changed = NULL;
-  g_autoptr(DemoRecord) record = NULL;
-  g_autoptr(GString) out = NULL;
-  gboolean from_disk;
-  guint status;
-
-  /* The later steps need four pages. */
-  if (n_pages < 5)
-    return;
-
-  cacheit_resource_set_query (resource, "per_page", per_page, NULL);
-  g_signal_connect (pages, "request", G_CALLBACK (pages_request_cb), console);
-  g_signal_connect (pages, "items-changed", G_CALLBACK (pages_items_changed_cb), console);
-
-  /* 11. Two views ask for the list in pages: one request, for the first
-   * page. With a snapshot from an earlier run, the first page is there at
-   * once, and revalidated. */
-  pages_step_begin (console);
-  fetch (console, resource, CACHEIT_FETCH_NONE);
-  fetch (console, resource, CACHEIT_FETCH_NONE);
-  step_wait (console);
-  from_disk = cacheit_resource_get_origin (resource) == CACHEIT_ORIGIN_DISK;
-  step_wait_background (console, resource);
-  status = cacheit_resource_get_status (resource);
-  expect (console, console->error == NULL, "the first page failed");
-  expect (console, asked_only (console, first), "the first page was not asked for once");
-  expect_pages (console, 1, on_page_1, TRUE);
-  expect (console, cacheit_collection_get_total (pages) == n_records,
-          "the total is not the server's X-Total-Count");
-  shown = format_pages (console);
-  asked = format_asked (console);
-  if (from_disk)
-    what = g_strdup_printf ("the first page from its snapshot at once, then one request\n"
-                            "revalidated it in the background: %s (%u);\n"
-                            "%s",
-                            asked, status, shown);
-  else
-    what = g_strdup_printf ("%s: one request for the 2 callers;\n"
-                            "%s:\n"
-                            "the total from X-Total-Count, the next page from the Link header",
-                            asked, shown);
-  step_end (console, "11 the list in pages: 2 views ask", 1, what);
-  g_clear_pointer (&what, g_free);
-  g_clear_pointer (&shown, g_free);
-  g_clear_pointer (&asked, g_free);
-
-  /* 12. The view reaches the end: load_more, twice at once (they join),
-   * then once more. */
-  pages_step_begin (console);
-  load_more (console);
-  load_more (console);
-  step_wait (console);
-  expect (console, console->error == NULL, "load_more failed");
-  expect (console, asked_only (console, page_2), "load_more did not ask for page 2 once");
-  g_clear_object (&console->first_result);
-  load_more (console);
-  step_wait (console);
-  expect (console, console->error == NULL, "load_more failed");
-  expect_pages (console, 3, on_page_1 + 2 * PER_PAGE, TRUE);
-  expect (console, console->pages_changed->len == 2, "each page did not emit one items-changed");
-  shown = format_pages (console);
-  asked = format_asked (console);
-  changed = g_strdup_printf ("items-changed (%u, 0, %u), items-changed (%u, 0, %u)",
-                             on_page_1, PER_PAGE, on_page_1 + PER_PAGE, PER_PAGE);
-  what = g_strdup_printf ("2 calls at once joined: one request, one GAsyncResult; then 1 more:\n"
-                          "%s,\n"
-                          "each the Link of the page before; appended at the end:\n"
-                          "%s;\n"
-                          "%s",
-                          asked, changed, shown);
-  step_end (console, "12 load_more: 2 at once, then 1", 2, what);
-  g_clear_pointer (&what, g_free);
-  g_clear_pointer (&shown, g_free);
-  g_clear_pointer (&asked, g_free);
-  g_clear_pointer (&changed, g_free);
-
-  /* 13. The next page fails: what is loaded stays, and the next load_more
-   * asks for that page again. */
-  demo_server_set_fail_next (console->server, TRUE);
-  pages_step_begin (console);
-  load_more (console);
-  step_wait (console);
-  expect (console, g_error_matches (console->error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS),
-          "the failed page did not report CACHEIT_ERROR_HTTP_STATUS");
-  expect (console, cacheit_resource_get_last_error (resource) != NULL, "the failed page did not set last-error");
-  expect_pages (console, 3, on_page_1 + 2 * PER_PAGE, TRUE);
-  expect (console, console->pages_changed->len == 0, "the failed page changed the list");
-  what = g_strdup_printf ("%s: 500; the 3 pages loaded stay,\n",
-                          (const char *) console->asked->pdata[0]);
-  g_clear_error (&console->error);
-  g_clear_object (&console->first_result);
-  load_more (console);
-  step_wait (console);
-  expect (console, console->error == NULL, "load_more after the failure failed");
-  expect (console, console->asked->len == 2 && g_str_equal (console->asked->pdata[0], page_4) &&
-                   g_str_equal (console->asked->pdata[1], page_4),
-          "load_more after the failure did not ask for the same page");
-  expect (console, cacheit_resource_get_last_error (resource) == NULL, "last-error is still set");
-  expect_pages (console, 4, on_page_1 + 3 * PER_PAGE, TRUE);
-  shown = format_pages (console);
-  out = g_string_new (what);
-  g_string_append_printf (out, "last-error is set; load_more again asks for that page again: 200,\n"
-                          "last-error is cleared; %s", shown);
-  step_end (console, "13 page 4 fails, then load_more again", 2, out->str);
-  g_string_free (g_steal_pointer (&out), TRUE);
-  g_clear_pointer (&what, g_free);
-  g_clear_pointer (&shown, g_free);
-
-  /* 14. Reload: the first page alone is asked for; it has not changed
-   * (304), so every page is kept. */
-  pages_step_begin (console);
-  fetch (console, resource, CACHEIT_FETCH_RELOAD);
-  step_wait (console);
-  expect (console, console->error == NULL, "the reload of the pages failed");
-  expect (console, asked_only (console, first), "the reload did not ask for the first page alone");
-  expect (console, cacheit_resource_get_status (resource) == SOUP_STATUS_NOT_MODIFIED,
-          "the reload of the first page was not answered 304");
-  expect (console, console->pages_changed->len == 0, "a 304 on the first page changed the list");
-  expect_pages (console, 4, on_page_1 + 3 * PER_PAGE, TRUE);
-  shown = format_pages (console);
-  what = g_strdup_printf ("%s alone, with If-None-Match: 304 Not Modified;\n"
-                          "a 304 on the first page keeps every page:\n"
-                          "%s",
-                          first, shown);
-  step_end (console, "14 reload the pages", 1, what);
-  g_clear_pointer (&what, g_free);
-  g_clear_pointer (&shown, g_free);
-
-  /* 15. A record of the first page is renamed, and the list reloaded: the
-   * first page is new, the later ones are dropped, in one items-changed. */
-  record = DEMO_RECORD (cacheit_collection_get_by_id (pages, "7"));
-  console->record = record;
-  pages_step_begin (console);
-  g_free (save_name (console, "  Amber   Lantern "));
-  expect (console, console->error == NULL, "the save of record 7 failed");
-  g_clear_error (&console->error);
-  fetch (console, resource, CACHEIT_FETCH_RELOAD);
-  step_wait (console);
-  console->record = NULL;
-  expect (console, console->error == NULL, "the reload after the save failed");
-  expect (console, cacheit_resource_get_status (resource) == SOUP_STATUS_OK,
-          "the reload after a save was not a whole GET (200)");
-  expect (console, console->asked->len == 2 && g_str_has_prefix (console->asked->pdata[0], "PATCH /records/7") &&
-                   g_str_equal (console->asked->pdata[1], first),
-          "the save and the reload did not ask for record 7 and the first page");
-  expect_pages (console, 1, on_page_1, TRUE);
-  expect (console, g_strcmp0 (demo_record_get_name (record), "Amber Lantern") == 0,
-          "the first page does not have the new name");
-  changed = g_strdup_printf ("items-changed (%u, %u, 0)", on_page_1, 3 * PER_PAGE);
-  expect (console, console->pages_changed->len == 1 && g_str_equal (console->pages_changed->pdata[0], changed),
-          "the reload did not drop the later pages in one items-changed");
-  asked = console->asked->len == 2 ? g_strdup_printf ("%s, then %s", (const char *) console->asked->pdata[0],
-                                                     (const char *) console->asked->pdata[1])
-                                   : format_asked (console);
-  shown = format_pages (console);
-  what = g_strdup_printf ("%s: 200, a new first\n"
-                          "page: the 3 pages after it are dropped, %s;\n"
-                          "%s",
-                          asked, changed, shown);
-  step_end (console, "15 rename record 7, reload the pages", 2, what);
-
-  g_signal_handlers_disconnect_by_data (pages, console);
-}
 
 static void
 play (Console *console)
@@ -999,7 +1003,6 @@ play (Console *console)
   demo_stats_start_meter (&console->stats);
   print_header ();
   run_steps (console);
-  run_page_steps (console);
   step_begin (console);
   g_clear_object (&console->first_result);
   demo_stats_stop_meter (&console->stats);

@@ -35,6 +35,17 @@
  * normalised, the time of the change) is merged onto it, and a refusal (an
  * empty name: 422) puts the old name back. A spinner is bound to the
  * collection's saving.
+ *
+ * "In pages", in the header bar, shows the same records as a paged API
+ * gives them: a second collection, at records?per_page=500, straight to a
+ * column view (CacheitCollection → GtkSingleSelection → GtkColumnView: a
+ * sort or a filter model would ask for every row, and load every page).
+ * Its first page is fetched when the tab is first shown, the next when the
+ * view shows a row PREFETCH_DISTANCE from the end (prefetch-distance), and
+ * above it a label says how many records of the total (X-Total-Count) are
+ * loaded, in how many pages and requests. Reload there reloads the first
+ * page. --quit-after-load checks, after the renames, that scrolling to the
+ * last row of the first page loads the second, and nothing else.
  */
 
 #include <gtk/gtk.h>
@@ -42,6 +53,11 @@
 #include "demo.h"
 
 #define SLOW_DELAY_MS 2000
+
+/* The list in pages: records?per_page=PAGE_SIZE, and the next page starts
+ * loading when the view shows a row PREFETCH_DISTANCE from the end. */
+#define PAGE_SIZE 500
+#define PREFETCH_DISTANCE 100
 
 typedef struct
 {
@@ -98,6 +114,21 @@ typedef struct
   GtkWidget          *figure_first_row;
   GtkWidget          *figure_saves;
   GtkWidget          *figure_error;
+
+  /* The same records in pages, in a tab of their own. */
+  CacheitCollection  *pages;
+  GtkSingleSelection *pages_selection;
+  GtkWidget          *switcher;
+  GtkWidget          *list_stack;
+  GtkWidget          *bar_stack;
+  GtkWidget          *search;
+  GtkWidget          *pages_view;
+  GtkWidget          *pages_label;
+  gboolean            pages_fetched;
+  int                 pages_check;     /* --quit-after-load: 1 waits for the first
+                                        * page, 2 for the next. */
+  guint               pages_check_id;
+  gint64              pages_check_start;
 } Window;
 
 static const char css[] =
@@ -124,6 +155,10 @@ static const char css[] =
   "columnview row cell { padding: 3px 8px; }\n";
 
 static void edit_check_start (Window *self);
+static void pages_check_start (Window *self);
+static void pages_label_update (Window *self);
+static void show_error (Window       *self,
+                        const GError *error);
 
 /* The live panel */
 
@@ -191,6 +226,7 @@ stats_changed_cb (gpointer user_data)
   set_figure (self->figure_saves, saves);
   set_figure (self->figure_error,
               self->stats.last_error != NULL ? self->stats.last_error->message : "none");
+  pages_label_update (self);
 
   if (self->stats.longest_stall <= 16000)
     {
@@ -235,7 +271,8 @@ add_figure (GtkWidget  *grid,
 
 /* FALSE when there was nothing to save yet. */
 static gboolean
-save_screenshot (Window *self)
+save_screenshot (Window     *self,
+                 const char *path)
 {
   GtkWidget *widget = self->window;
   int width = gtk_widget_get_width (widget);
@@ -254,10 +291,10 @@ save_screenshot (Window *self)
   renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (texture == NULL || !gdk_texture_save_to_png (texture, self->options->screenshot))
-    g_printerr ("cacheit-demo: cannot save %s\n", self->options->screenshot);
+  if (texture == NULL || !gdk_texture_save_to_png (texture, path))
+    g_printerr ("cacheit-demo: cannot save %s\n", path);
   else
-    g_print ("saved %s (%d×%d)\n", self->options->screenshot, width, height);
+    g_print ("saved %s (%d×%d)\n", path, width, height);
 
   return TRUE;
 }
@@ -305,7 +342,7 @@ finish_cb (GtkWidget     *widget,
   if (++(*frames) < 10)
     return G_SOURCE_CONTINUE;
 
-  if (self->options->screenshot != NULL && !save_screenshot (self) && *frames < 200)
+  if (self->options->screenshot != NULL && !save_screenshot (self, self->options->screenshot) && *frames < 200)
     return G_SOURCE_CONTINUE;
   print_figures (self);
 
@@ -596,7 +633,7 @@ record_saved_cb (GObject      *object,
               self->failed = TRUE;
             }
           self->edit_check = 0;
-          gtk_window_destroy (GTK_WINDOW (self->window));
+          pages_check_start (self);
         }
     }
 
@@ -694,14 +731,11 @@ list_fetched_cb (GObject      *object,
 
   if (!cacheit_resource_fetch_finish (CACHEIT_RESOURCE (object), result, &error))
     {
-      g_autofree char *text = g_strdup_printf ("%s. The list keeps its data.", error->message);
-
-      gtk_label_set_text (GTK_LABEL (self->banner_label), text);
-      gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), TRUE);
+      show_error (self, error);
       return;
     }
 
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), FALSE);
+  show_error (self, NULL);
   stats_changed_cb (self);
 
   if (!self->loaded)
@@ -716,12 +750,28 @@ list_fetched_cb (GObject      *object,
     }
 }
 
+static void pages_fetched_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+
+static gboolean
+showing_pages (Window *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->list_stack)), "pages") == 0;
+}
+
+/* Reloads the list shown: the whole list, or the first page of the list in
+ * pages (which drops the later pages, unless the server answers 304). */
 static void
 reload_clicked_cb (GtkButton *button,
                    Window    *self)
 {
-  demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (self->records), CACHEIT_FETCH_RELOAD,
-                    list_fetched_cb, self);
+  if (showing_pages (self))
+    demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (self->pages), CACHEIT_FETCH_RELOAD,
+                      pages_fetched_cb, self);
+  else
+    demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (self->records), CACHEIT_FETCH_RELOAD,
+                      list_fetched_cb, self);
 }
 
 /* A fetch without reload: stale data is answered from the cache at once, and
@@ -847,6 +897,231 @@ fail_changed_cb (GtkSwitch  *widget,
   demo_server_set_fail_next (self->server, gtk_switch_get_active (widget));
 }
 
+/* The list in pages */
+
+/* "6,000 of 100,000 loaded · 12 pages · 12 requests": the collection's
+ * n-items, total and n-pages, and the requests it sent. */
+static void
+pages_label_update (Window *self)
+{
+  g_autofree char *loaded = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *text = NULL;
+  guint n_pages;
+  guint requests;
+
+  if (self->window == NULL || self->pages_label == NULL)
+    return;
+
+  if (!self->pages_fetched)
+    {
+      gtk_label_set_text (GTK_LABEL (self->pages_label), "Pages of 500, loaded as you scroll");
+      return;
+    }
+
+  loaded = demo_format_count (g_list_model_get_n_items (G_LIST_MODEL (self->pages)));
+  total = demo_format_count ((guint64) MAX (cacheit_collection_get_total (self->pages), 0));
+  n_pages = cacheit_collection_get_n_pages (self->pages);
+  requests = demo_stats_get_resource_requests (CACHEIT_RESOURCE (self->pages));
+  text = g_strdup_printf ("%s of %s loaded · %u page%s · %u request%s%s", loaded, total,
+                          n_pages, n_pages == 1 ? "" : "s", requests, requests == 1 ? "" : "s",
+                          !cacheit_collection_get_has_more (self->pages) &&
+                          !cacheit_resource_get_fetching (CACHEIT_RESOURCE (self->pages)) &&
+                          n_pages > 0 ? " · the end" : "");
+  gtk_label_set_text (GTK_LABEL (self->pages_label), text);
+}
+
+static void
+pages_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 Window     *self)
+{
+  pages_label_update (self);
+}
+
+static void
+show_error (Window       *self,
+            const GError *error)
+{
+  g_autofree char *text = NULL;
+
+  if (error == NULL)
+    {
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), FALSE);
+      return;
+    }
+
+  text = g_strdup_printf ("%s. The list keeps its data.", error->message);
+  gtk_label_set_text (GTK_LABEL (self->banner_label), text);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner), TRUE);
+}
+
+static void
+pages_fetched_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Window *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  cacheit_resource_fetch_finish (CACHEIT_RESOURCE (object), result, &error);
+  if (self->window == NULL)
+    return;
+  show_error (self, error);
+  stats_changed_cb (self);
+}
+
+/* A page that failed, loaded as the list scrolled: the banner says so; the
+ * next scroll to the end asks for it again. */
+static void
+pages_error_cb (CacheitResource *pages,
+                const GError    *error,
+                Window          *self)
+{
+  if (self->window != NULL)
+    show_error (self, error);
+}
+
+/* The tab of the list in pages: its first page is asked for the first time
+ * it is shown; filtering needs every record, so there is no search there. */
+static void
+list_stack_changed_cb (GtkStack   *stack,
+                       GParamSpec *pspec,
+                       Window     *self)
+{
+  gboolean pages = showing_pages (self);
+
+  gtk_widget_set_visible (self->search, !pages);
+  if (pages && !self->pages_fetched)
+    {
+      self->pages_fetched = TRUE;
+      demo_stats_fetch (&self->stats, CACHEIT_RESOURCE (self->pages), CACHEIT_FETCH_NONE,
+                        pages_fetched_cb, self);
+    }
+  pages_label_update (self);
+}
+
+/* The GtkListView inside a GtkColumnView, which scrolls it. */
+static GtkWidget *
+column_view_list (GtkWidget *column_view)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (column_view); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+
+  return NULL;
+}
+
+/* A few frames after the next page came, so that its rows are drawn: with
+ * --screenshot, the tab in pages as NAME-pages.png; then quits. */
+static gboolean
+pages_check_finish_cb (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  Window *self = user_data;
+  int *frames = g_object_get_data (G_OBJECT (widget), "demo-frames");
+  g_autofree char *base = NULL;
+  g_autofree char *path = NULL;
+
+  if (++(*frames) < 10)
+    return G_SOURCE_CONTINUE;
+
+  if (self->options->screenshot != NULL)
+    {
+      base = g_str_has_suffix (self->options->screenshot, ".png")
+        ? g_strndup (self->options->screenshot, strlen (self->options->screenshot) - 4)
+        : g_strdup (self->options->screenshot);
+      path = g_strconcat (base, "-pages.png", NULL);
+      if (!save_screenshot (self, path) && *frames < 200)
+        return G_SOURCE_CONTINUE;
+    }
+
+  gtk_window_destroy (GTK_WINDOW (self->window));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* --quit-after-load, after the renames: shows the list in pages, waits for
+ * its first page (and, from a snapshot, for the server to confirm it:
+ * until then the next page is not known), scrolls to its last row, and
+ * checks that the view's asking for it loaded the next page, once. */
+static gboolean
+pages_check_cb (gpointer user_data)
+{
+  Window *self = user_data;
+  CacheitResource *resource = CACHEIT_RESOURCE (self->pages);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->pages));
+  guint requests = demo_stats_get_resource_requests (resource);
+
+  if (self->window == NULL)
+    {
+      self->pages_check_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (g_get_monotonic_time () - self->pages_check_start > 60 * G_USEC_PER_SEC)
+    {
+      g_printerr ("cacheit-demo: the list in pages did not load its next page as it scrolled "
+                  "(%u items, %u pages, %u requests)\n",
+                  n_items, cacheit_collection_get_n_pages (self->pages), requests);
+      self->failed = TRUE;
+      self->pages_check_id = 0;
+      gtk_window_destroy (GTK_WINDOW (self->window));
+      return G_SOURCE_REMOVE;
+    }
+
+  if (self->pages_check == 1)
+    {
+      if (n_items == 0 || cacheit_resource_get_fetching (resource) ||
+          !cacheit_collection_get_has_more (self->pages))
+        return G_SOURCE_CONTINUE;
+
+      if (cacheit_collection_get_n_pages (self->pages) != 1 || requests != 1)
+        {
+          g_printerr ("cacheit-demo: the list in pages loaded more than its first page "
+                      "before it scrolled (%u pages, %u requests)\n",
+                      cacheit_collection_get_n_pages (self->pages), requests);
+          self->failed = TRUE;
+        }
+      self->pages_check = 2;
+      gtk_widget_activate_action (column_view_list (self->pages_view), "list.scroll-to-item",
+                                  "u", n_items - 1);
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (cacheit_collection_get_loading_more (self->pages) ||
+      cacheit_collection_get_n_pages (self->pages) < 2)
+    return G_SOURCE_CONTINUE;
+
+  g_print ("in pages                 %s\n", gtk_label_get_text (GTK_LABEL (self->pages_label)));
+  if (cacheit_collection_get_n_pages (self->pages) != 2 || requests != 2 ||
+      n_items != 2 * PAGE_SIZE)
+    {
+      g_printerr ("cacheit-demo: scrolled to the end of the first page, the list in pages did "
+                  "not load the next page alone (%u items, %u pages, %u requests)\n",
+                  n_items, cacheit_collection_get_n_pages (self->pages), requests);
+      self->failed = TRUE;
+    }
+
+  self->pages_check = 0;
+  self->pages_check_id = 0;
+  g_object_set_data_full (G_OBJECT (self->window), "demo-frames", g_new0 (int, 1), g_free);
+  gtk_widget_add_tick_callback (self->window, pages_check_finish_cb, self, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pages_check_start (Window *self)
+{
+  self->pages_check = 1;
+  self->pages_check_start = g_get_monotonic_time ();
+  gtk_stack_set_visible_child_name (GTK_STACK (self->list_stack), "pages");
+  self->pages_check_id = g_timeout_add (20, pages_check_cb, self);
+}
+
 /* Columns: a label per cell, bound through an expression on the list item,
  * so that a refetch that changes a record updates its row. */
 
@@ -903,11 +1178,12 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-add_column (Window           *self,
+add_column (GtkWidget        *view,
             const char       *title,
             const ColumnSpec *spec,
             gboolean          expand,
-            int               width)
+            int               width,
+            gboolean          view_is_sorted)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) column = NULL;
@@ -922,12 +1198,14 @@ add_column (Window           *self,
     sorter = GTK_SORTER (gtk_numeric_sorter_new (expression));
 
   column = gtk_column_view_column_new (title, g_steal_pointer (&factory));
-  gtk_column_view_column_set_sorter (column, sorter);
+  /* The list in pages is not sorted: a sort needs every record. */
+  if (view_is_sorted)
+    gtk_column_view_column_set_sorter (column, sorter);
   gtk_column_view_column_set_expand (column, expand);
   gtk_column_view_column_set_resizable (column, TRUE);
   if (width > 0)
     gtk_column_view_column_set_fixed_width (column, width);
-  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (view), column);
 }
 
 static const ColumnSpec id_column = { "id", G_CALLBACK (format_int64), G_TYPE_INT64, TRUE };
@@ -935,6 +1213,17 @@ static const ColumnSpec name_column = { "name", NULL, G_TYPE_STRING, FALSE };
 static const ColumnSpec city_column = { "city", NULL, G_TYPE_STRING, FALSE };
 static const ColumnSpec price_column = { "price", G_CALLBACK (format_price), G_TYPE_DOUBLE, TRUE };
 static const ColumnSpec stock_column = { "stock", G_CALLBACK (format_int), G_TYPE_INT, TRUE };
+
+static void
+add_columns (GtkWidget *view,
+             gboolean   sorted)
+{
+  add_column (view, "ID", &id_column, FALSE, 90, sorted);
+  add_column (view, "Name", &name_column, TRUE, -1, sorted);
+  add_column (view, "City", &city_column, FALSE, 150, sorted);
+  add_column (view, "Price", &price_column, FALSE, 110, sorted);
+  add_column (view, "Stock", &stock_column, FALSE, 90, sorted);
+}
 
 /* Building the window */
 
@@ -1152,6 +1441,10 @@ build_list (Window *self)
   GtkWidget *banner_close = gtk_button_new_from_icon_name ("window-close-symbolic");
   GtkWidget *search = gtk_search_entry_new ();
   GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *pages_scrolled = gtk_scrolled_window_new ();
+  GtkWidget *whole_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *pages_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *pages_spinner = gtk_spinner_new ();
   g_autoptr(GtkAnyFilter) filter = gtk_any_filter_new ();
   GtkSortListModel *sorted;
 
@@ -1178,6 +1471,7 @@ build_list (Window *self)
   g_object_set (search, "placeholder-text", "Filter by name or city", NULL);
   gtk_widget_set_size_request (search, 240, -1);
   g_signal_connect (search, "search-changed", G_CALLBACK (search_changed_cb), self);
+  self->search = search;
   self->count_label = gtk_label_new ("Loading…");
   gtk_widget_add_css_class (self->count_label, "dim");
   gtk_widget_add_css_class (self->count_label, "numeric");
@@ -1185,7 +1479,8 @@ build_list (Window *self)
   gtk_label_set_xalign (GTK_LABEL (self->count_label), 1);
   gtk_label_set_ellipsize (GTK_LABEL (self->count_label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (bar), search);
-  gtk_box_append (GTK_BOX (bar), self->count_label);
+  gtk_widget_set_hexpand (whole_bar, TRUE);
+  gtk_box_append (GTK_BOX (whole_bar), self->count_label);
 
   /* Freshness: when the server last confirmed the list, and whether it is
    * older than the server's max-age. */
@@ -1210,9 +1505,42 @@ build_list (Window *self)
   gtk_widget_add_css_class (self->origin_marker, "origin-marker");
   gtk_widget_set_valign (self->origin_marker, GTK_ALIGN_CENTER);
   g_signal_connect (self->records, "notify::origin", G_CALLBACK (origin_changed_cb), self);
-  gtk_box_append (GTK_BOX (bar), self->origin_marker);
-  gtk_box_append (GTK_BOX (bar), self->stale_marker);
-  gtk_box_append (GTK_BOX (bar), self->updated_label);
+  gtk_box_append (GTK_BOX (whole_bar), self->origin_marker);
+  gtk_box_append (GTK_BOX (whole_bar), self->stale_marker);
+  gtk_box_append (GTK_BOX (whole_bar), self->updated_label);
+
+  /* Over the list in pages: what is loaded, and a spinner bound to
+   * loading-more. */
+  self->pages_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->pages_label, "dim");
+  gtk_widget_add_css_class (self->pages_label, "numeric");
+  gtk_widget_set_hexpand (self->pages_label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->pages_label), 1);
+  gtk_label_set_ellipsize (GTK_LABEL (self->pages_label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_tooltip_text (self->pages_label,
+                               "records?per_page=500: each page's Link header names the next, "
+                               "X-Total-Count the total. The next page loads when the view shows "
+                               "a row 100 from the end (prefetch-distance); Reload asks for the "
+                               "first page alone");
+  g_object_bind_property (self->pages, "loading-more", pages_spinner, "spinning",
+                          G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (pages_bar), self->pages_label);
+  gtk_box_append (GTK_BOX (pages_bar), pages_spinner);
+  for (const char *const *name = (const char *const[]) { "n-items", "n-pages", "total", "has-more",
+                                                          "loading-more", "fetching", NULL };
+       *name != NULL; name++)
+    {
+      g_autofree char *signal = g_strconcat ("notify::", *name, NULL);
+
+      g_signal_connect (self->pages, signal, G_CALLBACK (pages_notify_cb), self);
+    }
+  g_signal_connect (self->pages, "error", G_CALLBACK (pages_error_cb), self);
+
+  self->bar_stack = gtk_stack_new ();
+  gtk_widget_set_hexpand (self->bar_stack, TRUE);
+  gtk_stack_add_named (GTK_STACK (self->bar_stack), whole_bar, "whole");
+  gtk_stack_add_named (GTK_STACK (self->bar_stack), pages_bar, "pages");
+  gtk_box_append (GTK_BOX (bar), self->bar_stack);
   gtk_box_append (GTK_BOX (box), bar);
 
   /* collection → filter → sort → selection → column view. Filtering and
@@ -1232,11 +1560,7 @@ build_list (Window *self)
   gtk_column_view_set_show_row_separators (GTK_COLUMN_VIEW (self->column_view), FALSE);
   gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->column_view), FALSE);
   gtk_widget_add_css_class (self->column_view, "data-table");
-  add_column (self, "ID", &id_column, FALSE, 90);
-  add_column (self, "Name", &name_column, TRUE, -1);
-  add_column (self, "City", &city_column, FALSE, 150);
-  add_column (self, "Price", &price_column, FALSE, 110);
-  add_column (self, "Stock", &stock_column, FALSE, 90);
+  add_columns (self->column_view, TRUE);
 
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
                                     g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
@@ -1248,9 +1572,32 @@ build_list (Window *self)
   gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
 
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_widget_set_hexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (box), scrolled);
+
+  /* The list in pages: collection → selection → column view, nothing
+   * between them that would ask for every row. */
+  self->pages_view = gtk_column_view_new (NULL);
+  gtk_column_view_set_show_row_separators (GTK_COLUMN_VIEW (self->pages_view), FALSE);
+  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->pages_view), FALSE);
+  gtk_widget_add_css_class (self->pages_view, "data-table");
+  add_columns (self->pages_view, FALSE);
+  self->pages_selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->pages)));
+  gtk_single_selection_set_autoselect (self->pages_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->pages_selection, TRUE);
+  g_signal_connect (self->pages_selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);
+  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->pages_view), GTK_SELECTION_MODEL (self->pages_selection));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (pages_scrolled), self->pages_view);
+
+  self->list_stack = gtk_stack_new ();
+  gtk_widget_set_vexpand (self->list_stack, TRUE);
+  gtk_widget_set_hexpand (self->list_stack, TRUE);
+  gtk_stack_add_titled (GTK_STACK (self->list_stack), scrolled, "whole", "Whole list");
+  gtk_stack_add_titled (GTK_STACK (self->list_stack), pages_scrolled, "pages", "In pages");
+  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (self->switcher), GTK_STACK (self->list_stack));
+  g_object_bind_property (self->list_stack, "visible-child-name", self->bar_stack,
+                          "visible-child-name", G_BINDING_SYNC_CREATE);
+  g_signal_connect (self->list_stack, "notify::visible-child-name",
+                    G_CALLBACK (list_stack_changed_cb), self);
+  gtk_box_append (GTK_BOX (box), self->list_stack);
 
   return box;
 }
@@ -1284,6 +1631,11 @@ build_header (Window *self)
                                "answers 304 Not Modified when it has not changed");
   g_signal_connect (reload, "clicked", G_CALLBACK (reload_clicked_cb), self);
   gtk_header_bar_pack_start (GTK_HEADER_BAR (header), reload);
+
+  /* The whole list, or the same records in pages (build_list() gives it
+   * its stack). */
+  self->switcher = gtk_stack_switcher_new ();
+  gtk_header_bar_pack_start (GTK_HEADER_BAR (header), self->switcher);
 
   self->spinner = gtk_spinner_new ();
   g_object_bind_property (self->records, "fetching", self->spinner, "spinning",
@@ -1366,6 +1718,8 @@ activate_cb (GtkApplication *app,
   /* Coming back to the window revalidates stale data in the background. */
   g_object_bind_property (self->window, "is-active", self->records, "app-active",
                           G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->window, "is-active", self->pages, "app-active",
+                          G_BINDING_SYNC_CREATE);
 
   stats_changed_cb (self);
   origin_changed_cb (CACHEIT_RESOURCE (self->records), NULL, self);
@@ -1380,6 +1734,7 @@ demo_window_run (DemoServer  *server,
                  DemoOptions *options)
 {
   Window self = { 0 };
+  g_autofree char *per_page = NULL;
   char *argv[] = { (char *) "cacheit-demo", NULL };
   int status;
 
@@ -1388,6 +1743,10 @@ demo_window_run (DemoServer  *server,
   self.stats.changed = stats_changed_cb;
   self.stats.user_data = &self;
   self.records = cacheit_collection_new (DEMO_TYPE_RECORD, demo_server_get_url (server));
+  self.pages = cacheit_collection_new (DEMO_TYPE_RECORD, demo_server_get_url (server));
+  per_page = g_strdup_printf ("%u", PAGE_SIZE);
+  cacheit_resource_set_query (CACHEIT_RESOURCE (self.pages), "per_page", per_page, NULL);
+  cacheit_collection_set_prefetch_distance (self.pages, PREFETCH_DISTANCE);
   g_signal_connect (self.records, "items-changed", G_CALLBACK (records_items_changed_cb), &self);
   g_signal_connect_after (self.records, "items-changed", G_CALLBACK (records_items_changed_after_cb), &self);
 
@@ -1402,11 +1761,15 @@ demo_window_run (DemoServer  *server,
     g_clear_signal_handler (&self.selected_notify_id, self.selected);
   g_clear_object (&self.selected);
   g_clear_object (&self.selection);
+  g_clear_object (&self.pages_selection);
+  g_clear_handle_id (&self.pages_check_id, g_source_remove);
   g_clear_object (&self.filtered);
   g_clear_object (&self.name_filter);
   g_clear_object (&self.city_filter);
   g_signal_handlers_disconnect_by_data (self.records, &self);
   g_clear_object (&self.records);
+  g_signal_handlers_disconnect_by_data (self.pages, &self);
+  g_clear_object (&self.pages);
   demo_stats_clear (&self.stats);
 
   soup_session_abort (cacheit_get_default_session ());
