@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cacheit-resource.h"
+#include "cacheit-settings.h"
 #include "cacheit-worker.h"
 #include "cacheit-write-queue.h"
 
@@ -74,6 +75,12 @@ void    _cacheit_resource_rename          (CacheitResource *self,
  * away first, @self keeps the values it used. */
 void    _cacheit_resource_set_parent      (CacheitResource *self,
                                            CacheitResource *parent);
+
+/* The same, with what a resource made by a client follows: the client's
+ * settings (cacheit-client.c), which have the same GParamSpecs and whose
+ * owner has no ::request signal. */
+void    _cacheit_resource_follow_settings (CacheitResource *self,
+                                           CacheitSettings *settings);
 
 /* The data in hand no longer matches its validators (a setting that shapes
  * the data changed): the next request is a full one. */

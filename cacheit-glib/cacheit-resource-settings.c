@@ -29,6 +29,7 @@
  * type, for the checks of the public functions. */
 static gssize settings_offset;
 static GType  resource_type;
+static GParamSpec *const *resource_pspecs;
 
 #define IS_RESOURCE(self) G_TYPE_CHECK_INSTANCE_TYPE ((self), resource_type)
 #define SETTINGS(self)    ((CacheitSettings *) G_STRUCT_MEMBER_P ((self), settings_offset))
@@ -55,6 +56,7 @@ _cacheit_resource_settings_class_init (GObjectClass  *klass,
 {
   settings_offset = offset;
   resource_type = G_TYPE_FROM_CLASS (klass);
+  resource_pspecs = pspecs;
 
   /**
    * CacheitResource:session:
@@ -284,6 +286,46 @@ _cacheit_resource_settings_class_init (GObjectClass  *klass,
     g_param_spec_string ("snapshot-directory", NULL, NULL,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+GParamSpec *const *
+_cacheit_resource_settings_get_pspecs (void)
+{
+  g_assert (resource_pspecs != NULL);
+
+  return resource_pspecs;
+}
+
+GParamSpec *
+_cacheit_resource_settings_copy_pspec (guint which)
+{
+  GParamSpec *pspec = _cacheit_resource_settings_get_pspecs ()[which];
+  const char *name = g_param_spec_get_name (pspec);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  if (G_IS_PARAM_SPEC_OBJECT (pspec))
+    return g_param_spec_object (name, NULL, NULL, pspec->value_type, flags);
+  if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
+    return g_param_spec_boolean (name, NULL, NULL, G_PARAM_SPEC_BOOLEAN (pspec)->default_value, flags);
+  if (G_IS_PARAM_SPEC_UINT64 (pspec))
+    return g_param_spec_uint64 (name, NULL, NULL, G_PARAM_SPEC_UINT64 (pspec)->minimum,
+                                G_PARAM_SPEC_UINT64 (pspec)->maximum,
+                                G_PARAM_SPEC_UINT64 (pspec)->default_value, flags);
+  if (G_IS_PARAM_SPEC_UINT (pspec))
+    return g_param_spec_uint (name, NULL, NULL, G_PARAM_SPEC_UINT (pspec)->minimum,
+                              G_PARAM_SPEC_UINT (pspec)->maximum,
+                              G_PARAM_SPEC_UINT (pspec)->default_value, flags);
+  if (G_IS_PARAM_SPEC_INT (pspec))
+    return g_param_spec_int (name, NULL, NULL, G_PARAM_SPEC_INT (pspec)->minimum,
+                             G_PARAM_SPEC_INT (pspec)->maximum,
+                             G_PARAM_SPEC_INT (pspec)->default_value, flags);
+  if (G_IS_PARAM_SPEC_ENUM (pspec))
+    return g_param_spec_enum (name, NULL, NULL, pspec->value_type,
+                              G_PARAM_SPEC_ENUM (pspec)->default_value, flags);
+  if (G_IS_PARAM_SPEC_STRING (pspec))
+    return g_param_spec_string (name, NULL, NULL, G_PARAM_SPEC_STRING (pspec)->default_value, flags);
+
+  g_assert_not_reached ();
 }
 
 /**

@@ -42,4 +42,13 @@ void _cacheit_resource_settings_class_init (GObjectClass  *klass,
                                             gssize         settings_offset,
                                             GParamSpec   **pspecs);
 
+/* The GParamSpecs of the settings, in order (those of CacheitResource),
+ * once its class is made: for a CacheitSettings that others follow (a
+ * client's). */
+GParamSpec *const *_cacheit_resource_settings_get_pspecs (void);
+
+/* A new GParamSpec for another class, of the name, type, bounds and
+ * default of the setting @which: read-write, with explicit notify. */
+GParamSpec *_cacheit_resource_settings_copy_pspec (guint which);
+
 G_END_DECLS

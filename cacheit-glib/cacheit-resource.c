@@ -1308,6 +1308,15 @@ _cacheit_resource_set_parent (CacheitResource *self,
   _cacheit_settings_set_parent (&priv->settings, parent_priv != NULL ? &parent_priv->settings : NULL);
 }
 
+void
+_cacheit_resource_follow_settings (CacheitResource *self,
+                                   CacheitSettings *settings)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  _cacheit_settings_set_parent (&priv->settings, settings);
+}
+
 /* A URL names its data (R13) */
 
 /* The URL changed: nothing the resource knows of its data is the new URL's.

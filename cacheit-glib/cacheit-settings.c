@@ -195,6 +195,19 @@ _cacheit_settings_clear (CacheitSettings *self)
   g_clear_pointer (&self->values, g_free);
 }
 
+/* Whether @owner has the signal @signal_id: what a resource follows may
+ * be of another type (a client), which has not. */
+static gboolean
+has_signal (GObject *owner,
+            guint    signal_id)
+{
+  GSignalQuery query;
+
+  g_signal_query (signal_id, &query);
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (owner, query.itype);
+}
+
 void
 _cacheit_settings_emit_along (CacheitSettings *self,
                               guint            signal_id,
@@ -211,7 +224,8 @@ _cacheit_settings_emit_along (CacheitSettings *self,
   /* A handler may drop the last reference to one of them. */
   chain = g_ptr_array_new_with_free_func (g_object_unref);
   for (CacheitSettings *s = self; s != NULL; s = s->parent)
-    g_ptr_array_add (chain, g_object_ref (s->owner));
+    if (has_signal (s->owner, signal_id))
+      g_ptr_array_add (chain, g_object_ref (s->owner));
   for (guint i = chain->len; i > 0; i--)
     g_signal_emit (g_ptr_array_index (chain, i - 1), signal_id, 0, arg);
 }
@@ -221,7 +235,8 @@ _cacheit_settings_handled_along (CacheitSettings *self,
                                  guint            signal_id)
 {
   for (CacheitSettings *s = self; s != NULL; s = s->parent)
-    if (g_signal_has_handler_pending (s->owner, signal_id, 0, FALSE))
+    if (has_signal (s->owner, signal_id) &&
+        g_signal_has_handler_pending (s->owner, signal_id, 0, FALSE))
       return TRUE;
 
   return FALSE;

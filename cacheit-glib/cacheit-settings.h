@@ -70,7 +70,9 @@ void          _cacheit_settings_set_parent (CacheitSettings        *self,
                                             CacheitSettings        *parent);
 /* Emits @signal_id (with one pointer argument, @arg) on the owners of what
  * @self follows, the outermost first, then on its owner: the handlers of an
- * item see what those of its collection did, and have the last word. */
+ * item see what those of its collection did, and have the last word. An
+ * owner of another type, which has no such signal (a client), is passed
+ * over. */
 void          _cacheit_settings_emit_along (CacheitSettings        *self,
                                             guint                   signal_id,
                                             gpointer                arg);

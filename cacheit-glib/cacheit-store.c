@@ -1001,6 +1001,51 @@ _cacheit_store_remove (CacheitStore *self,
   remove_path (path);
 }
 
+gboolean
+_cacheit_store_clear (CacheitStore  *self,
+                      GError       **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok = TRUE;
+  const char *name;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  dir = g_dir_open (self->directory, 0, &local_error);
+  if (dir == NULL)
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_file_error (local_error->code),
+                   _("Could not list the snapshots in %s: %s"), self->directory, local_error->message);
+      return FALSE;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!is_entry_name (name) && !g_str_has_prefix (name, TEMP_PREFIX))
+        continue;
+
+      path = g_build_filename (self->directory, name, NULL);
+      if (g_unlink (path) < 0 && errno != ENOENT)
+        {
+          int saved = errno;
+
+          if (ok)
+            g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                         _("Could not remove the snapshot %s: %s"), path, g_strerror (saved));
+          ok = FALSE;
+        }
+    }
+
+  scanned (self, 0);
+
+  return ok;
+}
+
 /* The snapshot thread */
 
 typedef struct

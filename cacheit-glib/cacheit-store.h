@@ -121,6 +121,13 @@ gboolean      _cacheit_store_touch      (CacheitStore  *self,
 void          _cacheit_store_remove     (CacheitStore  *self,
                                          const char    *key);
 
+/* Removes every snapshot of the store's directory (and the temporary files
+ * of saves), whoever wrote them; other files are left. A directory that
+ * does not exist has none. Errors are G_IO_ERROR, for the first file that
+ * could not be removed (the others are still tried). */
+gboolean      _cacheit_store_clear      (CacheitStore  *self,
+                                         GError       **error);
+
 /* Runs @func for @task (as g_task_run_in_thread() would) in the process's
  * one snapshot thread: every snapshot read and write that goes through it
  * happens there, in the order asked, so a load asked after a save of the

@@ -18,5 +18,6 @@
 #include "cacheit-resource.h"
 #include "cacheit-model.h"
 #include "cacheit-collection.h"
+#include "cacheit-client.h"
 
 #undef _CACHEIT_INSIDE
