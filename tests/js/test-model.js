@@ -190,4 +190,22 @@ test('model getters and attributes from gjs', async server => {
     eq(model.get_attributes().get_members().sort(), ['b', 'd', 'i', 'n', 's'], 'members');
 });
 
+test('a client from gjs: one object per type and URL, its settings and default headers', async server => {
+    server.route('/js-api/users/me', {json: {id: 1, first_name: 'Ada'}});
+    const client = new Cacheit.Client({base_uri: server.url('/js-api/'), max_age: 30,
+        snapshot_policy: Cacheit.SnapshotPolicy.NONE});
+    client.set_default_header('Authorization', 'Bearer js');
+    const me = client.get_model('users/me', User);
+    check(me instanceof User, 'get_model gives the subclass');
+    check(client.get_model('users/me', User) === me, 'the same path and type: the same object');
+    eq(me.max_age, 30, 'max-age from the client');
+    eq(await me.fetch_async(NONE, null), true, 'fetch_async');
+    eq(me.first_name, 'Ada', 'typed property');
+    const headers = server.eventsOf('request', '/js-api/users/me')[0].headers;
+    const auth = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization');
+    eq(auth && auth[1], 'Bearer js', 'Authorization header');
+    eq(client.invalidate('users'), 1, 'invalidate users');
+    eq(me.stale, true, 'stale after invalidate');
+});
+
 run();

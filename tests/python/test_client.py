@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+# A client from Python: paths against its base URI, one object per type and
+# URL while held and for gc-time after, the defaults its resources follow,
+# default headers, invalidation by path and clearing, against a real HTTP
+# server process.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import gc
+import os
+import shutil
+import tempfile
+
+from cacheit_testlib import Callbacks, check, eq, main, test, wait_until
+from gi.repository import Cacheit, GObject
+
+NONE = Cacheit.FetchFlags.NONE
+RELOAD = Cacheit.FetchFlags.RELOAD
+
+
+class User(Cacheit.Model):
+    __gtype_name__ = "CacheitPyTestClientUser"
+
+    name = GObject.Property(type=str)
+
+
+def make_client(server, **props):
+    client = Cacheit.Client(base_uri=server.url("/api/"), **props)
+    directory = tempfile.mkdtemp(prefix="cacheit-py-client-")
+    client.props.snapshot_directory = directory
+    return client, directory
+
+
+def last_headers(server, path):
+    return server.events_of("request", path)[-1]["headers"]
+
+
+@test("a client: paths resolve against base-uri; one object per type and URL; typed subclasses")
+def test_one_object(server):
+    server.route("/api/users/me", json={"id": 1, "name": "Ada"})
+    client, directory = make_client(server)
+    try:
+        eq(client.resolve("users/me"), server.url("/api/users/me"), "resolved path")
+        me = client.get_model("users/me", User)
+        check(isinstance(me, User), "get_model gives the subclass asked for")
+        check(client.get_model("users/me", User) is me, "the same path and type: the same object")
+        check(client.get_model("users/me", Cacheit.Model) is not me, "another type: another object")
+        check(me.fetch(NONE, None), "fetch")
+        eq(me.props.name, "Ada", "typed property")
+        posts = client.get_collection("posts", User)
+        check(client.get_collection("posts", User) is posts, "the same collection")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@test("settings: resources follow the client's unless given their own; default headers and "
+      "the User-Agent go with every request")
+def test_settings_and_headers(server):
+    server.route("/api/posts", json=[{"id": 1, "name": "x"}])
+    server.route("/api/posts/1", json={"id": 1, "name": "x"})
+    client, directory = make_client(server, max_age=30)
+    try:
+        client.set_default_header("Authorization", "Bearer abc")
+        eq(client.dup_default_header("Authorization"), "Bearer abc", "default header")
+        posts = client.get_collection("posts", User)
+        eq(posts.props.max_age, 30, "max-age from the client")
+        check(posts.fetch(NONE, None), "fetch the list")
+        item = posts.get_item(0)
+        eq(item.props.max_age, 30, "an item follows through its collection")
+        check(item.fetch(NONE, None), "fetch the item")
+        for path in ("/api/posts", "/api/posts/1"):
+            headers = {k.lower(): v for k, v in last_headers(server, path).items()}
+            eq(headers.get("authorization"), "Bearer abc", "Authorization of " + path)
+            check("cacheit-glib/" in headers.get("user-agent", ""), "User-Agent of " + path)
+        client.props.max_age = 5
+        eq(item.props.max_age, 5, "a change of the client's goes down")
+        posts.props.max_age = 60
+        eq(item.props.max_age, 60, "the collection's own value wins")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@test("gc-time: a resource nothing else holds goes after gc-time; asked again before, the same")
+def test_gc(server):
+    server.route("/api/a", json={"id": 1})
+    client, directory = make_client(server, gc_time=100)
+    try:
+        a = client.get_model("a", Cacheit.Model)
+        check(a.fetch(NONE, None), "fetch")
+        del a
+        gc.collect()
+        again = client.get_model("a", Cacheit.Model)
+        check(again.props.fetched, "kept: the same object, with its data")
+        check(again.fetch(NONE, None), "fetch again")
+        eq(server.count("/api/a"), 1, "requests: the data was still in hand")
+        del again
+        gc.collect()
+        wait_until(lambda: client.get_n_resources() == 0, "the resource to go")
+        fresh = client.get_model("a", Cacheit.Model)
+        check(not fresh.props.fetched, "after gc-time: a new object, with no data")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@test("invalidate() marks stale what is at a path or under it; clear_async() removes every "
+      "snapshot of the client's directory")
+def test_invalidate_and_clear(server):
+    server.route("/api/posts", json=[{"id": 1}])
+    server.route("/api/posts/1", json={"id": 1})
+    server.route("/api/postscript", json={"id": 2})
+    client, directory = make_client(server)
+    try:
+        posts = client.get_collection("posts", Cacheit.Model)
+        post = client.get_model("posts/1", Cacheit.Model)
+        other = client.get_model("postscript", Cacheit.Model)
+        for resource in (posts, post, other):
+            check(resource.fetch(NONE, None), "fetch")
+        eq(client.invalidate("posts"), 2, "resources marked stale")
+        check(posts.props.stale and post.props.stale, "posts and posts/1 are stale")
+        check(not other.props.stale, "postscript is not")
+
+        wait_until(lambda: len(os.listdir(directory)) >= 3, "the snapshots")
+        calls = Callbacks()
+        client.clear_async(None, calls.make("clear"))
+        calls.wait("clear")
+        check(client.clear_finish(calls.result("clear")), "clear_finish")
+        eq(os.listdir(directory), [], "files left in the snapshot directory")
+        eq(client.get_n_resources(), 0, "resources the client has")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
