@@ -532,6 +532,14 @@ cacheit_client_class_init (CacheitClientClass *klass)
    *
    * Since: 1.0
    */
+  /**
+   * CacheitClient:error-message-pointer:
+   *
+   * The default of [property@Resource:error-message-pointer] for the
+   * client's resources: where the API puts its message in an error answer.
+   *
+   * Since: 1.0
+   */
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -908,6 +916,22 @@ clear_in_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Back in the client's context: the caller's task, whose last reference,
+ * and the client's with it, is dropped here, never in the snapshot thread. */
+static void
+cleared_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 /**
  * cacheit_client_clear_async:
  * @self: a client
@@ -934,6 +958,7 @@ cacheit_client_clear_async (CacheitClient       *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
   g_autoptr(GPtrArray) detached = NULL;
   GHashTableIter iter;
   gpointer value;
@@ -954,8 +979,11 @@ cacheit_client_clear_async (CacheitClient       *self,
                                                          CACHEIT_RESOURCE_SETTING_SNAPSHOT_DIRECTORY));
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cacheit_client_clear_async);
-  g_task_set_task_data (task, _cacheit_store_open (directory), (GDestroyNotify) _cacheit_store_unref);
-  _cacheit_store_run_in_thread (task, clear_in_thread);
+
+  /* The thread's task holds the store alone. */
+  inner = g_task_new (NULL, NULL, cleared_cb, g_steal_pointer (&task));
+  g_task_set_task_data (inner, _cacheit_store_open (directory), (GDestroyNotify) _cacheit_store_unref);
+  _cacheit_store_run_in_thread (inner, clear_in_thread);
 }
 
 /**

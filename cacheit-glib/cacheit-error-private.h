@@ -20,6 +20,14 @@ G_BEGIN_DECLS
 GError *_cacheit_error_new_http           (const char   *safe_url,
                                            guint         status,
                                            const char   *reason);
+/* The same, with what the server said in @body (the JSON of the error
+ * answer, NULL for none): at @message_pointer, or in the common members
+ * when it is NULL. The body goes with the error (cacheit_error_get_body()). */
+GError *_cacheit_error_new_http_answer    (const char   *safe_url,
+                                           guint         status,
+                                           const char   *reason,
+                                           GBytes       *body,
+                                           const char   *message_pointer);
 GError *_cacheit_error_new_for_url        (CacheitError  code,
                                            const char   *safe_url,
                                            const char   *detail);

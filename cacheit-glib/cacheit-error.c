@@ -10,6 +10,7 @@
 
 #include "cacheit-error.h"
 #include "cacheit-error-private.h"
+#include "cacheit-decode.h"
 
 /* An extended error domain (GLib 2.68): errors of CACHEIT_ERROR carry the
  * HTTP status with them, so that cacheit_error_get_http_status() works on any
@@ -20,7 +21,9 @@
 
 typedef struct
 {
-  guint http_status;
+  guint     http_status;
+  JsonNode *body;             /* The JSON of the error answer, or NULL. */
+  char     *server_message;   /* What the server said in it, or NULL. */
 } CacheitErrorPrivate;
 
 static inline CacheitErrorPrivate *
@@ -37,19 +40,33 @@ cacheit_error_get_private (const GError *error)
 static void
 cacheit_error_private_init (GError *error)
 {
-  cacheit_error_get_private (error)->http_status = 0;
+  CacheitErrorPrivate *priv = cacheit_error_get_private (error);
+
+  priv->http_status = 0;
+  priv->body = NULL;
+  priv->server_message = NULL;
 }
 
 static void
 cacheit_error_private_copy (const GError *src,
                             GError       *dest)
 {
-  cacheit_error_get_private (dest)->http_status = cacheit_error_get_private (src)->http_status;
+  CacheitErrorPrivate *from = cacheit_error_get_private (src);
+  CacheitErrorPrivate *to = cacheit_error_get_private (dest);
+
+  to->http_status = from->http_status;
+  /* A body is never changed once in an error: shared, sealed. */
+  to->body = from->body != NULL ? json_node_ref (from->body) : NULL;
+  to->server_message = g_strdup (from->server_message);
 }
 
 static void
 cacheit_error_private_clear (GError *error)
 {
+  CacheitErrorPrivate *priv = cacheit_error_get_private (error);
+
+  g_clear_pointer (&priv->body, json_node_unref);
+  g_clear_pointer (&priv->server_message, g_free);
 }
 
 /**
@@ -125,6 +142,192 @@ _cacheit_error_new_http (const char *safe_url,
   cacheit_error_get_private (error)->http_status = status;
 
   return error;
+}
+
+/* The longest server message put into a GError, in characters. */
+#define SERVER_MESSAGE_MAX 200
+
+/* The string that is @node, or NULL. */
+static const char *
+string_of (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/* The member @name of @node, an object, or NULL. */
+static JsonNode *
+member (JsonNode   *node,
+        const char *name)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_object_get_member (json_node_get_object (node), name);
+}
+
+/* What the server said, where APIs commonly say it, in this order:
+ * message (GitHub, GitLab), error_description (OAuth 2), error (Mastodon;
+ * or an object with a message, Google), detail and title (RFC 9457, Django
+ * REST), the first of errors (a string, or with a message or a detail:
+ * JSON:API). */
+static const char *
+common_message (JsonNode *body)
+{
+  JsonNode *errors = member (body, "errors");
+  JsonNode *first = errors != NULL && JSON_NODE_HOLDS_ARRAY (errors) &&
+                    json_array_get_length (json_node_get_array (errors)) > 0
+                    ? json_array_get_element (json_node_get_array (errors), 0) : NULL;
+  const char *candidates[] = {
+    string_of (member (body, "message")),
+    string_of (member (body, "error_description")),
+    string_of (member (body, "error")),
+    string_of (member (member (body, "error"), "message")),
+    string_of (member (body, "detail")),
+    string_of (member (body, "title")),
+    string_of (first),
+    string_of (member (first, "message")),
+    string_of (member (first, "detail")),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (candidates[i] != NULL && *candidates[i] != '\0')
+      return candidates[i];
+
+  return NULL;
+}
+
+/* @text, valid UTF-8, on one line, without control characters, at most
+ * SERVER_MESSAGE_MAX characters: it goes into a sentence, and may be shown. */
+static char *
+tidy_message (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new (NULL);
+  glong n = 0;
+
+  for (const char *p = valid; *p != '\0' && n <= SERVER_MESSAGE_MAX; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        c = ' ';
+      if (c == ' ' && (out->len == 0 || out->str[out->len - 1] == ' '))
+        continue;
+      if (n == SERVER_MESSAGE_MAX)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      g_string_append_unichar (out, c);
+    }
+  while (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+
+  return g_string_free (out, out->len == 0);
+}
+
+GError *
+_cacheit_error_new_http_answer (const char *safe_url,
+                                guint       status,
+                                const char *reason,
+                                GBytes     *body,
+                                const char *message_pointer)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) at_pointer = NULL;
+  g_autofree char *said = NULL;
+  const char *text;
+  GError *error;
+  gsize length = 0;
+  /* From the reader: padded for the decoder, which bounds the depth. */
+  const char *data = body != NULL ? g_bytes_get_data (body, &length) : NULL;
+
+  if (length > 0)
+    root = _cacheit_decode_node (data, length, NULL, CACHEIT_SHAPE_ANY, NULL);
+  if (root == NULL)
+    return _cacheit_error_new_http (safe_url, status, reason);
+
+  if (message_pointer != NULL)
+    {
+      at_pointer = _cacheit_decode_node (data, length, message_pointer, CACHEIT_SHAPE_ANY, NULL);
+      text = string_of (at_pointer);
+    }
+  else
+    text = common_message (root);
+  said = text != NULL ? tidy_message (text) : NULL;
+
+  if (reason == NULL || *reason == '\0')
+    reason = soup_status_get_phrase (status);
+  if (said != NULL)
+    /* Translators: as "The server answered %u %s for %s", then what the
+     * server said, in its own words: "Validation Failed". */
+    error = g_error_new (CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS,
+                         _("The server answered %u %s for %s: %s"),
+                         status, reason != NULL ? reason : "", safe_url, said);
+  else
+    error = _cacheit_error_new_http (safe_url, status, reason);
+
+  cacheit_error_get_private (error)->http_status = status;
+  json_node_seal (root);
+  cacheit_error_get_private (error)->body = g_steal_pointer (&root);
+  cacheit_error_get_private (error)->server_message = g_steal_pointer (&said);
+
+  return error;
+}
+
+/**
+ * cacheit_error_get_body:
+ * @error: a `GError`
+ *
+ * Gets the JSON body the server sent with an error answer
+ * (`{"message": "Validation Failed", "errors": […]}` from GitHub,
+ * `{"error": "Record not found"}` from Mastodon), for an error of
+ * `CACHEIT_ERROR_HTTP_STATUS` from a fetch or a write, or a copy of one
+ * ([property@Resource:last-error]). The first 64 KiB of a body are read; a
+ * body that is not JSON, or longer, is none. The node is immutable.
+ *
+ * Returns: (transfer none) (nullable): the body, or `NULL`
+ *
+ * Since: 1.0
+ */
+JsonNode *
+cacheit_error_get_body (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (!g_error_matches (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS))
+    return NULL;
+
+  return cacheit_error_get_private (error)->body;
+}
+
+/**
+ * cacheit_error_get_server_message:
+ * @error: a `GError`
+ *
+ * Gets what the server said in the body of an error answer, as it is in
+ * the error's message: at [property@Resource:error-message-pointer], or in
+ * the common members (`message`, `error_description`, `error`, `detail`,
+ * `title`, the first of `errors`). It is on one line, without control
+ * characters, and at most 200 characters long. It is the server's text:
+ * escape it before putting it in Pango markup.
+ *
+ * Returns: (nullable): the server's message, or `NULL`
+ *
+ * Since: 1.0
+ */
+const char *
+cacheit_error_get_server_message (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (!g_error_matches (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS))
+    return NULL;
+
+  return cacheit_error_get_private (error)->server_message;
 }
 
 GError *

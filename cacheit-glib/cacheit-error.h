@@ -10,6 +10,7 @@
 #endif
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "cacheit-version-macros.h"
 
@@ -78,5 +79,9 @@ GQuark cacheit_error_quark          (void);
 
 CACHEIT_AVAILABLE_IN_ALL
 guint  cacheit_error_get_http_status (const GError *error);
+CACHEIT_AVAILABLE_IN_ALL
+JsonNode   *cacheit_error_get_body           (const GError *error);
+CACHEIT_AVAILABLE_IN_ALL
+const char *cacheit_error_get_server_message (const GError *error);
 
 G_END_DECLS

@@ -16,6 +16,9 @@
 #include "cacheit-error.h"
 #include "cacheit-reader.h"
 
+/* The most of an error answer's body read: enough for any message. */
+#define ERROR_BODY_MAX_SIZE (64 * 1024)
+
 typedef struct
 {
   guint              id;
@@ -399,6 +402,27 @@ read_cb (GObject      *object,
   flight_done (self, error, body);
 }
 
+/* The body of an error answer, read for the server's message: what could
+ * not be read (too large, cut off) is no body, never another error. */
+static void
+error_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CacheitFlight) self = user_data;
+  GBytes *body;
+
+  body = _cacheit_read_body_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (self->subscribers->len == 0)
+    {
+      g_clear_pointer (&body, g_bytes_unref);
+      return;
+    }
+
+  flight_done (self, NULL, body);
+}
+
 static void
 closed_cb (GObject      *object,
            GAsyncResult *result,
@@ -457,10 +481,20 @@ send_cb (GObject      *object,
       return;
     }
 
-  /* Only a success has a body worth reading: the rest is told by status,
-   * once the body is closed without blocking (a stream dropped unclosed
-   * would close itself, and wait for the body, on the main thread). */
+  /* A success has a body to decode, an error one that may say why
+   * (GitHub's {"message": …}), read up to ERROR_BODY_MAX_SIZE; the rest is
+   * told by status, once the body is closed without blocking (a stream
+   * dropped unclosed would close itself, and wait for the body, on the
+   * main thread). */
   status = soup_message_get_status (self->message);
+  if (status >= 400 && status < 600)
+    {
+      hint = content_length_hint (self->message);
+      _cacheit_read_body_async (stream, hint, MIN (self->max_size, ERROR_BODY_MAX_SIZE),
+                                G_PRIORITY_DEFAULT, self->cancellable, error_read_cb,
+                                _cacheit_flight_ref (self));
+      return;
+    }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, self->cancellable,

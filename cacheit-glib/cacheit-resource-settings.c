@@ -286,6 +286,30 @@ _cacheit_resource_settings_class_init (GObjectClass  *klass,
     g_param_spec_string ("snapshot-directory", NULL, NULL,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CacheitResource:error-message-pointer:
+   *
+   * Where the server's own message is in the JSON body of an error answer,
+   * as an RFC 6901 JSON Pointer: `/detail/0/msg` for FastAPI,
+   * `/errors/0/detail` for JSON:API. It goes into the `GError` of a failed
+   * fetch or write, after the status (bounded in length, control
+   * characters removed); the whole body is [func@Cacheit.Error.get_body].
+   *
+   * When unset, the common members are tried, in order: `message`
+   * (GitHub, GitLab), `error_description` (OAuth), `error` (Mastodon; a
+   * string, or an object with a `message`), `detail` and `title` (RFC
+   * 9457 problem details), and the first of `errors`.
+   *
+   * An item of a [class@Collection] follows its collection's unless it was
+   * given its own (see “Items follow their collection” in
+   * [class@Resource]).
+   *
+   * Since: 1.0
+   */
+  pspecs[CACHEIT_RESOURCE_SETTING_ERROR_MESSAGE_POINTER] =
+    g_param_spec_string ("error-message-pointer", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 }
 
 GParamSpec *const *
@@ -795,6 +819,47 @@ cacheit_resource_set_snapshot_policy (CacheitResource       *self,
 
   g_value_set_enum (g_value_init (&value, CACHEIT_TYPE_SNAPSHOT_POLICY), policy);
   set_setting (self, CACHEIT_RESOURCE_SETTING_SNAPSHOT_POLICY, &value);
+}
+
+/**
+ * cacheit_resource_get_error_message_pointer:
+ * @self: a resource
+ *
+ * Gets where the server's message is in an error answer, as set on @self
+ * or on what it follows.
+ *
+ * Returns: (nullable): the value of [property@Resource:error-message-pointer]
+ *
+ * Since: 1.0
+ */
+const char *
+cacheit_resource_get_error_message_pointer (CacheitResource *self)
+{
+  g_return_val_if_fail (IS_RESOURCE (self), NULL);
+
+  return g_value_get_string (setting (self, CACHEIT_RESOURCE_SETTING_ERROR_MESSAGE_POINTER));
+}
+
+/**
+ * cacheit_resource_set_error_message_pointer:
+ * @self: a resource
+ * @pointer: (nullable): a JSON Pointer, or `NULL` for the common members
+ *   (for an item, its collection's)
+ *
+ * Sets [property@Resource:error-message-pointer].
+ *
+ * Since: 1.0
+ */
+void
+cacheit_resource_set_error_message_pointer (CacheitResource *self,
+                                            const char      *pointer)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_return_if_fail (IS_RESOURCE (self));
+
+  g_value_set_string (g_value_init (&value, G_TYPE_STRING), pointer);
+  set_setting (self, CACHEIT_RESOURCE_SETTING_ERROR_MESSAGE_POINTER, &value);
 }
 
 /**

@@ -130,7 +130,7 @@ typedef struct
    * its request. */
   CacheitWriteQueue         writes;
 
-  /* The settings (PROP_SESSION to PROP_SNAPSHOT_DIRECTORY), which an item
+  /* The settings (PROP_SESSION to PROP_ERROR_MESSAGE_POINTER), which an item
    * follows its collection in unless it was given its own. */
   CacheitSettings           settings;
 } CacheitResourcePrivate;
@@ -179,7 +179,7 @@ struct _Fetch
 
 /* The settings, as indices in CacheitResourcePrivate.settings. */
 #define FIRST_SETTING_PROP PROP_SESSION
-#define N_SETTINGS         (PROP_SNAPSHOT_DIRECTORY - FIRST_SETTING_PROP + 1)
+#define N_SETTINGS         (PROP_ERROR_MESSAGE_POINTER - FIRST_SETTING_PROP + 1)
 G_STATIC_ASSERT (N_SETTINGS == CACHEIT_RESOURCE_N_SETTINGS);
 G_STATIC_ASSERT (PROP_MAX_AGE - FIRST_SETTING_PROP == CACHEIT_RESOURCE_SETTING_MAX_AGE);
 G_STATIC_ASSERT (PROP_SNAPSHOT_POLICY - FIRST_SETTING_PROP == CACHEIT_RESOURCE_SETTING_SNAPSHOT_POLICY);
@@ -699,8 +699,10 @@ flight_cb (CacheitFlight *flight,
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       if (!_cacheit_http_status_is_transient (status) || !fetch_retry (fetch, message))
-        fetch_fail (fetch, _cacheit_error_new_http (fetch->safe_url, status,
-                                                    soup_message_get_reason_phrase (message)));
+        fetch_fail (fetch, _cacheit_error_new_http_answer (fetch->safe_url, status,
+                                                           soup_message_get_reason_phrase (message),
+                                                           _cacheit_flight_get_body (flight),
+                                                           cacheit_resource_get_error_message_pointer (self)));
       return;
     }
 
@@ -1119,9 +1121,10 @@ writes_changed (CacheitResource *self,
 }
 
 static SoupSession *
-write_request (CacheitResource *target,
-               SoupMessage     *message,
-               guint64         *max_size)
+write_request (CacheitResource  *target,
+               SoupMessage      *message,
+               guint64          *max_size,
+               const char      **error_message_pointer)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (target);
 
@@ -1129,6 +1132,7 @@ write_request (CacheitResource *target,
    * collection). */
   _cacheit_settings_emit_along (&priv->settings, signals[SIGNAL_REQUEST], message);
   *max_size = cacheit_resource_get_max_size (target);
+  *error_message_pointer = cacheit_resource_get_error_message_pointer (target);
 
   return cacheit_resource_get_session (target);
 }

@@ -225,6 +225,12 @@ void          cacheit_resource_set_snapshot_directory (CacheitResource *self,
                                                        const char      *directory);
 
 CACHEIT_AVAILABLE_IN_ALL
+const char   *cacheit_resource_get_error_message_pointer (CacheitResource *self);
+CACHEIT_AVAILABLE_IN_ALL
+void          cacheit_resource_set_error_message_pointer (CacheitResource *self,
+                                                          const char      *pointer);
+
+CACHEIT_AVAILABLE_IN_ALL
 void          cacheit_resource_invalidate       (CacheitResource    *self);
 
 CACHEIT_AVAILABLE_IN_ALL

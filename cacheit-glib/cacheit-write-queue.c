@@ -35,6 +35,7 @@ typedef struct
   GTask                 *task;
   GSource               *cancel_source;
   char                  *root_pointer;
+  char                  *error_message_pointer;
   GApplication          *application;   /* Held until it is answered. */
   GList                  link;          /* In CacheitWriteQueue.writes. */
   /* What every attempt sends whole: the method and the body (NULL for none). */
@@ -165,6 +166,7 @@ write_finish (Write   *write,
   write_detach (write);
   g_free (write->method);
   g_free (write->root_pointer);
+  g_free (write->error_message_pointer);
   g_clear_pointer (&write->body, g_bytes_unref);
   if (write->cancelled_id != 0)
     g_cancellable_disconnect (g_task_get_cancellable (task), write->cancelled_id);
@@ -240,8 +242,9 @@ write_answered (Write  *write,
        * it may have applied it. */
       if (status == SOUP_STATUS_SEE_OTHER)
         self->hooks->invalidate (owner);
-      write_finish (write, _cacheit_error_new_http (safe_url, status,
-                                                    soup_message_get_reason_phrase (write->message)),
+      write_finish (write, _cacheit_error_new_http_answer (safe_url, status,
+                                                           soup_message_get_reason_phrase (write->message),
+                                                           body, write->error_message_pointer),
                     NULL);
       return;
     }
@@ -400,6 +403,7 @@ write_send (Write *write,
   SoupMessageHeaders *headers;
   SoupSession *session;
   guint64 max_size = G_MAXUINT64;
+  const char *error_message_pointer = NULL;
 
   write_detach (write);
   write->resent = FALSE;
@@ -419,7 +423,9 @@ write_send (Write *write,
 
   /* As for a fetch: a handler may add headers (Authorization), on each
    * request, a redirected one too. */
-  session = self->hooks->request (write_target (write), write->message, &max_size);
+  session = self->hooks->request (write_target (write), write->message, &max_size, &error_message_pointer);
+  g_free (write->error_message_pointer);
+  write->error_message_pointer = g_strdup (error_message_pointer);
 
   write->flight = _cacheit_flight_new_alone (self->context, session, write->message, max_size,
                                              write->cancellable);

@@ -60,10 +60,12 @@ typedef struct
   void          (* changed)  (CacheitResource *owner,
                               gboolean         was_saving);
   /* A request of @target is about to be sent: ::request runs on it. Gives
-   * the session that sends it and the largest answer accepted. */
-  SoupSession  *(* request)  (CacheitResource *target,
-                              SoupMessage     *message,
-                              guint64         *max_size);
+   * the session that sends it, the largest answer accepted and where the
+   * server's message is in an error answer (NULL: the common members). */
+  SoupSession  *(* request)  (CacheitResource  *target,
+                              SoupMessage      *message,
+                              guint64          *max_size,
+                              const char      **error_message_pointer);
   /* @message was answered (a status, any): what it says of the data. */
   void          (* answered) (CacheitResource *owner,
                               CacheitResource *target,

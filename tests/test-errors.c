@@ -556,6 +556,204 @@ test_credentials_hidden (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "127.0.0.1"));
 }
 
+/* Error bodies (issue 17) */
+
+static GError *
+reload_error_body (Fixture    *fixture,
+                   const char *path,
+                   guint       status,
+                   const char *body)
+{
+  g_autofree char *url = cacheit_test_server_url (fixture->server, path);
+  GError *error;
+
+  cacheit_test_server_set (fixture->server, path, status, body);
+  error = reload_expect_error (fixture, url, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (cacheit_error_get_http_status (error), ==, status);
+
+  return error;
+}
+
+static void
+test_body_github (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const GError *last;
+  JsonNode *body;
+  JsonArray *errors;
+
+  g_test_summary ("GitHub's 422: its message goes into the GError, its body is on the error "
+                  "and on every copy of it (last-error), and the data is kept");
+
+  error = reload_error_body (fixture, "/gh", 422,
+                             "{\"message\": \"Validation Failed\", \"errors\": [{\"resource\": "
+                             "\"Issue\", \"field\": \"title\", \"code\": \"missing_field\"}], "
+                             "\"documentation_url\": \"https://docs.github.com/rest\"}");
+  g_assert_true (g_str_has_suffix (error->message, ": Validation Failed"));
+  g_assert_nonnull (strstr (error->message, "422"));
+  g_assert_cmpstr (cacheit_error_get_server_message (error), ==, "Validation Failed");
+  body = cacheit_error_get_body (error);
+  g_assert_nonnull (body);
+  g_assert_true (json_node_is_immutable (body));
+  errors = json_object_get_array_member (json_node_get_object (body), "errors");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (errors, 0), "field"), ==,
+                   "title");
+
+  last = cacheit_resource_get_last_error (CACHEIT_RESOURCE (fixture->model));
+  g_assert_true (last != error);
+  g_assert_cmpstr (cacheit_error_get_server_message (last), ==, "Validation Failed");
+  g_assert_true (cacheit_error_get_body (last) == body);
+}
+
+static void
+test_body_common (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const struct { const char *body; const char *said; } cases[] = {
+    { "{\"error\": \"Record not found\"}", "Record not found" },                         /* Mastodon */
+    { "{\"error\": \"invalid_grant\", \"error_description\": \"Token expired\"}", "Token expired" },
+    { "{\"error\": {\"code\": 404, \"message\": \"Not there\"}}", "Not there" },          /* Google */
+    { "{\"type\": \"about:blank\", \"title\": \"Gone\", \"detail\": \"It moved\"}", "It moved" },
+    { "{\"errors\": [{\"status\": \"404\", \"detail\": \"No such post\"}]}", "No such post" },
+    { "{\"errors\": [\"first\", \"second\"]}", "first" },
+    { "{\"nothing\": \"here\"}", NULL },
+    { "[1, 2]", NULL },
+  };
+
+  g_test_summary ("The common members of error bodies: Mastodon, OAuth, Google, RFC 9457, "
+                  "JSON:API; a body with none of them is on the error, with no message");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/common-%u", i);
+      g_autoptr(GError) error = NULL;
+
+      fixture->n_error = 0;
+      error = reload_error_body (fixture, path, 404, cases[i].body);
+      g_assert_cmpstr (cacheit_error_get_server_message (error), ==, cases[i].said);
+      g_assert_nonnull (cacheit_error_get_body (error));
+      if (cases[i].said == NULL)
+        g_assert_true (g_str_has_suffix (error->message, path));
+    }
+}
+
+static void
+test_body_pointer (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) missing = NULL;
+  g_autoptr(CacheitClient) client = cacheit_client_new (NULL);
+
+  g_test_summary ("error-message-pointer finds the message where the API puts it (FastAPI's "
+                  "/detail/0/msg), from the resource or from a client's default");
+
+  cacheit_resource_set_error_message_pointer (CACHEIT_RESOURCE (fixture->model), "/detail/0/msg");
+  error = reload_error_body (fixture, "/fastapi", 422,
+                             "{\"message\": \"not this\", \"detail\": [{\"loc\": [\"body\", \"name\"], "
+                             "\"msg\": \"field required\"}]}");
+  g_assert_cmpstr (cacheit_error_get_server_message (error), ==, "field required");
+
+  /* Nothing there: no message, not the common members. */
+  cacheit_resource_set_error_message_pointer (CACHEIT_RESOURCE (fixture->model), "/nowhere");
+  fixture->n_error = 0;
+  missing = reload_error_body (fixture, "/fastapi-2", 422, "{\"message\": \"not this\"}");
+  g_assert_null (cacheit_error_get_server_message (missing));
+
+  g_object_set (client, "error-message-pointer", "/meta/why", NULL);
+  {
+    g_autoptr(CacheitModel) model = NULL;
+    g_autoptr(GError) from_client = NULL;
+    g_autofree char *url = cacheit_test_server_url (fixture->server, "/why");
+
+    cacheit_test_server_set (fixture->server, "/why", 503, "{\"meta\": {\"why\": \"maintenance\"}}");
+    model = cacheit_client_get_model (client, url, CACHEIT_TYPE_MODEL);
+    g_object_set (model, "retry-limit", 0, "snapshot-policy", CACHEIT_SNAPSHOT_NONE, NULL);
+    g_assert_false (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_NONE, NULL, &from_client));
+    g_assert_cmpstr (cacheit_error_get_server_message (from_client), ==, "maintenance");
+  }
+}
+
+static void
+test_body_bounded (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GString) body = g_string_new ("{\"message\": \"<b>bold</b>\\n\\tline\\u0007two ");
+  g_autoptr(GError) error = NULL;
+  const char *said;
+
+  g_test_summary ("The server's message is bounded (200 characters), on one line, without "
+                  "control characters, and kept as text (markup is not interpreted)");
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append (body, "é ");
+  g_string_append (body, "\"}");
+  error = reload_error_body (fixture, "/long", 400, body->str);
+  said = cacheit_error_get_server_message (error);
+  g_assert_nonnull (said);
+  g_assert_true (g_utf8_validate (said, -1, NULL));
+  g_assert_cmpint (g_utf8_strlen (said, -1), <=, 201);
+  g_assert_true (g_str_has_prefix (said, "<b>bold</b> line two é é"));
+  g_assert_true (g_str_has_suffix (said, "…"));
+  g_assert_null (strchr (said, '\n'));
+  g_assert_null (strchr (said, '\a'));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+static void
+test_body_not_json (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) large = NULL;
+  g_autoptr(GString) big = g_string_new ("{\"message\": \"");
+
+  g_test_summary ("An error body that is not JSON (a proxy's HTML), or larger than 64 KiB, is "
+                  "none: the error is as before");
+
+  error = reload_error_body (fixture, "/html", 502, "<html><body>Bad Gateway</body></html>");
+  g_assert_null (cacheit_error_get_body (error));
+  g_assert_null (cacheit_error_get_server_message (error));
+  g_assert_true (g_str_has_suffix (error->message, "/html"));
+
+  for (guint i = 0; i < 70 * 1024; i++)
+    g_string_append_c (big, 'x');
+  g_string_append (big, "\"}");
+  fixture->n_error = 0;
+  large = reload_error_body (fixture, "/big", 500, big->str);
+  g_assert_null (cacheit_error_get_body (large));
+}
+
+static void
+test_body_write (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  CacheitTestCompletion c = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A refused write's error has the server's message and body; the change is "
+                  "rolled back");
+
+  cacheit_test_server_set_for_method (fixture->server, "PATCH", "/good", 422,
+                                      "{\"message\": \"Validation Failed\", \"errors\": "
+                                      "[{\"field\": \"title\", \"code\": \"too_long\"}]}");
+  json_object_set_string_member (changes, "title", "far too long");
+  cacheit_model_save_async (fixture->model, changes, CACHEIT_SAVE_PATCH, NULL,
+                            cacheit_test_completion_cb, &c);
+  cacheit_test_wait_until (c.done);
+  g_assert_false (cacheit_model_save_finish (fixture->model, c.result, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpstr (cacheit_error_get_server_message (error), ==, "Validation Failed");
+  g_assert_true (g_str_has_suffix (error->message, ": Validation Failed"));
+  g_assert_nonnull (cacheit_error_get_body (error));
+  g_assert_cmpstr (cacheit_model_get_string (fixture->model, "title"), ==, "kept");
+  g_clear_object (&c.result);
+  /* The change and its rollback. */
+  fixture->n_changed = 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -589,6 +787,12 @@ main (int   argc,
   ADD ("/cacheit/errors/no-url", test_no_url);
   ADD ("/cacheit/errors/invalid-url", test_invalid_url);
   ADD ("/cacheit/errors/credentials-hidden", test_credentials_hidden);
+  ADD ("/cacheit/errors/body/github", test_body_github);
+  ADD ("/cacheit/errors/body/common", test_body_common);
+  ADD ("/cacheit/errors/body/pointer", test_body_pointer);
+  ADD ("/cacheit/errors/body/bounded", test_body_bounded);
+  ADD ("/cacheit/errors/body/not-json", test_body_not_json);
+  ADD ("/cacheit/errors/body/write", test_body_write);
 
 #undef ADD
 
