@@ -205,6 +205,22 @@ _cacheit_resource_class_describe (GObjectClass  *klass,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * CacheitResource:last-error-body:
+   *
+   * The JSON body of the error answer of the last fetch that failed
+   * ([func@Cacheit.Error.get_body] of [property@Resource:last-error]), or
+   * `NULL`: what GitHub's `{"message": …, "errors": […]}` says field by
+   * field. Bindings reach it here, since a `GError` they hand back to C
+   * carries no body. Immutable.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LAST_ERROR_BODY] =
+    g_param_spec_boxed ("last-error-body", NULL, NULL,
+                        JSON_TYPE_NODE,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * CacheitResource:status:
    *
    * The HTTP status of the last response received, or 0 before any.

@@ -164,6 +164,8 @@ gboolean      cacheit_resource_get_fetched      (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL
 const GError *cacheit_resource_get_last_error   (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL
+JsonNode     *cacheit_resource_get_last_error_body (CacheitResource *self);
+CACHEIT_AVAILABLE_IN_ALL
 guint         cacheit_resource_get_status       (CacheitResource    *self);
 CACHEIT_AVAILABLE_IN_ALL
 SoupMessageHeaders *cacheit_resource_get_response_headers (CacheitResource *self);

@@ -604,6 +604,7 @@ test_body_github (Fixture       *fixture,
   g_assert_true (last != error);
   g_assert_cmpstr (cacheit_error_get_server_message (last), ==, "Validation Failed");
   g_assert_true (cacheit_error_get_body (last) == body);
+  g_assert_true (cacheit_resource_get_last_error_body (CACHEIT_RESOURCE (fixture->model)) == body);
 }
 
 static void

@@ -208,4 +208,15 @@ test('a client from gjs: one object per type and URL, its settings and default h
     eq(me.stale, true, 'stale after invalidate');
 });
 
+test('error bodies from gjs: the server\'s message in the error, the body in last-error-body', async server => {
+    server.route('/js-api/issues', {json: {message: 'Validation Failed', errors: [{field: 'title'}]},
+        status: 422});
+    const model = new Cacheit.Model({url: server.url('/js-api/issues'), retry_limit: 0,
+        snapshot_policy: Cacheit.SnapshotPolicy.NONE});
+    const e = await rejects(model.fetch_async(NONE, null), 'fetch of a 422');
+    check(e.message.endsWith(': Validation Failed'), `message: ${e.message}`);
+    const errors = model.last_error_body.get_object().get_array_member('errors');
+    eq(errors.get_object_element(0).get_string_member('field'), 'title', 'errors[0].field');
+});
+
 run();

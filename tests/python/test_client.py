@@ -12,7 +12,7 @@ import shutil
 import tempfile
 
 from cacheit_testlib import Callbacks, check, eq, main, test, wait_until
-from gi.repository import Cacheit, GObject
+from gi.repository import Cacheit, GLib, GObject
 
 NONE = Cacheit.FetchFlags.NONE
 RELOAD = Cacheit.FetchFlags.RELOAD
@@ -126,6 +126,38 @@ def test_invalidate_and_clear(server):
         check(client.clear_finish(calls.result("clear")), "clear_finish")
         eq(os.listdir(directory), [], "files left in the snapshot directory")
         eq(client.get_n_resources(), 0, "resources the client has")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@test("error bodies: the server's message in the GLib.Error, the body in last-error-body, "
+      "error-message-pointer from the client")
+def test_error_bodies(server):
+    server.route("/api/issues", json={"message": "Validation Failed",
+                                      "errors": [{"field": "title", "code": "missing_field"}]},
+                 status=422)
+    server.route("/api/fastapi", json={"detail": [{"msg": "field required"}]}, status=422)
+    client, directory = make_client(server, retry_limit=0)
+    try:
+        issues = client.get_collection("issues", Cacheit.Model)
+        try:
+            issues.fetch(NONE, None)
+            raise AssertionError("the fetch of a 422 succeeded")
+        except GLib.Error as e:
+            check(e.matches(Cacheit.error_quark(), Cacheit.Error.HTTP_STATUS), "HTTP_STATUS")
+            check(e.message.endswith(": Validation Failed"), "message: %s" % e.message)
+        body = issues.props.last_error_body
+        check(body is not None, "last-error-body")
+        errors = body.get_object().get_array_member("errors")
+        eq(errors.get_object_element(0).get_string_member("field"), "title", "errors[0].field")
+
+        client.props.error_message_pointer = "/detail/0/msg"
+        fastapi = client.get_model("fastapi", Cacheit.Model)
+        try:
+            fastapi.fetch(NONE, None)
+            raise AssertionError("the fetch of a 422 succeeded")
+        except GLib.Error as e:
+            check(e.message.endswith(": field required"), "message: %s" % e.message)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
