@@ -129,19 +129,7 @@ _cacheit_error_new_http (const char *safe_url,
                          guint       status,
                          const char *reason)
 {
-  GError *error;
-
-  if (reason == NULL || *reason == '\0')
-    reason = soup_status_get_phrase (status);
-
-  /* Translators: the first %u is an HTTP status such as 404, the %s after it
-   * its reason such as "Not Found", the last %s a URL. */
-  error = g_error_new (CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS,
-                       _("The server answered %u %s for %s"),
-                       status, reason != NULL ? reason : "", safe_url);
-  cacheit_error_get_private (error)->http_status = status;
-
-  return error;
+  return _cacheit_error_new_http_answer (safe_url, status, reason, NULL, NULL);
 }
 
 /* The longest server message put into a GError, in characters. */
@@ -239,7 +227,8 @@ _cacheit_error_new_http_answer (const char *safe_url,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) at_pointer = NULL;
   g_autofree char *said = NULL;
-  const char *text;
+  const char *text = NULL;
+  CacheitErrorPrivate *priv;
   GError *error;
   gsize length = 0;
   /* From the reader: padded for the decoder, which bounds the depth. */
@@ -247,15 +236,12 @@ _cacheit_error_new_http_answer (const char *safe_url,
 
   if (length > 0)
     root = _cacheit_decode_node (data, length, NULL, CACHEIT_SHAPE_ANY, NULL);
-  if (root == NULL)
-    return _cacheit_error_new_http (safe_url, status, reason);
-
-  if (message_pointer != NULL)
+  if (root != NULL && message_pointer != NULL)
     {
       at_pointer = _cacheit_decode_node (data, length, message_pointer, CACHEIT_SHAPE_ANY, NULL);
       text = string_of (at_pointer);
     }
-  else
+  else if (root != NULL)
     text = common_message (root);
   said = text != NULL ? tidy_message (text) : NULL;
 
@@ -268,12 +254,18 @@ _cacheit_error_new_http_answer (const char *safe_url,
                          _("The server answered %u %s for %s: %s"),
                          status, reason != NULL ? reason : "", safe_url, said);
   else
-    error = _cacheit_error_new_http (safe_url, status, reason);
+    /* Translators: the first %u is an HTTP status such as 404, the %s after it
+     * its reason such as "Not Found", the last %s a URL. */
+    error = g_error_new (CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS,
+                         _("The server answered %u %s for %s"),
+                         status, reason != NULL ? reason : "", safe_url);
 
-  cacheit_error_get_private (error)->http_status = status;
-  json_node_seal (root);
-  cacheit_error_get_private (error)->body = g_steal_pointer (&root);
-  cacheit_error_get_private (error)->server_message = g_steal_pointer (&said);
+  priv = cacheit_error_get_private (error);
+  priv->http_status = status;
+  if (root != NULL)
+    json_node_seal (root);
+  priv->body = g_steal_pointer (&root);
+  priv->server_message = g_steal_pointer (&said);
 
   return error;
 }
