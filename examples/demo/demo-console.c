@@ -120,24 +120,35 @@ sync_cb (CacheitResource *resource,
   console->syncs++;
 }
 
+/* A call of the step completed with @result: whether every caller got the
+ * same one, and the step's first error (@error, taken). */
 static void
-fetch_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+call_done (Console      *console,
+           GAsyncResult *result,
+           GError       *error)
 {
-  Console *console = user_data;
-  g_autoptr(GError) error = NULL;
-
   if (console->first_result == NULL)
     console->first_result = g_object_ref (result);
   else if (console->first_result != result)
     console->all_same = FALSE;
 
-  if (!cacheit_resource_fetch_finish (CACHEIT_RESOURCE (object), result, &error) &&
-      console->error == NULL)
-    console->error = g_steal_pointer (&error);
+  if (error != NULL && console->error == NULL)
+    console->error = error;
+  else
+    g_clear_error (&error);
 
   console->pending--;
+}
+
+static void
+fetch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GError *error = NULL;
+
+  cacheit_resource_fetch_finish (CACHEIT_RESOURCE (object), result, &error);
+  call_done (user_data, result, error);
 }
 
 static void
@@ -170,19 +181,10 @@ load_more_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Console *console = user_data;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
-  if (console->first_result == NULL)
-    console->first_result = g_object_ref (result);
-  else if (console->first_result != result)
-    console->all_same = FALSE;
-
-  if (!cacheit_collection_load_more_finish (CACHEIT_COLLECTION (object), result, &error) &&
-      console->error == NULL)
-    console->error = g_steal_pointer (&error);
-
-  console->pending--;
+  cacheit_collection_load_more_finish (CACHEIT_COLLECTION (object), result, &error);
+  call_done (user_data, result, error);
 }
 
 static void
