@@ -272,6 +272,18 @@ dup_last_updated (gpointer resource)
   return last_updated;
 }
 
+guint
+count_files (const char *directory)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  guint n = 0;
+
+  if (dir != NULL)
+    while (g_dir_read_name (dir) != NULL)
+      n++;
+  return n;
+}
+
 void
 remove_tree (const char *path)
 {

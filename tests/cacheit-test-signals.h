@@ -106,6 +106,8 @@ GDateTime *dup_last_updated (gpointer           resource);
 
 /* Removes the file or directory @path and all below it, if it exists. */
 void  remove_tree           (const char        *path);
+/* How many entries @directory has (0 when it does not exist). */
+guint count_files           (const char        *directory);
 
 /* How long cacheit_test_wait_until() waits before it fails the test. */
 #define CACHEIT_TEST_WAIT_SECONDS 30

@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <cacheit.h>
 
 #include "cacheit-test-server.h"
@@ -39,21 +38,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_remove (file);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -61,22 +45,9 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->client);
   cacheit_test_drain ();
   cacheit_test_server_free (fixture->server);
-  remove_dir (fixture->dir);
+  remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->base);
-}
-
-/* The snapshot files in @path. */
-static guint
-n_files (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-
-  return n;
 }
 
 static void
@@ -211,7 +182,7 @@ test_gc (Fixture       *fixture,
   /* Asked for after: a new object. Its snapshot stayed on disk. */
   again = cacheit_client_get_model (fixture->client, "a", CACHEIT_TYPE_MODEL);
   g_assert_false (cacheit_resource_get_fetched (CACHEIT_RESOURCE (again)));
-  g_assert_cmpuint (n_files (fixture->dir), ==, 1);
+  g_assert_cmpuint (count_files (fixture->dir), ==, 1);
   g_object_unref (again);
 }
 
@@ -430,19 +401,6 @@ test_invalidate (Fixture       *fixture,
 }
 
 static void
-clear_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (cacheit_client_clear_finish (CACHEIT_CLIENT (object), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static void
 test_clear (Fixture       *fixture,
             gconstpointer  data)
 {
@@ -450,7 +408,8 @@ test_clear (Fixture       *fixture,
   g_autoptr(CacheitModel) me_again = NULL;
   g_autoptr(CacheitCollection) posts = NULL;
   g_autofree char *stray = g_build_filename (fixture->dir, "notes.txt", NULL);
-  gboolean done = FALSE;
+  CacheitTestCompletion c = { 0 };
+  g_autoptr(GError) error = NULL;
 
   g_test_summary ("clear_async() forgets every resource, stops those still held from writing "
                   "snapshots, and leaves no snapshot in the client's directory");
@@ -462,22 +421,25 @@ test_clear (Fixture       *fixture,
   cacheit_test_fetch_ok (me, CACHEIT_FETCH_NONE);
   cacheit_test_fetch_ok (posts, CACHEIT_FETCH_NONE);
   /* The snapshots are written in their thread. */
-  while (n_files (fixture->dir) < 2)
+  while (count_files (fixture->dir) < 2)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (g_file_set_contents (stray, "not a snapshot", -1, NULL));
 
   /* Asked for at once: done after the writes. */
   cacheit_test_fetch_ok (me, CACHEIT_FETCH_RELOAD);
-  cacheit_client_clear_async (fixture->client, NULL, clear_cb, &done);
-  cacheit_test_wait_until (done);
-  g_assert_cmpuint (n_files (fixture->dir), ==, 1);
+  cacheit_client_clear_async (fixture->client, NULL, cacheit_test_completion_cb, &c);
+  cacheit_test_wait_until (c.done);
+  g_assert_true (cacheit_client_clear_finish (fixture->client, c.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&c.result);
+  g_assert_cmpuint (count_files (fixture->dir), ==, 1);
   g_assert_true (g_file_test (stray, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (cacheit_client_get_n_resources (fixture->client), ==, 0);
 
   /* What is still held writes nothing more. */
   cacheit_test_fetch_ok (me, CACHEIT_FETCH_RELOAD);
   cacheit_test_drain ();
-  g_assert_cmpuint (n_files (fixture->dir), ==, 1);
+  g_assert_cmpuint (count_files (fixture->dir), ==, 1);
 
   /* The path is a new object, with no data. */
   me_again = cacheit_client_get_model (fixture->client, "me", CACHEIT_TYPE_MODEL);

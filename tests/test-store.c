@@ -120,18 +120,6 @@ list_directory (const char *directory)
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
-static guint
-count_files (const char *directory)
-{
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  guint n = 0;
-
-  if (dir != NULL)
-    while (g_dir_read_name (dir) != NULL)
-      n++;
-  return n;
-}
-
 static void
 assert_padded (GBytes *body)
 {
