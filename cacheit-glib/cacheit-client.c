@@ -52,7 +52,7 @@ struct _CacheitClient
 
   guint            gc_time;
   GMutex           lock;               /* Entry.unused and Entry.gc_source. */
-  GHashTable      *entries;            /* "TYPE\nURL" → Entry. */
+  GHashTable      *entries;            /* entry_key () → Entry. */
 };
 
 struct _Entry
@@ -231,11 +231,15 @@ gc_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* "CacheitModel MyUser\nURL", "CacheitCollection MyUser\nURL": a model
+ * and a collection of one type at one URL are two resources. */
 static char *
 entry_key (GType       type,
+           GType       item_type,
            const char *url)
 {
-  return g_strdup_printf ("%s\n%s", g_type_name (type), url);
+  return g_strdup_printf ("%s %s\n%s", g_type_name (type),
+                          item_type != G_TYPE_INVALID ? g_type_name (item_type) : "", url);
 }
 
 /* The resource of @type at @url the client has, or a new one. */
@@ -251,7 +255,7 @@ get_resource (CacheitClient *self,
 
   g_return_val_if_fail (url != NULL, NULL);
 
-  key = entry_key (item_type != G_TYPE_INVALID ? item_type : type, url);
+  key = entry_key (type, item_type, url);
   entry = g_hash_table_lookup (self->entries, key);
   if (entry != NULL)
     return g_object_ref (entry->object);

@@ -112,7 +112,16 @@ test_one_object (Fixture       *fixture,
   list_of_rows = cacheit_client_get_collection (fixture->client, "users", TEST_TYPE_ROW);
   g_assert_true (list == list_again);
   g_assert_true (list != list_of_rows);
-  g_assert_cmpuint (cacheit_client_get_n_resources (fixture->client), ==, 4);
+  /* A collection of rows at the URL of a model row: another object, a
+   * collection. */
+  {
+    g_autoptr(CacheitCollection) rows_at_me = cacheit_client_get_collection (fixture->client, "users/me",
+                                                                             TEST_TYPE_ROW);
+
+    g_assert_true (CACHEIT_IS_COLLECTION (rows_at_me));
+    g_assert_true ((gpointer) rows_at_me != (gpointer) row);
+  }
+  g_assert_cmpuint (cacheit_client_get_n_resources (fixture->client), ==, 5);
 
   cacheit_test_fetch_ok (a, CACHEIT_FETCH_NONE);
   g_assert_cmpstr (cacheit_model_get_string (b, "name"), ==, "Ada");
