@@ -287,13 +287,13 @@ cacheit_client_constructed (GObject *object)
 
   G_OBJECT_CLASS (cacheit_client_parent_class)->constructed (object);
 
+  /* A session given at construction is watched already (settings_changed()). */
   if (session_of (self) == NULL)
     {
       g_autoptr(SoupSession) session = new_session ();
 
       set_own_session (self, session);
     }
-  watch_session (self);
 }
 
 static void
