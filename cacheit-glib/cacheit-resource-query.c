@@ -1,5 +1,5 @@
-/* cacheit-resource-query.c: the query parameters of a resource's URL, and
- * the links of its last response.
+/* cacheit-resource-query.c: the query parameters of a resource's URL, the
+ * links of its last response, and the body of its last error answer.
  *
  * Setting a parameter makes a new URL (see _cacheit_http_url_with_params()
  * for the rules) and sets it as cacheit_resource_set_url() does, so a
@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "cacheit-resource.h"
+#include "cacheit-error.h"
 #include "cacheit-http.h"
 
 static gboolean
@@ -235,4 +236,27 @@ cacheit_resource_dup_link (CacheitResource *self,
 
   return _cacheit_http_link_target (soup_message_headers_get_list (headers, "Link"), rel,
                                     cacheit_resource_get_url (self));
+}
+
+/**
+ * cacheit_resource_get_last_error_body:
+ * @self: a resource
+ *
+ * Gets the JSON body of the error answer of the last fetch of @self, if it
+ * failed with one.
+ *
+ * Returns: (nullable) (transfer none): the value of [property@Resource:last-error-body]
+ *
+ * Since: 1.0
+ */
+JsonNode *
+cacheit_resource_get_last_error_body (CacheitResource *self)
+{
+  const GError *last_error;
+
+  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
+
+  last_error = cacheit_resource_get_last_error (self);
+
+  return last_error != NULL ? cacheit_error_get_body (last_error) : NULL;
 }

@@ -323,20 +323,18 @@ set_last_error (CacheitResource *self,
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
 
-  JsonNode *body_before;
+  gboolean had_body;
 
   if (priv->last_error == NULL && error == NULL)
     return;
 
-  body_before = priv->last_error != NULL ? cacheit_error_get_body (priv->last_error) : NULL;
-  if (body_before != NULL)
-    json_node_ref (body_before);
+  /* Each error decodes its own body: a new error with one is a new body. */
+  had_body = priv->last_error != NULL && cacheit_error_get_body (priv->last_error) != NULL;
   g_clear_error (&priv->last_error);
   priv->last_error = error != NULL ? g_error_copy (error) : NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
-  if (body_before != cacheit_resource_get_last_error_body (self))
+  if (had_body || (priv->last_error != NULL && cacheit_error_get_body (priv->last_error) != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR_BODY]);
-  g_clear_pointer (&body_before, json_node_unref);
 }
 
 static void
@@ -1562,7 +1560,7 @@ cacheit_resource_get_property (GObject    *object,
       break;
 
     case PROP_LAST_ERROR_BODY:
-      g_value_set_boxed (value, cacheit_resource_get_last_error_body (self));
+      g_value_set_boxed (value, priv->last_error != NULL ? cacheit_error_get_body (priv->last_error) : NULL);
       break;
 
     case PROP_STATUS:
@@ -1852,27 +1850,6 @@ cacheit_resource_get_fetched (CacheitResource *self)
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
 
   return priv->fetched;
-}
-
-/**
- * cacheit_resource_get_last_error_body:
- * @self: a resource
- *
- * Gets the JSON body of the error answer of the last fetch of @self, if it
- * failed with one.
- *
- * Returns: (nullable) (transfer none): the value of [property@Resource:last-error-body]
- *
- * Since: 1.0
- */
-JsonNode *
-cacheit_resource_get_last_error_body (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
-
-  return priv->last_error != NULL ? cacheit_error_get_body (priv->last_error) : NULL;
 }
 
 /**
