@@ -12,6 +12,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "cacheit-error.h"
 
@@ -20,14 +21,15 @@ G_BEGIN_DECLS
 GError *_cacheit_error_new_http           (const char   *safe_url,
                                            guint         status,
                                            const char   *reason);
-/* The same, with what the server said in @body (the JSON of the error
- * answer, NULL for none): at @message_pointer, or in the common members
- * when it is NULL. The body goes with the error (cacheit_error_get_body()). */
+/* The same, with the JSON @body of the error answer (NULL for none), which
+ * goes with the error, sealed (cacheit_error_get_body()), and @said, what
+ * the server said in it (NULL for nothing), which goes into the message.
+ * What an answer says is read by _cacheit_http_error_for_answer(). */
 GError *_cacheit_error_new_http_answer    (const char   *safe_url,
                                            guint         status,
                                            const char   *reason,
-                                           GBytes       *body,
-                                           const char   *message_pointer);
+                                           JsonNode     *body,
+                                           const char   *said);
 GError *_cacheit_error_new_for_url        (CacheitError  code,
                                            const char   *safe_url,
                                            const char   *detail);

@@ -10,7 +10,6 @@
 
 #include "cacheit-error.h"
 #include "cacheit-error-private.h"
-#include "cacheit-decode.h"
 
 /* An extended error domain (GLib 2.68): errors of CACHEIT_ERROR carry the
  * HTTP status with them, so that cacheit_error_get_http_status() works on any
@@ -132,118 +131,15 @@ _cacheit_error_new_http (const char *safe_url,
   return _cacheit_error_new_http_answer (safe_url, status, reason, NULL, NULL);
 }
 
-/* The longest server message put into a GError, in characters. */
-#define SERVER_MESSAGE_MAX 200
-
-/* The string that is @node, or NULL. */
-static const char *
-string_of (JsonNode *node)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-/* The member @name of @node, an object, or NULL. */
-static JsonNode *
-member (JsonNode   *node,
-        const char *name)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_object_get_member (json_node_get_object (node), name);
-}
-
-/* What the server said, where APIs commonly say it, in this order:
- * message (GitHub, GitLab), error_description (OAuth 2), error (Mastodon;
- * or an object with a message, Google), detail and title (RFC 9457, Django
- * REST), the first of errors (a string, or with a message or a detail:
- * JSON:API). */
-static const char *
-common_message (JsonNode *body)
-{
-  JsonNode *errors = member (body, "errors");
-  JsonNode *first = errors != NULL && JSON_NODE_HOLDS_ARRAY (errors) &&
-                    json_array_get_length (json_node_get_array (errors)) > 0
-                    ? json_array_get_element (json_node_get_array (errors), 0) : NULL;
-  const char *candidates[] = {
-    string_of (member (body, "message")),
-    string_of (member (body, "error_description")),
-    string_of (member (body, "error")),
-    string_of (member (member (body, "error"), "message")),
-    string_of (member (body, "detail")),
-    string_of (member (body, "title")),
-    string_of (first),
-    string_of (member (first, "message")),
-    string_of (member (first, "detail")),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
-    if (candidates[i] != NULL && *candidates[i] != '\0')
-      return candidates[i];
-
-  return NULL;
-}
-
-/* @text, valid UTF-8, on one line, without control characters, at most
- * SERVER_MESSAGE_MAX characters: it goes into a sentence, and may be shown. */
-static char *
-tidy_message (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *out = g_string_new (NULL);
-  glong n = 0;
-
-  for (const char *p = valid; *p != '\0' && n <= SERVER_MESSAGE_MAX; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
-        c = ' ';
-      if (c == ' ' && (out->len == 0 || out->str[out->len - 1] == ' '))
-        continue;
-      if (n == SERVER_MESSAGE_MAX)
-        {
-          g_string_append (out, "…");
-          break;
-        }
-      g_string_append_unichar (out, c);
-    }
-  while (out->len > 0 && out->str[out->len - 1] == ' ')
-    g_string_truncate (out, out->len - 1);
-
-  return g_string_free (out, out->len == 0);
-}
-
 GError *
 _cacheit_error_new_http_answer (const char *safe_url,
                                 guint       status,
                                 const char *reason,
-                                GBytes     *body,
-                                const char *message_pointer)
+                                JsonNode   *body,
+                                const char *said)
 {
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonNode) at_pointer = NULL;
-  g_autofree char *said = NULL;
-  const char *text = NULL;
   CacheitErrorPrivate *priv;
   GError *error;
-  gsize length = 0;
-  /* From the reader: padded for the decoder, which bounds the depth. */
-  const char *data = body != NULL ? g_bytes_get_data (body, &length) : NULL;
-
-  if (length > 0)
-    root = _cacheit_decode_node (data, length, NULL, CACHEIT_SHAPE_ANY, NULL);
-  if (root != NULL && message_pointer != NULL)
-    {
-      at_pointer = _cacheit_decode_node (data, length, message_pointer, CACHEIT_SHAPE_ANY, NULL);
-      text = string_of (at_pointer);
-    }
-  else if (root != NULL)
-    text = common_message (root);
-  said = text != NULL ? tidy_message (text) : NULL;
 
   if (reason == NULL || *reason == '\0')
     reason = soup_status_get_phrase (status);
@@ -262,10 +158,12 @@ _cacheit_error_new_http_answer (const char *safe_url,
 
   priv = cacheit_error_get_private (error);
   priv->http_status = status;
-  if (root != NULL)
-    json_node_seal (root);
-  priv->body = g_steal_pointer (&root);
-  priv->server_message = g_steal_pointer (&said);
+  if (body != NULL)
+    {
+      json_node_seal (body);
+      priv->body = json_node_ref (body);
+    }
+  priv->server_message = g_strdup (said);
 
   return error;
 }

@@ -147,4 +147,17 @@ char     *_cacheit_http_link_target         (const char        *link,
 char     *_cacheit_http_url_get_param       (const char        *url,
                                              const char        *name);
 
+/* The error of an answer of @status (400 or more) with @body (as read,
+ * padded for the decoder; NULL for none): when @body is JSON, it goes with
+ * the error, and what the server said in it, at @message_pointer (RFC
+ * 6901) or, when that is NULL, in the common members (message,
+ * error_description, error, detail, title, errors[0]), goes into its
+ * message, valid UTF-8 on one line without control characters, at most
+ * 200 characters. */
+GError   *_cacheit_http_error_for_answer    (const char *safe_url,
+                                             guint       status,
+                                             const char *reason,
+                                             GBytes     *body,
+                                             const char *message_pointer);
+
 G_END_DECLS

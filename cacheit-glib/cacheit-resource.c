@@ -705,7 +705,7 @@ flight_cb (CacheitFlight *flight,
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       if (!_cacheit_http_status_is_transient (status) || !fetch_retry (fetch, message))
-        fetch_fail (fetch, _cacheit_error_new_http_answer (fetch->safe_url, status,
+        fetch_fail (fetch, _cacheit_http_error_for_answer (fetch->safe_url, status,
                                                            soup_message_get_reason_phrase (message),
                                                            _cacheit_flight_get_body (flight),
                                                            cacheit_resource_get_error_message_pointer (self)));

@@ -242,7 +242,7 @@ write_answered (Write  *write,
        * it may have applied it. */
       if (status == SOUP_STATUS_SEE_OTHER)
         self->hooks->invalidate (owner);
-      write_finish (write, _cacheit_error_new_http_answer (safe_url, status,
+      write_finish (write, _cacheit_http_error_for_answer (safe_url, status,
                                                            soup_message_get_reason_phrase (write->message),
                                                            body, write->error_message_pointer),
                     NULL);
