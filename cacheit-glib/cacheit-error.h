@@ -45,6 +45,14 @@ G_BEGIN_DECLS
  * @CACHEIT_ERROR_TOO_LARGE: the decoded body is larger than
  *   [property@Resource:max-size]
  * @CACHEIT_ERROR_TOO_DEEP: the JSON is nested deeper than [const@MAX_DEPTH]
+ * @CACHEIT_ERROR_NOT_CACHED: a fetch with `CACHEIT_FETCH_CACHE_ONLY` found
+ *   nothing in memory or on disk
+ * @CACHEIT_ERROR_UNAUTHORIZED: the client's authenticator gave no token, or
+ *   the server refused the one it gave (see [signal@Client::authenticate]
+ *   and [signal@Client::unauthorized])
+ * @CACHEIT_ERROR_RATE_LIMITED: the server limits the rate of requests and
+ *   asked the client to wait longer than it waits for a request (see
+ *   [property@Client:rate-limited-until]); nothing was sent
  *
  * Error codes of the `CACHEIT_ERROR` domain.
  *
@@ -60,6 +68,9 @@ typedef enum
   CACHEIT_ERROR_WRONG_SHAPE,
   CACHEIT_ERROR_TOO_LARGE,
   CACHEIT_ERROR_TOO_DEEP,
+  CACHEIT_ERROR_NOT_CACHED,
+  CACHEIT_ERROR_UNAUTHORIZED,
+  CACHEIT_ERROR_RATE_LIMITED,
 } CacheitError;
 
 /**
