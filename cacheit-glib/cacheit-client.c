@@ -20,7 +20,11 @@
  *   someone took it again meanwhile. A toggle notification may come from
  *   any thread that drops a reference (a GTask finalized in a worker), so
  *   the state it changes is under a lock, and the timer is a source of the
- *   client's main context.
+ *   client's main context;
+ * - the gate of its session (cacheit-gate.c), which every request of the
+ *   session passes: the token of ::authenticate, the rate limits of its
+ *   hosts, max-requests-per-host. The client answers the gate's hooks, with
+ *   its signals and properties.
  */
 
 #include "config.h"
@@ -28,6 +32,8 @@
 #include <string.h>
 
 #include "cacheit-client.h"
+#include "cacheit-auth-request-private.h"
+#include "cacheit-gate.h"
 #include "cacheit-resource-private.h"
 #include "cacheit-resource-settings.h"
 #include "cacheit-settings.h"
@@ -50,6 +56,10 @@ struct _CacheitClient
   SoupSession     *headers_session;   /* Whose ::request-queued adds them. */
   gulong           request_queued_id;
 
+  CacheitGate     *gate;
+  guint            max_per_host;
+  GDateTime       *rate_limited_until;
+
   guint            gc_time;
   GMutex           lock;               /* Entry.unused and Entry.gc_source. */
   GHashTable      *entries;            /* entry_key () → Entry. */
@@ -69,6 +79,9 @@ enum
   PROP_0,
   PROP_BASE_URI,
   PROP_GC_TIME,
+  PROP_MAX_REQUESTS_PER_HOST,
+  PROP_RATE_LIMITED,
+  PROP_RATE_LIMITED_UNTIL,
   FIRST_SETTING_PROP,
   N_PROPS = FIRST_SETTING_PROP + CACHEIT_RESOURCE_N_SETTINGS
 };
@@ -76,6 +89,15 @@ enum
 #define SETTING(prop_id) ((prop_id) - FIRST_SETTING_PROP)
 
 static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_AUTHENTICATE,
+  SIGNAL_UNAUTHORIZED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CacheitClient, cacheit_client, G_TYPE_OBJECT)
 
@@ -121,6 +143,7 @@ watch_session (CacheitClient *self)
   if (self->headers_session != NULL)
     g_clear_signal_handler (&self->request_queued_id, self->headers_session);
   g_clear_object (&self->headers_session);
+  _cacheit_gate_attach (self->gate, session);
   if (session != NULL)
     {
       self->headers_session = g_object_ref (session);
@@ -151,6 +174,71 @@ set_own_session (CacheitClient *self,
   g_value_set_object (&value, session);
   _cacheit_settings_set (&self->settings, CACHEIT_RESOURCE_SETTING_SESSION, &value);
 }
+
+/* The gate's hooks */
+
+static gboolean
+has_authenticator (gpointer owner)
+{
+  return g_signal_has_handler_pending (owner, signals[SIGNAL_AUTHENTICATE], 0, TRUE);
+}
+
+static void
+token_given (const char   *token,
+             const GError *error,
+             gpointer      user_data)
+{
+  _cacheit_gate_give_token (user_data, token, error);
+}
+
+static void
+ask_token (gpointer owner,
+           gboolean refresh)
+{
+  CacheitClient *self = owner;
+  g_autoptr(CacheitAuthRequest) request = NULL;
+  gboolean handled = FALSE;
+
+  request = _cacheit_auth_request_new (refresh, token_given, _cacheit_gate_ref (self->gate),
+                                       (GDestroyNotify) _cacheit_gate_unref);
+  g_signal_emit (self, signals[SIGNAL_AUTHENTICATE], 0, request, &handled);
+  if (!handled)
+    _cacheit_auth_request_decline (request);
+}
+
+static void
+unauthorized (gpointer      owner,
+              const GError *error)
+{
+  g_signal_emit (owner, signals[SIGNAL_UNAUTHORIZED], 0, error);
+}
+
+static void
+rate_limit_changed (gpointer owner)
+{
+  CacheitClient *self = owner;
+  g_autoptr(GDateTime) until = _cacheit_gate_dup_paused_until (self->gate);
+  gboolean was_limited = self->rate_limited_until != NULL;
+
+  if (until == self->rate_limited_until ||
+      (until != NULL && self->rate_limited_until != NULL && g_date_time_equal (until, self->rate_limited_until)))
+    return;
+
+  g_clear_pointer (&self->rate_limited_until, g_date_time_unref);
+  self->rate_limited_until = g_steal_pointer (&until);
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMITED_UNTIL]);
+  if (was_limited != (self->rate_limited_until != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMITED]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static const CacheitGateHooks gate_hooks = {
+  has_authenticator,
+  ask_token,
+  unauthorized,
+  rate_limit_changed,
+};
 
 /* The settings */
 
@@ -287,6 +375,13 @@ cacheit_client_constructed (GObject *object)
 
   G_OBJECT_CLASS (cacheit_client_parent_class)->constructed (object);
 
+  if (self->base_uri != NULL)
+    {
+      g_autoptr(GUri) base = g_uri_parse (self->base_uri, SOUP_HTTP_URI_FLAGS, NULL);
+
+      _cacheit_gate_set_origin (self->gate, base);
+    }
+
   /* A session given at construction is watched already (settings_changed()). */
   if (session_of (self) == NULL)
     {
@@ -304,6 +399,8 @@ cacheit_client_dispose (GObject *object)
   /* The resources still held elsewhere keep the settings they used. */
   g_hash_table_remove_all (self->entries);
   _cacheit_settings_release (&self->settings);
+  /* Requests still waiting go on as they can, without the client. */
+  _cacheit_gate_disown (self->gate);
   if (self->headers_session != NULL)
     g_clear_signal_handler (&self->request_queued_id, self->headers_session);
   g_clear_object (&self->headers_session);
@@ -318,6 +415,8 @@ cacheit_client_finalize (GObject *object)
 
   g_clear_pointer (&self->entries, g_hash_table_unref);
   _cacheit_settings_clear (&self->settings);
+  g_clear_pointer (&self->gate, _cacheit_gate_unref);
+  g_clear_pointer (&self->rate_limited_until, g_date_time_unref);
   g_clear_pointer (&self->headers, soup_message_headers_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->base_uri, g_free);
@@ -347,6 +446,15 @@ cacheit_client_get_property (GObject    *object,
       break;
     case PROP_GC_TIME:
       g_value_set_uint (value, self->gc_time);
+      break;
+    case PROP_MAX_REQUESTS_PER_HOST:
+      g_value_set_uint (value, self->max_per_host);
+      break;
+    case PROP_RATE_LIMITED:
+      g_value_set_boolean (value, self->rate_limited_until != NULL);
+      break;
+    case PROP_RATE_LIMITED_UNTIL:
+      g_value_set_boxed (value, self->rate_limited_until);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -384,6 +492,9 @@ cacheit_client_set_property (GObject      *object,
       break;
     case PROP_GC_TIME:
       cacheit_client_set_gc_time (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_REQUESTS_PER_HOST:
+      cacheit_client_set_max_requests_per_host (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -434,6 +545,55 @@ cacheit_client_class_init (CacheitClientClass *klass)
     g_param_spec_uint ("gc-time", NULL, NULL,
                        0, G_MAXUINT, DEFAULT_GC_TIME,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitClient:max-requests-per-host:
+   *
+   * The most requests of the client in flight to one host at a time; the
+   * others wait, in the order they were made. 0, the default, sets no
+   * limit of the client's (libsoup's session has its own, of connections:
+   * [property@Soup.Session:max-conns-per-host]).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_REQUESTS_PER_HOST] =
+    g_param_spec_uint ("max-requests-per-host", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitClient:rate-limited:
+   *
+   * Whether a host of the client's requests asked it to wait: it answered
+   * `429 Too Many Requests`, or `403` with `X-RateLimit-Remaining: 0`
+   * (GitHub). Until the time in [property@Client:rate-limited-until],
+   * that host's requests wait and then go in the order they were made, or,
+   * when it is further away than five minutes, fail at once with
+   * `CACHEIT_ERROR_RATE_LIMITED`, without asking the server again. Bind it
+   * to a banner.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_RATE_LIMITED] =
+    g_param_spec_boolean ("rate-limited", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CacheitClient:rate-limited-until:
+   *
+   * When the last rate limit in force ends, in local time, or `NULL`: from
+   * the answer's `Retry-After`, else its `X-RateLimit-Reset` (Unix seconds
+   * as GitHub sends it, seconds from now, or an ISO 8601 date as Mastodon
+   * does), else a second, doubled for each answer of the kind to one
+   * request.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_RATE_LIMITED_UNTIL] =
+    g_param_spec_boxed ("rate-limited-until", NULL, NULL,
+                        G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /* The defaults of the resources: the same names, types and defaults as
    * their properties, documented below. */
@@ -545,6 +705,63 @@ cacheit_client_class_init (CacheitClientClass *klass)
    * Since: 1.0
    */
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CacheitClient::authenticate:
+   * @self: the client
+   * @request: the question: answer it now or later
+   *
+   * Asks the application for the token that goes on the client's requests
+   * (`Authorization: Bearer TOKEN`, to the host of [property@Client:base-uri]
+   * only): before the first request, and again after the server refused
+   * the token with `401 Unauthorized` ([property@AuthRequest:refresh]).
+   *
+   * One question is asked at a time: every request that needs a token, or
+   * got a `401` with the last one, waits for the answer, then goes (again,
+   * once: writes too). A failed answer ([method@AuthRequest.return_error])
+   * fails them all with `CACHEIT_ERROR_UNAUTHORIZED`, and emits
+   * [signal@Client::unauthorized]. Resources with a token from the client
+   * still share their requests, and their responses are kept on disk only
+   * under `CACHEIT_SNAPSHOT_ALL`, as for any request with an
+   * `Authorization` header.
+   *
+   * Without a handler, or one that returns `FALSE`, requests go without a
+   * token. A request whose `Authorization` header the application set
+   * itself (a default header, [signal@Resource::request]) is left alone.
+   *
+   * Returns: `TRUE` when the handler answers @request, now or later
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_AUTHENTICATE] =
+    g_signal_new ("authenticate",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  g_signal_accumulator_true_handled, NULL,
+                  NULL,
+                  G_TYPE_BOOLEAN, 1, CACHEIT_TYPE_AUTH_REQUEST);
+
+  /**
+   * CacheitClient::unauthorized:
+   * @self: the client
+   * @error: why
+   *
+   * Emitted when the application gave no new token after a `401`
+   * ([method@AuthRequest.return_error]), or the server refused the new one
+   * too: the requests that were waiting failed with @error (of
+   * `CACHEIT_ERROR_UNAUTHORIZED`). Show the sign-in again.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_UNAUTHORIZED] =
+    g_signal_new ("unauthorized",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -555,6 +772,7 @@ cacheit_client_init (CacheitClient *self)
   self->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
   g_mutex_init (&self->lock);
+  self->gate = _cacheit_gate_new (self->context, &gate_hooks, self);
   _cacheit_settings_init (&self->settings, G_OBJECT (self), _cacheit_resource_settings_get_pspecs (),
                           CACHEIT_RESOURCE_N_SETTINGS, settings_changed);
 }
@@ -770,6 +988,84 @@ cacheit_client_set_gc_time (CacheitClient *self,
 }
 
 /**
+ * cacheit_client_get_max_requests_per_host:
+ * @self: a client
+ *
+ * Gets [property@Client:max-requests-per-host].
+ *
+ * Returns: the most requests in flight to one host, or 0 for no limit
+ *
+ * Since: 1.0
+ */
+guint
+cacheit_client_get_max_requests_per_host (CacheitClient *self)
+{
+  g_return_val_if_fail (CACHEIT_IS_CLIENT (self), 0);
+
+  return self->max_per_host;
+}
+
+/**
+ * cacheit_client_set_max_requests_per_host:
+ * @self: a client
+ * @max: the most requests in flight to one host, or 0 for no limit
+ *
+ * Sets [property@Client:max-requests-per-host]. A larger limit lets
+ * waiting requests go at once.
+ *
+ * Since: 1.0
+ */
+void
+cacheit_client_set_max_requests_per_host (CacheitClient *self,
+                                          guint          max)
+{
+  g_return_if_fail (CACHEIT_IS_CLIENT (self));
+
+  if (self->max_per_host == max)
+    return;
+
+  self->max_per_host = max;
+  _cacheit_gate_set_max_per_host (self->gate, max);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_REQUESTS_PER_HOST]);
+}
+
+/**
+ * cacheit_client_get_rate_limited:
+ * @self: a client
+ *
+ * Gets [property@Client:rate-limited].
+ *
+ * Returns: whether a host asked the client to wait
+ *
+ * Since: 1.0
+ */
+gboolean
+cacheit_client_get_rate_limited (CacheitClient *self)
+{
+  g_return_val_if_fail (CACHEIT_IS_CLIENT (self), FALSE);
+
+  return self->rate_limited_until != NULL;
+}
+
+/**
+ * cacheit_client_get_rate_limited_until:
+ * @self: a client
+ *
+ * Gets [property@Client:rate-limited-until].
+ *
+ * Returns: (nullable) (transfer none): when the last rate limit ends
+ *
+ * Since: 1.0
+ */
+GDateTime *
+cacheit_client_get_rate_limited_until (CacheitClient *self)
+{
+  g_return_val_if_fail (CACHEIT_IS_CLIENT (self), NULL);
+
+  return self->rate_limited_until;
+}
+
+/**
  * cacheit_client_get_model:
  * @self: a client
  * @path: the model's path, resolved as by [method@Client.resolve]
@@ -951,7 +1247,8 @@ cleared_cb (GObject      *object,
  * answer), and every snapshot in the client's
  * [property@Client:snapshot-directory] is removed, after the writes asked
  * for before. Give each account's client a directory of its own: this
- * empties it.
+ * empties it. The token of [signal@Client::authenticate] is forgotten too:
+ * the next request asks for one.
  *
  * Since: 1.0
  */
@@ -978,6 +1275,8 @@ cacheit_client_clear_async (CacheitClient       *self,
   g_hash_table_remove_all (self->entries);
   for (guint i = 0; i < detached->len; i++)
     cacheit_resource_set_snapshot_policy (g_ptr_array_index (detached, i), CACHEIT_SNAPSHOT_NONE);
+  /* Signed out: the next request asks for a token. */
+  _cacheit_gate_forget_token (self->gate);
 
   directory = g_value_get_string (_cacheit_settings_get (&self->settings,
                                                          CACHEIT_RESOURCE_SETTING_SNAPSHOT_DIRECTORY));

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
+#include "cacheit-auth-request.h"
 #include "cacheit-collection.h"
 #include "cacheit-model.h"
 #include "cacheit-resource.h"
@@ -48,6 +49,16 @@ guint              cacheit_client_get_gc_time        (CacheitClient       *self)
 CACHEIT_AVAILABLE_IN_ALL
 void               cacheit_client_set_gc_time        (CacheitClient       *self,
                                                       guint                gc_time);
+
+CACHEIT_AVAILABLE_IN_ALL
+guint              cacheit_client_get_max_requests_per_host (CacheitClient *self);
+CACHEIT_AVAILABLE_IN_ALL
+void               cacheit_client_set_max_requests_per_host (CacheitClient *self,
+                                                             guint          max);
+CACHEIT_AVAILABLE_IN_ALL
+gboolean           cacheit_client_get_rate_limited   (CacheitClient       *self);
+CACHEIT_AVAILABLE_IN_ALL
+GDateTime         *cacheit_client_get_rate_limited_until (CacheitClient   *self);
 
 CACHEIT_AVAILABLE_IN_ALL
 CacheitModel      *cacheit_client_get_model          (CacheitClient       *self,

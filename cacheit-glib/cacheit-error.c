@@ -264,6 +264,16 @@ _cacheit_error_new_for_url (CacheitError  code,
     case CACHEIT_ERROR_HTTP_STATUS:
       return _cacheit_error_new_http (safe_url, 0, detail);
 
+    case CACHEIT_ERROR_NOT_CACHED:
+      /* Translators: %s is a URL. */
+      return g_error_new (CACHEIT_ERROR, code,
+                          _("Nothing is cached for %s"), safe_url);
+
+    case CACHEIT_ERROR_UNAUTHORIZED:
+    case CACHEIT_ERROR_RATE_LIMITED:
+      /* The client's gate said why, and named the host. */
+      return g_error_new_literal (CACHEIT_ERROR, code, detail);
+
     case CACHEIT_ERROR_FAILED:
     default:
       /* Translators: the first %s is a URL, the second a detail in English. */

@@ -14,6 +14,7 @@
 
 #include "cacheit-flight.h"
 #include "cacheit-error.h"
+#include "cacheit-gate.h"
 #include "cacheit-reader.h"
 
 /* The most of an error answer's body read: enough for any message. */
@@ -38,6 +39,9 @@ struct _CacheitFlight
   guint64          max_size;
   GArray          *subscribers;  /* Subscriber */
   guint            next_id;
+
+  CacheitGateTicket *ticket;     /* On a client's session. */
+  GBytes          *request_body; /* Set again when sent again. */
 
   guint            done : 1;
   GError          *error;
@@ -93,6 +97,8 @@ _cacheit_flight_unref (CacheitFlight *self)
   g_clear_object (&self->session);
   g_clear_object (&self->message);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->ticket, _cacheit_gate_ticket_free);
+  g_clear_pointer (&self->request_body, g_bytes_unref);
   g_clear_pointer (&self->subscribers, g_array_unref);
   g_clear_error (&self->error);
   g_clear_pointer (&self->body, g_bytes_unref);
@@ -358,6 +364,8 @@ flight_done (CacheitFlight *self,
   self->done = TRUE;
   self->error = error;
   self->body = body;
+  /* Its place among the host's requests is free. */
+  g_clear_pointer (&self->ticket, _cacheit_gate_ticket_free);
 
   /* Subscribers may unsubscribe from, or start, other flights. */
   subscribers = g_steal_pointer (&self->subscribers);
@@ -456,6 +464,8 @@ body_is_compressed (SoupMessage *message)
   return coding != NULL && g_ascii_strcasecmp (coding, "identity") != 0;
 }
 
+static void resend_closed_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
 static void
 send_cb (GObject      *object,
          GAsyncResult *result,
@@ -478,6 +488,16 @@ send_cb (GObject      *object,
   if (stream == NULL)
     {
       flight_done (self, error, NULL);
+      return;
+    }
+
+  /* A client's gate may send it again: a 401 of the token it carried, a
+   * rate limit. What the server said then is not read, and libsoup lets go
+   * of the message once the body is closed. */
+  if (self->ticket != NULL && _cacheit_gate_answered (self->ticket))
+    {
+      g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, self->cancellable,
+                                  resend_closed_cb, _cacheit_flight_ref (self));
       return;
     }
 
@@ -514,11 +534,78 @@ send_cb (GObject      *object,
                             self->cancellable, read_cb, _cacheit_flight_ref (self));
 }
 
-void
-_cacheit_flight_start (CacheitFlight *self)
+static void
+flight_send (CacheitFlight *self)
 {
   g_main_context_push_thread_default (self->context);
   soup_session_send_async (self->session, self->message, G_PRIORITY_DEFAULT,
                            self->cancellable, send_cb, _cacheit_flight_ref (self));
   g_main_context_pop_thread_default (self->context);
+}
+
+/* The gate lets the message go, or says why it may not. */
+static void
+gate_ready_cb (GError   *error,
+               gpointer  user_data)
+{
+  g_autoptr(CacheitFlight) self = user_data;
+
+  if (self->subscribers->len == 0)
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  if (error != NULL)
+    {
+      flight_done (self, error, NULL);
+      return;
+    }
+
+  flight_send (self);
+}
+
+static void
+resend_closed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CacheitFlight) self = user_data;
+
+  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (self->subscribers->len == 0)
+    return;
+
+  /* The body was read from its stream: a new stream of the same bytes. */
+  if (self->request_body != NULL)
+    soup_message_set_request_body_from_bytes (self->message, NULL, self->request_body);
+
+  _cacheit_flight_ref (self);
+  _cacheit_gate_wait (self->ticket);
+}
+
+void
+_cacheit_flight_set_request_body (CacheitFlight *self,
+                                  GBytes        *body)
+{
+  g_clear_pointer (&self->request_body, g_bytes_unref);
+  self->request_body = body != NULL ? g_bytes_ref (body) : NULL;
+}
+
+void
+_cacheit_flight_start (CacheitFlight *self)
+{
+  CacheitGate *gate = _cacheit_gate_of_session (self->session);
+
+  if (gate == NULL)
+    {
+      flight_send (self);
+      return;
+    }
+
+  /* gate_ready_cb() takes the reference of each wait (see resend_closed_cb()). */
+  _cacheit_flight_ref (self);
+  self->ticket = _cacheit_gate_enter (gate, self->message, self->context, self->cancellable,
+                                      gate_ready_cb, self);
 }

@@ -39,6 +39,13 @@ CacheitFlight *_cacheit_flight_new_alone   (GMainContext      *context,
                                             SoupMessage       *message,
                                             guint64            max_size,
                                             GCancellable      *cancellable);
+/* The body of the request, set on the message again when the flight sends
+ * it again (a client's gate: a 401, a rate limit): libsoup reads it from a
+ * stream, once. */
+void           _cacheit_flight_set_request_body (CacheitFlight *self,
+                                                 GBytes        *body);
+/* Sends the message; on a client's session (cacheit-gate.h), once its gate
+ * lets it go, and again as the gate says. */
 void           _cacheit_flight_start       (CacheitFlight     *self);
 CacheitFlight *_cacheit_flight_ref         (CacheitFlight     *self);
 void           _cacheit_flight_unref       (CacheitFlight     *self);

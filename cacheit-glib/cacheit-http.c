@@ -211,6 +211,58 @@ _cacheit_http_retry_after_ms (const char *value,
   return MAX (0, g_date_time_difference (when, now_at) / 1000);
 }
 
+/* X-RateLimit-Reset: Unix seconds, seconds from now (a number below half
+ * the Unix time of now), or an ISO 8601 date. */
+static gint64
+rate_limit_reset_ms (const char *value,
+                     GDateTime  *now)
+{
+  g_autoptr(GDateTime) when = NULL;
+  guint64 seconds;
+
+  if (value == NULL)
+    return -1;
+
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64 / 1000, &seconds, NULL))
+    {
+      /* Seconds from now are far smaller than the Unix time of now. */
+      if ((gint64) seconds < g_date_time_to_unix (now) / 2)
+        return (gint64) seconds * 1000;
+      return MAX (0, ((gint64) seconds - g_date_time_to_unix (now)) * 1000);
+    }
+
+  when = g_date_time_new_from_iso8601 (value, NULL);
+  if (when == NULL)
+    return -1;
+
+  return MAX (0, g_date_time_difference (when, now) / 1000);
+}
+
+gint64
+_cacheit_http_rate_limit_ms (guint               status,
+                             SoupMessageHeaders *headers,
+                             GDateTime          *now,
+                             gint64              fallback_ms)
+{
+  g_autoptr(GDateTime) now_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+  const char *remaining = soup_message_headers_get_one (headers, "X-RateLimit-Remaining");
+  gint64 pause;
+
+  if (status != 429 &&   /* Too Many Requests: libsoup 3.2 has no name for it. */
+      !(status == SOUP_STATUS_FORBIDDEN && remaining != NULL && strcmp (remaining, "0") == 0))
+    return -1;
+
+  pause = _cacheit_http_retry_after_ms (soup_message_headers_get_one (headers, "Retry-After"), now_at);
+  if (pause < 0)
+    pause = rate_limit_reset_ms (soup_message_headers_get_one (headers, "X-RateLimit-Reset"), now_at);
+  if (pause < 0)
+    pause = rate_limit_reset_ms (soup_message_headers_get_one (headers, "RateLimit-Reset"), now_at);
+  if (pause < 0)
+    pause = MAX (0, fallback_ms);
+
+  return pause;
+}
+
 gint64
 _cacheit_http_backoff_ms (guint  attempt,
                           guint  base_delay_ms,

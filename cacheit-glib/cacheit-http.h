@@ -101,6 +101,22 @@ gint64    _cacheit_http_retry_delay_ms      (guint       attempt,
                                              GDateTime  *now,
                                              double      fraction);
 
+/* Rate limits */
+
+/* How long a host's requests pause after an answer of @status with @headers,
+ * in milliseconds from @now (the current time when @now is NULL), or -1 when
+ * the answer is no rate limit: a 429 (RFC 6585), or a 403 with
+ * X-RateLimit-Remaining: 0 (GitHub's primary limit). Retry-After comes
+ * first (see _cacheit_http_retry_after_ms()); then X-RateLimit-Reset, as
+ * Unix seconds (GitHub), seconds from now (a number below half the Unix
+ * time of @now; RateLimit-Reset of draft-ietf-httpapi-ratelimit-headers,
+ * read next, is one too) or an ISO 8601 date (Mastodon); else
+ * @fallback_ms. Never below 0. */
+gint64    _cacheit_http_rate_limit_ms       (guint               status,
+                                             SoupMessageHeaders *headers,
+                                             GDateTime          *now,
+                                             gint64              fallback_ms);
+
 /* Snapshots */
 
 /* Whether a response may be kept on disk under @policy: always under

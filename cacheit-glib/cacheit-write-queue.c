@@ -429,6 +429,7 @@ write_send (Write *write,
 
   write->flight = _cacheit_flight_new_alone (self->context, session, write->message, max_size,
                                              write->cancellable);
+  _cacheit_flight_set_request_body (write->flight, write->body);
   write->subscription = _cacheit_flight_subscribe (write->flight, write_flight_cb, write, NULL);
   _cacheit_flight_start (write->flight);
 }

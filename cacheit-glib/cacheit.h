@@ -18,6 +18,7 @@
 #include "cacheit-resource.h"
 #include "cacheit-model.h"
 #include "cacheit-collection.h"
+#include "cacheit-auth-request.h"
 #include "cacheit-client.h"
 
 #undef _CACHEIT_INSIDE

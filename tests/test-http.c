@@ -357,6 +357,70 @@ test_retry_after (void)
     }
 }
 
+/* Rate limits */
+
+typedef struct
+{
+  guint       status;
+  const char *retry_after;
+  const char *remaining;
+  const char *reset;
+  const char *draft_reset;
+  gint64      ms;
+} RateLimitCase;
+
+static void
+test_rate_limit (void)
+{
+  g_autoptr(GDateTime) now = fixed_now ();
+  g_autofree char *in_an_hour = g_strdup_printf ("%" G_GINT64_FORMAT, g_date_time_to_unix (now) + 3600);
+  g_autofree char *an_hour_ago = g_strdup_printf ("%" G_GINT64_FORMAT, g_date_time_to_unix (now) - 3600);
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 90);
+  g_autofree char *iso_later = g_date_time_format_iso8601 (later);
+  const RateLimitCase cases[] = {
+    /* Not a rate limit. */
+    { 200, "5", NULL, NULL, NULL, -1 },
+    { 503, "5", NULL, NULL, NULL, -1 },
+    { 403, NULL, NULL, in_an_hour, NULL, -1 },
+    { 403, NULL, "1", in_an_hour, NULL, -1 },
+    /* 429: Retry-After first, then the resets, then the fallback. */
+    { 429, "5", NULL, in_an_hour, NULL, 5000 },
+    { 429, NOW_PLUS_30, NULL, NULL, NULL, 30000 },
+    { 429, NULL, NULL, in_an_hour, NULL, 3600000 },
+    { 429, NULL, NULL, "60", NULL, 60000 },
+    { 429, NULL, NULL, iso_later, NULL, 90000 },
+    { 429, NULL, NULL, NULL, "7", 7000 },
+    { 429, NULL, NULL, NULL, NULL, 1000 },
+    { 429, "soon", NULL, "later", NULL, 1000 },
+    /* GitHub's primary limit; a reset in the past is 0. */
+    { 403, NULL, "0", in_an_hour, NULL, 3600000 },
+    { 403, NULL, "0", an_hour_ago, NULL, 0 },
+    { 403, NULL, "0", NULL, NULL, 1000 },
+  };
+
+  g_test_summary ("A 429, or a 403 with X-RateLimit-Remaining: 0, pauses for Retry-After, "
+                  "else X-RateLimit-Reset (Unix seconds, seconds, ISO 8601), else "
+                  "RateLimit-Reset, else the fallback; any other answer is no rate limit");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const RateLimitCase *c = &cases[i];
+      g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+
+      if (c->retry_after != NULL)
+        soup_message_headers_append (headers, "Retry-After", c->retry_after);
+      if (c->remaining != NULL)
+        soup_message_headers_append (headers, "X-RateLimit-Remaining", c->remaining);
+      if (c->reset != NULL)
+        soup_message_headers_append (headers, "X-RateLimit-Reset", c->reset);
+      if (c->draft_reset != NULL)
+        soup_message_headers_append (headers, "RateLimit-Reset", c->draft_reset);
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_cmpint (_cacheit_http_rate_limit_ms (c->status, headers, now, 1000), ==, c->ms);
+    }
+}
+
 static void
 test_retry_after_now (void)
 {
@@ -782,6 +846,7 @@ main (int   argc,
   g_test_add_func ("/cacheit/http/transient/status", test_status_transient);
   g_test_add_func ("/cacheit/http/retry-after", test_retry_after);
   g_test_add_func ("/cacheit/http/retry-after/now", test_retry_after_now);
+  g_test_add_func ("/cacheit/http/rate-limit", test_rate_limit);
   g_test_add_func ("/cacheit/http/backoff", test_backoff);
   g_test_add_func ("/cacheit/http/backoff/growth", test_backoff_growth);
   g_test_add_func ("/cacheit/http/retry-delay", test_retry_delay);
