@@ -428,6 +428,9 @@ test_token_other_host (Fixture       *fixture,
   cacheit_test_fetch_ok (elsewhere, CACHEIT_FETCH_NONE);
   g_assert_null (cacheit_test_server_last_header (other, "/elsewhere", "Authorization"));
   g_assert_cmpuint (fixture->n_asks, ==, 0);
+  /* Sent without a token, it is kept on disk, as any shareable response:
+   * written in the store's thread. */
+  cacheit_test_wait_until (count_files (fixture->dir) == 1);
 }
 
 static void
