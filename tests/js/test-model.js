@@ -219,4 +219,31 @@ test('error bodies from gjs: the server\'s message in the error, the body in las
     eq(errors.get_object_element(0).get_string_member('field'), 'title', 'errors[0].field');
 });
 
+test('tokens from gjs: an async ::authenticate handler, one refresh after the token expires, ' +
+     'rate-limited bindable', async server => {
+    server.route('/js-api/private', {json: {id: 1, first_name: 'Ada'}, bearer: 'js-1'});
+    const client = new Cacheit.Client({base_uri: server.url('/js-api/'), retry_limit: 0,
+        snapshot_policy: Cacheit.SnapshotPolicy.NONE});
+    const asked = [];
+    let token = 'js-1';
+    client.connect('authenticate', (_client, request) => {
+        asked.push(request.refresh);
+        // As after a request of its own: answered from the main loop.
+        GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+            request.return_token(token);
+            return GLib.SOURCE_REMOVE;
+        });
+        return true;
+    });
+    const me = client.get_model('private', User);
+    eq(await me.fetch_async(NONE, null), true, 'fetch with the token');
+    eq(me.first_name, 'Ada', 'data');
+    server.route('/js-api/private', {json: {id: 1, first_name: 'Grace'}, bearer: 'js-2'});
+    token = 'js-2';
+    eq(await me.fetch_async(Cacheit.FetchFlags.RELOAD, null), true, 'fetch after the refresh');
+    eq(me.first_name, 'Grace', 'new data');
+    eq(JSON.stringify(asked), JSON.stringify([false, true]), 'asked, then refreshed');
+    eq(client.rate_limited, false, 'not rate-limited');
+});
+
 run();

@@ -48,6 +48,8 @@
 #       "last_modified": a Last-Modified date sent with every answer. A GET
 #       without If-None-Match whose If-Modified-Since is that date or later
 #       is answered 304 too.
+#       "bearer": a token: a request without "Authorization: Bearer TOKEN"
+#       is answered 401 with {"error": "The access token is invalid"}.
 #       "statuses": a list of statuses, e.g. [503, 503, 200], taken one per
 #       request in order (instead of "status"); the last one stays for every
 #       later request. The body and headers are the same for each status.
@@ -212,6 +214,7 @@ class Handler(BaseHTTPRequestHandler):
                 etag = '"%s"' % hashlib.sha1(route["body"]).hexdigest()[:16]
             route["etag"] = etag or None
             route["last_modified"] = args.get("last_modified")
+            route["bearer"] = args.get("bearer")
             statuses = args.get("statuses")
             route["statuses"] = [int(x) for x in statuses] if statuses else None
             if args.get("gzip"):
@@ -280,6 +283,11 @@ class Handler(BaseHTTPRequestHandler):
                      "chunked": False, "body": b'{"error": "no route"}'}
 
         route["headers"] = dict(route["headers"])
+        if route.get("bearer") and self.headers.get("Authorization") != "Bearer " + route["bearer"]:
+            # Mastodon's answer to a token it does not take.
+            route = dict(route, status=401, etag=None, last_modified=None,
+                         headers={"Content-Type": "application/json"},
+                         body=b'{"error": "The access token is invalid"}')
         if route.get("etag"):
             route["headers"]["ETag"] = route["etag"]
         if route.get("last_modified"):

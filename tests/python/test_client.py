@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 
-from cacheit_testlib import Callbacks, check, eq, main, test, wait_until
+from cacheit_testlib import CACHEIT_DOMAIN, Callbacks, check, eq, expect_error, main, test, wait_until
 from gi.repository import Cacheit, GLib, GObject
 
 NONE = Cacheit.FetchFlags.NONE
@@ -158,6 +158,85 @@ def test_error_bodies(server):
             raise AssertionError("the fetch of a 422 succeeded")
         except GLib.Error as e:
             check(e.message.endswith(": field required"), "message: %s" % e.message)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@test("tokens from Python: ::authenticate gives one, answered later; when the server expires it, "
+      "one refresh for both requests refused, each sent again; a failed refresh fails them with "
+      "UNAUTHORIZED and emits ::unauthorized")
+def test_tokens(server):
+    server.route("/api/me", json={"id": 1, "name": "Ada"}, bearer="one")
+    server.route("/api/posts", json={"id": 2, "name": "x"}, bearer="one")
+    client, directory = make_client(server, retry_limit=0)
+    asked = []
+    pending = []
+    unauthorized = []
+
+    def authenticate(client, request):
+        asked.append(request.props.refresh)
+        pending.append(request)    # answered later, from the main loop
+        return True
+
+    client.connect("authenticate", authenticate)
+    client.connect("unauthorized", lambda client, error: unauthorized.append(error))
+    try:
+        me = client.get_model("me", Cacheit.Model)
+        posts = client.get_model("posts", Cacheit.Model)
+        calls = Callbacks()
+        me.fetch_async(NONE, None, calls.make("me"))
+        posts.fetch_async(NONE, None, calls.make("posts"))
+        wait_until(lambda: pending, "the question")
+        GLib.idle_add(lambda: pending.pop().return_token("one") and False)
+        calls.wait("me", "posts")
+        check(me.fetch_finish(calls.result("me")) and posts.fetch_finish(calls.result("posts")), "fetched")
+        eq(asked, [False], "one question for both")
+        eq(last_headers(server, "/api/me").get("Authorization"), "Bearer one", "the bearer token")
+
+        # The server expires the token.
+        server.route("/api/me", json={"id": 1, "name": "Grace"}, bearer="two")
+        server.route("/api/posts", json={"id": 2, "name": "y"}, bearer="two")
+        calls = Callbacks()
+        me.fetch_async(RELOAD, None, calls.make("me"))
+        posts.fetch_async(RELOAD, None, calls.make("posts"))
+        wait_until(lambda: pending, "the refresh")
+        pending.pop().return_token("two")
+        calls.wait("me", "posts")
+        check(me.fetch_finish(calls.result("me")), "fetched with the new token")
+        eq(me.get_string("name"), "Grace", "the new data")
+        eq(asked, [False, True], "one refresh for both")
+
+        # A refresh that fails.
+        server.route("/api/me", json={"id": 1}, bearer="three")
+        calls = Callbacks()
+        me.fetch_async(RELOAD, None, calls.make("me"))
+        wait_until(lambda: pending, "the second refresh")
+        pending.pop().fail("The session has ended")
+        calls.wait("me")
+        error = expect_error(lambda: me.fetch_finish(calls.result("me")), CACHEIT_DOMAIN,
+                             Cacheit.Error.UNAUTHORIZED, "fetch after a failed refresh")
+        check("The session has ended" in error.message, "the application's message: " + error.message)
+        wait_until(lambda: unauthorized, "::unauthorized")
+        eq(me.get_string("name"), "Grace", "the data in hand stays")
+    finally:
+        del pending[:]
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@test("rate limits from Python: a 429 with Retry-After sets rate-limited, the request goes again "
+      "when it ends, and rate-limited goes back to False")
+def test_rate_limit(server):
+    server.route("/api/busy", json={"id": 1}, statuses=[429, 200], headers={"Retry-After": "1"})
+    client, directory = make_client(server, retry_limit=0)
+    states = []
+    client.connect("notify::rate-limited", lambda client, pspec: states.append(client.props.rate_limited))
+    try:
+        busy = client.get_model("busy", Cacheit.Model)
+        check(busy.fetch(NONE, None), "fetched after the pause")
+        eq(server.stats("/api/busy")["statuses"], [429, 200], "answered")
+        wait_until(lambda: not client.props.rate_limited, "the end of the limit")
+        eq(states, [True, False], "rate-limited while paused")
+        check(client.props.rate_limited_until is None, "no limit in force")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
