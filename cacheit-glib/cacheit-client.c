@@ -330,6 +330,49 @@ entry_key (GType       type,
                           item_type != G_TYPE_INVALID ? g_type_name (item_type) : "", url);
 }
 
+/* The item at @url of a collection the client has, of @type, or NULL: an
+ * item's URL is its collection's path, "/", and its id (escaped). */
+static CacheitModel *
+find_item (CacheitClient *self,
+           const char    *url,
+           GType          type)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Entry *entry = value;
+      g_autoptr(GUri) uri = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *id = NULL;
+      g_autoptr(CacheitModel) item = NULL;
+      const char *rest;
+
+      if (!CACHEIT_IS_COLLECTION (entry->object) ||
+          !g_type_is_a (cacheit_collection_get_item_type (CACHEIT_COLLECTION (entry->object)), type))
+        continue;
+
+      uri = g_uri_parse (cacheit_resource_get_url (CACHEIT_RESOURCE (entry->object)), SOUP_HTTP_URI_FLAGS, NULL);
+      if (uri == NULL)
+        continue;
+      base = g_uri_to_string_partial (uri, G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
+      if (!g_str_has_prefix (url, base) || url[strlen (base)] != '/')
+        continue;
+      rest = url + strlen (base) + 1;
+      if (*rest == '\0' || strpbrk (rest, "/?#") != NULL)
+        continue;
+
+      id = g_uri_unescape_string (rest, NULL);
+      item = id != NULL ? cacheit_collection_get_by_id (CACHEIT_COLLECTION (entry->object), id) : NULL;
+      if (item != NULL && g_type_is_a (G_OBJECT_TYPE (item), type))
+        return g_steal_pointer (&item);
+    }
+
+  return NULL;
+}
+
 /* The resource of @type at @url the client has, or a new one. */
 static gpointer
 get_resource (CacheitClient *self,
@@ -347,6 +390,16 @@ get_resource (CacheitClient *self,
   entry = g_hash_table_lookup (self->entries, key);
   if (entry != NULL)
     return g_object_ref (entry->object);
+
+  /* A model at the URL of an item of one of the client's collections is
+   * that item. */
+  if (item_type == G_TYPE_INVALID)
+    {
+      CacheitModel *item = find_item (self, url, type);
+
+      if (item != NULL)
+        return item;
+    }
 
   entry = g_new0 (Entry, 1);
   entry->client = self;
@@ -1072,7 +1125,9 @@ cacheit_client_get_rate_limited_until (CacheitClient *self)
  * @model_type: the type of the model: [class@Model] or a subclass
  *
  * Gets the model of @model_type at @path: the one the client has, while
- * anyone holds it or for [property@Client:gc-time] after, or a new one,
+ * anyone holds it or for [property@Client:gc-time] after; else the item
+ * at that URL of a collection the client has (`posts/1` of `posts`), when
+ * it is of @model_type: the one object the list shows; else a new one,
  * which follows the client's settings.
  *
  * Returns: (transfer full): the model

@@ -457,6 +457,39 @@ test_clear (Fixture       *fixture,
   g_assert_null (cacheit_model_get_attribute (me_again, "token"));
 }
 
+static void
+test_item_is_model (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CacheitCollection) posts = cacheit_client_get_collection (fixture->client, "posts",
+                                                                      CACHEIT_TYPE_MODEL);
+  g_autoptr(CacheitModel) item = NULL;
+  g_autoptr(CacheitModel) model = NULL;
+  g_autoptr(CacheitModel) other = NULL;
+  g_autoptr(CacheitModel) typed = NULL;
+
+  g_test_summary ("A model asked for at the URL of an item of the client's collection is that "
+                  "item: one object, whose change every view sees");
+
+  cacheit_test_server_set (fixture->server, "/v1/posts", 200,
+                           "[{\"id\": 1, \"title\": \"a\"}, {\"id\": \"x y\", \"title\": \"b\"}]");
+  cacheit_test_fetch_ok (posts, CACHEIT_FETCH_NONE);
+  item = g_list_model_get_item (G_LIST_MODEL (posts), 0);
+
+  model = cacheit_client_get_model (fixture->client, "posts/1", CACHEIT_TYPE_MODEL);
+  g_assert_true (model == item);
+  g_clear_object (&model);
+  model = cacheit_client_get_model (fixture->client, "posts/x%20y", CACHEIT_TYPE_MODEL);
+  g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "b");
+
+  /* Not an item: a model of its own. */
+  other = cacheit_client_get_model (fixture->client, "posts/2", CACHEIT_TYPE_MODEL);
+  g_assert_false (cacheit_resource_get_fetched (CACHEIT_RESOURCE (other)));
+  typed = cacheit_client_get_model (fixture->client, "posts/1", TEST_TYPE_ROW);
+  g_assert_true (typed != item);
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/v1/posts"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -468,6 +501,7 @@ main (int   argc,
 
   ADD ("/cacheit/client/resolve", test_resolve);
   ADD ("/cacheit/client/one-object", test_one_object);
+  ADD ("/cacheit/client/item-is-model", test_item_is_model);
   ADD ("/cacheit/client/gc", test_gc);
   ADD ("/cacheit/client/gc-zero", test_gc_zero);
   ADD ("/cacheit/client/settings", test_settings);
