@@ -97,6 +97,7 @@ typedef struct
                                        * rename it plays, 0 for none. */
   gboolean            loaded;
   gboolean            detail_loaded;
+  gboolean            finishing;
   gboolean            failed;
 
   GtkWidget          *window;
@@ -411,9 +412,13 @@ maybe_finish (Window *self)
 {
   if (!self->options->quit_after_load && self->options->screenshot == NULL)
     return;
-  if (!self->loaded || !self->detail_loaded)
+  /* From a snapshot, both are loaded before the sign-in: the figures wait
+   * for it, and for the requests that waited for the token. */
+  if (self->window == NULL || !self->loaded || !self->detail_loaded || self->finishing ||
+      demo_auth_get_state (self->auth) != DEMO_AUTH_SIGNED_IN)
     return;
 
+  self->finishing = TRUE;
   g_object_set_data_full (G_OBJECT (self->window), "demo-frames", g_new0 (int, 1), g_free);
   gtk_widget_add_tick_callback (self->window, finish_cb, self, NULL);
 }
@@ -1796,6 +1801,7 @@ demo_window_run (DemoServer  *server,
   self.client = demo_client_new (server);
   self.auth = demo_auth_new (self.client, TRUE);
   g_signal_connect (self.auth, "refreshed", G_CALLBACK (auth_refreshed_cb), &self);
+  g_signal_connect_swapped (self.auth, "changed", G_CALLBACK (maybe_finish), &self);
   self.records = cacheit_client_get_collection (self.client, "records", DEMO_TYPE_RECORD);
   per_page = g_strdup_printf ("records?per_page=%u", PAGE_SIZE);
   self.pages = cacheit_client_get_collection (self.client, per_page, DEMO_TYPE_RECORD);
