@@ -27,13 +27,28 @@
  * (items-changed with items added) is printed, with where the rows came
  * from. The scenario runs in a GApplication, which the library holds while
  * a snapshot is being written: the last writes are done before it exits.
+ *
+ * Every resource comes from one CacheitClient, at the server's base URI,
+ * and the server wants a bearer token: a DemoAuth (demo-auth.c) answers the
+ * client's ::authenticate by signing in at the server's /auth/token before
+ * the first request, and refreshes the token when the server answers 401
+ * to it. A line is printed at the sign-in and at each refresh (never the
+ * token). A refresh changes no figure: the requests refused go again, and
+ * the server does not count its 401s. With a short --token-lifetime (at
+ * most SHORT_LIFETIME s), step 6 first waits for the token to expire, so
+ * that its reload meets a 401, a refresh and the same request again.
  */
 
 #include "demo.h"
 
+/* A token lifetime, in seconds, short enough for step 6 to wait for it. */
+#define SHORT_LIFETIME 5
+
 typedef struct
 {
   DemoServer        *server;
+  CacheitClient     *client;
+  DemoAuth          *auth;
   CacheitCollection *records;
   DemoStats          stats;
 
@@ -448,6 +463,58 @@ append_signals (GString    *out,
     }
 }
 
+/* Signing in */
+
+static void
+auth_changed_cb (DemoAuth *auth,
+                 Console  *console)
+{
+  DemoAuthState state = demo_auth_get_state (auth);
+
+  if (state == DEMO_AUTH_SIGNED_IN && demo_auth_get_n_refreshes (auth) == 0)
+    g_print ("  · signed in as %s (POST /auth/token): a bearer token valid %u s\n",
+             demo_auth_get_user (auth), demo_auth_get_lifetime (auth));
+  else if (state == DEMO_AUTH_FAILED)
+    g_print ("  · signed out: %s\n", demo_auth_get_error (auth));
+}
+
+static void
+auth_refreshed_cb (DemoAuth *auth,
+                   Console  *console)
+{
+  g_autofree char *time = format_time (demo_auth_get_last_refresh (auth));
+
+  g_print ("  · token refreshed (%u×) at %s: the server answered 401 to the old one;\n"
+           "    the requests it refused went again\n",
+           demo_auth_get_n_refreshes (auth), time);
+}
+
+static void
+expired_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* With a short token lifetime, waits (in the main loop) until the token
+ * has expired; returns whether it did. */
+static gboolean
+wait_for_expiry (Console *console)
+{
+  gint64 remaining = demo_auth_get_remaining_ms (console->auth);
+  gboolean done = FALSE;
+
+  if (demo_server_get_token_lifetime (console->server) > SHORT_LIFETIME || remaining == 0)
+    return FALSE;
+
+  g_print ("  · the token lifetime is short: waiting %.1f s for it to expire\n",
+           (remaining + 100) / 1000.0);
+  g_timeout_add_once ((guint) remaining + 100, expired_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  return TRUE;
+}
+
 /* The list in pages */
 
 static void
@@ -547,7 +614,6 @@ run_page_steps (Console *console)
   g_autofree char *first = g_strdup_printf ("GET /records?per_page=%u", PER_PAGE);
   g_autofree char *page_2 = g_strdup_printf ("GET /records?page=2&per_page=%u", PER_PAGE);
   g_autofree char *page_4 = g_strdup_printf ("GET /records?page=4&per_page=%u", PER_PAGE);
-  g_autofree char *per_page = g_strdup_printf ("%u", PER_PAGE);
   g_autofree char *what = NULL;
   g_autofree char *shown = NULL;
   g_autofree char *asked = NULL;
@@ -561,7 +627,6 @@ run_page_steps (Console *console)
   if (n_pages < 5)
     return;
 
-  cacheit_resource_set_query (resource, "per_page", per_page, NULL);
   g_signal_connect (pages, "request", G_CALLBACK (pages_request_cb), console);
   g_signal_connect (pages, "items-changed", G_CALLBACK (pages_items_changed_cb), console);
 
@@ -734,6 +799,8 @@ run_steps (Console *console)
   const char *typed = "  Cobalt  Umbrella   Deluxe ";
   CacheitOrigin detail_origin;
   gboolean from_disk;
+  gboolean expired;
+  guint refreshes;
   guint n_made;
   guint status;
 
@@ -856,14 +923,21 @@ run_steps (Console *console)
   step_end (console, "5 the next request fails: reload", 1, what);
   g_clear_pointer (&what, g_free);
 
-  /* 6. The user reloads: a failure is not cached. */
+  /* 6. The user reloads: a failure is not cached. With a short token
+   * lifetime, the token has expired first. */
+  refreshes = demo_auth_get_n_refreshes (console->auth);
+  expired = wait_for_expiry (console);
   step_begin (console);
   fetch (console, records, CACHEIT_FETCH_RELOAD);
   step_wait (console);
   expect (console, console->error == NULL, "the reload after the failure failed");
   expect (console, cacheit_resource_get_last_error (records) == NULL, "last-error is still set");
+  expect (console, !expired || demo_auth_get_n_refreshes (console->auth) == refreshes + 1,
+          "the reload with an expired token did not refresh it once");
   step_end (console, "6 reload after the failure", 1,
-            "a failure is not cached: a new request (a 304); last-error is cleared");
+            expired ? "a failure is not cached: a new request; the token had expired: 401,\n"
+                      "one refresh, the same request again: 304; last-error is cleared"
+                    : "a failure is not cached: a new request (a 304); last-error is cleared");
 
   /* 7. The application knows the list changed on the server: it marks it
    * stale, and two views ask for it. They are answered from the cache at
@@ -992,6 +1066,7 @@ play (Console *console)
   g_autofree char *made = NULL;
   g_autofree char *updated = NULL;
   g_autofree char *first_row = NULL;
+  g_autofree char *auth_state = NULL;
   g_autofree char *snapshots = g_build_filename (g_get_user_cache_dir (), g_get_prgname (), "cacheit", NULL);
 
   g_print ("cacheit-glib %s: a CacheitCollection of %s DemoRecords (%s of JSON)\n"
@@ -1016,6 +1091,7 @@ play (Console *console)
   made = demo_format_count (demo_record_get_n_made ());
   updated = format_time (cacheit_resource_get_last_updated (CACHEIT_RESOURCE (console->records)));
   first_row = format_first_row (console);
+  auth_state = demo_auth_format_state (console->auth);
   g_print (ROW_FORMAT "\n", "", "-----", "--------", "---------", "--------");
   g_print (ROW_FORMAT "\n", "total", calls, requests, bytes, stall);
   g_print ("\n");
@@ -1032,6 +1108,9 @@ play (Console *console)
            updated, cacheit_resource_get_stale (CACHEIT_RESOURCE (console->records)) ? "stale" : "fresh",
            DEMO_SERVER_MAX_AGE);
   g_print ("  first row                %s\n", first_row);
+  g_print ("  sign-in                  %s\n"
+           "                           (POST /auth/token %u×; requests refused 401: %u)\n",
+           auth_state, demo_server_get_n_token_requests (server), demo_server_get_n_unauthorized (server));
   g_print ("  snapshots                %s: run it again to start from there\n", snapshots);
 
   expect (console, console->stats.requests == demo_server_get_n_requests (server),
@@ -1040,6 +1119,9 @@ play (Console *console)
           "the bytes received were not counted");
   expect (console, console->stats.not_modified == demo_server_get_n_not_modified (server),
           "the client and the server disagree on the 304s");
+  expect (console, demo_auth_get_state (console->auth) == DEMO_AUTH_SIGNED_IN, "the demo is not signed in");
+  expect (console, demo_server_get_n_token_requests (server) == 1 + demo_auth_get_n_refreshes (console->auth),
+          "the server was not asked for a token once, and once for each refresh");
 }
 
 static void
@@ -1054,14 +1136,21 @@ demo_console_run (DemoServer *server)
 {
   Console console = { 0 };
   g_autoptr(GApplication) application = NULL;
+  g_autofree char *per_page = NULL;
+  SoupSession *session;
 
   console.server = server;
   console.at_once = g_ptr_array_new_with_free_func (g_free);
   console.answer = g_ptr_array_new_with_free_func (g_free);
   console.asked = g_ptr_array_new_with_free_func (g_free);
   console.pages_changed = g_ptr_array_new_with_free_func (g_free);
-  console.records = cacheit_collection_new (DEMO_TYPE_RECORD, demo_server_get_url (server));
-  console.pages = cacheit_collection_new (DEMO_TYPE_RECORD, demo_server_get_url (server));
+  console.client = demo_client_new (server);
+  console.auth = demo_auth_new (console.client, FALSE);
+  g_signal_connect (console.auth, "changed", G_CALLBACK (auth_changed_cb), &console);
+  g_signal_connect (console.auth, "refreshed", G_CALLBACK (auth_refreshed_cb), &console);
+  console.records = cacheit_client_get_collection (console.client, "records", DEMO_TYPE_RECORD);
+  per_page = g_strdup_printf ("records?per_page=%u", PER_PAGE);
+  console.pages = cacheit_client_get_collection (console.client, per_page, DEMO_TYPE_RECORD);
   g_signal_connect (console.records, "items-changed", G_CALLBACK (items_changed_cb), &console);
   g_signal_connect (console.records, "sync", G_CALLBACK (sync_cb), &console);
   g_signal_connect (console.records, "notify::origin", G_CALLBACK (origin_cb), &console);
@@ -1075,6 +1164,8 @@ demo_console_run (DemoServer *server)
   g_signal_handlers_disconnect_by_data (console.records, &console);
   g_clear_object (&console.records);
   g_clear_object (&console.pages);
+  g_signal_handlers_disconnect_by_data (console.auth, &console);
+  g_clear_object (&console.auth);
   g_clear_pointer (&console.asked, g_ptr_array_unref);
   g_clear_pointer (&console.pages_changed, g_ptr_array_unref);
   g_clear_pointer (&console.at_once, g_ptr_array_unref);
@@ -1084,7 +1175,9 @@ demo_console_run (DemoServer *server)
 
   /* Close the kept-alive connections, and let the closing finish, so that
    * leak checkers see a clean exit. */
-  soup_session_abort (cacheit_get_default_session ());
+  session = cacheit_client_get_session (console.client);
+  soup_session_abort (session);
+  g_clear_object (&console.client);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 

@@ -17,6 +17,20 @@
  *                         of the change and its name normalised (spaces
  *                         trimmed and collapsed); an empty name is refused
  *                         with 422 Unprocessable Entity
+ *   POST /auth/token      signs in: {"user": "demo", "password": "demo"}, or
+ *                         {"refresh_token": "..."} for a new access token;
+ *                         answers {"access_token", "refresh_token",
+ *                         "token_type": "Bearer", "expires_in"}, or 401
+ *
+ * Every route under /records wants "Authorization: Bearer ACCESS-TOKEN", a
+ * token of /auth/token that is less than the token lifetime old
+ * (DEMO_SERVER_TOKEN_LIFETIME seconds unless set): without one, or with an
+ * expired or unknown one, it answers 401 Unauthorized with a JSON body that
+ * says which ({"error": "The access token expired"}) and a WWW-Authenticate
+ * header, as an OAuth 2 resource server does. A 401 is not counted with the
+ * requests served: the client sends the request again with a new token,
+ * and the figures of the demo are the same with a refresh or without. The
+ * tokens live in the server's memory only, and die with it.
  *
  * It listens on a fixed port, DEMO_SERVER_PORT, when it can: the library
  * keys its snapshots on disk by URL, so the list a run saved is found by
@@ -82,6 +96,13 @@ struct _DemoServer
   int           n_not_modified;
   int           n_writes;
   int           n_page_requests;
+  int           n_unauthorized;
+  int           n_token_requests;
+  int           token_lifetime_s;
+
+  /* The server thread's alone. */
+  GHashTable   *access_tokens;  /* token → expiry, monotonic µs (gint64 *). */
+  GHashTable   *refresh_tokens; /* token → user. */
 };
 
 static const char *const adjectives[] = {
@@ -595,6 +616,155 @@ respond_page (DemoServer        *self,
   respond (self, msg, SOUP_STATUS_OK, body, etag);
 }
 
+/* Signing in */
+
+#define DEMO_USER "demo"
+#define DEMO_PASSWORD "demo"
+
+/* 32 random hex digits: a token no one guesses. */
+static char *
+make_token (const char *prefix)
+{
+  GString *out = g_string_new (prefix);
+
+  for (guint i = 0; i < 4; i++)
+    g_string_append_printf (out, "%08x", g_random_int ());
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+respond_unauthorized (DemoServer        *self,
+                      SoupServerMessage *msg,
+                      const char        *message)
+{
+  g_autofree char *challenge = g_strdup_printf ("Bearer realm=\"cacheit-demo\", error=\"invalid_token\", "
+                                                "error_description=\"%s\"", message);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", challenge);
+  respond_error (self, msg, SOUP_STATUS_UNAUTHORIZED, message);
+}
+
+/* Whether @msg carries an access token that is still valid; when not, it
+ * is answered 401. */
+static gboolean
+check_token (DemoServer        *self,
+             SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  const char *message = NULL;
+  gint64 *expiry;
+
+  if (authorization == NULL || !g_str_has_prefix (authorization, "Bearer "))
+    message = "An access token is needed (POST /auth/token)";
+  else if ((expiry = g_hash_table_lookup (self->access_tokens, authorization + strlen ("Bearer "))) == NULL)
+    message = "The access token is not valid";
+  else if (g_get_monotonic_time () >= *expiry)
+    {
+      g_hash_table_remove (self->access_tokens, authorization + strlen ("Bearer "));
+      message = "The access token expired";
+    }
+
+  if (message == NULL)
+    return TRUE;
+
+  g_atomic_int_inc (&self->n_unauthorized);
+  respond_unauthorized (self, msg, message);
+
+  return FALSE;
+}
+
+/* POST /auth/token: {"user": ..., "password": ...} or {"refresh_token": ...}. */
+static void
+token_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  DemoServer *self = user_data;
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *access_token = NULL;
+  g_autofree char *refresh_token = NULL;
+  int lifetime = g_atomic_int_get (&self->token_lifetime_s);
+  const char *user = NULL;
+  JsonObject *object;
+  gint64 *expiry;
+  GString *out;
+
+  if (strcmp (path, "/auth/token") != 0)
+    {
+      respond_error (self, msg, SOUP_STATUS_NOT_FOUND, "no such endpoint");
+      return;
+    }
+  if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
+      respond_error (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "tokens are asked for with a POST");
+      return;
+    }
+
+  g_atomic_int_inc (&self->n_token_requests);
+  request = soup_message_body_flatten (request_body);
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (request, NULL),
+                                   (gssize) g_bytes_get_size (request), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      respond_error (self, msg, SOUP_STATUS_BAD_REQUEST, "the body is not a JSON object");
+      return;
+    }
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (object, "refresh_token"))
+    {
+      const char *given = json_object_get_string_member_with_default (object, "refresh_token", "");
+
+      user = g_hash_table_lookup (self->refresh_tokens, given);
+      if (user == NULL)
+        {
+          respond_unauthorized (self, msg, "The refresh token is not valid");
+          return;
+        }
+      refresh_token = g_strdup (given);
+    }
+  else
+    {
+      const char *name = json_object_get_string_member_with_default (object, "user", "");
+      const char *password = json_object_get_string_member_with_default (object, "password", "");
+
+      if (strcmp (name, DEMO_USER) != 0 || strcmp (password, DEMO_PASSWORD) != 0)
+        {
+          respond_unauthorized (self, msg, "Wrong user name or password");
+          return;
+        }
+      user = DEMO_USER;
+      refresh_token = make_token ("r-");
+      g_hash_table_replace (self->refresh_tokens, g_strdup (refresh_token), g_strdup (user));
+    }
+
+  access_token = make_token ("a-");
+  expiry = g_new (gint64, 1);
+  *expiry = g_get_monotonic_time () + (gint64) lifetime * G_USEC_PER_SEC;
+  g_hash_table_replace (self->access_tokens, g_strdup (access_token), expiry);
+
+  out = g_string_new ("{\"access_token\":");
+  append_json_string (out, access_token);
+  g_string_append (out, ",\"refresh_token\":");
+  append_json_string (out, refresh_token);
+  g_string_append_printf (out, ",\"token_type\":\"Bearer\",\"expires_in\":%d,\"user\":", lifetime);
+  append_json_string (out, user);
+  g_string_append_c (out, '}');
+  body = g_string_free_to_bytes (out);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  respond (self, msg, SOUP_STATUS_OK, body, NULL);
+}
+
 static void
 records_cb (SoupServer        *server,
             SoupServerMessage *msg,
@@ -607,6 +777,9 @@ records_cb (SoupServer        *server,
   gboolean read = strcmp (method, SOUP_METHOD_GET) == 0 || strcmp (method, SOUP_METHOD_HEAD) == 0;
   gboolean write = strcmp (method, "PATCH") == 0 || strcmp (method, SOUP_METHOD_PUT) == 0;
   guint64 id = 0;
+
+  if (!check_token (self, msg))
+    return;
 
   g_atomic_int_inc (&self->n_requests);
 
@@ -676,8 +849,11 @@ server_thread (gpointer user_data)
   self->edits = g_hash_table_new_full (NULL, NULL, NULL, edit_free);
   load_edits (self);
   ensure_list (self);
+  self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->server = soup_server_new ("server-header", "cacheit-demo ", NULL);
   soup_server_add_handler (self->server, "/records", records_cb, self, NULL);
+  soup_server_add_handler (self->server, "/auth", token_cb, self, NULL);
 
   /* The fixed port first, so that the URL, and the snapshot keys, are the
    * same from one run to the next; any port when it is taken. */
@@ -714,6 +890,8 @@ server_thread (gpointer user_data)
   while (g_main_context_iteration (self->context, FALSE))
     ;
   g_clear_pointer (&self->edits, g_hash_table_unref);
+  g_clear_pointer (&self->access_tokens, g_hash_table_unref);
+  g_clear_pointer (&self->refresh_tokens, g_hash_table_unref);
 
   g_main_context_pop_thread_default (self->context);
 
@@ -737,6 +915,7 @@ demo_server_new (guint        n_records,
   self->n_records = n_records;
   self->port = port;
   self->edits_path = g_strdup (edits_path);
+  self->token_lifetime_s = DEMO_SERVER_TOKEN_LIFETIME;
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("demo-server", server_thread, self);
@@ -862,7 +1041,8 @@ demo_server_get_fail_next (DemoServer *self)
   return g_atomic_int_get (&self->fail_next);
 }
 
-/* The requests the server received, all told. */
+/* The requests under /records the server served, all told: not those it
+ * refused with a 401. */
 guint
 demo_server_get_n_requests (DemoServer *self)
 {
@@ -876,7 +1056,6 @@ demo_server_get_n_writes (DemoServer *self)
   return (guint) g_atomic_int_get (&self->n_writes);
 }
 
-/* The requests answered 304 Not Modified, all told. */
 /* The GETs of a page of the list (?page=N) so far. */
 guint
 demo_server_get_n_page_requests (DemoServer *self)
@@ -884,8 +1063,38 @@ demo_server_get_n_page_requests (DemoServer *self)
   return (guint) g_atomic_int_get (&self->n_page_requests);
 }
 
+/* The requests answered 304 Not Modified, all told. */
 guint
 demo_server_get_n_not_modified (DemoServer *self)
 {
   return (guint) g_atomic_int_get (&self->n_not_modified);
+}
+
+/* The access tokens of /auth/token from now on are valid for @seconds. */
+void
+demo_server_set_token_lifetime (DemoServer *self,
+                                guint       seconds)
+{
+  g_atomic_int_set (&self->token_lifetime_s, (int) MAX (seconds, 1));
+}
+
+guint
+demo_server_get_token_lifetime (DemoServer *self)
+{
+  return (guint) g_atomic_int_get (&self->token_lifetime_s);
+}
+
+/* The requests under /records refused with a 401: no token, an expired or
+ * an unknown one. */
+guint
+demo_server_get_n_unauthorized (DemoServer *self)
+{
+  return (guint) g_atomic_int_get (&self->n_unauthorized);
+}
+
+/* The POSTs to /auth/token: sign-ins and refreshes. */
+guint
+demo_server_get_n_token_requests (DemoServer *self)
+{
+  return (guint) g_atomic_int_get (&self->n_token_requests);
 }

@@ -18,6 +18,10 @@ typedef struct _DemoServer DemoServer;
  * the snapshots of a run are found by the next. */
 #define DEMO_SERVER_PORT 47011
 
+/* How long, in seconds, an access token of POST /auth/token is valid,
+ * unless demo_server_set_token_lifetime() says otherwise. */
+#define DEMO_SERVER_TOKEN_LIFETIME 20
+
 /* The longest page of /records?page=N&per_page=M. */
 #define DEMO_SERVER_MAX_PER_PAGE 5000
 
@@ -43,6 +47,11 @@ guint       demo_server_get_n_requests (DemoServer  *self);
 guint       demo_server_get_n_not_modified (DemoServer *self);
 guint       demo_server_get_n_writes   (DemoServer  *self);
 guint       demo_server_get_n_page_requests (DemoServer *self);
+void        demo_server_set_token_lifetime (DemoServer *self,
+                                            guint       seconds);
+guint       demo_server_get_token_lifetime (DemoServer *self);
+guint       demo_server_get_n_unauthorized (DemoServer *self);
+guint       demo_server_get_n_token_requests (DemoServer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DemoServer, demo_server_free)
 

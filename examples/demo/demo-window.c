@@ -46,11 +46,25 @@
  * loaded, in how many pages and requests. Reload there reloads the first
  * page. --quit-after-load checks, after the renames, that scrolling to the
  * last row of the first page loads the second, and nothing else.
+ *
+ * Both collections come from one CacheitClient, and the server wants a
+ * bearer token: the first request waits for the user to press "Sign in" in
+ * the ACCOUNT card of the panel (demo-auth-row.c; --quit-after-load and
+ * --screenshot press it themselves), which gets a token from the server's
+ * /auth/token (demo-auth.c). When the token expires, the server answers
+ * 401, the token is refreshed without asking, and the card counts it. With
+ * a short --token-lifetime, --quit-after-load waits for the token to expire
+ * before the renames, so that the first PATCH meets a 401 and goes again.
  */
 
 #include <gtk/gtk.h>
 
 #include "demo.h"
+#include "demo-auth-row.h"
+
+/* A token lifetime, in seconds, short enough for --quit-after-load to wait
+ * for it before the renames. */
+#define SHORT_LIFETIME 5
 
 #define SLOW_DELAY_MS 2000
 
@@ -65,6 +79,8 @@ typedef struct
   DemoOptions        *options;
   GtkApplication     *app;
   DemoStats           stats;
+  CacheitClient      *client;
+  DemoAuth           *auth;
   CacheitCollection  *records;
   GtkSingleSelection *selection;
   GtkFilterListModel *filtered;
@@ -81,6 +97,7 @@ typedef struct
                                        * rename it plays, 0 for none. */
   gboolean            loaded;
   gboolean            detail_loaded;
+  gboolean            finishing;
   gboolean            failed;
 
   GtkWidget          *window;
@@ -307,6 +324,7 @@ print_figures (Window *self)
   g_autofree char *frame = demo_format_ms (self->stats.longest_frame);
   g_autofree char *list = demo_format_ms (self->stats.longest_list);
   g_autofree char *first_row = NULL;
+  g_autofree char *auth_state = demo_auth_format_state (self->auth);
 
   g_print ("fetch calls made         %u\n", self->stats.fetch_calls);
   g_print ("HTTP requests sent       %u (%u answered 304 Not Modified)\n",
@@ -318,6 +336,7 @@ print_figures (Window *self)
   g_print ("row objects made         %u\n", demo_record_get_n_made ());
   g_print ("last error               %s\n",
            self->stats.last_error != NULL ? self->stats.last_error->message : "none");
+  g_print ("sign-in                  %s\n", auth_state);
   g_print ("the list                 %s, %s, %s\n",
            gtk_label_get_text (GTK_LABEL (self->updated_label)),
            cacheit_resource_get_stale (CACHEIT_RESOURCE (self->records)) ? "stale" : "fresh",
@@ -330,6 +349,15 @@ print_figures (Window *self)
     }
 }
 
+static void
+edit_check_start_cb (gpointer user_data)
+{
+  Window *self = user_data;
+
+  if (self->window != NULL && self->selected != NULL)
+    edit_check_start (self);
+}
+
 static gboolean
 finish_cb (GtkWidget     *widget,
            GdkFrameClock *clock,
@@ -337,6 +365,7 @@ finish_cb (GtkWidget     *widget,
 {
   Window *self = user_data;
   int *frames = g_object_get_data (G_OBJECT (widget), "demo-frames");
+  gint64 remaining;
 
   /* A few frames, so that the rows and the detail are drawn. */
   if (++(*frames) < 10)
@@ -361,8 +390,16 @@ finish_cb (GtkWidget     *widget,
     }
 
   /* --quit-after-load then renames the record, as a user would, and quits
-   * once it is done. */
-  if (self->options->quit_after_load && self->selected != NULL)
+   * once it is done; with a short token lifetime, once the token expired. */
+  remaining = demo_auth_get_remaining_ms (self->auth);
+  if (self->options->quit_after_load && self->selected != NULL &&
+      demo_server_get_token_lifetime (self->server) <= SHORT_LIFETIME && remaining > 0)
+    {
+      g_print ("the token lifetime is short: the renames wait %.1f s for it to expire\n",
+               (remaining + 100) / 1000.0);
+      g_timeout_add_once ((guint) remaining + 100, edit_check_start_cb, self);
+    }
+  else if (self->options->quit_after_load && self->selected != NULL)
     edit_check_start (self);
   else
     gtk_window_destroy (GTK_WINDOW (self->window));
@@ -375,9 +412,13 @@ maybe_finish (Window *self)
 {
   if (!self->options->quit_after_load && self->options->screenshot == NULL)
     return;
-  if (!self->loaded || !self->detail_loaded)
+  /* From a snapshot, both are loaded before the sign-in: the figures wait
+   * for it, and for the requests that waited for the token. */
+  if (self->window == NULL || !self->loaded || !self->detail_loaded || self->finishing ||
+      demo_auth_get_state (self->auth) != DEMO_AUTH_SIGNED_IN)
     return;
 
+  self->finishing = TRUE;
   g_object_set_data_full (G_OBJECT (self->window), "demo-frames", g_new0 (int, 1), g_free);
   gtk_widget_add_tick_callback (self->window, finish_cb, self, NULL);
 }
@@ -1355,6 +1396,9 @@ build_sidebar (Window *self)
   gtk_widget_set_margin_top (box, 18);
   gtk_widget_set_margin_bottom (box, 18);
 
+  gtk_box_append (GTK_BOX (box), section_title ("ACCOUNT"));
+  gtk_box_append (GTK_BOX (box), demo_auth_row_new (self->auth, self->options->quit_after_load ||
+                                                                self->options->screenshot != NULL));
   gtk_box_append (GTK_BOX (box), section_title ("SELECTED RECORD"));
   gtk_box_append (GTK_BOX (box), build_detail (self));
 
@@ -1729,6 +1773,18 @@ activate_cb (GtkApplication *app,
   gtk_window_present (GTK_WINDOW (self->window));
 }
 
+/* A line at each refresh, as the console prints: the tests look for it. */
+static void
+auth_refreshed_cb (DemoAuth *auth,
+                   Window   *self)
+{
+  g_autofree char *time = g_date_time_format (demo_auth_get_last_refresh (auth), "%H:%M:%S");
+
+  g_print ("token refreshed (%u×) at %s: the server answered 401 to the old one\n",
+           demo_auth_get_n_refreshes (auth), time);
+  stats_changed_cb (self);
+}
+
 int
 demo_window_run (DemoServer  *server,
                  DemoOptions *options)
@@ -1742,10 +1798,13 @@ demo_window_run (DemoServer  *server,
   self.options = options;
   self.stats.changed = stats_changed_cb;
   self.stats.user_data = &self;
-  self.records = cacheit_collection_new (DEMO_TYPE_RECORD, demo_server_get_url (server));
-  self.pages = cacheit_collection_new (DEMO_TYPE_RECORD, demo_server_get_url (server));
-  per_page = g_strdup_printf ("%u", PAGE_SIZE);
-  cacheit_resource_set_query (CACHEIT_RESOURCE (self.pages), "per_page", per_page, NULL);
+  self.client = demo_client_new (server);
+  self.auth = demo_auth_new (self.client, TRUE);
+  g_signal_connect (self.auth, "refreshed", G_CALLBACK (auth_refreshed_cb), &self);
+  g_signal_connect_swapped (self.auth, "changed", G_CALLBACK (maybe_finish), &self);
+  self.records = cacheit_client_get_collection (self.client, "records", DEMO_TYPE_RECORD);
+  per_page = g_strdup_printf ("records?per_page=%u", PAGE_SIZE);
+  self.pages = cacheit_client_get_collection (self.client, per_page, DEMO_TYPE_RECORD);
   cacheit_collection_set_prefetch_distance (self.pages, PREFETCH_DISTANCE);
   g_signal_connect (self.records, "items-changed", G_CALLBACK (records_items_changed_cb), &self);
   g_signal_connect_after (self.records, "items-changed", G_CALLBACK (records_items_changed_after_cb), &self);
@@ -1771,8 +1830,11 @@ demo_window_run (DemoServer  *server,
   g_signal_handlers_disconnect_by_data (self.pages, &self);
   g_clear_object (&self.pages);
   demo_stats_clear (&self.stats);
+  g_signal_handlers_disconnect_by_data (self.auth, &self);
+  g_clear_object (&self.auth);
 
-  soup_session_abort (cacheit_get_default_session ());
+  soup_session_abort (cacheit_client_get_session (self.client));
+  g_clear_object (&self.client);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 

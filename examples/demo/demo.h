@@ -9,6 +9,7 @@
 
 #include <cacheit.h>
 
+#include "demo-auth.h"
 #include "demo-record.h"
 #include "demo-server.h"
 #include "demo-stats.h"

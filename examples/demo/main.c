@@ -5,6 +5,9 @@
  * Starts a SoupServer in a thread of its own, serving a generated catalogue,
  * then shows it in a GTK 4 window fed by a CacheitCollection, or, with no
  * display or with --console, plays the same scenario and prints a table.
+ * The server wants a bearer token, which the demo gets from its
+ * /auth/token, signing in as "demo", and refreshes when it expired
+ * (--token-lifetime, 20 s).
  *
  * The server listens on 127.0.0.1:47011 when that port is free, so that its
  * URL is the same every run: the library keeps a snapshot of the list on
@@ -28,6 +31,7 @@ main (int   argc,
   int n_records = options.n_records;
   int port = DEMO_SERVER_PORT;
   int latency = 0;
+  int token_lifetime = DEMO_SERVER_TOKEN_LIFETIME;
   g_autofree char *edits_path = NULL;
   int status;
   GOptionEntry entries[] = {
@@ -39,6 +43,8 @@ main (int   argc,
       "Every answer of the server waits MS milliseconds (0)", "MS" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
       "The port the server listens on when it is free (47011); 0 for any", "PORT" },
+    { "token-lifetime", 't', 0, G_OPTION_ARG_INT, &token_lifetime,
+      "The server's access tokens are valid for S seconds (20); the demo refreshes them", "S" },
     { "quit-after-load", 0, 0, G_OPTION_ARG_NONE, &options.quit_after_load,
       "Window: quit once the list and a detail are loaded, printing the figures", NULL },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &options.screenshot,
@@ -78,6 +84,11 @@ main (int   argc,
       g_printerr ("cacheit-demo: --latency must be between 0 and 60000\n");
       return 2;
     }
+  if (token_lifetime < 1 || token_lifetime > 86400)
+    {
+      g_printerr ("cacheit-demo: --token-lifetime must be between 1 and 86400\n");
+      return 2;
+    }
   options.n_records = n_records;
 
   has_display = g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
@@ -96,6 +107,7 @@ main (int   argc,
                 "snapshots of earlier runs, kept by URL, are not found in this run\n\n",
                 port, demo_server_get_port (server));
   demo_server_set_latency (server, (guint) latency);
+  demo_server_set_token_lifetime (server, (guint) token_lifetime);
 
 #ifdef DEMO_WITH_GTK
   if (has_display && !options.console)
