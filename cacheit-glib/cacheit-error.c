@@ -264,6 +264,17 @@ _cacheit_error_new_for_url (CacheitError  code,
     case CACHEIT_ERROR_HTTP_STATUS:
       return _cacheit_error_new_http (safe_url, 0, detail);
 
+    case CACHEIT_ERROR_NOT_CACHED:
+      /* Translators: %s is a URL. A fetch that may not use the network
+       * found no data in memory nor on disk. */
+      return g_error_new (CACHEIT_ERROR, code,
+                          _("Nothing cached for %s"),
+                          safe_url);
+
+    /* Not made here (yet): their messages come with the client's tokens
+     * and rate limits. */
+    case CACHEIT_ERROR_UNAUTHORIZED:
+    case CACHEIT_ERROR_RATE_LIMITED:
     case CACHEIT_ERROR_FAILED:
     default:
       /* Translators: the first %s is a URL, the second a detail in English. */

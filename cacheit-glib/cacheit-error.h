@@ -48,11 +48,11 @@ G_BEGIN_DECLS
  * @CACHEIT_ERROR_NOT_CACHED: a fetch with `CACHEIT_FETCH_CACHE_ONLY` found
  *   nothing in memory or on disk
  * @CACHEIT_ERROR_UNAUTHORIZED: the client's authenticator gave no token, or
- *   the server refused the one it gave (see [signal@Client::authenticate]
- *   and [signal@Client::unauthorized])
+ *   the server refused the one it gave (see `CacheitClient::authenticate`
+ *   and `CacheitClient::unauthorized`)
  * @CACHEIT_ERROR_RATE_LIMITED: the server limits the rate of requests and
  *   asked the client to wait longer than it waits for a request (see
- *   [property@Client:rate-limited-until]); nothing was sent
+ *   `CacheitClient:rate-limited-until`); nothing was sent
  *
  * Error codes of the `CACHEIT_ERROR` domain.
  *
