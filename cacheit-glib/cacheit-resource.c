@@ -58,7 +58,8 @@
  * owns the URL, the root pointer, the fetch in flight, the last result and
  * the state of the data (:fetched, :status, :last-error, :placeholder,
  * whether it may be stored). The class, its properties and signals are
- * described in cacheit-resource-class.c.
+ * described in cacheit-resource-class.c; the public getters of freshness
+ * are in cacheit-resource-freshness.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -70,6 +71,7 @@
 #include "cacheit-resource.h"
 #include "cacheit-resource-private.h"
 #include "cacheit-resource-class.h"
+#include "cacheit-resource-freshness.h"
 #include "cacheit-resource-settings.h"
 #include "cacheit-callers.h"
 #include "cacheit-decode.h"
@@ -1639,9 +1641,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
 
   _cacheit_resource_settings_class_init (object_class, G_PRIVATE_OFFSET (CacheitResource, settings),
                                          &properties[FIRST_SETTING_PROP]);
+  _cacheit_resource_freshness_class_init (object_class, G_PRIVATE_OFFSET (CacheitResource, freshness));
   _cacheit_resource_class_describe (object_class, properties, signals);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
 }
 
 static void
@@ -1916,66 +1918,6 @@ cacheit_resource_get_response_headers (CacheitResource *self)
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
 
   return priv->response_headers;
-}
-
-/**
- * cacheit_resource_get_last_updated:
- * @self: a resource
- *
- * Gets when the server last confirmed the data of @self.
- *
- * Returns: (nullable) (transfer none): the value of [property@Resource:last-updated]
- *
- * Since: 1.0
- */
-GDateTime *
-cacheit_resource_get_last_updated (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
-
-  return priv->freshness.last_updated;
-}
-
-/**
- * cacheit_resource_get_stale:
- * @self: a resource
- *
- * Gets whether the data of @self is stale.
- *
- * Returns: the value of [property@Resource:stale]
- *
- * Since: 1.0
- */
-gboolean
-cacheit_resource_get_stale (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
-
-  return priv->freshness.stale;
-}
-
-/**
- * cacheit_resource_get_origin:
- * @self: a resource
- *
- * Gets where the data of @self came from.
- *
- * Returns: the value of [property@Resource:origin]
- *
- * Since: 1.0
- */
-CacheitOrigin
-cacheit_resource_get_origin (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), CACHEIT_ORIGIN_NONE);
-
-  return priv->freshness.origin;
 }
 
 void
