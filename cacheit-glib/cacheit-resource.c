@@ -53,8 +53,9 @@
  * - refetch (cacheit-refetch.c): the interval, the network monitor;
  * - callers (cacheit-callers.c): who waits, and cancellation;
  * - writes (cacheit-write-queue.c): the queue, its epoch, their requests.
- * Off the main context: cacheit-worker.c (decoding, snapshots) and
- * cacheit-flight.c (the request); HTTP rules: cacheit-http.c. This file
+ * Off the main context: cacheit-worker.c (decoding, snapshots; which
+ * store, and writing: cacheit-resource-snapshot.c) and cacheit-flight.c
+ * (the request); HTTP rules: cacheit-http.c. This file
  * owns the URL, the root pointer, the fetch in flight, the last result and
  * the state of the data (:fetched, :status, :last-error, :placeholder,
  * whether it may be stored). The class, its properties and signals are
@@ -72,6 +73,7 @@
 #include "cacheit-resource-private.h"
 #include "cacheit-resource-class.h"
 #include "cacheit-resource-freshness.h"
+#include "cacheit-resource-snapshot.h"
 #include "cacheit-resource-settings.h"
 #include "cacheit-callers.h"
 #include "cacheit-decode.h"
@@ -198,8 +200,6 @@ static GQuark ops_quark;
 /* Used before they are defined: the file reads top-down (see above). */
 static const GValue *setting (CacheitResource *self, guint prop_id);
 static JsonNode *cacheit_resource_real_parse (CacheitResource *self, JsonNode *response, GError **error);
-static CacheitStore *resource_store (CacheitResource *self);
-static void snapshot_write (CacheitResource *self, CacheitSnapshotAction action, const char *url, GBytes *body, const char *etag, const char *last_modified, gint64 lifetime);
 static void fetch_complete (Fetch *fetch, const GError *error, gboolean changed);
 static void fetch_fail (Fetch *fetch, GError *error);
 static GError *fetch_wrap_error (Fetch *fetch, GError *error);
@@ -584,22 +584,13 @@ static void
 fetch_load_snapshot (Fetch *fetch)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
-  g_autoptr(CacheitStore) store = resource_store (fetch->self);
+  g_autoptr(CacheitStore) store = _cacheit_resource_snapshot_store (fetch->self);
 
   fetch->from_disk = TRUE;
   fetch->epoch = _cacheit_write_queue_get_epoch (&priv->writes);
   _cacheit_worker_load_snapshot (&priv->ops->decode, fetch_prepare (fetch), store,
                                  fetch->snapshot_key, priv->root_pointer, fetch->use_parse,
                                  priv->context, fetch->cancellable, decode_cb, fetch_ref (fetch));
-}
-
-static CacheitStore *
-resource_store (CacheitResource *self)
-{
-  if (cacheit_resource_get_snapshot_policy (self) == CACHEIT_SNAPSHOT_NONE)
-    return NULL;
-
-  return _cacheit_store_open (cacheit_resource_get_snapshot_directory (self));
 }
 
 /* Makes one attempt: a request of its own, or one in the air for the same. */
@@ -995,16 +986,17 @@ fetch_complete (Fetch        *fetch,
 
           /* The snapshot follows: a new body, or the same one confirmed. */
           if (fetch->not_modified)
-            snapshot_write (self, CACHEIT_SNAPSHOT_TOUCH, fetch->snapshot_key, NULL,
-                            priv->freshness.etag, priv->freshness.last_modified,
-                            priv->freshness.server_lifetime);
+            _cacheit_resource_snapshot_write (self, priv->context, CACHEIT_SNAPSHOT_TOUCH, fetch->snapshot_key, NULL,
+                                              priv->freshness.etag, priv->freshness.last_modified,
+                                              priv->freshness.server_lifetime);
           else if (fetch->body != NULL && fetch->storable)
-            snapshot_write (self, CACHEIT_SNAPSHOT_SAVE, fetch->snapshot_key, fetch->body,
-                            priv->freshness.etag, priv->freshness.last_modified,
-                            priv->freshness.server_lifetime);
+            _cacheit_resource_snapshot_write (self, priv->context, CACHEIT_SNAPSHOT_SAVE, fetch->snapshot_key,
+                                              fetch->body, priv->freshness.etag, priv->freshness.last_modified,
+                                              priv->freshness.server_lifetime);
           else if (fetch->body != NULL)
             /* Now private or not to be stored: an older snapshot goes too. */
-            snapshot_write (self, CACHEIT_SNAPSHOT_REMOVE, fetch->snapshot_key, NULL, NULL, NULL, -1);
+            _cacheit_resource_snapshot_write (self, priv->context, CACHEIT_SNAPSHOT_REMOVE, fetch->snapshot_key,
+                                              NULL, NULL, NULL, -1);
         }
       if (changed)
         g_signal_emit (self, signals[SIGNAL_SYNC], 0);
@@ -1056,28 +1048,6 @@ fetch_wrap_error (Fetch  *fetch,
   return wrapped;
 }
 
-/* Writes, refreshes or removes the snapshot of @url in the store's thread,
- * holding the application until it is done. */
-static void
-snapshot_write (CacheitResource       *self,
-                CacheitSnapshotAction  action,
-                const char            *url,
-                GBytes                *body,
-                const char            *etag,
-                const char            *last_modified,
-                gint64                 lifetime)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(CacheitStore) store = resource_store (self);
-  g_autofree char *key = _cacheit_http_snapshot_key (url);
-
-  if (store == NULL || key == NULL)
-    return;
-
-  _cacheit_worker_write_snapshot (store, action, key, body, etag, last_modified, lifetime,
-                                  priv->context, _cacheit_application_hold (priv->context));
-}
-
 void
 _cacheit_resource_save_snapshot (CacheitResource *self,
                                  GBytes          *body)
@@ -1094,8 +1064,8 @@ _cacheit_resource_save_snapshot (CacheitResource *self,
   if (body != NULL && CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse)
     body = NULL;
 
-  snapshot_write (self, body != NULL ? CACHEIT_SNAPSHOT_SAVE : CACHEIT_SNAPSHOT_REMOVE, priv->url, body,
-                  NULL, NULL, priv->freshness.server_lifetime);
+  _cacheit_resource_snapshot_write (self, priv->context, body != NULL ? CACHEIT_SNAPSHOT_SAVE : CACHEIT_SNAPSHOT_REMOVE,
+                                    priv->url, body, NULL, NULL, priv->freshness.server_lifetime);
 }
 
 /* A caller cancelled (R6): the request is aborted only when no caller is
