@@ -4,7 +4,10 @@
  * change of URL supersedes the request in flight, the callers stay where
  * they are and wait for the new one (R4, R13). Every caller of one fetch
  * gets the same result object (R1). A caller's own cancellable completes it
- * alone, in the resource's context whatever thread cancels (R6).
+ * alone, in the resource's context whatever thread cancels (R6). A caller
+ * that asked for the cache alone (CACHEIT_FETCH_CACHE_ONLY) waits only while
+ * the fetch reads a snapshot: the resource completes those callers apart
+ * when it goes to the network.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,6 +18,7 @@
 
 #include "cacheit-callers.h"
 #include "cacheit-dispatch.h"
+#include "cacheit-error-private.h"
 #include "cacheit-fetch-result.h"
 
 typedef struct
@@ -25,6 +29,7 @@ typedef struct
   GMainContext        *context;
   GSource             *cancel_source;
   GList                link;        /* In CacheitCallers.queue. */
+  gboolean             cache_only;  /* Waits for the cache alone. */
 } Caller;
 
 void
@@ -102,13 +107,16 @@ caller_new (CacheitCallers      *self,
   return caller;
 }
 
-void
-_cacheit_callers_add (CacheitCallers      *self,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+static void
+callers_add (CacheitCallers      *self,
+             gboolean             cache_only,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
 {
   Caller *caller = caller_new (self, callback, user_data);
+
+  caller->cache_only = cache_only;
 
   if (cancellable != NULL)
     {
@@ -122,6 +130,63 @@ _cacheit_callers_add (CacheitCallers      *self,
     }
 
   g_queue_push_tail_link (&self->queue, &caller->link);
+}
+
+void
+_cacheit_callers_add (CacheitCallers      *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  callers_add (self, FALSE, cancellable, callback, user_data);
+}
+
+void
+_cacheit_callers_add_cache_only (CacheitCallers      *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  callers_add (self, TRUE, cancellable, callback, user_data);
+}
+
+gboolean
+_cacheit_callers_wants_network (CacheitCallers *self)
+{
+  for (GList *l = self->queue.head; l != NULL; l = l->next)
+    if (!((Caller *) l->data)->cache_only)
+      return TRUE;
+
+  return FALSE;
+}
+
+gboolean
+_cacheit_callers_fail_cache_only (CacheitCallers *self,
+                                  const char     *safe_url)
+{
+  g_autoptr(CacheitFetchResult) result = NULL;
+  GList *next;
+
+  for (GList *l = self->queue.head; l != NULL; l = next)
+    {
+      Caller *caller = l->data;
+
+      next = l->next;
+      if (!caller->cache_only)
+        continue;
+
+      /* One result for all of them (R2), made only when there are any. */
+      if (result == NULL)
+        {
+          g_autoptr(GError) error = _cacheit_error_new_for_url (CACHEIT_ERROR_NOT_CACHED, safe_url, NULL);
+
+          result = _cacheit_fetch_result_new (self->owner, self->source_tag, error);
+        }
+      g_queue_unlink (&self->queue, &caller->link);
+      caller_complete (caller, G_ASYNC_RESULT (result));
+    }
+
+  return result != NULL;
 }
 
 gboolean
@@ -158,6 +223,17 @@ _cacheit_callers_cancel_all (CacheitCallers *self)
 
   while ((link = g_queue_pop_head_link (&self->queue)) != NULL)
     caller_complete_cancelled (link->data, NULL);
+}
+
+void
+_cacheit_callers_complete_error (CacheitCallers      *self,
+                                 const GError        *error,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(CacheitFetchResult) result = _cacheit_fetch_result_new (self->owner, self->source_tag, error);
+
+  caller_complete (caller_new (self, callback, user_data), G_ASYNC_RESULT (result));
 }
 
 void

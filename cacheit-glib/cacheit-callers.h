@@ -45,6 +45,21 @@ void     _cacheit_callers_add            (CacheitCallers      *self,
                                           gpointer             user_data);
 gboolean _cacheit_callers_is_empty       (CacheitCallers      *self);
 
+/* The same, for a caller that wants the cache alone
+ * (CACHEIT_FETCH_CACHE_ONLY): it waits for nothing but a snapshot, and
+ * _cacheit_callers_fail_cache_only() completes it before any request. */
+void     _cacheit_callers_add_cache_only (CacheitCallers      *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+/* Whether a caller that may wait for the network is waiting. */
+gboolean _cacheit_callers_wants_network  (CacheitCallers      *self);
+/* Completes the callers that want the cache alone, all with one result of
+ * CACHEIT_ERROR_NOT_CACHED for @safe_url, and leaves the others waiting.
+ * Returns whether there were any. */
+gboolean _cacheit_callers_fail_cache_only (CacheitCallers     *self,
+                                           const char         *safe_url);
+
 /* The callers waiting now, who are no longer waiting: to give to
  * _cacheit_callers_complete_taken() once the result is known (a caller that
  * comes meanwhile waits for the next one). */
@@ -55,6 +70,12 @@ void     _cacheit_callers_complete_taken (CacheitCallers      *self,
 /* Completes every caller as cancelled (the owner goes away). */
 void     _cacheit_callers_cancel_all     (CacheitCallers      *self);
 
+/* Completes a caller that waits for nothing with @error, on a later
+ * iteration. */
+void     _cacheit_callers_complete_error (CacheitCallers      *self,
+                                          const GError        *error,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
 /* Completes a caller that came cancelled (@cancellable, or nothing: with
  * G_IO_ERROR_CANCELLED), on a later iteration, without waiting. */
 void     _cacheit_callers_complete_cancelled (CacheitCallers      *self,

@@ -265,7 +265,8 @@ _cacheit_error_new_for_url (CacheitError  code,
       return _cacheit_error_new_http (safe_url, 0, detail);
 
     case CACHEIT_ERROR_NOT_CACHED:
-      /* Translators: %s is a URL. */
+      /* Translators: %s is a URL. A fetch that may not use the network
+       * found no data in memory nor on disk. */
       return g_error_new (CACHEIT_ERROR, code,
                           _("Nothing is cached for %s"), safe_url);
 

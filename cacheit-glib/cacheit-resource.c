@@ -21,6 +21,9 @@
  *
  *   cacheit_resource_fetch_async ()
  *     a result in hand, no reload: dispatched from it (R3), done
+ *     fetch_cache_only ()             CACHE_ONLY: the data in hand, or a
+ *                                     snapshot, else NOT_CACHED; its
+ *                                     callers never wait in fetch_send ()
  *     _cacheit_callers_add ()         joins the fetch in flight (R1), or
  *     supersede ()                    a new Fetch; set_fetching () cancels
  *       fetch_start ()                the old one (R4, R13); checks the URL
@@ -53,12 +56,14 @@
  * - refetch (cacheit-refetch.c): the interval, the network monitor;
  * - callers (cacheit-callers.c): who waits, and cancellation;
  * - writes (cacheit-write-queue.c): the queue, its epoch, their requests.
- * Off the main context: cacheit-worker.c (decoding, snapshots) and
- * cacheit-flight.c (the request); HTTP rules: cacheit-http.c. This file
+ * Off the main context: cacheit-worker.c (decoding, snapshots; which
+ * store, and writing: cacheit-resource-snapshot.c) and cacheit-flight.c
+ * (the request); HTTP rules: cacheit-http.c. This file
  * owns the URL, the root pointer, the fetch in flight, the last result and
  * the state of the data (:fetched, :status, :last-error, :placeholder,
  * whether it may be stored). The class, its properties and signals are
- * described in cacheit-resource-class.c.
+ * described in cacheit-resource-class.c; the public getters of freshness
+ * are in cacheit-resource-freshness.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -70,6 +75,8 @@
 #include "cacheit-resource.h"
 #include "cacheit-resource-private.h"
 #include "cacheit-resource-class.h"
+#include "cacheit-resource-freshness.h"
+#include "cacheit-resource-snapshot.h"
 #include "cacheit-resource-settings.h"
 #include "cacheit-callers.h"
 #include "cacheit-decode.h"
@@ -171,6 +178,7 @@ struct _Fetch
   guint               conditional : 1;    /* The request carries validators. */
   guint               not_modified : 1;   /* Answered by a 304. */
   guint               from_disk : 1;      /* Loading a snapshot. */
+  guint               skip_snapshot : 1;  /* CACHEIT_FETCH_SKIP_SNAPSHOT. */
   guint               storable : 1;       /* The response may be kept on disk. */
   guint               parked : 1;         /* Waiting for the writes to end. */
 };
@@ -196,8 +204,6 @@ static GQuark ops_quark;
 /* Used before they are defined: the file reads top-down (see above). */
 static const GValue *setting (CacheitResource *self, guint prop_id);
 static JsonNode *cacheit_resource_real_parse (CacheitResource *self, JsonNode *response, GError **error);
-static CacheitStore *resource_store (CacheitResource *self);
-static void snapshot_write (CacheitResource *self, CacheitSnapshotAction action, const char *url, GBytes *body, const char *etag, const char *last_modified, gint64 lifetime);
 static void fetch_complete (Fetch *fetch, const GError *error, gboolean changed);
 static void fetch_fail (Fetch *fetch, GError *error);
 static GError *fetch_wrap_error (Fetch *fetch, GError *error);
@@ -216,8 +222,10 @@ static gboolean fail_later_cb (gpointer user_data);
 static void fetch_fail_later (Fetch *fetch, GError *error);
 static void fetch_load_snapshot (Fetch *fetch);
 static void fetch_start (Fetch *fetch);
-static void supersede (CacheitResource *self, gboolean reload);
+static void supersede (CacheitResource *self, gboolean reload, gboolean skip_snapshot);
 static void start_background (CacheitResource *self);
+static gboolean snapshot_readable (CacheitResource *self);
+static void fetch_cache_only (CacheitResource *self, gboolean skip_snapshot, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 
 /* A Fetch, and the state of the data */
 
@@ -386,6 +394,11 @@ set_placeholder (CacheitResource *self,
  * main-loop iteration when a fetch succeeded before: no request is made. With
  * it, a new request is made and any older one is cancelled.
  *
+ * With `CACHEIT_FETCH_CACHE_ONLY`, no request is made: @self completes from
+ * the data in hand or its snapshot, or fails with `CACHEIT_ERROR_NOT_CACHED`.
+ * See [flags@FetchFlags] for it, `CACHEIT_FETCH_SKIP_SNAPSHOT`, and how
+ * they meet fetches in flight.
+ *
  * @callback runs in the thread-default main context of the caller. Call
  * [method@Resource.fetch_finish] from it. A caller that needs no outcome
  * (the data arrives in the resource, with its signals, either way) may
@@ -401,13 +414,16 @@ cacheit_resource_fetch_async (CacheitResource     *self,
                               gpointer             user_data)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  gboolean cache_only = (flags & CACHEIT_FETCH_CACHE_ONLY) != 0;
+  gboolean skip_snapshot = (flags & CACHEIT_FETCH_SKIP_SNAPSHOT) != 0;
   gboolean reload;
 
   g_return_if_fail (CACHEIT_IS_RESOURCE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (priv->ops != NULL);
+  g_return_if_fail (!cache_only || (flags & CACHEIT_FETCH_RELOAD) == 0);
 
-  reload = (flags & CACHEIT_FETCH_RELOAD) != 0 || cacheit_resource_get_reload (self);
+  reload = !cache_only && ((flags & CACHEIT_FETCH_RELOAD) != 0 || cacheit_resource_get_reload (self));
 
   if (g_cancellable_is_cancelled (cancellable))
     {
@@ -415,14 +431,21 @@ cacheit_resource_fetch_async (CacheitResource     *self,
       return;
     }
 
+  if (cache_only)
+    {
+      fetch_cache_only (self, skip_snapshot, cancellable, callback, user_data);
+      return;
+    }
+
   /* R3: completed from the cache, on a later iteration, unless a reload
    * someone asked for is in flight. Stale data is revalidated in the
-   * background meanwhile. */
+   * background meanwhile, and so is data from disk that a cache-only fetch
+   * left unconfirmed. */
   if (!reload && priv->result != NULL && (priv->fetch == NULL || priv->fetch->background))
     {
       _cacheit_dispatch (g_main_context_get_thread_default (), callback, G_OBJECT (self), G_ASYNC_RESULT (priv->result),
                          user_data);
-      if (priv->freshness.stale)
+      if (priv->freshness.stale || priv->freshness.origin == CACHEIT_ORIGIN_DISK)
         start_background (self);
       return;
     }
@@ -430,7 +453,7 @@ cacheit_resource_fetch_async (CacheitResource     *self,
   /* R1: join the fetch in flight; else a new one supersedes it (R4). */
   _cacheit_callers_add (&priv->callers, cancellable, callback, user_data);
   if (reload || priv->fetch == NULL)
-    supersede (self, reload);
+    supersede (self, reload, skip_snapshot);
 }
 
 /**
@@ -485,17 +508,58 @@ cacheit_resource_invalidate (CacheitResource *self)
 
 /* The path of a fetch: supersede, start, send, decode, apply */
 
+/* CACHEIT_FETCH_CACHE_ONLY: the data in hand, stale or not (after a failed
+ * refetch, the data kept: R5), with no revalidation; else the snapshot, by
+ * a fetch of its own or by joining one that reads it; else NOT_CACHED, on
+ * a later iteration. Nothing in flight is superseded, and a fetch on the
+ * network is not waited for (fetch_send() completes these callers). */
+static void
+fetch_cache_only (CacheitResource     *self,
+                  gboolean             skip_snapshot,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  g_autoptr(CacheitFetchResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *safe_url = NULL;
+
+  if (priv->fetched)
+    {
+      result = priv->result != NULL ? g_object_ref (priv->result)
+                                    : _cacheit_fetch_result_new (G_OBJECT (self), cacheit_resource_fetch_async, NULL);
+      _cacheit_dispatch (g_main_context_get_thread_default (), callback, G_OBJECT (self), G_ASYNC_RESULT (result),
+                         user_data);
+      return;
+    }
+
+  if (!skip_snapshot && (priv->fetch != NULL ? priv->fetch->from_disk : snapshot_readable (self)))
+    {
+      _cacheit_callers_add_cache_only (&priv->callers, cancellable, callback, user_data);
+      if (priv->fetch == NULL)
+        supersede (self, FALSE, FALSE);
+      return;
+    }
+
+  safe_url = _cacheit_uri_to_safe_string (priv->url);
+  error = _cacheit_error_new_for_url (CACHEIT_ERROR_NOT_CACHED, safe_url, NULL);
+  _cacheit_callers_complete_error (&priv->callers, error, callback, user_data);
+}
+
 /* R4, and R13: a new request, which the one in flight (if any) gives way
  * to. The callers are the resource's: they wait for the new one. The old
  * one is cancelled (set_fetching()), and what it still receives is dropped
  * (fetch_is_current()). */
 static void
 supersede (CacheitResource *self,
-           gboolean         reload)
+           gboolean         reload,
+           gboolean         skip_snapshot)
 {
   g_autoptr(Fetch) fetch = fetch_new (self);
 
   fetch->reload = reload;
+  fetch->skip_snapshot = skip_snapshot;
   set_fetching (self, fetch);
   fetch_start (fetch);
 }
@@ -537,12 +601,21 @@ fetch_start (Fetch *fetch)
   fetch->snapshot_key = g_uri_to_string_partial (fetch->uri, G_URI_HIDE_USERINFO | G_URI_HIDE_FRAGMENT);
 
   /* The first data may come from disk; a reload wants the server's. */
-  if (!priv->fetched && !fetch->reload && !fetch->background &&
-      cacheit_resource_get_snapshot_policy (self) != CACHEIT_SNAPSHOT_NONE &&
-      !cacheit_resource_get_saving (self))
+  if (!fetch->reload && !fetch->background && !fetch->skip_snapshot && snapshot_readable (self))
     fetch_load_snapshot (fetch);
   else
     fetch_send (fetch);
+}
+
+/* Whether a first fetch may read the snapshot: no data yet, a policy, and
+ * no write waiting (whose data the snapshot would not have). */
+static gboolean
+snapshot_readable (CacheitResource *self)
+{
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+
+  return !priv->fetched && cacheit_resource_get_snapshot_policy (self) != CACHEIT_SNAPSHOT_NONE &&
+         !cacheit_resource_get_saving (self);
 }
 
 /* Fails @fetch on a later iteration: errors found before any I/O must not be
@@ -582,22 +655,13 @@ static void
 fetch_load_snapshot (Fetch *fetch)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
-  g_autoptr(CacheitStore) store = resource_store (fetch->self);
+  g_autoptr(CacheitStore) store = _cacheit_resource_snapshot_store (fetch->self);
 
   fetch->from_disk = TRUE;
   fetch->epoch = _cacheit_write_queue_get_epoch (&priv->writes);
   _cacheit_worker_load_snapshot (&priv->ops->decode, fetch_prepare (fetch), store,
                                  fetch->snapshot_key, priv->root_pointer, fetch->use_parse,
                                  priv->context, fetch->cancellable, decode_cb, fetch_ref (fetch));
-}
-
-static CacheitStore *
-resource_store (CacheitResource *self)
-{
-  if (cacheit_resource_get_snapshot_policy (self) == CACHEIT_SNAPSHOT_NONE)
-    return NULL;
-
-  return _cacheit_store_open (cacheit_resource_get_snapshot_directory (self));
 }
 
 /* Makes one attempt: a request of its own, or one in the air for the same. */
@@ -612,6 +676,15 @@ fetch_send (Fetch *fetch)
   g_autoptr(CacheitFlight) flight = NULL;
   g_autofree char *key = NULL;
   SoupMessageHeaders *headers;
+
+  /* Who asked for the cache alone does not wait for the network: they get
+   * NOT_CACHED, and with no one else waiting, nothing is sent. */
+  if (_cacheit_callers_fail_cache_only (&priv->callers, fetch->safe_url) &&
+      _cacheit_callers_is_empty (&priv->callers) && !fetch->background)
+    {
+      set_fetching (self, NULL);
+      return;
+    }
 
   /* No request while writes are waiting or in flight (for an item, its
    * collection's writes of it too): its answer could not be placed before
@@ -954,6 +1027,7 @@ fetch_complete (Fetch        *fetch,
   /* set_fetching() below drops the resource's reference to @fetch. */
   G_GNUC_UNUSED g_autoptr(Fetch) hold = fetch_ref (fetch);
   GQueue callers = G_QUEUE_INIT;
+  gboolean wants_network = _cacheit_callers_wants_network (&priv->callers);
 
   g_assert (fetch_is_current (fetch));
 
@@ -993,16 +1067,17 @@ fetch_complete (Fetch        *fetch,
 
           /* The snapshot follows: a new body, or the same one confirmed. */
           if (fetch->not_modified)
-            snapshot_write (self, CACHEIT_SNAPSHOT_TOUCH, fetch->snapshot_key, NULL,
-                            priv->freshness.etag, priv->freshness.last_modified,
-                            priv->freshness.server_lifetime);
+            _cacheit_resource_snapshot_write (self, priv->context, CACHEIT_SNAPSHOT_TOUCH, fetch->snapshot_key, NULL,
+                                              priv->freshness.etag, priv->freshness.last_modified,
+                                              priv->freshness.server_lifetime);
           else if (fetch->body != NULL && fetch->storable)
-            snapshot_write (self, CACHEIT_SNAPSHOT_SAVE, fetch->snapshot_key, fetch->body,
-                            priv->freshness.etag, priv->freshness.last_modified,
-                            priv->freshness.server_lifetime);
+            _cacheit_resource_snapshot_write (self, priv->context, CACHEIT_SNAPSHOT_SAVE, fetch->snapshot_key,
+                                              fetch->body, priv->freshness.etag, priv->freshness.last_modified,
+                                              priv->freshness.server_lifetime);
           else if (fetch->body != NULL)
             /* Now private or not to be stored: an older snapshot goes too. */
-            snapshot_write (self, CACHEIT_SNAPSHOT_REMOVE, fetch->snapshot_key, NULL, NULL, NULL, -1);
+            _cacheit_resource_snapshot_write (self, priv->context, CACHEIT_SNAPSHOT_REMOVE, fetch->snapshot_key,
+                                              NULL, NULL, NULL, -1);
         }
       if (changed)
         g_signal_emit (self, signals[SIGNAL_SYNC], 0);
@@ -1020,8 +1095,9 @@ fetch_complete (Fetch        *fetch,
 
   _cacheit_callers_complete_taken (&priv->callers, &callers, G_ASYNC_RESULT (result));
 
-  /* Data from disk is shown at once, then confirmed by the server. */
-  if (error == NULL && fetch->snapshot != NULL)
+  /* Data from disk is shown at once, then confirmed by the server, unless
+   * every caller wanted the cache alone (the next fetch confirms it). */
+  if (error == NULL && fetch->snapshot != NULL && wants_network)
     start_background (self);
 }
 
@@ -1054,28 +1130,6 @@ fetch_wrap_error (Fetch  *fetch,
   return wrapped;
 }
 
-/* Writes, refreshes or removes the snapshot of @url in the store's thread,
- * holding the application until it is done. */
-static void
-snapshot_write (CacheitResource       *self,
-                CacheitSnapshotAction  action,
-                const char            *url,
-                GBytes                *body,
-                const char            *etag,
-                const char            *last_modified,
-                gint64                 lifetime)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-  g_autoptr(CacheitStore) store = resource_store (self);
-  g_autofree char *key = _cacheit_http_snapshot_key (url);
-
-  if (store == NULL || key == NULL)
-    return;
-
-  _cacheit_worker_write_snapshot (store, action, key, body, etag, last_modified, lifetime,
-                                  priv->context, _cacheit_application_hold (priv->context));
-}
-
 void
 _cacheit_resource_save_snapshot (CacheitResource *self,
                                  GBytes          *body)
@@ -1092,8 +1146,8 @@ _cacheit_resource_save_snapshot (CacheitResource *self,
   if (body != NULL && CACHEIT_RESOURCE_GET_CLASS (self)->parse != cacheit_resource_real_parse)
     body = NULL;
 
-  snapshot_write (self, body != NULL ? CACHEIT_SNAPSHOT_SAVE : CACHEIT_SNAPSHOT_REMOVE, priv->url, body,
-                  NULL, NULL, priv->freshness.server_lifetime);
+  _cacheit_resource_snapshot_write (self, priv->context, body != NULL ? CACHEIT_SNAPSHOT_SAVE : CACHEIT_SNAPSHOT_REMOVE,
+                                    priv->url, body, NULL, NULL, priv->freshness.server_lifetime);
 }
 
 /* A caller cancelled (R6): the request is aborted only when no caller is
@@ -1377,7 +1431,7 @@ url_changed (CacheitResource *self)
           return;
         }
 
-      supersede (self, previous->reload);
+      supersede (self, previous->reload, previous->skip_snapshot);
     }
 }
 
@@ -1639,9 +1693,9 @@ cacheit_resource_class_init (CacheitResourceClass *klass)
 
   _cacheit_resource_settings_class_init (object_class, G_PRIVATE_OFFSET (CacheitResource, settings),
                                          &properties[FIRST_SETTING_PROP]);
+  _cacheit_resource_freshness_class_init (object_class, G_PRIVATE_OFFSET (CacheitResource, freshness));
   _cacheit_resource_class_describe (object_class, properties, signals);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
 }
 
 static void
@@ -1916,66 +1970,6 @@ cacheit_resource_get_response_headers (CacheitResource *self)
   g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
 
   return priv->response_headers;
-}
-
-/**
- * cacheit_resource_get_last_updated:
- * @self: a resource
- *
- * Gets when the server last confirmed the data of @self.
- *
- * Returns: (nullable) (transfer none): the value of [property@Resource:last-updated]
- *
- * Since: 1.0
- */
-GDateTime *
-cacheit_resource_get_last_updated (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), NULL);
-
-  return priv->freshness.last_updated;
-}
-
-/**
- * cacheit_resource_get_stale:
- * @self: a resource
- *
- * Gets whether the data of @self is stale.
- *
- * Returns: the value of [property@Resource:stale]
- *
- * Since: 1.0
- */
-gboolean
-cacheit_resource_get_stale (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), FALSE);
-
-  return priv->freshness.stale;
-}
-
-/**
- * cacheit_resource_get_origin:
- * @self: a resource
- *
- * Gets where the data of @self came from.
- *
- * Returns: the value of [property@Resource:origin]
- *
- * Since: 1.0
- */
-CacheitOrigin
-cacheit_resource_get_origin (CacheitResource *self)
-{
-  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
-
-  g_return_val_if_fail (CACHEIT_IS_RESOURCE (self), CACHEIT_ORIGIN_NONE);
-
-  return priv->freshness.origin;
 }
 
 void

@@ -23,15 +23,52 @@ G_BEGIN_DECLS
  *   fetch already in flight
  * @CACHEIT_FETCH_RELOAD: always make a new request; a request still in flight
  *   is cancelled and its callers are carried over to the new one
+ * @CACHEIT_FETCH_CACHE_ONLY: offline mode: never make a request. Complete
+ *   from the data in hand (stale or not, with no revalidation), or else from
+ *   the snapshot on disk, or else fail with `CACHEIT_ERROR_NOT_CACHED`.
+ *   [property@Resource:reload] does not apply to it, and combining it with
+ *   `CACHEIT_FETCH_RELOAD` is a programmer error.
+ * @CACHEIT_FETCH_SKIP_SNAPSHOT: a first fetch goes to the network without
+ *   reading the snapshot on disk (the response is still written to it, as
+ *   [property@Resource:snapshot-policy] says). With data in hand, it changes
+ *   nothing. With `CACHEIT_FETCH_CACHE_ONLY`: the data in hand or
+ *   `CACHEIT_ERROR_NOT_CACHED`, nothing read from disk.
  *
  * How [method@Resource.fetch_async] may use the cache.
+ *
+ * ## Fetches that meet
+ *
+ * A fetch without `CACHEIT_FETCH_RELOAD` joins the fetch in flight, whatever
+ * flags started it. So a `CACHEIT_FETCH_SKIP_SNAPSHOT` fetch that arrives
+ * while another reads the snapshot gets the snapshot's data, and a first
+ * fetch without it that arrives while a `CACHEIT_FETCH_SKIP_SNAPSHOT` one is
+ * on the network waits for the network.
+ *
+ * A `CACHEIT_FETCH_CACHE_ONLY` fetch never supersedes anything and never
+ * waits for the network. With no data in hand, it joins a fetch in flight
+ * only while that fetch reads the snapshot, and fails with
+ * `CACHEIT_ERROR_NOT_CACHED` at once (on a later main-loop iteration) when
+ * the fetch in flight is a request. When the snapshot it waits for turns
+ * out missing or unusable, or the fetch is superseded by a request (a
+ * reload), its callers complete with `CACHEIT_ERROR_NOT_CACHED` (one result
+ * for all of them), and the fetch goes on to the network for the callers
+ * that did not ask for the cache alone: those get the server's answer.
+ * When the snapshot is read, every caller gets its data; the revalidation
+ * that follows data from disk is made only if one of them did not ask for
+ * the cache alone, and otherwise by the next fetch without the flag.
+ *
+ * `CACHEIT_ERROR_NOT_CACHED` is the answer of those callers alone: it
+ * changes nothing of the resource, sets no [property@Resource:last-error]
+ * and emits no [signal@Resource::error].
  *
  * Since: 1.0
  */
 typedef enum /*< flags >*/
 {
-  CACHEIT_FETCH_NONE   = 0,
-  CACHEIT_FETCH_RELOAD = 1 << 0,
+  CACHEIT_FETCH_NONE          = 0,
+  CACHEIT_FETCH_RELOAD        = 1 << 0,
+  CACHEIT_FETCH_CACHE_ONLY    = 1 << 1,
+  CACHEIT_FETCH_SKIP_SNAPSHOT = 1 << 2,
 } CacheitFetchFlags;
 
 /**

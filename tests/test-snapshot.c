@@ -4,7 +4,8 @@
  * snapshot policies, the key (no userinfo, no fragment), files that are not
  * whole snapshots, bodies that no longer decode, many snapshots in one
  * directory, the default directory, snapshots that follow saves, and the
- * GApplication hold while a write is pending. Against a real HTTP server on
+ * GApplication hold while a write is pending, and the fetch policies that
+ * choose between disk and network (CACHE_ONLY, SKIP_SNAPSHOT). Against a real HTTP server on
  * 127.0.0.1 (tests/cacheit-test-server.c) and real files.
  *
  * Snapshot I/O runs in one worker thread per process, in FIFO order (see
@@ -2434,6 +2435,474 @@ test_url_change (Fixture       *fixture,
   g_assert_finalize_object (writer);
 }
 
+/* Fetch policies (issue 17, item 7): CACHEIT_FETCH_CACHE_ONLY and
+ * CACHEIT_FETCH_SKIP_SNAPSHOT. */
+
+/* Fetches @resource with @flags and returns the error it fails with. */
+static GError *
+fetch_error (gpointer          resource,
+             CacheitFetchFlags flags)
+{
+  GError *error = NULL;
+
+  g_assert_false (cacheit_test_fetch_wait (resource, flags, NULL, &error));
+  g_assert_nonnull (error);
+  return error;
+}
+
+static void
+assert_not_cached (gpointer               resource,
+                   CacheitTestCompletion *c,
+                   const char            *url)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (c->done);
+  g_assert_cmpuint (c->n_calls, ==, 1);
+  g_assert_false (cacheit_resource_fetch_finish (R (resource), c->result, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NOT_CACHED);
+  g_assert_nonnull (strstr (error->message, url));
+}
+
+static void
+test_cache_only_from_disk (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  static const char body[] = "{\"id\": 1, \"v\": \"disk\"}";
+  CacheitModel *model = model_new (fixture, "/co-disk");
+  g_auto(Counters) c = { 0 };
+
+  g_test_summary ("CACHE_ONLY with nothing in memory completes from the snapshot (origin DISK) "
+                  "and sends nothing, not even the revalidation a first fetch from disk makes; "
+                  "the next fetch without the flag completes from memory (R3) and makes it");
+  g_test_bug ("17");
+
+  serve (fixture, "/co-disk", "{\"id\": 1, \"v\": \"network\"}", "\"n\"");
+  snapshot_save (fixture, "/co-disk", body, "\"d\"", now_unix (), 3600);
+  counters_connect (&c, model);
+
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_CACHE_ONLY);
+  assert_attributes (model, body);
+  g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
+  g_assert_cmpuint (c.n_sync, ==, 1);
+  cacheit_test_drain ();
+  g_assert_false (cacheit_resource_get_fetching (R (model)));
+  g_assert_cmpuint (count (fixture, "/co-disk"), ==, 0);
+
+  /* Again: from memory, still nothing sent. */
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_CACHE_ONLY);
+  cacheit_test_drain ();
+  g_assert_cmpuint (count (fixture, "/co-disk"), ==, 0);
+
+  /* A plain fetch confirms the data from disk. */
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
+  g_assert_cmpuint (count (fixture, "/co-disk"), ==, 1);
+  g_assert_cmpstr (cacheit_test_server_last_header (fixture->server, "/co-disk", "If-None-Match"), ==, "\"d\"");
+  g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
+  g_assert_cmpstr (cacheit_model_get_string (model, "v"), ==, "network");
+
+  cacheit_test_drain ();
+  g_assert_finalize_object (model);
+}
+
+static void
+test_cache_only_from_memory (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  CacheitModel *model = model_new (fixture, "/co-memory");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_auto(Counters) c = { 0 };
+
+  g_test_summary ("CACHE_ONLY with data in hand completes from it on a later iteration: stale "
+                  "data is not revalidated, a reload in flight is not waited for nor "
+                  "cancelled, and after a failed refetch the data kept (R5) still answers");
+  g_test_bug ("17");
+
+  serve (fixture, "/co-memory", "{\"id\": 1}", "\"m\"");
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
+  g_assert_cmpuint (count (fixture, "/co-memory"), ==, 1);
+  counters_connect (&c, model);
+
+  /* Stale: a plain fetch would revalidate; a cache-only one does not. */
+  cacheit_resource_invalidate (R (model));
+  g_assert_true (cacheit_resource_get_stale (R (model)));
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_CACHE_ONLY, NULL, cacheit_test_completion_cb, &done);
+  g_assert_false (done.done);
+  g_assert_false (cacheit_resource_get_fetching (R (model)));
+  cacheit_test_wait_until (done.done);
+  finish_ok (model, &done);
+  cacheit_test_completion_clear (&done);
+  cacheit_test_drain ();
+  g_assert_cmpuint (count (fixture, "/co-memory"), ==, 1);
+
+  /* A reload in flight: answered from memory at once, the reload goes on. */
+  cacheit_test_server_set (fixture->server, "/co-memory", 500, "down");
+  cacheit_resource_set_retry_limit (R (model), 0);
+  cacheit_test_server_hold (fixture->server, "/co-memory");
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_RELOAD, NULL, NULL, NULL);
+  cacheit_test_server_wait_held (fixture->server, "/co-memory", 1);
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_CACHE_ONLY, NULL, cacheit_test_completion_cb, &done);
+  cacheit_test_wait_until (done.done);
+  finish_ok (model, &done);
+  cacheit_test_completion_clear (&done);
+  g_assert_true (cacheit_resource_get_fetching (R (model)));
+
+  /* The reload fails: the data stays, and answers a cache-only fetch. */
+  cacheit_test_server_release (fixture->server, "/co-memory");
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)));
+  g_assert_cmpuint (c.n_error, ==, 1);
+  g_assert_nonnull (cacheit_resource_get_last_error (R (model)));
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_CACHE_ONLY);
+  g_assert_cmpint (cacheit_model_get_int (model, "id"), ==, 1);
+  cacheit_test_drain ();
+  g_assert_cmpuint (count (fixture, "/co-memory"), ==, 2);
+
+  /* A plain fetch after the failure asks again (R5). */
+  error = fetch_error (model, CACHEIT_FETCH_NONE);
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (count (fixture, "/co-memory"), ==, 3);
+
+  cacheit_test_drain ();
+  g_assert_finalize_object (model);
+}
+
+static void
+test_cache_only_not_cached (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *url = url_of (fixture, "/co-none");
+  g_autofree char *file = snapshot_path (fixture, "/co-none");
+  CacheitModel *model = model_new (fixture, "/co-none");
+  CacheitModel *memory_only = model_new (fixture, "/co-none");
+  CacheitModel *no_policy = model_new (fixture, "/co-none");
+  g_auto(Counters) c = { 0 };
+  GError *error = NULL;
+
+  g_test_summary ("CACHE_ONLY with nothing cached (no snapshot file, an unusable one, policy "
+                  "NONE, or SKIP_SNAPSHOT too) fails with CACHEIT_ERROR_NOT_CACHED naming the "
+                  "URL, on a later iteration; nothing is sent, no ::error, no last-error, and "
+                  "the resource is as before");
+  g_test_bug ("17");
+
+  serve (fixture, "/co-none", "{\"id\": 1}", "\"x\"");
+  counters_connect (&c, model);
+
+  /* No file. */
+  error = fetch_error (model, CACHEIT_FETCH_CACHE_ONLY);
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NOT_CACHED);
+  g_assert_nonnull (strstr (error->message, url));
+  g_clear_error (&error);
+
+  /* A file that is not a snapshot. */
+  g_assert_true (g_file_set_contents (file, "not a snapshot", -1, NULL));
+  error = fetch_error (model, CACHEIT_FETCH_CACHE_ONLY);
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NOT_CACHED);
+  g_clear_error (&error);
+
+  g_assert_false (cacheit_resource_get_fetched (R (model)));
+  g_assert_false (cacheit_resource_get_fetching (R (model)));
+  g_assert_null (cacheit_resource_get_last_error (R (model)));
+  g_assert_cmpuint (c.n_error, ==, 0);
+  g_assert_cmpuint (c.n_sync, ==, 0);
+
+  /* A good snapshot, but not to be read (the store may have removed the bad file). */
+  (void) g_unlink (file);
+  snapshot_save (fixture, "/co-none", "{\"id\": 2}", NULL, now_unix (), 3600);
+  cacheit_resource_set_snapshot_policy (R (no_policy), CACHEIT_SNAPSHOT_NONE);
+  error = fetch_error (no_policy, CACHEIT_FETCH_CACHE_ONLY);
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NOT_CACHED);
+  g_clear_error (&error);
+  error = fetch_error (memory_only, CACHEIT_FETCH_CACHE_ONLY | CACHEIT_FETCH_SKIP_SNAPSHOT);
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NOT_CACHED);
+  g_clear_error (&error);
+
+  cacheit_test_drain ();
+  g_assert_cmpuint (count (fixture, "/co-none"), ==, 0);
+
+  /* With nothing in memory, the model reads the good one now. */
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_CACHE_ONLY);
+  g_assert_cmpint (cacheit_model_get_int (model, "id"), ==, 2);
+  cacheit_test_drain ();
+  g_assert_cmpuint (count (fixture, "/co-none"), ==, 0);
+
+  g_assert_finalize_object (model);
+  g_assert_finalize_object (memory_only);
+  g_assert_finalize_object (no_policy);
+}
+
+static void
+test_cache_only_joined_by_normal (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *url = url_of (fixture, "/co-joined");
+  CacheitModel *model = model_new (fixture, "/co-joined");
+  CacheitModel *hit = model_new (fixture, "/co-joined-hit");
+  CacheitTestCompletion done[4] = { { 0 } };
+
+  g_test_summary ("A plain fetch that joins a cache-only one while it reads the snapshot: "
+                  "on a miss, the cache-only caller gets NOT_CACHED before any answer and the "
+                  "plain one the network's, with one request; on a hit, both get the "
+                  "snapshot's data with one result, and the revalidation is made");
+  g_test_bug ("17");
+
+  /* A miss. */
+  serve (fixture, "/co-joined", "{\"id\": 1}", "\"j\"");
+  cacheit_test_server_hold (fixture->server, "/co-joined");
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_CACHE_ONLY, NULL, cacheit_test_completion_cb, &done[0]);
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[1]);
+  cacheit_test_wait_until (done[0].done);
+  assert_not_cached (model, &done[0], url);
+  cacheit_test_server_wait_held (fixture->server, "/co-joined", 1);
+  g_assert_false (done[1].done);
+  cacheit_test_server_release (fixture->server, "/co-joined");
+  cacheit_test_wait_until (done[1].done);
+  finish_ok (model, &done[1]);
+  g_assert_cmpint (cacheit_model_get_int (model, "id"), ==, 1);
+  g_assert_cmpuint (count (fixture, "/co-joined"), ==, 1);
+
+  /* A hit. */
+  serve (fixture, "/co-joined-hit", "{\"id\": 3}", "\"h\"");
+  snapshot_save (fixture, "/co-joined-hit", "{\"id\": 3}", "\"h\"", now_unix (), 3600);
+  cacheit_resource_fetch_async (R (hit), CACHEIT_FETCH_CACHE_ONLY, NULL, cacheit_test_completion_cb, &done[2]);
+  cacheit_resource_fetch_async (R (hit), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[3]);
+  cacheit_test_wait_until (done[2].done && done[3].done);
+  finish_ok (hit, &done[2]);
+  finish_ok (hit, &done[3]);
+  g_assert_true (done[2].result == done[3].result);
+  g_assert_cmpint (cacheit_resource_get_origin (R (hit)), ==, CACHEIT_ORIGIN_DISK);
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (hit)));
+  g_assert_cmpuint (count (fixture, "/co-joined-hit"), ==, 1);
+  g_assert_cmpuint (cacheit_test_server_count_not_modified (fixture->server, "/co-joined-hit"), ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (done); i++)
+    cacheit_test_completion_clear (&done[i]);
+  cacheit_test_drain ();
+  g_assert_finalize_object (model);
+  g_assert_finalize_object (hit);
+}
+
+static void
+test_cache_only_joins_disk_read (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *url = url_of (fixture, "/co-join");
+  CacheitModel *model = model_new (fixture, "/co-join");
+  CacheitModel *hit = model_new (fixture, "/co-join-hit");
+  CacheitTestCompletion done[4] = { { 0 } };
+
+  g_test_summary ("A cache-only fetch that arrives while a plain one reads the snapshot joins "
+                  "it: on a hit it gets the same result; on a miss it gets NOT_CACHED while "
+                  "the plain fetch's request is still held, and the plain caller gets the "
+                  "network's data");
+  g_test_bug ("17");
+
+  serve (fixture, "/co-join-hit", "{\"id\": 5}", "\"h\"");
+  snapshot_save (fixture, "/co-join-hit", "{\"id\": 5}", "\"h\"", now_unix (), 3600);
+  cacheit_resource_fetch_async (R (hit), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[0]);
+  cacheit_resource_fetch_async (R (hit), CACHEIT_FETCH_CACHE_ONLY, NULL, cacheit_test_completion_cb, &done[1]);
+  cacheit_test_wait_until (done[0].done && done[1].done);
+  finish_ok (hit, &done[0]);
+  finish_ok (hit, &done[1]);
+  g_assert_true (done[0].result == done[1].result);
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (hit)));
+
+  serve (fixture, "/co-join", "{\"id\": 6}", "\"m\"");
+  cacheit_test_server_hold (fixture->server, "/co-join");
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_NONE, NULL, cacheit_test_completion_cb, &done[2]);
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_CACHE_ONLY, NULL, cacheit_test_completion_cb, &done[3]);
+  cacheit_test_server_wait_held (fixture->server, "/co-join", 1);
+  cacheit_test_wait_until (done[3].done);
+  assert_not_cached (model, &done[3], url);
+  g_assert_false (done[2].done);
+  cacheit_test_server_release (fixture->server, "/co-join");
+  cacheit_test_wait_until (done[2].done);
+  finish_ok (model, &done[2]);
+  g_assert_cmpint (cacheit_model_get_int (model, "id"), ==, 6);
+  g_assert_cmpuint (count (fixture, "/co-join"), ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (done); i++)
+    cacheit_test_completion_clear (&done[i]);
+  cacheit_test_drain ();
+  g_assert_finalize_object (model);
+  g_assert_finalize_object (hit);
+}
+
+static void
+test_cache_only_never_waits_for_network (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autofree char *url = url_of (fixture, "/co-network");
+  CacheitModel *model = model_new (fixture, "/co-network");
+  CacheitTestCompletion done[4] = { { 0 } };
+  g_auto(Counters) c = { 0 };
+
+  g_test_summary ("A cache-only fetch with nothing in memory while a request is in flight "
+                  "(a first fetch with SKIP_SNAPSHOT, or a reload that superseded a snapshot "
+                  "read it waited for) fails with NOT_CACHED at once, and neither cancels nor "
+                  "supersedes that request, whose callers get its data");
+  g_test_bug ("17");
+
+  serve (fixture, "/co-network", "{\"id\": 7}", "\"w\"");
+  snapshot_save (fixture, "/co-network", "{\"id\": 0}", "\"old\"", now_unix (), 3600);
+  counters_connect (&c, model);
+  cacheit_test_server_hold (fixture->server, "/co-network");
+
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_SKIP_SNAPSHOT, NULL, cacheit_test_completion_cb, &done[0]);
+  cacheit_test_server_wait_held (fixture->server, "/co-network", 1);
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_CACHE_ONLY, NULL, cacheit_test_completion_cb, &done[1]);
+  cacheit_test_wait_until (done[1].done);
+  assert_not_cached (model, &done[1], url);
+  g_assert_false (done[0].done);
+  g_assert_true (cacheit_resource_get_fetching (R (model)));
+  g_assert_cmpuint (c.n_error, ==, 0);
+
+  cacheit_test_server_release (fixture->server, "/co-network");
+  cacheit_test_wait_until (done[0].done);
+  finish_ok (model, &done[0]);
+  g_assert_cmpint (cacheit_model_get_int (model, "id"), ==, 7);
+  g_assert_cmpuint (count (fixture, "/co-network"), ==, 1);
+  g_assert_cmpuint (c.n_sync, ==, 1);
+  wait_snapshot_io (fixture);
+
+  /* A reload supersedes the snapshot read a cache-only caller waits for. */
+  {
+    CacheitModel *other = model_new (fixture, "/co-network");
+
+    cacheit_test_server_hold (fixture->server, "/co-network");
+    cacheit_resource_fetch_async (R (other), CACHEIT_FETCH_CACHE_ONLY, NULL, cacheit_test_completion_cb, &done[2]);
+    cacheit_resource_fetch_async (R (other), CACHEIT_FETCH_RELOAD, NULL, cacheit_test_completion_cb, &done[3]);
+    cacheit_test_wait_until (done[2].done);
+    assert_not_cached (other, &done[2], url);
+    g_assert_false (done[3].done);
+    cacheit_test_server_wait_held (fixture->server, "/co-network", 1);
+    cacheit_test_server_release (fixture->server, "/co-network");
+    cacheit_test_wait_until (done[3].done);
+    finish_ok (other, &done[3]);
+    g_assert_cmpuint (count (fixture, "/co-network"), ==, 2);
+    for (guint i = 0; i < G_N_ELEMENTS (done); i++)
+      cacheit_test_completion_clear (&done[i]);
+    cacheit_test_drain ();
+    g_assert_finalize_object (other);
+  }
+
+  g_assert_finalize_object (model);
+}
+
+static void
+test_cache_only_with_reload (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_test_summary ("CACHE_ONLY with RELOAD is a programmer error: a critical, nothing sent");
+  g_test_bug ("17");
+
+  if (g_test_subprocess ())
+    {
+      CacheitModel *model = model_new (fixture, "/co-reload");
+
+      cacheit_test_server_set (fixture->server, "/co-reload", 200, "{}");
+      cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_CACHE_ONLY | CACHEIT_FETCH_RELOAD,
+                                    NULL, NULL, NULL);
+      cacheit_test_drain ();
+      g_assert_cmpuint (count (fixture, "/co-reload"), ==, 0);
+      g_object_unref (model);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*CRITICAL*cacheit_resource_fetch_async*CACHEIT_FETCH_RELOAD*");
+}
+
+static void
+test_skip_snapshot (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const char network[] = "{\"id\": 1, \"v\": \"network\"}";
+  CacheitModel *model = model_new (fixture, "/skip");
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(CacheitSnapshot) snapshot = NULL;
+  g_auto(Counters) c = { 0 };
+
+  g_test_summary ("SKIP_SNAPSHOT: a first fetch with a snapshot on disk waits for an "
+                  "unconditional request and applies the network's data only (origin NETWORK); "
+                  "the response still replaces the snapshot; with data in hand it is R3");
+  g_test_bug ("17");
+
+  serve (fixture, "/skip", network, "\"n\"");
+  snapshot_save (fixture, "/skip", "{\"id\": 1, \"v\": \"disk\"}", "\"d\"", now_unix (), 3600);
+  counters_connect (&c, model);
+
+  cacheit_test_server_hold (fixture->server, "/skip");
+  cacheit_resource_fetch_async (R (model), CACHEIT_FETCH_SKIP_SNAPSHOT, NULL, cacheit_test_completion_cb, &done);
+  cacheit_test_server_wait_held (fixture->server, "/skip", 1);
+  wait_snapshot_io (fixture);
+  cacheit_test_drain ();
+  g_assert_false (done.done);
+  g_assert_false (cacheit_resource_get_fetched (R (model)));
+  g_assert_null (cacheit_test_server_last_header (fixture->server, "/skip", "If-None-Match"));
+  cacheit_test_server_release (fixture->server, "/skip");
+  cacheit_test_wait_until (done.done);
+  finish_ok (model, &done);
+  cacheit_test_completion_clear (&done);
+  assert_attributes (model, network);
+  g_assert_cmpstr (c.changed->str, ==, "id v ");
+  g_assert_cmpuint (c.n_sync, ==, 1);
+  g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_NETWORK);
+
+  wait_snapshot_io (fixture);
+  snapshot = snapshot_load (fixture, "/skip");
+  assert_body (snapshot, network);
+  g_assert_cmpstr (snapshot->etag, ==, "\"n\"");
+
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_SKIP_SNAPSHOT);
+  cacheit_test_drain ();
+  g_assert_cmpuint (count (fixture, "/skip"), ==, 1);
+
+  g_assert_finalize_object (model);
+}
+
+static void
+test_policies_collection (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const char disk[] = "[{\"id\": 1, \"title\": \"disk\"}]";
+  static const char network[] = "[{\"id\": 1, \"title\": \"network\"}, {\"id\": 2, \"title\": \"b\"}]";
+  CacheitCollection *offline = rows_new (fixture, "/co-rows");
+  CacheitCollection *online = rows_new (fixture, "/co-rows");
+  CacheitCollection *empty = rows_new (fixture, "/co-rows-none");
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A collection: CACHE_ONLY completes from its snapshot with no request, or "
+                  "fails with NOT_CACHED; SKIP_SNAPSHOT gets the network's list");
+  g_test_bug ("17");
+
+  serve (fixture, "/co-rows", network, "\"r\"");
+  serve (fixture, "/co-rows-none", network, "\"r\"");
+  snapshot_save (fixture, "/co-rows", disk, "\"d\"", now_unix (), 3600);
+
+  cacheit_test_fetch_ok (offline, CACHEIT_FETCH_CACHE_ONLY);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (offline)), ==, 1);
+  g_assert_cmpint (cacheit_resource_get_origin (R (offline)), ==, CACHEIT_ORIGIN_DISK);
+
+  error = fetch_error (empty, CACHEIT_FETCH_CACHE_ONLY);
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_NOT_CACHED);
+  cacheit_test_drain ();
+  g_assert_cmpuint (count (fixture, "/co-rows"), ==, 0);
+  g_assert_cmpuint (count (fixture, "/co-rows-none"), ==, 0);
+
+  cacheit_test_fetch_ok (online, CACHEIT_FETCH_SKIP_SNAPSHOT);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (online)), ==, 2);
+  g_assert_cmpint (cacheit_resource_get_origin (R (online)), ==, CACHEIT_ORIGIN_NETWORK);
+  g_assert_cmpuint (count (fixture, "/co-rows"), ==, 1);
+
+  cacheit_test_drain ();
+  g_assert_finalize_object (offline);
+  g_assert_finalize_object (online);
+  g_assert_finalize_object (empty);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2477,6 +2946,15 @@ main (int   argc,
   ADD ("/cacheit/snapshot/follows/collection-writes", test_follows_collection_writes);
   ADD ("/cacheit/snapshot/application-held", test_application_held);
   ADD ("/cacheit/snapshot/r13/url-change", test_url_change);
+  ADD ("/cacheit/snapshot/cache-only/from-disk", test_cache_only_from_disk);
+  ADD ("/cacheit/snapshot/cache-only/from-memory", test_cache_only_from_memory);
+  ADD ("/cacheit/snapshot/cache-only/not-cached", test_cache_only_not_cached);
+  ADD ("/cacheit/snapshot/cache-only/joined-by-normal", test_cache_only_joined_by_normal);
+  ADD ("/cacheit/snapshot/cache-only/joins-disk-read", test_cache_only_joins_disk_read);
+  ADD ("/cacheit/snapshot/cache-only/never-waits-for-network", test_cache_only_never_waits_for_network);
+  ADD ("/cacheit/snapshot/cache-only/with-reload", test_cache_only_with_reload);
+  ADD ("/cacheit/snapshot/skip-snapshot/first-fetch", test_skip_snapshot);
+  ADD ("/cacheit/snapshot/policies/collection", test_policies_collection);
 
 #undef ADD
 

@@ -4,12 +4,17 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import os
+import shutil
+import tempfile
+
 from cacheit_testlib import (CACHEIT_DOMAIN, IO_DOMAIN, Callbacks, check, drain, eq,
                              expect_error, main, test, wait_until)
 from gi.repository import Cacheit, Gio, GLib
 
 NONE = Cacheit.FetchFlags.NONE
 RELOAD = Cacheit.FetchFlags.RELOAD
+CACHE_ONLY = Cacheit.FetchFlags.CACHE_ONLY
 
 
 def finish(model, result):
@@ -599,6 +604,46 @@ def test_blocking_fetch(server):
                  "blocking fetch of a 503")
     eq(model.props.status, 503, "status")
     eq(model.get_string("title"), "Dune", "title after the failure")
+
+
+@test("cache only: CACHE_ONLY sends nothing; NOT_CACHED with nothing cached, then the snapshot, then memory")
+def test_cache_only(server):
+    path = "/cache-only"
+    server.route(path, json={"v": 1})
+    directory = tempfile.mkdtemp(prefix="cacheit-cache-only-")
+    try:
+        def model():
+            return Cacheit.Model(url=server.url(path), snapshot_directory=directory)
+
+        empty = model()
+        log = []
+        record_signals(empty, log)
+        expect_error(lambda: empty.fetch(CACHE_ONLY, None), CACHEIT_DOMAIN, Cacheit.Error.NOT_CACHED,
+                     "cache-only fetch with nothing cached")
+        eq(server.events_of("request", path), [], "requests of a cache-only fetch")
+        eq(log, [], "signals of a cache-only fetch that found nothing")
+        check(empty.props.last_error is None, "NOT_CACHED set last-error")
+
+        writer = model()
+        check(writer.fetch(NONE, None), "plain fetch")
+        eq(len(server.events_of("request", path)), 1, "requests after a plain fetch")
+        wait_until(lambda: any(f.endswith(".snapshot") for f in os.listdir(directory)), "the snapshot")
+
+        reader = model()
+        calls = Callbacks()
+        reader.fetch_async(CACHE_ONLY, None, calls.make("disk"))
+        check(not calls.has("disk"), "a cache-only fetch completed inside fetch_async")
+        calls.wait("disk")
+        eq(finish(reader, calls.result("disk")), True, "cache-only fetch from the snapshot")
+        eq(reader.get_int("v"), 1, "attribute v from the snapshot")
+        eq(reader.props.origin, Cacheit.Origin.DISK, "origin")
+        check(not reader.props.fetching, "a cache-only fetch left a request in flight")
+
+        check(writer.fetch(CACHE_ONLY, None), "cache-only fetch from memory")
+        drain()
+        eq(len(server.events_of("request", path)), 1, "requests after the cache-only fetches")
+    finally:
+        shutil.rmtree(directory, True)
 
 
 if __name__ == "__main__":

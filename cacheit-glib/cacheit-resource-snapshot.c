@@ -1,0 +1,44 @@
+/* cacheit-resource-snapshot.c: where a resource's snapshots go.
+ *
+ * The store follows the resource's snapshot settings (an item's follow its
+ * collection's); the key of a URL is cacheit-http.c's rule, and the I/O is
+ * cacheit-worker.c's. This unit uses the resource's public API only.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "cacheit-resource-snapshot.h"
+#include "cacheit-dispatch.h"
+#include "cacheit-http.h"
+#include "cacheit-worker.h"
+
+CacheitStore *
+_cacheit_resource_snapshot_store (CacheitResource *self)
+{
+  if (cacheit_resource_get_snapshot_policy (self) == CACHEIT_SNAPSHOT_NONE)
+    return NULL;
+
+  return _cacheit_store_open (cacheit_resource_get_snapshot_directory (self));
+}
+
+void
+_cacheit_resource_snapshot_write (CacheitResource       *self,
+                                  GMainContext          *context,
+                                  CacheitSnapshotAction  action,
+                                  const char            *url,
+                                  GBytes                *body,
+                                  const char            *etag,
+                                  const char            *last_modified,
+                                  gint64                 lifetime)
+{
+  g_autoptr(CacheitStore) store = _cacheit_resource_snapshot_store (self);
+  g_autofree char *key = _cacheit_http_snapshot_key (url);
+
+  if (store == NULL || key == NULL)
+    return;
+
+  _cacheit_worker_write_snapshot (store, action, key, body, etag, last_modified, lifetime,
+                                  context, _cacheit_application_hold (context));
+}
