@@ -246,4 +246,16 @@ test('tokens from gjs: an async ::authenticate handler, one refresh after the to
     eq(client.rate_limited, false, 'not rate-limited');
 });
 
+test('a cache-only fetch from gjs: nothing cached rejects with NOT_CACHED and sends nothing', async server => {
+    server.route('/js-api/offline', {json: {id: 1}});
+    const model = new Cacheit.Model({url: server.url('/js-api/offline'),
+        snapshot_policy: Cacheit.SnapshotPolicy.NONE});
+    const e = await rejects(model.fetch_async(Cacheit.FetchFlags.CACHE_ONLY, null), 'cache-only fetch');
+    check(e.matches(Cacheit.error_quark(), Cacheit.Error.NOT_CACHED), `NOT_CACHED: ${e.message}`);
+    eq(server.eventsOf('request', '/js-api/offline').length, 0, 'no request');
+    eq(await model.fetch_async(NONE, null), true, 'a normal fetch');
+    eq(await model.fetch_async(Cacheit.FetchFlags.CACHE_ONLY, null), true, 'cache-only from memory');
+    eq(server.eventsOf('request', '/js-api/offline').length, 1, 'one request in all');
+});
+
 run();
