@@ -244,13 +244,16 @@ _cacheit_http_rate_limit_ms (guint               status,
                              GDateTime          *now,
                              gint64              fallback_ms)
 {
-  g_autoptr(GDateTime) now_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
   const char *remaining = soup_message_headers_get_one (headers, "X-RateLimit-Remaining");
+  g_autoptr(GDateTime) now_at = NULL;
   gint64 pause;
 
+  /* Asked of every answer of a client's requests: most are none. */
   if (status != 429 &&   /* Too Many Requests: libsoup 3.2 has no name for it. */
       !(status == SOUP_STATUS_FORBIDDEN && remaining != NULL && strcmp (remaining, "0") == 0))
     return -1;
+
+  now_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
 
   pause = _cacheit_http_retry_after_ms (soup_message_headers_get_one (headers, "Retry-After"), now_at);
   if (pause < 0)
