@@ -234,6 +234,23 @@ fetch_all (CacheitModel **models,
                                   cacheit_test_completion_cb, &completions[i]);
 }
 
+/* Waits for each of @n fetches, which must succeed. */
+static void
+finish_all_ok (CacheitModel          **models,
+               guint                   n,
+               CacheitTestCompletion  *completions)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      cacheit_test_wait_until (completions[i].done);
+      g_assert_true (cacheit_resource_fetch_finish (CACHEIT_RESOURCE (models[i]), completions[i].result, &error));
+      g_assert_no_error (error);
+      cacheit_test_completion_clear (&completions[i]);
+    }
+}
+
 static void
 test_token_first (Fixture       *fixture,
                   gconstpointer  data)
@@ -292,16 +309,9 @@ test_token_refresh_shared (Fixture       *fixture,
 
   answer (fixture, fixture->pending);
   g_clear_object (&fixture->pending);
+  finish_all_ok (models, 3, done);
   for (guint i = 0; i < 3; i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      cacheit_test_wait_until (done[i].done);
-      g_assert_true (cacheit_resource_fetch_finish (CACHEIT_RESOURCE (models[i]), done[i].result, &error));
-      g_assert_no_error (error);
-      cacheit_test_completion_clear (&done[i]);
-      g_object_unref (models[i]);
-    }
+    g_object_unref (models[i]);
   g_assert_cmpuint (fixture->n_asks, ==, 2);
   g_assert_cmpuint (fixture->api.n_ok, ==, 6);
   g_assert_cmpuint (fixture->api.n_refused, ==, 3);
@@ -447,12 +457,7 @@ test_token_shared_requests (Fixture       *fixture,
 
   cacheit_resource_set_session (CACHEIT_RESOURCE (other), cacheit_client_get_session (fixture->client));
   fetch_all (models, 2, CACHEIT_FETCH_NONE, done);
-  for (guint i = 0; i < 2; i++)
-    {
-      cacheit_test_wait_until (done[i].done);
-      g_assert_true (cacheit_resource_fetch_finish (CACHEIT_RESOURCE (models[i]), done[i].result, NULL));
-      cacheit_test_completion_clear (&done[i]);
-    }
+  finish_all_ok (models, 2, done);
   g_assert_cmpuint (fixture->api.n_ok, ==, 1);
   g_assert_cmpstr (cacheit_model_get_string (other, "name"), ==, "Ada");
 }
@@ -698,13 +703,9 @@ test_max_per_host (Limits        *fixture,
 
   /* Each answer lets one more go. */
   cacheit_test_server_release (fixture->server, "/slow");
+  finish_all_ok (models, 4, done);
   for (guint i = 0; i < 4; i++)
-    {
-      cacheit_test_wait_until (done[i].done);
-      g_assert_true (cacheit_resource_fetch_finish (CACHEIT_RESOURCE (models[i]), done[i].result, NULL));
-      cacheit_test_completion_clear (&done[i]);
-      g_object_unref (models[i]);
-    }
+    g_object_unref (models[i]);
   g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/slow"), ==, 4);
 }
 
