@@ -33,6 +33,7 @@
 
 #include "cacheit-client.h"
 #include "cacheit-auth-request-private.h"
+#include "cacheit-collection-private.h"
 #include "cacheit-gate.h"
 #include "cacheit-resource-private.h"
 #include "cacheit-resource-settings.h"
@@ -373,6 +374,37 @@ find_item (CacheitClient *self,
   return NULL;
 }
 
+/* Files @object (a resource of the client's, or an item of one of its
+ * collections) under @key, which the map takes, while anyone else holds it
+ * and gc-time after. */
+static void
+entry_add (CacheitClient *self,
+           char          *key,
+           GObject       *object)
+{
+  Entry *entry = g_new0 (Entry, 1);
+
+  entry->client = self;
+  entry->key = key;
+  entry->object = object;
+  g_object_add_toggle_ref (object, toggle_cb, entry);
+  g_hash_table_insert (self->entries, entry->key, entry);
+}
+
+/* The client's model of @item_type at @url, for one of its collections
+ * (CacheitItemSource): made on its own, it becomes the item. */
+static CacheitModel *
+item_source (GObject    *source,
+             GType       item_type,
+             const char *url)
+{
+  CacheitClient *self = CACHEIT_CLIENT (source);
+  g_autofree char *key = entry_key (item_type, G_TYPE_INVALID, url);
+  Entry *entry = g_hash_table_lookup (self->entries, key);
+
+  return entry != NULL ? g_object_ref (CACHEIT_MODEL (entry->object)) : NULL;
+}
+
 /* The resource of @type at @url the client has, or a new one. */
 static gpointer
 get_resource (CacheitClient *self,
@@ -383,6 +415,7 @@ get_resource (CacheitClient *self,
   g_autofree char *url = cacheit_client_resolve (self, path);
   g_autofree char *key = NULL;
   Entry *entry;
+  GObject *object;
 
   g_return_val_if_fail (url != NULL, NULL);
 
@@ -392,31 +425,36 @@ get_resource (CacheitClient *self,
     return g_object_ref (entry->object);
 
   /* A model at the URL of an item of one of the client's collections is
-   * that item. */
+   * that item, which the client keeps from then on as its own: should the
+   * collection drop it and make it again, or go, it is the same object. */
   if (item_type == G_TYPE_INVALID)
     {
       CacheitModel *item = find_item (self, url, type);
 
       if (item != NULL)
-        return item;
+        {
+          g_autofree char *item_key = entry_key (G_OBJECT_TYPE (item), G_TYPE_INVALID, url);
+
+          if (!g_hash_table_contains (self->entries, item_key))
+            entry_add (self, g_steal_pointer (&item_key), G_OBJECT (item));
+          return item;
+        }
     }
 
-  entry = g_new0 (Entry, 1);
-  entry->client = self;
-  entry->key = g_steal_pointer (&key);
   if (item_type != G_TYPE_INVALID)
-    entry->object = G_OBJECT (cacheit_collection_new (item_type, url));
+    {
+      object = G_OBJECT (cacheit_collection_new (item_type, url));
+      _cacheit_collection_set_item_source (CACHEIT_COLLECTION (object), item_source, G_OBJECT (self));
+    }
   else
-    entry->object = g_object_new (type, "url", url, NULL);
-  _cacheit_resource_follow_settings (CACHEIT_RESOURCE (entry->object), &self->settings);
+    object = g_object_new (type, "url", url, NULL);
+  _cacheit_resource_follow_settings (CACHEIT_RESOURCE (object), &self->settings);
 
-  /* The new object's one reference becomes the toggle reference, and the
-   * caller gets one of its own. */
-  g_object_add_toggle_ref (entry->object, toggle_cb, entry);
-  g_object_unref (entry->object);
-  g_hash_table_insert (self->entries, entry->key, entry);
+  /* The client's reference is a toggle reference; the caller's is the
+   * new object's own. */
+  entry_add (self, g_steal_pointer (&key), object);
 
-  return g_object_ref (entry->object);
+  return object;
 }
 
 /* The object */
@@ -1127,8 +1165,10 @@ cacheit_client_get_rate_limited_until (CacheitClient *self)
  * Gets the model of @model_type at @path: the one the client has, while
  * anyone holds it or for [property@Client:gc-time] after; else the item
  * at that URL of a collection the client has (`posts/1` of `posts`), when
- * it is of @model_type: the one object the list shows; else a new one,
- * which follows the client's settings.
+ * it is of @model_type: the one object the list shows, which the client
+ * keeps from then on; else a new one, which follows the client's settings,
+ * and which a collection of the client's that then makes an item at its
+ * URL, of its type, makes it from: the one object again.
  *
  * Returns: (transfer full): the model
  *

@@ -19,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cacheit-collection.h"
+#include "cacheit-collection-private.h"
 #include "cacheit-collection-pages.h"
 #include "cacheit-collection-pushes.h"
 #include "cacheit-collection-writes.h"
@@ -154,6 +155,10 @@ typedef struct
    * and the serial of the last one shown (pushes wait for the writes). */
   CacheitPushes           *pushes;
   guint                    pushes_shown;
+
+  /* Where models made elsewhere are found, to be the items at their URL. */
+  CacheitItemSource        item_source;
+  GObject                 *item_source_object;   /* Weak. */
 } CacheitCollectionPrivate;
 
 /* What a fetch hands to the worker, and what it gives back. */
@@ -222,6 +227,15 @@ item_make (CacheitCollection *self,
   CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
   GObject *item;
 
+  /* The model the application holds at that URL is the item, if it can be. */
+  if (url != NULL && priv->item_source_object != NULL)
+    {
+      g_autoptr(CacheitModel) model = priv->item_source (priv->item_source_object, priv->item_type, url);
+
+      if (model != NULL && _cacheit_model_adopt (model, &item_host, G_OBJECT (self), attributes))
+        return G_OBJECT (g_steal_pointer (&model));
+    }
+
   item = g_object_new (priv->item_type, "url", url, NULL);
   _cacheit_model_apply (CACHEIT_MODEL (item), attributes);
   _cacheit_model_set_host (CACHEIT_MODEL (item), &item_host, G_OBJECT (self));
@@ -242,6 +256,17 @@ item_new (CacheitCollection *self,
   g_autoptr(JsonObject) attributes = _cacheit_index_dup_object (index, position);
 
   return item_make (self, url, attributes);
+}
+
+void
+_cacheit_collection_set_item_source (CacheitCollection *self,
+                                     CacheitItemSource  source,
+                                     GObject           *source_object)
+{
+  CacheitCollectionPrivate *priv = cacheit_collection_get_instance_private (self);
+
+  priv->item_source = source;
+  g_set_weak_pointer (&priv->item_source_object, source_object);
 }
 
 /* The item at @position of @items, made from @index when there is none. */
@@ -851,6 +876,7 @@ pages_new_page (CacheitResource *resource,
                        "paging", CACHEIT_PAGING_NONE,
                        NULL);
   _cacheit_resource_set_parent (page, resource);
+  _cacheit_collection_set_item_source (CACHEIT_COLLECTION (page), priv->item_source, priv->item_source_object);
 
   return page;
 }
@@ -955,6 +981,7 @@ cacheit_collection_finalize (GObject *object)
   g_clear_pointer (&priv->writes, _cacheit_collection_writes_free);
   g_clear_pointer (&priv->pages, _cacheit_collection_pages_free);
   g_clear_pointer (&priv->pushes, _cacheit_pushes_free);
+  g_clear_weak_pointer (&priv->item_source_object);
 
   G_OBJECT_CLASS (cacheit_collection_parent_class)->finalize (object);
 }

@@ -47,6 +47,17 @@ void     _cacheit_model_set_host          (CacheitModel             *self,
                                            const CacheitItemHost    *host,
                                            GObject                  *host_object);
 
+/* Makes @self, a model made on its own (by a client), an item of
+ * @host_object as by _cacheit_model_set_host(), showing @attributes (the
+ * host's data of it, with exact signals). Returns FALSE, and does nothing,
+ * when @self cannot be one: it is an item of another host that lives, a
+ * write of its own waits (the host's list would not follow it), or it shows
+ * another URL's data (R13). */
+gboolean _cacheit_model_adopt             (CacheitModel             *self,
+                                           const CacheitItemHost    *host,
+                                           GObject                  *host_object,
+                                           JsonObject               *attributes);
+
 /* Writes of the item @self that its collection sends. Before the first: what
  * shows is what the server confirmed. Then the item shows that with @changes
  * (JsonObject) on top, in order (a model's own writes show through the same);

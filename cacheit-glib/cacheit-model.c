@@ -897,6 +897,25 @@ _cacheit_model_set_host (CacheitModel          *self,
   g_set_weak_pointer (&priv->host_object, host_object);
 }
 
+gboolean
+_cacheit_model_adopt (CacheitModel          *self,
+                      const CacheitItemHost *host,
+                      GObject               *host_object,
+                      JsonObject            *attributes)
+{
+  CacheitModelPrivate *priv = cacheit_model_get_instance_private (self);
+
+  if ((priv->host_object != NULL && priv->host_object != host_object) ||
+      _cacheit_write_queue_has_own (_cacheit_resource_get_writes (CACHEIT_RESOURCE (self))) ||
+      cacheit_resource_get_placeholder (CACHEIT_RESOURCE (self)))
+    return FALSE;
+
+  _cacheit_model_set_host (self, host, host_object);
+  _cacheit_model_apply (self, attributes);
+
+  return TRUE;
+}
+
 static void
 model_write (CacheitModel        *self,
              ModelWriteKind       kind,

@@ -73,6 +73,7 @@ counters_connect (Counters *c,
   c->notify = g_string_new (NULL);
   c->changed = g_string_new (NULL);
   c->items = g_string_new (NULL);
+  g_set_weak_pointer (&c->object, object);
   g_signal_connect (object, "sync", G_CALLBACK (on_sync), c);
   g_signal_connect (object, "error", G_CALLBACK (on_error), c);
   g_signal_connect (object, "notify", G_CALLBACK (on_notify), c);
@@ -96,6 +97,10 @@ counters_reset (Counters *c)
 void
 counters_clear (Counters *c)
 {
+  /* The object may outlive the counters (a client keeps it). */
+  if (c->object != NULL)
+    g_signal_handlers_disconnect_by_data (c->object, c);
+  g_clear_weak_pointer (&c->object);
   if (c->notify != NULL)
     g_string_free (c->notify, TRUE);
   if (c->changed != NULL)

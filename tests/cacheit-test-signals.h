@@ -33,6 +33,7 @@ typedef struct
   GString *changed;          /* "NAME " per Model::changed, in order. */
   GString *items;            /* log_items_changed()'s "POSITION-REMOVED+ADDED ", in order. */
   GError  *error;            /* The last one ::error gave. */
+  GObject *object;           /* Weak: what they count, disconnected by counters_clear(). */
 } Counters;
 
 void  counters_connect      (Counters          *c,

@@ -41,7 +41,15 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  CacheitTestCompletion cleared = { 0 };
+
+  /* The snapshot thread may still have a write to do (a revalidation's):
+   * a clear runs after every write asked before, and removes the snapshots. */
   cacheit_test_drain ();
+  cacheit_client_clear_async (fixture->client, NULL, cacheit_test_completion_cb, &cleared);
+  cacheit_test_wait_until (cleared.done);
+  g_assert_true (cacheit_client_clear_finish (fixture->client, cleared.result, NULL));
+  cacheit_test_completion_clear (&cleared);
   g_assert_finalize_object (fixture->client);
   cacheit_test_drain ();
   cacheit_test_server_free (fixture->server);
@@ -490,6 +498,110 @@ test_item_is_model (Fixture       *fixture,
   g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/v1/posts"), ==, 1);
 }
 
+/* Whether the object of @weak went (the reference it gives is dropped). */
+static gboolean
+weak_gone (GWeakRef *weak)
+{
+  g_autoptr(GObject) object = g_weak_ref_get (weak);
+
+  return object == NULL;
+}
+
+static void
+test_model_becomes_item (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CacheitModel) model = cacheit_client_get_model (fixture->client, "posts/1", CACHEIT_TYPE_MODEL);
+  g_autoptr(CacheitCollection) posts = NULL;
+  g_autoptr(CacheitModel) item = NULL;
+  g_auto(Counters) counters = { 0 };
+  CacheitTestCompletion done = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A model the client made before its collection held that item becomes the "
+                  "item when the collection makes it: one object, the list's data with exact "
+                  "signals, its writes through the list");
+
+  cacheit_test_server_set (fixture->server, "/v1/posts/1", 200, "{\"id\": 1, \"title\": \"a\", \"body\": \"x\"}");
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
+  counters_connect (&counters, model);
+
+  posts = cacheit_client_get_collection (fixture->client, "posts", CACHEIT_TYPE_MODEL);
+  cacheit_test_server_set (fixture->server, "/v1/posts", 200,
+                           "[{\"id\": 1, \"title\": \"b\", \"body\": \"x\"}, {\"id\": 2, \"title\": \"c\"}]");
+  cacheit_test_fetch_ok (posts, CACHEIT_FETCH_NONE);
+  item = g_list_model_get_item (G_LIST_MODEL (posts), 0);
+  g_assert_true (item == model);
+  /* The list's data, one signal for the one member that differs. */
+  g_assert_cmpstr (counters.changed->str, ==, "title ");
+  g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "b");
+  g_clear_object (&item);
+
+  /* A destroy through the model goes through the list: its row goes at once. */
+  cacheit_test_server_set_for_method (fixture->server, "DELETE", "/v1/posts/1", 204, NULL);
+  cacheit_model_destroy_async (model, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &done);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (posts)), ==, 1);
+  cacheit_test_wait_until (done.done);
+  g_assert_true (cacheit_model_destroy_finish (model, done.result, &error));
+  g_assert_no_error (error);
+  cacheit_test_completion_clear (&done);
+  g_assert_cmpuint (cacheit_test_server_count_method (fixture->server, "DELETE", "/v1/posts/1"), ==, 1);
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/v1/posts/1"), ==, 2);
+}
+
+static void
+test_item_stays_model (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  CacheitCollection *posts = cacheit_client_get_collection (fixture->client, "posts", CACHEIT_TYPE_MODEL);
+  g_autoptr(CacheitModel) model = NULL;
+  g_autoptr(CacheitModel) item = NULL;
+  GWeakRef weak;
+
+  g_test_summary ("A model that was a collection's item stays the client's model at its URL: "
+                  "the collection drops it and makes it again, or goes and another comes, "
+                  "and it is the same object; let go, it goes after gc-time");
+
+  cacheit_client_set_gc_time (fixture->client, 0);
+  cacheit_test_server_set (fixture->server, "/v1/posts", 200, "[{\"id\": 1, \"title\": \"a\"}]");
+  cacheit_test_fetch_ok (posts, CACHEIT_FETCH_NONE);
+  model = cacheit_client_get_model (fixture->client, "posts/1", CACHEIT_TYPE_MODEL);
+  g_weak_ref_init (&weak, posts);
+
+  /* Dropped from the list, and back. */
+  cacheit_test_server_set (fixture->server, "/v1/posts", 200, "[{\"id\": 2, \"title\": \"b\"}]");
+  cacheit_test_fetch_ok (posts, CACHEIT_FETCH_RELOAD);
+  g_assert_null (cacheit_collection_get_by_id (posts, "1"));
+  cacheit_test_server_set (fixture->server, "/v1/posts", 200, "[{\"id\": 1, \"title\": \"c\"}]");
+  cacheit_test_fetch_ok (posts, CACHEIT_FETCH_RELOAD);
+  item = g_list_model_get_item (G_LIST_MODEL (posts), 0);
+  g_assert_true (item == model);
+  g_assert_cmpstr (cacheit_model_get_string (model, "title"), ==, "c");
+  g_clear_object (&item);
+
+  /* The collection goes; another one at its URL makes the item from the model. */
+  g_object_unref (posts);
+  cacheit_test_wait_until (weak_gone (&weak));
+  g_weak_ref_clear (&weak);
+  posts = cacheit_client_get_collection (fixture->client, "posts", CACHEIT_TYPE_MODEL);
+  cacheit_test_fetch_ok (posts, CACHEIT_FETCH_NONE);
+  item = g_list_model_get_item (G_LIST_MODEL (posts), 0);
+  g_assert_true (item == model);
+  g_clear_object (&item);
+  /* It showed its snapshot; the request that revalidates it ends. */
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (CACHEIT_RESOURCE (posts)));
+  g_assert_cmpuint (cacheit_test_server_count (fixture->server, "/v1/posts"), ==, 4);
+  g_clear_object (&posts);
+
+  /* Nobody holds it: it goes. */
+  g_weak_ref_init (&weak, model);
+  g_clear_object (&model);
+  cacheit_test_wait_until (weak_gone (&weak));
+  g_weak_ref_clear (&weak);
+  cacheit_test_drain ();
+  g_assert_cmpuint (cacheit_client_get_n_resources (fixture->client), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -502,6 +614,8 @@ main (int   argc,
   ADD ("/cacheit/client/resolve", test_resolve);
   ADD ("/cacheit/client/one-object", test_one_object);
   ADD ("/cacheit/client/item-is-model", test_item_is_model);
+  ADD ("/cacheit/client/model-becomes-item", test_model_becomes_item);
+  ADD ("/cacheit/client/item-stays-model", test_item_stays_model);
   ADD ("/cacheit/client/gc", test_gc);
   ADD ("/cacheit/client/gc-zero", test_gc_zero);
   ADD ("/cacheit/client/settings", test_settings);

@@ -53,6 +53,26 @@ def test_one_object(server):
         shutil.rmtree(directory, ignore_errors=True)
 
 
+@test("one object for a detail view and a list row: a model made first becomes the item, "
+      "showing the list's data, notified once")
+def test_detail_and_row(server):
+    server.route("/api/users/7", json={"id": 7, "name": "Ada"})
+    server.route("/api/users", json=[{"id": 7, "name": "Ada L."}, {"id": 8, "name": "Bo"}])
+    client, directory = make_client(server)
+    try:
+        detail = client.get_model("users/7", User)
+        check(detail.fetch(NONE, None), "fetch the detail")
+        names = []
+        detail.connect("notify::name", lambda model, pspec: names.append(model.props.name))
+        users = client.get_collection("users", User)
+        check(users.fetch(NONE, None), "fetch the list")
+        check(users.get_item(0) is detail, "the row is the detail view's model")
+        eq(names, ["Ada L."], "the list's data, notified once")
+        check(client.get_model("users/8", User) is users.get_item(1), "asked for after: the row")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 @test("settings: resources follow the client's unless given their own; default headers and "
       "the User-Agent go with every request")
 def test_settings_and_headers(server):
