@@ -55,6 +55,80 @@ char     *_cacheit_http_item_url            (const char *base,
 gint64    _cacheit_http_lifetime            (SoupMessageHeaders *headers,
                                              GDateTime          *now);
 
+/* What a response says of how it may be kept and reused (RFC 9111, with
+ * RFC 5861's stale-while-revalidate and stale-if-error and RFC 8246's
+ * immutable), as a private cache of one application reads it. */
+typedef struct
+{
+  /* Seconds it stays fresh from when it arrived, Age taken off, never
+   * below 0; 0 is stale at once. -1 when it says nothing and its status is
+   * heuristically cacheable (RFC 9110, 15.1: 200, 203, 204, 206, 300, 301,
+   * 308, 404, 405, 410, 414, 501): the library's heuristic is "for ever"
+   * (R3). Any other status that says nothing (201, 202, …) gives 0. */
+  gint64   lifetime;
+  /* The windows after it goes stale in which it may still be used while
+   * it is revalidated, or when revalidating fails, in seconds; -1 when the
+   * response gives none. */
+  gint64   stale_while_revalidate;
+  gint64   stale_if_error;
+  /* Once stale, it is never used before a successful revalidation:
+   * must-revalidate, or no-cache (which also makes the lifetime 0). */
+  gboolean must_revalidate;
+  /* immutable (RFC 8246): while fresh, a reload needs no request. */
+  gboolean immutable;
+  /* no-store: never written to disk, whatever the policy. */
+  gboolean no_store;
+  /* private: not kept on disk under CACHEIT_SNAPSHOT_SHAREABLE. */
+  gboolean is_private;
+  /* public or s-maxage: may be kept on disk under
+   * CACHEIT_SNAPSHOT_SHAREABLE even for a request with Authorization
+   * (RFC 9111, 3.5). */
+  gboolean shareable;
+  /* Vary: * (RFC 9111, 4.1): it matches no later request. */
+  gboolean vary_any;
+} CacheitHttpCaching;
+
+/* Reads what a response of @status with @headers says of its caching.
+ *
+ * Cache-Control is read as one list of all its lines, and of a directive
+ * given twice the first counts. A max-age that is not a number of seconds
+ * (digits only) makes the response stale; one of 2^31 or more counts as
+ * 2^31 (RFC 9111, 1.2.2). Without max-age, Expires counts from Date (from
+ * @now, or the current time when @now is NULL, when there is no valid
+ * Date); an Expires that is not a valid HTTP-date (see
+ * _cacheit_http_parse_date()), or given twice, means already expired. Of
+ * Age, the first member of the list counts (RFC 9111, 5.1): digits, 2^31
+ * when larger; anything else is ignored. */
+void      _cacheit_http_caching             (guint               status,
+                                             SoupMessageHeaders *headers,
+                                             GDateTime          *now,
+                                             CacheitHttpCaching *caching);
+
+/* An HTTP-date as RFC 9110, 5.6.7 has it, and nothing else: the
+ * IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), or one of the two obsolete
+ * forms recipients must accept, rfc850-date (`Sunday, 06-Nov-94 08:49:37
+ * GMT`, a two-digit year more than 50 years ahead being of the century
+ * before, from @now or the current time) and asctime-date (`Sun Nov  6
+ * 08:49:37 1994`); names of days and months as written there, with their
+ * case, one space where one is, GMT only. NULL for anything else (other
+ * zones, missing commas, extra spaces, one-digit hours, a day name that is
+ * not the date's, an invalid date). */
+GDateTime *_cacheit_http_parse_date         (const char         *value,
+                                             GDateTime          *now);
+
+/* The request headers a response with @headers varies on (its Vary lines,
+ * lowercased, in order, once each), or NULL when none; "*" is not a name
+ * (see CacheitHttpCaching.vary_any). */
+char    **_cacheit_http_vary_names          (SoupMessageHeaders *headers);
+
+/* The variant of a request with @request_headers for @names (from
+ * _cacheit_http_vary_names()): "name: value\n" for each, the value as
+ * soup_message_headers_get_list() gives it, with its whitespace
+ * normalised ("name:\n" when absent). Two requests are of one variant
+ * when their strings are equal. */
+char     *_cacheit_http_variant             (const char *const  *names,
+                                             SoupMessageHeaders *request_headers);
+
 /* Retries */
 
 /* Whether a request that failed with @error, a transport error, is worth
@@ -119,11 +193,12 @@ gint64    _cacheit_http_rate_limit_ms       (guint               status,
 
 /* Snapshots */
 
-/* Whether a response may be kept on disk under @policy: always under
- * CACHEIT_SNAPSHOT_ALL; otherwise not when the request was @authorized
- * (it carried an Authorization header) nor when @cache_control, the
- * response's Cache-Control (NULL when it has none), says no-store or
- * private. */
+/* Whether a response may be kept on disk under @policy: never when
+ * @cache_control, the response's Cache-Control (NULL when it has none),
+ * says no-store; always otherwise under CACHEIT_SNAPSHOT_ALL; under
+ * CACHEIT_SNAPSHOT_SHAREABLE not when it says private, nor when the request
+ * was @authorized (it carried an Authorization header) unless it says
+ * public or s-maxage (RFC 9111, 3.5). */
 gboolean  _cacheit_http_may_store           (CacheitSnapshotPolicy  policy,
                                              gboolean               authorized,
                                              const char            *cache_control);
