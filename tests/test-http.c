@@ -186,6 +186,256 @@ test_lifetime_now (void)
   g_assert_cmpint (_cacheit_http_lifetime (headers, NULL), ==, 0);
 }
 
+/* HTTP-dates */
+
+typedef struct
+{
+  const char *value;
+  gint64      unix_time;
+} DateCase;
+
+/* Read with now at NOW, in 1994. */
+static const DateCase date_cases[] = {
+  /* The three forms of RFC 9110, 5.6.7, one moment. */
+  { "Sun, 06 Nov 1994 08:49:37 GMT", 784111777 },
+  { "Sunday, 06-Nov-94 08:49:37 GMT", 784111777 },
+  { "Sun Nov  6 08:49:37 1994", 784111777 },
+  { "Sun Nov 06 08:49:37 1994", 784111777 },
+
+  /* The bounds of each field, leap days, every day name. */
+  { "Thu, 01 Jan 1970 00:00:00 GMT", 0 },
+  { "Sun, 06 Nov 1994 00:00:00 GMT", 784080000 },
+  { "Sun, 06 Nov 1994 23:59:59 GMT", 784166399 },
+  { "Mon, 07 Nov 1994 08:49:37 GMT", 784198177 },
+  { "Thu, 29 Feb 1996 00:00:00 GMT", 825552000 },
+  { "Tue, 29 Feb 2000 23:59:59 GMT", 951868799 },
+  { "Tue, 19 Jan 2038 03:14:08 GMT", G_GINT64_CONSTANT (2147483648) },
+  { "Wed, 28 Feb 1900 00:00:00 GMT", G_GINT64_CONSTANT (-2203977600) },
+  { "Mon, 01 Jan 0001 00:00:00 GMT", G_GINT64_CONSTANT (-62135596800) },
+  { "Fri, 31 Dec 9999 23:59:59 GMT", G_GINT64_CONSTANT (253402300799) },
+  { "Thursday, 29-Feb-96 00:00:00 GMT", 825552000 },
+  { "Thu Feb 29 00:00:00 1996", 825552000 },
+  { "Sat Jan  1 00:00:00 1977", 220924800 },
+  { "Tue Jan  1 00:00:00 2075", G_GINT64_CONSTANT (3313526400) },
+};
+
+/* None of these is an HTTP-date, though libsoup reads most of them. */
+static const char *const invalid_dates[] = {
+  "",
+  "0",
+  "-1",
+  "784111777",
+  "tomorrow",
+  "1994-11-06T08:49:37Z",
+
+  /* Other zones, or none. */
+  "Sun, 06 Nov 1994 08:49:37 UTC",
+  "Sun, 06 Nov 1994 18:49:37 AEST",
+  "Sun, 06 Nov 1994 08:49:37 +0000",
+  "Sun, 06 Nov 1994 08:49:37 GMT+0",
+  "Sun, 06 Nov 1994 08:49:37 gmt",
+  "Sun, 06 Nov 1994 08:49:37",
+  "Thu, 01 Jan 1970 00:00:00 UTC",
+  "Sunday, 06-Nov-94 08:49:37 UTC",
+  "Sunday, 06-Nov-94 08:49:37",
+  "Sun Nov  6 08:49:37 1994 GMT",
+
+  /* Spaces and commas: missing, extra, leading, trailing, tabs. */
+  "Sun 06 Nov 1994 08:49:37 GMT",
+  "Sun,06 Nov 1994 08:49:37 GMT",
+  "Sun,  06 Nov 1994 08:49:37 GMT",
+  "Sun, 06  Nov 1994 08:49:37 GMT",
+  "Sun, 06 Nov 1994  08:49:37 GMT",
+  "Sun, 06 Nov 1994 08:49:37  GMT",
+  " Sun, 06 Nov 1994 08:49:37 GMT",
+  "Sun, 06 Nov 1994 08:49:37 GMT ",
+  "Sun, 06 Nov 1994 08:49:37 GMT\n",
+  "Sun,\t06 Nov 1994 08:49:37 GMT",
+  "Sunday 06-Nov-94 08:49:37 GMT",
+  "Sunday,06-Nov-94 08:49:37 GMT",
+  "Sun Nov 6 08:49:37 1994",
+  "Sun  Nov  6 08:49:37 1994",
+  "Sun Nov   6 08:49:37 1994",
+  "Sun Nov  6 08:49:37  1994",
+  " Sun Nov  6 08:49:37 1994",
+  "Sun Nov  6 08:49:37 1994 ",
+  "Sun, Nov  6 08:49:37 1994",
+
+  /* Two Expires lines, as soup_message_headers_get_list() joins them. */
+  "Sun, 06 Nov 1994 08:49:37 GMT, Sun, 06 Nov 1994 08:49:37 GMT",
+
+  /* Fields of the wrong width or form. */
+  "Sun, 6 Nov 1994 08:49:37 GMT",
+  "Sun, 006 Nov 1994 08:49:37 GMT",
+  "Sun, 06 Nov 94 08:49:37 GMT",
+  "Sun, 06 Nov 01994 08:49:37 GMT",
+  "Sun, 06 Nov 1994 8:49:37 GMT",
+  "Sun, 06 Nov 1994 08:9:37 GMT",
+  "Sun, 06 Nov 1994 08:49:7 GMT",
+  "Sun, 06 Nov 1994 08:49 GMT",
+  "Sun, 06 Nov 1994 08.49.37 GMT",
+  "Sun, 06-Nov-1994 08:49:37 GMT",
+  "Sun, 06 November 1994 08:49:37 GMT",
+  "Sun, +6 Nov 1994 08:49:37 GMT",
+  "Sunday, 06-Nov-1994 08:49:37 GMT",
+  "Sunday, 06 Nov 94 08:49:37 GMT",
+  "Sunday, 6-Nov-94 08:49:37 GMT",
+  "Sunday, 06-Nov-94 8:49:37 GMT",
+  "Sun Nov  6 8:49:37 1994",
+  "Sun Nov  6 08:49:37 94",
+  "Sun Nov 6  08:49:37 1994",
+
+  /* Names: long where short, short where long, case, other languages. */
+  "Sunday, 06 Nov 1994 08:49:37 GMT",
+  "Sun, 06-Nov-94 08:49:37 GMT",
+  "Sunday Nov  6 08:49:37 1994",
+  "sun, 06 Nov 1994 08:49:37 GMT",
+  "SUN, 06 Nov 1994 08:49:37 GMT",
+  "Sun, 06 nov 1994 08:49:37 GMT",
+  "Sun, 06 NOV 1994 08:49:37 GMT",
+  "sunday, 06-Nov-94 08:49:37 GMT",
+  "Sun, 06 Noe 1994 08:49:37 GMT",
+  "Son, 06 Nov 1994 08:49:37 GMT",
+  "Sun Nov  6 08:49:37 1994\xc2\xa0",
+
+  /* A day name that is not the date's. */
+  "Mon, 06 Nov 1994 08:49:37 GMT",
+  "Monday, 06-Nov-94 08:49:37 GMT",
+  "Sat Nov  6 08:49:37 1994",
+
+  /* No such date, or time. */
+  "Sat, 31 Feb 1996 00:00:00 GMT",
+  "Sun, 29 Feb 1995 00:00:00 GMT",
+  "Thu, 29 Feb 1900 00:00:00 GMT",
+  "Thu, 31 Nov 1994 00:00:00 GMT",
+  "Sat, 00 Nov 1994 00:00:00 GMT",
+  "Sun, 32 Nov 1994 00:00:00 GMT",
+  "Mon, 07 Nov 1994 24:00:00 GMT",
+  "Sun, 06 Nov 1994 08:60:00 GMT",
+  "Sun, 06 Nov 1994 08:49:60 GMT",
+  "Sun, 06 Nov 1994 08:49:61 GMT",
+  "Sun, 06 Nov 1994 99:99:99 GMT",
+  "Sat, 01 Jan 0000 00:00:00 GMT",
+  "Sun Nov  0 08:49:37 1994",
+};
+
+typedef struct
+{
+  gint64      now;
+  const char *value;
+  gint64      unix_time;   /* 0 for none. */
+} CenturyCase;
+
+/* 2026-12-02 17:00:00 and 2099-06-01 12:00:00, in Unix time. */
+#define NOW_2026 G_GINT64_CONSTANT (1796230800)
+#define NOW_2099 G_GINT64_CONSTANT (4083998400)
+
+static const CenturyCase century_cases[] = {
+  /* Up to 50 years ahead: this century, or the next. */
+  { NOW_2026, "Wednesday, 02-Dec-26 17:00:00 GMT", G_GINT64_CONSTANT (1796230800) },
+  { NOW_2026, "Tuesday, 01-Jan-75 00:00:00 GMT", G_GINT64_CONSTANT (3313526400) },
+  { NOW_2026, "Wednesday, 02-Dec-76 17:00:00 GMT", G_GINT64_CONSTANT (3374154000) },
+  { NOW_2026, "Saturday, 01-Jan-00 00:00:00 GMT", G_GINT64_CONSTANT (946684800) },
+  { NOW_2099, "Friday, 01-Jan-00 00:00:00 GMT", G_GINT64_CONSTANT (4102444800) },
+  { NOW_2099, "Sunday, 01-Jun-49 12:00:00 GMT", G_GINT64_CONSTANT (5661835200) },
+
+  /* More than 50 years ahead, if only by a second: the century before. */
+  { NOW_2026, "Thursday, 02-Dec-76 17:00:01 GMT", G_GINT64_CONSTANT (218394001) },
+  { NOW_2026, "Friday, 03-Dec-76 00:00:00 GMT", G_GINT64_CONSTANT (218419200) },
+  { NOW_2026, "Saturday, 01-Jan-77 00:00:00 GMT", G_GINT64_CONSTANT (220924800) },
+  { NOW_2026, "Friday, 31-Dec-99 23:59:59 GMT", G_GINT64_CONSTANT (946684799) },
+  { NOW_2099, "Wednesday, 01-Jun-50 12:00:01 GMT", G_GINT64_CONSTANT (2537697601) },
+
+  /* The day name and the date are checked in the year chosen: 2076's
+   * 2 December is a Wednesday, 1976's a Thursday; 2000 has a 29
+   * February, 2100 none. */
+  { NOW_2026, "Wednesday, 02-Dec-76 17:00:01 GMT", 0 },
+  { NOW_2026, "Tuesday, 29-Feb-00 23:59:59 GMT", G_GINT64_CONSTANT (951868799) },
+  { NOW_2099, "Tuesday, 29-Feb-00 23:59:59 GMT", 0 },
+  { NOW_2099, "Monday, 29-Feb-00 23:59:59 GMT", 0 },
+};
+
+static void
+test_parse_date (void)
+{
+  g_autoptr(GDateTime) now = fixed_now ();
+
+  g_test_summary ("HTTP-dates (RFC 9110, 5.6.7): the IMF-fixdate, rfc850-date and "
+                  "asctime-date forms and nothing else, GMT only, a valid date whose "
+                  "day name is its own");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (date_cases); i++)
+    {
+      const DateCase *c = &date_cases[i];
+      g_autoptr(GDateTime) date = _cacheit_http_parse_date (c->value, now);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, c->value);
+      g_assert_nonnull (date);
+      g_assert_cmpint (g_date_time_to_unix (date), ==, c->unix_time);
+      g_assert_cmpint (g_date_time_get_utc_offset (date), ==, 0);
+      g_assert_cmpint (g_date_time_get_microsecond (date), ==, 0);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (invalid_dates); i++)
+    {
+      g_autoptr(GDateTime) date = _cacheit_http_parse_date (invalid_dates[i], now);
+
+      g_test_message ("invalid %" G_GSIZE_FORMAT ": \"%s\"", i, invalid_dates[i]);
+      g_assert_null (date);
+    }
+
+  g_assert_null (_cacheit_http_parse_date (NULL, now));
+  g_assert_null (_cacheit_http_parse_date (NULL, NULL));
+}
+
+static void
+test_parse_date_century (void)
+{
+  g_test_summary ("An rfc850-date's two-digit year is of the latest century that puts "
+                  "it no more than 50 years after now (RFC 9110, 5.6.7)");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (century_cases); i++)
+    {
+      const CenturyCase *c = &century_cases[i];
+      g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (c->now);
+      g_autoptr(GDateTime) date = _cacheit_http_parse_date (c->value, now);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, c->value);
+      if (c->unix_time == 0)
+        {
+          g_assert_null (date);
+          continue;
+        }
+      g_assert_nonnull (date);
+      g_assert_cmpint (g_date_time_to_unix (date), ==, c->unix_time);
+    }
+}
+
+static void
+test_parse_date_now (void)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (NOW_2026);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (-10 * 3600);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, zone);
+  g_autoptr(GDateTime) fixdate = _cacheit_http_parse_date ("Sun, 06 Nov 1994 08:49:37 GMT", NULL);
+  g_autoptr(GDateTime) rfc850 = NULL;
+
+  g_test_summary ("The forms with a four-digit year need no time; an rfc850-date's "
+                  "century counts from now in UTC, whatever the zone it is given in");
+
+  g_assert_nonnull (fixdate);
+  g_assert_cmpint (g_date_time_to_unix (fixdate), ==, 784111777);
+
+  /* At 07:00 on 2 December 2026 in UTC-10, 50 years later is 17:00 UTC. */
+  rfc850 = _cacheit_http_parse_date ("Wednesday, 02-Dec-76 17:00:00 GMT", local);
+  g_assert_nonnull (rfc850);
+  g_assert_cmpint (g_date_time_to_unix (rfc850), ==, G_GINT64_CONSTANT (3374154000));
+  g_clear_pointer (&rfc850, g_date_time_unref);
+  rfc850 = _cacheit_http_parse_date ("Thursday, 02-Dec-76 17:00:01 GMT", local);
+  g_assert_nonnull (rfc850);
+  g_assert_cmpint (g_date_time_to_unix (rfc850), ==, G_GINT64_CONSTANT (218394001));
+}
+
 /* Transient errors and statuses */
 
 typedef struct
@@ -842,6 +1092,9 @@ main (int   argc,
 
   g_test_add_func ("/cacheit/http/lifetime", test_lifetime);
   g_test_add_func ("/cacheit/http/lifetime/now", test_lifetime_now);
+  g_test_add_func ("/cacheit/http/parse-date", test_parse_date);
+  g_test_add_func ("/cacheit/http/parse-date/century", test_parse_date_century);
+  g_test_add_func ("/cacheit/http/parse-date/now", test_parse_date_now);
   g_test_add_func ("/cacheit/http/transient/error", test_error_transient);
   g_test_add_func ("/cacheit/http/transient/status", test_status_transient);
   g_test_add_func ("/cacheit/http/retry-after", test_retry_after);
