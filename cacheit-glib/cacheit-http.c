@@ -97,58 +97,239 @@ _cacheit_http_redirect_uri (SoupMessage  *message,
   return _cacheit_http_check_url (url, error);
 }
 
+/* Caching (RFC 9111) */
+
+/* A delta-seconds value is capped there (RFC 9111, 1.2.2). */
+#define DELTA_SECONDS_MAX G_GINT64_CONSTANT (2147483648)
+
+/* @value as delta-seconds (RFC 9111, 1.2.2): digits only, no sign, point
+ * or space; DELTA_SECONDS_MAX when larger, however many digits. */
+static gboolean
+parse_delta_seconds (const char *value,
+                     gint64     *seconds)
+{
+  gint64 result = 0;
+
+  if (value == NULL || *value == '\0')
+    return FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      /* Past the cap, the other digits are only checked. */
+      if (result < DELTA_SECONDS_MAX)
+        result = result * 10 + (*p - '0');
+    }
+
+  *seconds = MIN (result, DELTA_SECONDS_MAX);
+  return TRUE;
+}
+
+/* The value of a directive: a token as written, or a quoted-string without
+ * its quotes and escapes. One that opens a quote and does not close it
+ * stays as written, quote and all, which no number is. */
+static char *
+directive_value (const char *value)
+{
+  GString *unquoted;
+  const char *p;
+
+  if (*value != '"')
+    return g_strdup (value);
+
+  unquoted = g_string_new (NULL);
+  for (p = value + 1; *p != '\0' && *p != '"'; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      g_string_append_c (unquoted, *p);
+    }
+  if (*p != '"' || p[1] != '\0')
+    {
+      g_string_free (unquoted, TRUE);
+      return g_strdup (value);
+    }
+
+  return g_string_free (unquoted, FALSE);
+}
+
+/* The directives of @cache_control (all its lines, as
+ * soup_message_headers_get_list() joins them; NULL for none): lowercased
+ * names to their values, NULL for a directive without one. Of a directive
+ * given twice the first counts (RFC 9111, 4.2.1), which is why this is not
+ * soup_header_parse_param_list(): its table keeps the last. */
+static GHashTable *
+parse_directives (const char *cache_control)
+{
+  GHashTable *directives = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GSList *items;
+
+  if (cache_control == NULL)
+    return directives;
+
+  /* libsoup splits at the commas outside quoted strings, and trims. */
+  items = soup_header_parse_list (cache_control);
+  for (GSList *l = items; l != NULL; l = l->next)
+    {
+      const char *item = l->data;
+      const char *equals = strchr (item, '=');
+      g_autofree char *raw_name = equals != NULL ? g_strndup (item, equals - item) : g_strdup (item);
+      g_autofree char *name = g_ascii_strdown (g_strchomp (raw_name), -1);
+
+      if (*name == '\0' || g_hash_table_contains (directives, name))
+        continue;
+      g_hash_table_insert (directives, g_steal_pointer (&name),
+                           equals != NULL ? directive_value (equals + 1) : NULL);
+    }
+  soup_header_free_list (items);
+
+  return directives;
+}
+
+static gboolean
+has_directive (GHashTable *directives,
+               const char *name)
+{
+  return g_hash_table_contains (directives, name);
+}
+
+/* The seconds of the directive @name, or -1 when it is absent or not
+ * delta-seconds. */
+static gint64
+directive_seconds (GHashTable *directives,
+                   const char *name)
+{
+  gint64 seconds;
+
+  if (!parse_delta_seconds (g_hash_table_lookup (directives, name), &seconds))
+    return -1;
+
+  return seconds;
+}
+
+/* Whether a response of @status that says nothing of its freshness may be
+ * reused for a heuristic lifetime (RFC 9110, 15.1; RFC 9111, 4.2.2). */
+static gboolean
+status_heuristically_cacheable (guint status)
+{
+  switch (status)
+    {
+    case 200: case 203: case 204: case 206:
+    case 300: case 301: case 308:
+    case 404: case 405: case 410: case 414:
+    case 501:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* The lifetime Expires gives, from Date, or from @now when Date is missing
+ * or not a valid HTTP-date; an Expires that is not one (two lines of it
+ * are not) is already expired (RFC 9111, 5.3). */
+static gint64
+expires_lifetime (const char *expires,
+                  const char *date,
+                  GDateTime  *now)
+{
+  g_autoptr(GDateTime) expires_at = _cacheit_http_parse_date (expires, now);
+  g_autoptr(GDateTime) date_at = NULL;
+
+  if (expires_at == NULL)
+    return 0;
+
+  date_at = _cacheit_http_parse_date (date, now);
+  if (date_at == NULL)
+    date_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+
+  return MAX (0, g_date_time_difference (expires_at, date_at) / G_TIME_SPAN_SECOND);
+}
+
+/* The first member of @list (up to its first comma), without the spaces
+ * and tabs around it. */
+static char *
+first_member (const char *list)
+{
+  const char *end = strchr (list, ',');
+
+  if (end == NULL)
+    end = list + strlen (list);
+  while (list < end && (*list == ' ' || *list == '\t'))
+    list++;
+  while (end > list && (end[-1] == ' ' || end[-1] == '\t'))
+    end--;
+
+  return g_strndup (list, end - list);
+}
+
+/* The seconds of Age, 0 when there is none: of several (or a list), the
+ * first counts (RFC 9111, 5.1); one that is not delta-seconds is ignored. */
+static gint64
+age_seconds (SoupMessageHeaders *headers)
+{
+  const char *age = soup_message_headers_get_list (headers, "Age");
+  g_autofree char *first = age != NULL ? first_member (age) : NULL;
+  gint64 seconds;
+
+  if (!parse_delta_seconds (first, &seconds))
+    return 0;
+
+  return seconds;
+}
+
+void
+_cacheit_http_caching (guint               status,
+                       SoupMessageHeaders *headers,
+                       GDateTime          *now,
+                       CacheitHttpCaching *caching)
+{
+  g_autoptr(GHashTable) directives = parse_directives (soup_message_headers_get_list (headers,
+                                                                                     "Cache-Control"));
+  const char *expires = soup_message_headers_get_list (headers, "Expires");
+  gboolean no_cache = has_directive (directives, "no-cache");
+  const char *max_age;
+
+  g_return_if_fail (caching != NULL);
+
+  /* proxy-revalidate and s-maxage's value are for shared caches. */
+  caching->stale_while_revalidate = directive_seconds (directives, "stale-while-revalidate");
+  caching->stale_if_error = directive_seconds (directives, "stale-if-error");
+  caching->must_revalidate = no_cache || has_directive (directives, "must-revalidate");
+  caching->immutable = has_directive (directives, "immutable");
+  caching->no_store = has_directive (directives, "no-store");
+  caching->is_private = has_directive (directives, "private");
+  caching->shareable = has_directive (directives, "public") || has_directive (directives, "s-maxage");
+  caching->vary_any = FALSE;
+
+  /* no-cache, even with field names, is the most restrictive: stale. */
+  if (no_cache || caching->no_store)
+    caching->lifetime = 0;
+  else if (g_hash_table_lookup_extended (directives, "max-age", NULL, (gpointer *) &max_age))
+    {
+      /* An invalid max-age makes the response stale (RFC 9111, 4.2.1),
+       * and Expires is not read in its place. */
+      if (!parse_delta_seconds (max_age, &caching->lifetime))
+        caching->lifetime = 0;
+    }
+  else if (expires != NULL)
+    caching->lifetime = expires_lifetime (expires, soup_message_headers_get_list (headers, "Date"), now);
+  else
+    caching->lifetime = status_heuristically_cacheable (status) ? -1 : 0;
+
+  if (caching->lifetime > 0)
+    caching->lifetime = MAX (0, caching->lifetime - age_seconds (headers));
+}
+
 gint64
 _cacheit_http_lifetime (SoupMessageHeaders *headers,
                         GDateTime          *now)
 {
-  const char *cache_control = soup_message_headers_get_list (headers, "Cache-Control");
-  const char *expires = soup_message_headers_get_one (headers, "Expires");
-  const char *date = soup_message_headers_get_one (headers, "Date");
-  const char *age = soup_message_headers_get_one (headers, "Age");
-  gint64 lifetime = -1;
+  CacheitHttpCaching caching;
 
-  if (cache_control != NULL)
-    {
-      g_autoptr(GHashTable) directives = soup_header_parse_param_list (cache_control);
-      const char *max_age;
+  _cacheit_http_caching (SOUP_STATUS_OK, headers, now, &caching);
 
-      if (g_hash_table_contains (directives, "no-cache") ||
-          g_hash_table_contains (directives, "no-store"))
-        return 0;
-
-      if (g_hash_table_lookup_extended (directives, "max-age", NULL, (gpointer *) &max_age))
-        {
-          guint64 seconds = 0;
-
-          /* A malformed max-age makes the response stale, as RFC 9111 says. */
-          if (max_age == NULL || !g_ascii_string_to_unsigned (max_age, 10, 0, G_MAXINT, &seconds, NULL))
-            return 0;
-          lifetime = (gint64) seconds;
-        }
-    }
-
-  if (lifetime < 0 && expires != NULL)
-    {
-      g_autoptr(GDateTime) expires_at = soup_date_time_new_from_http_string (expires);
-      g_autoptr(GDateTime) date_at = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
-
-      /* An Expires that is not a date ("0", "-1") means already expired. */
-      if (expires_at == NULL)
-        return 0;
-      if (date_at == NULL)
-        date_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
-      lifetime = MAX (0, g_date_time_difference (expires_at, date_at) / G_TIME_SPAN_SECOND);
-    }
-
-  if (lifetime > 0 && age != NULL)
-    {
-      guint64 seconds = 0;
-
-      if (g_ascii_string_to_unsigned (age, 10, 0, G_MAXINT, &seconds, NULL))
-        lifetime = MAX (0, lifetime - (gint64) seconds);
-    }
-
-  return lifetime;
+  return caching.lifetime;
 }
 
 gboolean

@@ -44,14 +44,10 @@ char     *_cacheit_http_item_url            (const char *base,
 /* Freshness */
 
 /* How long the server says a response with @headers stays fresh, in seconds
- * from when it arrived; -1 when it says nothing (the data then stays fresh:
- * fetched once until someone reloads). Cache-Control comes first: no-cache
- * or no-store give 0, and so does a max-age that is not a number from 0 to
- * G_MAXINT; s-maxage and the other directives are not read. Without a
- * max-age, Expires counts from Date (from @now, or the current time when
- * @now is NULL, if there is no Date or it is not a date), never below 0; an
- * Expires that is not a date gives 0. An Age in seconds is then taken off a
- * lifetime above 0, never below 0; one that is not a number is ignored. */
+ * from when it arrived: the lifetime _cacheit_http_caching() gives a
+ * response of status 200 with them (see CacheitHttpCaching.lifetime); -1
+ * when it says nothing (the data then stays fresh: fetched once until
+ * someone reloads). */
 gint64    _cacheit_http_lifetime            (SoupMessageHeaders *headers,
                                              GDateTime          *now);
 

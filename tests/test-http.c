@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
+
 #include "cacheit-error.h"
 #include "cacheit-http.h"
 
@@ -50,6 +52,7 @@ static const LifetimeCase lifetime_cases[] = {
   { "MAX-AGE=60", NULL, NULL, NULL, 60 },
   { "max-age=\"60\"", NULL, NULL, NULL, 60 },
   { "max-age=2147483647", NULL, NULL, NULL, G_MAXINT },
+  { "max-age=2147483648", NULL, NULL, NULL, G_GINT64_CONSTANT (2147483648) },
   { "public\nmax-age=60", NULL, NULL, NULL, 60 },
 
   /* A malformed max-age: stale. */
@@ -59,7 +62,6 @@ static const LifetimeCase lifetime_cases[] = {
   { "max-age=-1", NULL, NULL, NULL, 0 },
   { "max-age=+60", NULL, NULL, NULL, 0 },
   { "max-age=1.5", NULL, NULL, NULL, 0 },
-  { "max-age=2147483648", NULL, NULL, NULL, 0 },
   { "max-age=abc", NOW_PLUS_120, NOW, NULL, 0 },
 
   /* no-cache and no-store: stale, whatever else is said. */
@@ -117,13 +119,13 @@ static const LifetimeCase lifetime_cases[] = {
   { NULL, NOW_PLUS_120, NOW, "200", 0 },
   { "max-age=0", NULL, NULL, "10", 0 },
   { "max-age=60", NULL, NULL, "2147483647", 0 },
+  { "max-age=60", NULL, NULL, "2147483648", 0 },
 
   /* An Age that is not a number is ignored. */
   { "max-age=60", NULL, NULL, "abc", 60 },
   { "max-age=60", NULL, NULL, "-5", 60 },
   { "max-age=60", NULL, NULL, "1.5", 60 },
   { "max-age=60", NULL, NULL, "", 60 },
-  { "max-age=60", NULL, NULL, "2147483648", 60 },
 };
 
 static void
@@ -131,9 +133,10 @@ test_lifetime (void)
 {
   g_autoptr(GDateTime) now = fixed_now ();
 
-  g_test_summary ("The lifetime of a response from Cache-Control (max-age, no-cache, "
-                  "no-store; s-maxage is not read), else Expires from Date or now, "
-                  "minus Age, with malformed values as the code reads them");
+  g_test_summary ("The lifetime of a 200 from Cache-Control (max-age up to 2^31, "
+                  "no-cache, no-store; s-maxage is not read), else Expires from Date or "
+                  "now, minus Age (RFC 9111, 4.2.1 and 5.1), with malformed values as the "
+                  "code reads them");
 
   for (gsize i = 0; i < G_N_ELEMENTS (lifetime_cases); i++)
     {
@@ -184,6 +187,340 @@ test_lifetime_now (void)
   /* Expires in 1994 is long gone. */
   soup_message_headers_remove (headers, "Date");
   g_assert_cmpint (_cacheit_http_lifetime (headers, NULL), ==, 0);
+}
+
+/* Caching */
+
+/* What a CachingCase expects of the booleans: those named are TRUE. */
+typedef enum
+{
+  MUST_REVALIDATE = 1 << 0,
+  IMMUTABLE       = 1 << 1,
+  NO_STORE        = 1 << 2,
+  PRIVATE         = 1 << 3,
+  SHAREABLE       = 1 << 4,
+  VARY_ANY        = 1 << 5,
+} CachingFlags;
+
+typedef struct
+{
+  guint         status;
+  /* Header lines, each its own, in order; NULL after the last. */
+  const char   *cache_control[3];
+  const char   *expires[3];
+  const char   *date;
+  const char   *age[3];
+  const char   *vary[3];
+  gint64        lifetime;
+  gint64        stale_while_revalidate;
+  gint64        stale_if_error;
+  CachingFlags  flags;
+} CachingCase;
+
+/* No line of a header. */
+#define NONE { NULL }
+
+/* 2^31, the cap of delta-seconds (RFC 9111, 1.2.2). */
+#define DELTA_MAX G_GINT64_CONSTANT (2147483648)
+
+static const CachingCase caching_cases[] = {
+  /* Nothing said: for ever for a heuristically cacheable status (RFC 9110,
+   * 15.1), stale for any other (RFC 9111, 4.2.2). */
+  { 200, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 203, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 204, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 206, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 300, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 301, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 308, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 404, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 405, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 410, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 414, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 501, NONE, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 201, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 202, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 205, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 302, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 303, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 307, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 400, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 403, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 500, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 503, NONE, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "" }, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 200, { "public" }, NONE, NULL, NONE, NONE, -1, -1, -1, SHAREABLE },
+  { 201, { "public" }, NONE, NULL, NONE, NONE, 0, -1, -1, SHAREABLE },
+  { 200, NONE, NONE, NOW, NONE, NONE, -1, -1, -1, 0 },
+  { 200, NONE, NONE, NULL, { "10" }, NONE, -1, -1, -1, 0 },
+  { 302, NONE, NONE, NULL, { "10" }, NONE, 0, -1, -1, 0 },
+
+  /* Explicit freshness counts for any status. */
+  { 201, { "max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+  { 500, NONE, { NOW_PLUS_120 }, NOW, NONE, NONE, 120, -1, -1, 0 },
+
+  /* max-age: names without case, a quoted value, up to 2^31 and capped
+   * there however many digits (RFC 9111, 1.2.2). */
+  { 200, { "max-age=3600" }, NONE, NULL, NONE, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=0" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "MAX-AGE=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+  { 200, { "Max-Age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+  { 200, { "max-age=\"60\"" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+  { 200, { "max-age=0000000000000000000000060" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+  { 200, { "max-age=2147483647" }, NONE, NULL, NONE, NONE, G_MAXINT, -1, -1, 0 },
+  { 200, { "max-age=2147483648" }, NONE, NULL, NONE, NONE, DELTA_MAX, -1, -1, 0 },
+  { 200, { "max-age=2147483649" }, NONE, NULL, NONE, NONE, DELTA_MAX, -1, -1, 0 },
+  { 200, { "max-age=99999999999999999999" }, NONE, NULL, NONE, NONE, DELTA_MAX, -1, -1, 0 },
+  { 200, { "max-age=999999999999999999999999999999" }, NONE, NULL, NONE, NONE, DELTA_MAX, -1, -1, 0 },
+  { 200, { "public", "max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, SHAREABLE },
+  { 200, { ",, max-age=60 ,," }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+  /* Whitespace before '=' is tolerated, in a name. */
+  { 200, { "max-age =60" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+
+  /* Given twice, on one line or two: the first counts (RFC 9111, 4.2.1). */
+  { 200, { "max-age=1800, max-age=1" }, NONE, NULL, NONE, NONE, 1800, -1, -1, 0 },
+  { 200, { "max-age=1800", "max-age=1" }, NONE, NULL, NONE, NONE, 1800, -1, -1, 0 },
+  { 200, { "max-age=1, max-age=1800" }, NONE, NULL, NONE, NONE, 1, -1, -1, 0 },
+  { 200, { "max-age=1", "max-age=1800" }, NONE, NULL, NONE, NONE, 1, -1, -1, 0 },
+  { 200, { "max-age=60, MAX-AGE=1" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+  { 200, { "max-age=abc, max-age=60" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=60, max-age=abc" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+
+  /* A comma or a directive in a quoted string is not one. */
+  { 200, { "community=\"max-age=1, no-store\", max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+  { 200, { "private=\"Set-Cookie, X-Token\", max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, PRIVATE },
+  { 200, { "community=\"a\\\"b, no-cache\", max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+
+  /* An invalid max-age: stale (RFC 9111, 4.2.1), Expires not read. */
+  { 200, { "max-age" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=\"\"" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=abc" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=-1" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=+60" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=1.5" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=60.0" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=0x10" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=60s" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age= 60" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=6 0" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=\"6 0\"" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=\"60" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=\"60\"0" }, NONE, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=abc" }, { NOW_PLUS_120 }, NOW, NONE, NONE, 0, -1, -1, 0 },
+
+  /* no-cache, with field names or not, and no-store: stale, whatever else
+   * is said; no-cache also means revalidating. */
+  { 200, { "no-cache" }, NONE, NULL, NONE, NONE, 0, -1, -1, MUST_REVALIDATE },
+  { 200, { "NO-CACHE" }, NONE, NULL, NONE, NONE, 0, -1, -1, MUST_REVALIDATE },
+  { 200, { "no-cache=\"Set-Cookie\"" }, NONE, NULL, NONE, NONE, 0, -1, -1, MUST_REVALIDATE },
+  { 200, { "no-cache=\"Set-Cookie, X-Token\", max-age=60" }, NONE, NULL, NONE, NONE,
+    0, -1, -1, MUST_REVALIDATE },
+  { 200, { "max-age=60, no-cache" }, NONE, NULL, NONE, NONE, 0, -1, -1, MUST_REVALIDATE },
+  { 200, { "max-age=60", "no-cache" }, NONE, NULL, NONE, NONE, 0, -1, -1, MUST_REVALIDATE },
+  { 200, { "no-cache" }, { NOW_PLUS_120 }, NOW, NONE, NONE, 0, -1, -1, MUST_REVALIDATE },
+  { 200, { "no-store" }, NONE, NULL, NONE, NONE, 0, -1, -1, NO_STORE },
+  { 200, { "No-Store" }, NONE, NULL, NONE, NONE, 0, -1, -1, NO_STORE },
+  { 200, { "no-store, max-age=60" }, NONE, NULL, NONE, NONE, 0, -1, -1, NO_STORE },
+  { 200, { "max-age=60", "no-store" }, NONE, NULL, NONE, NONE, 0, -1, -1, NO_STORE },
+  { 200, { "no-store" }, { NOW_PLUS_120 }, NOW, NONE, NONE, 0, -1, -1, NO_STORE },
+  { 200, { "no-store, no-cache, must-revalidate, private" }, NONE, NULL, NONE, NONE,
+    0, -1, -1, NO_STORE | MUST_REVALIDATE | PRIVATE },
+
+  /* must-revalidate; proxy-revalidate is for shared caches. */
+  { 200, { "max-age=60, must-revalidate" }, NONE, NULL, NONE, NONE, 60, -1, -1, MUST_REVALIDATE },
+  { 200, { "must-revalidate" }, NONE, NULL, NONE, NONE, -1, -1, -1, MUST_REVALIDATE },
+  { 200, { "Must-Revalidate", "max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, MUST_REVALIDATE },
+  { 200, { "max-age=60, proxy-revalidate" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
+
+  /* stale-while-revalidate and stale-if-error (RFC 5861): delta-seconds,
+   * else not given. */
+  { 200, { "max-age=60, stale-while-revalidate=30" }, NONE, NULL, NONE, NONE, 60, 30, -1, 0 },
+  { 200, { "max-age=60, stale-if-error=86400" }, NONE, NULL, NONE, NONE, 60, -1, 86400, 0 },
+  { 200, { "stale-while-revalidate=30, stale-if-error=600" }, NONE, NULL, NONE, NONE, -1, 30, 600, 0 },
+  { 200, { "max-age=60", "stale-while-revalidate=30" }, NONE, NULL, NONE, NONE, 60, 30, -1, 0 },
+  { 200, { "stale-while-revalidate=0, stale-if-error=0" }, NONE, NULL, NONE, NONE, -1, 0, 0, 0 },
+  { 200, { "stale-while-revalidate=\"30\"" }, NONE, NULL, NONE, NONE, -1, 30, -1, 0 },
+  { 200, { "STALE-IF-ERROR=30" }, NONE, NULL, NONE, NONE, -1, -1, 30, 0 },
+  { 200, { "stale-while-revalidate=99999999999999999999, stale-if-error=2147483648" }, NONE, NULL,
+    NONE, NONE, -1, DELTA_MAX, DELTA_MAX, 0 },
+  { 200, { "stale-while-revalidate=30, stale-while-revalidate=60" }, NONE, NULL, NONE, NONE,
+    -1, 30, -1, 0 },
+  { 200, { "stale-if-error=30", "stale-if-error=60" }, NONE, NULL, NONE, NONE, -1, -1, 30, 0 },
+  { 200, { "max-age=60, stale-while-revalidate, stale-if-error" }, NONE, NULL, NONE, NONE,
+    60, -1, -1, 0 },
+  { 200, { "stale-while-revalidate=abc, stale-if-error=-1" }, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 200, { "stale-while-revalidate=1.5, stale-if-error=+30" }, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 200, { "stale-while-revalidate=, stale-if-error=3 0" }, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 200, { "no-cache, stale-if-error=60" }, NONE, NULL, NONE, NONE, 0, -1, 60, MUST_REVALIDATE },
+
+  /* immutable (RFC 8246). */
+  { 200, { "max-age=31536000, immutable" }, NONE, NULL, NONE, NONE, 31536000, -1, -1, IMMUTABLE },
+  { 200, { "IMMUTABLE" }, NONE, NULL, NONE, NONE, -1, -1, -1, IMMUTABLE },
+  { 200, { "immutables" }, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+
+  /* private, public and s-maxage, whose value a private cache does not
+   * read for the lifetime. */
+  { 200, { "private" }, NONE, NULL, NONE, NONE, -1, -1, -1, PRIVATE },
+  { 200, { "Private, max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, PRIVATE },
+  { 200, { "private=\"Set-Cookie\"" }, NONE, NULL, NONE, NONE, -1, -1, -1, PRIVATE },
+  { 200, { "privately" }, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 200, { "public, max-age=3600" }, NONE, NULL, NONE, NONE, 3600, -1, -1, SHAREABLE },
+  { 200, { "public, private" }, NONE, NULL, NONE, NONE, -1, -1, -1, PRIVATE | SHAREABLE },
+  { 200, { "s-maxage=60" }, NONE, NULL, NONE, NONE, -1, -1, -1, SHAREABLE },
+  { 200, { "s-maxage=60, max-age=30" }, NONE, NULL, NONE, NONE, 30, -1, -1, SHAREABLE },
+  { 200, { "s-maxage=0, max-age=30" }, NONE, NULL, NONE, NONE, 30, -1, -1, SHAREABLE },
+  { 200, { "S-MAXAGE=abc" }, NONE, NULL, NONE, NONE, -1, -1, -1, SHAREABLE },
+  { 200, { "s-maxage=60" }, { NOW_PLUS_120 }, NOW, NONE, NONE, 120, -1, -1, SHAREABLE },
+  { 201, { "s-maxage=60" }, NONE, NULL, NONE, NONE, 0, -1, -1, SHAREABLE },
+
+  /* Expires, counted from Date, never below 0; the three forms. */
+  { 200, NONE, { NOW_PLUS_120 }, NOW, NONE, NONE, 120, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_30 }, NOW, NONE, NONE, 30, -1, -1, 0 },
+  { 200, NONE, { NOW }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { NOW_MINUS_60 }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_120 }, NOW_PLUS_30, NONE, NONE, 90, -1, -1, 0 },
+  { 200, NONE, { "Sunday, 06-Nov-94 08:51:37 GMT" }, NOW, NONE, NONE, 120, -1, -1, 0 },
+  { 200, NONE, { "Sun Nov  6 08:51:37 1994" }, NOW, NONE, NONE, 120, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_120 }, "Sunday, 06-Nov-94 08:50:07 GMT", NONE, NONE, 90, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_120 }, "Sun Nov  6 08:50:07 1994", NONE, NONE, 90, -1, -1, 0 },
+  { 404, NONE, { NOW_PLUS_120 }, NOW, NONE, NONE, 120, -1, -1, 0 },
+
+  /* An Expires that is not a valid HTTP-date, however libsoup would read
+   * it, or two of them: already expired (RFC 9111, 4.2.1 and 5.3). */
+  { 200, NONE, { "Thu, 01 Jan 1970 00:00:00 UTC" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "Sun, 06 Nov 1994 08:51:37 UTC" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "Sun, 06 Nov 1994 18:51:37 AEST" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "Sun, 06 Nov 94 08:51:37 GMT" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "Sun 06 Nov 1994 08:51:37 GMT" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "Sun,  06 Nov 1994 08:51:37 GMT" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "Sun, 06-Nov-1994 08:51:37 GMT" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "Sun, 06 Nov 1994 8:51:37 GMT" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "Mon, 06 Nov 1994 08:51:37 GMT" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "0" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "-1" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "" }, NULL, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "tomorrow" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_120, NOW_PLUS_120 }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_120, "0" }, NOW, NONE, NONE, 0, -1, -1, 0 },
+  { 200, NONE, { "0", NOW_PLUS_120 }, NOW, NONE, NONE, 0, -1, -1, 0 },
+
+  /* Without a valid Date, from now (NOW), strictly read too: a Date 60 s
+   * before now spelled with UTC is no date. */
+  { 200, NONE, { NOW_PLUS_120 }, NULL, NONE, NONE, 120, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_120 }, "yesterday", NONE, NONE, 120, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_120 }, "Sun, 06 Nov 1994 08:48:37 UTC", NONE, NONE, 120, -1, -1, 0 },
+  { 200, NONE, { NOW_MINUS_60 }, NULL, NONE, NONE, 0, -1, -1, 0 },
+
+  /* max-age wins over Expires. */
+  { 200, { "max-age=60" }, { NOW_PLUS_120 }, NOW, NONE, NONE, 60, -1, -1, 0 },
+  { 200, { "max-age=600" }, { NOW_MINUS_60 }, NOW, NONE, NONE, 600, -1, -1, 0 },
+  { 200, { "max-age=60" }, { "0" }, NOW, NONE, NONE, 60, -1, -1, 0 },
+  { 200, { "max-age=60" }, { NOW_PLUS_120, NOW_PLUS_120 }, NOW, NONE, NONE, 60, -1, -1, 0 },
+  { 200, { "max-age=0" }, { NOW_PLUS_120 }, NOW, NONE, NONE, 0, -1, -1, 0 },
+
+  /* Age is taken off a lifetime above 0, down to 0; of a list or of two
+   * lines the first member counts (RFC 9111, 5.1), capped at 2^31. */
+  { 200, { "max-age=3600" }, NONE, NULL, { "600" }, NONE, 3000, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "0" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "3599" }, NONE, 1, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "3600" }, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "7200" }, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "2147483648" }, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "99999999999999999999" }, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=2147483648" }, NONE, NULL, { "99999999999999999999" }, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "7200, 0" }, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "7200", "0" }, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "0, 7200" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "0", "7200" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "600 ,0" }, NONE, 3000, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "600\t, 0" }, NONE, 3000, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_120 }, NOW, { "20" }, NONE, 100, -1, -1, 0 },
+  { 200, NONE, { NOW_PLUS_120 }, NOW, { "200" }, NONE, 0, -1, -1, 0 },
+  { 200, { "max-age=0" }, NONE, NULL, { "10" }, NONE, 0, -1, -1, 0 },
+  { 200, { "s-maxage=60" }, NONE, NULL, { "10" }, NONE, -1, -1, -1, SHAREABLE },
+
+  /* An Age that is not delta-seconds is ignored, even when a later
+   * member would be one. */
+  { 200, { "max-age=3600" }, NONE, NULL, { "abc" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "-7200" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "7200.0" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "+7200" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "72 00" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "\"7200\"" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { ", 7200" }, NONE, 3600, -1, -1, 0 },
+  { 200, { "max-age=3600" }, NONE, NULL, { "abc", "7200" }, NONE, 3600, -1, -1, 0 },
+};
+
+static void
+test_caching (void)
+{
+  g_autoptr(GDateTime) now = fixed_now ();
+
+  g_test_summary ("What a response says of its caching (RFC 9111, 4.2 and 5.2; RFC 5861; "
+                  "RFC 8246): directives of all Cache-Control lines, the first of each; "
+                  "delta-seconds capped at 2^31 (1.2.2); strict Expires and Date; the "
+                  "first Age (5.1); the heuristic by status (4.2.2)");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (caching_cases); i++)
+    {
+      const CachingCase *c = &caching_cases[i];
+      g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      CacheitHttpCaching caching;
+
+      for (gsize j = 0; j < G_N_ELEMENTS (c->cache_control) && c->cache_control[j] != NULL; j++)
+        soup_message_headers_append (headers, "Cache-Control", c->cache_control[j]);
+      for (gsize j = 0; j < G_N_ELEMENTS (c->expires) && c->expires[j] != NULL; j++)
+        soup_message_headers_append (headers, "Expires", c->expires[j]);
+      if (c->date != NULL)
+        soup_message_headers_append (headers, "Date", c->date);
+      for (gsize j = 0; j < G_N_ELEMENTS (c->age) && c->age[j] != NULL; j++)
+        soup_message_headers_append (headers, "Age", c->age[j]);
+      for (gsize j = 0; j < G_N_ELEMENTS (c->vary) && c->vary[j] != NULL; j++)
+        soup_message_headers_append (headers, "Vary", c->vary[j]);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %u, Cache-Control %s, Expires %s, Date %s, Age %s",
+                      i, c->status, soup_message_headers_get_list (headers, "Cache-Control"),
+                      soup_message_headers_get_list (headers, "Expires"), c->date,
+                      soup_message_headers_get_list (headers, "Age"));
+
+      /* Every member is set, whatever was there. */
+      memset (&caching, 0xaa, sizeof caching);
+      _cacheit_http_caching (c->status, headers, now, &caching);
+
+      g_assert_cmpint (caching.lifetime, ==, c->lifetime);
+      g_assert_cmpint (caching.stale_while_revalidate, ==, c->stale_while_revalidate);
+      g_assert_cmpint (caching.stale_if_error, ==, c->stale_if_error);
+      g_assert_cmpint (caching.must_revalidate, ==, (c->flags & MUST_REVALIDATE) != 0);
+      g_assert_cmpint (caching.immutable, ==, (c->flags & IMMUTABLE) != 0);
+      g_assert_cmpint (caching.no_store, ==, (c->flags & NO_STORE) != 0);
+      g_assert_cmpint (caching.is_private, ==, (c->flags & PRIVATE) != 0);
+      g_assert_cmpint (caching.shareable, ==, (c->flags & SHAREABLE) != 0);
+      g_assert_cmpint (caching.vary_any, ==, (c->flags & VARY_ANY) != 0);
+
+      /* _cacheit_http_lifetime() is the lifetime of a 200. */
+      if (c->status == SOUP_STATUS_OK)
+        g_assert_cmpint (_cacheit_http_lifetime (headers, now), ==, c->lifetime);
+    }
+}
+
+static void
+test_caching_now (void)
+{
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  CacheitHttpCaching caching;
+
+  g_test_summary ("With no time given, an Expires in 1994 without a Date is long gone, "
+                  "and one with a Date counts from it");
+
+  soup_message_headers_append (headers, "Expires", NOW_PLUS_120);
+  _cacheit_http_caching (SOUP_STATUS_OK, headers, NULL, &caching);
+  g_assert_cmpint (caching.lifetime, ==, 0);
+
+  soup_message_headers_append (headers, "Date", NOW);
+  _cacheit_http_caching (SOUP_STATUS_OK, headers, NULL, &caching);
+  g_assert_cmpint (caching.lifetime, ==, 120);
 }
 
 /* HTTP-dates */
@@ -1092,6 +1429,8 @@ main (int   argc,
 
   g_test_add_func ("/cacheit/http/lifetime", test_lifetime);
   g_test_add_func ("/cacheit/http/lifetime/now", test_lifetime_now);
+  g_test_add_func ("/cacheit/http/caching", test_caching);
+  g_test_add_func ("/cacheit/http/caching/now", test_caching_now);
   g_test_add_func ("/cacheit/http/parse-date", test_parse_date);
   g_test_add_func ("/cacheit/http/parse-date/century", test_parse_date_century);
   g_test_add_func ("/cacheit/http/parse-date/now", test_parse_date_now);
