@@ -278,6 +278,21 @@ age_seconds (SoupMessageHeaders *headers)
   return seconds;
 }
 
+/* Whether the Vary of @headers has "*" among its members. */
+static gboolean
+varies_on_anything (SoupMessageHeaders *headers)
+{
+  const char *vary = soup_message_headers_get_list (headers, "Vary");
+  GSList *members = vary != NULL ? soup_header_parse_list (vary) : NULL;
+  gboolean any = FALSE;
+
+  for (GSList *l = members; l != NULL && !any; l = l->next)
+    any = strcmp (l->data, "*") == 0;
+  soup_header_free_list (members);
+
+  return any;
+}
+
 void
 _cacheit_http_caching (guint               status,
                        SoupMessageHeaders *headers,
@@ -300,7 +315,7 @@ _cacheit_http_caching (guint               status,
   caching->no_store = has_directive (directives, "no-store");
   caching->is_private = has_directive (directives, "private");
   caching->shareable = has_directive (directives, "public") || has_directive (directives, "s-maxage");
-  caching->vary_any = FALSE;
+  caching->vary_any = varies_on_anything (headers);
 
   /* no-cache, even with field names, is the most restrictive: stale. */
   if (no_cache || caching->no_store)
@@ -330,6 +345,86 @@ _cacheit_http_lifetime (SoupMessageHeaders *headers,
   _cacheit_http_caching (SOUP_STATUS_OK, headers, now, &caching);
 
   return caching.lifetime;
+}
+
+/* Vary (RFC 9111, 4.1) */
+
+char **
+_cacheit_http_vary_names (SoupMessageHeaders *headers)
+{
+  const char *vary = soup_message_headers_get_list (headers, "Vary");
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GSList *members;
+
+  if (vary == NULL)
+    return NULL;
+
+  members = soup_header_parse_list (vary);
+  for (GSList *l = members; l != NULL; l = l->next)
+    {
+      g_autofree char *name = g_ascii_strdown (l->data, -1);
+
+      if (strcmp (name, "*") == 0 ||
+          g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+        continue;
+      g_ptr_array_add (names, g_steal_pointer (&name));
+    }
+  soup_header_free_list (members);
+
+  if (names->len == 0)
+    return NULL;
+  g_ptr_array_add (names, NULL);
+
+  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+/* Appends @value with each run of spaces and tabs made one space, and none
+ * at either end: "gzip,  br" and "gzip, br" are one value. */
+static void
+append_normalised (GString    *out,
+                   const char *value)
+{
+  gboolean space = FALSE;
+
+  while (*value == ' ' || *value == '\t')
+    value++;
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == ' ' || *p == '\t')
+        {
+          space = TRUE;
+          continue;
+        }
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_c (out, *p);
+    }
+}
+
+char *
+_cacheit_http_variant (const char *const  *names,
+                       SoupMessageHeaders *request_headers)
+{
+  GString *variant = g_string_new (NULL);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      const char *value = request_headers != NULL
+                          ? soup_message_headers_get_list (request_headers, names[i]) : NULL;
+
+      /* An absent header and an empty one are two variants (RFC 9111,
+       * 4.1): "name:" and "name: ". */
+      g_string_append_printf (variant, "%s:", names[i]);
+      if (value != NULL)
+        {
+          g_string_append_c (variant, ' ');
+          append_normalised (variant, value);
+        }
+      g_string_append_c (variant, '\n');
+    }
+
+  return g_string_free (variant, FALSE);
 }
 
 gboolean

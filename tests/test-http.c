@@ -451,6 +451,15 @@ static const CachingCase caching_cases[] = {
   { 200, { "max-age=3600" }, NONE, NULL, { "" }, NONE, 3600, -1, -1, 0 },
   { 200, { "max-age=3600" }, NONE, NULL, { ", 7200" }, NONE, 3600, -1, -1, 0 },
   { 200, { "max-age=3600" }, NONE, NULL, { "abc", "7200" }, NONE, 3600, -1, -1, 0 },
+
+  /* Vary: * among the members of its lines (RFC 9111, 4.1). */
+  { 200, NONE, NONE, NULL, NONE, { "*" }, -1, -1, -1, VARY_ANY },
+  { 200, { "max-age=60" }, NONE, NULL, NONE, { "Accept, *" }, 60, -1, -1, VARY_ANY },
+  { 200, NONE, NONE, NULL, NONE, { "Accept", " * " }, -1, -1, -1, VARY_ANY },
+  { 200, NONE, NONE, NULL, NONE, { "Accept-Encoding" }, -1, -1, -1, 0 },
+  { 200, NONE, NONE, NULL, NONE, { "Accept-*" }, -1, -1, -1, 0 },
+  { 200, NONE, NONE, NULL, NONE, { "\"*\"" }, -1, -1, -1, 0 },
+  { 200, NONE, NONE, NULL, NONE, { "" }, -1, -1, -1, 0 },
 };
 
 static void
@@ -521,6 +530,132 @@ test_caching_now (void)
   soup_message_headers_append (headers, "Date", NOW);
   _cacheit_http_caching (SOUP_STATUS_OK, headers, NULL, &caching);
   g_assert_cmpint (caching.lifetime, ==, 120);
+}
+
+/* Vary */
+
+typedef struct
+{
+  const char *vary[3];   /* Lines; NULL after the last. */
+  const char *names;     /* Joined with spaces; NULL for none. */
+} VaryNamesCase;
+
+static const VaryNamesCase vary_names_cases[] = {
+  { NONE, NULL },
+  { { "" }, NULL },
+  { { "*" }, NULL },
+  { { ", ," }, NULL },
+  { { "Accept-Encoding" }, "accept-encoding" },
+  { { "Accept-Encoding, Accept-Language" }, "accept-encoding accept-language" },
+  /* In order, lowercased, once each, over all lines. */
+  { { "Origin, Accept-Encoding", "accept-encoding, ORIGIN, Accept" }, "origin accept-encoding accept" },
+  { { "Accept", "Accept", "accept" }, "accept" },
+  { { " ,Accept ,, Cookie," }, "accept cookie" },
+  /* "*" is not a name (see vary_any), but the others stay. */
+  { { "*, Accept" }, "accept" },
+  { { "Accept", "*" }, "accept" },
+};
+
+static void
+test_vary_names (void)
+{
+  g_test_summary ("The request headers a response varies on (RFC 9111, 4.1): all Vary "
+                  "lines as one list, lowercased, in order, once each, without \"*\"; "
+                  "NULL when none");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (vary_names_cases); i++)
+    {
+      const VaryNamesCase *c = &vary_names_cases[i];
+      g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      g_auto(GStrv) names = NULL;
+      g_autofree char *joined = NULL;
+
+      for (gsize j = 0; j < G_N_ELEMENTS (c->vary) && c->vary[j] != NULL; j++)
+        soup_message_headers_append (headers, "Vary", c->vary[j]);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": Vary %s", i,
+                      soup_message_headers_get_list (headers, "Vary"));
+      names = _cacheit_http_vary_names (headers);
+      if (names != NULL)
+        {
+          g_assert_cmpuint (g_strv_length (names), >, 0);
+          joined = g_strjoinv (" ", names);
+        }
+      g_assert_cmpstr (joined, ==, c->names);
+    }
+}
+
+typedef struct
+{
+  const char *names[4];     /* As _cacheit_http_vary_names() gives them. */
+  const char *headers[8];   /* Request header lines: name, value, …; NULL after the last. */
+  const char *variant;
+} VariantCase;
+
+static const VariantCase variant_cases[] = {
+  { { "accept-encoding" }, { NULL }, "accept-encoding:\n" },
+  { { "accept-encoding" }, { "Accept-Encoding", "gzip" }, "accept-encoding: gzip\n" },
+  { { "accept-encoding" }, { "ACCEPT-ENCODING", "gzip" }, "accept-encoding: gzip\n" },
+  { { "accept-encoding" }, { "Accept-Language", "de" }, "accept-encoding:\n" },
+  /* An empty header is not an absent one. */
+  { { "accept-encoding" }, { "Accept-Encoding", "" }, "accept-encoding: \n" },
+  { { "accept-encoding" }, { "Accept-Encoding", " \t " }, "accept-encoding: \n" },
+  /* Two lines are one list; whitespace is normalised, nothing else. */
+  { { "accept-encoding" }, { "Accept-Encoding", "gzip", "Accept-Encoding", "br" },
+    "accept-encoding: gzip, br\n" },
+  { { "accept-encoding" }, { "Accept-Encoding", "  gzip,\t \tbr  " }, "accept-encoding: gzip, br\n" },
+  { { "accept-encoding" }, { "Accept-Encoding", "gzip,br" }, "accept-encoding: gzip,br\n" },
+  { { "accept-encoding" }, { "Accept-Encoding", "GZIP" }, "accept-encoding: GZIP\n" },
+  /* Each name in the order given, present or not. */
+  { { "accept-language", "origin", "accept-encoding" },
+    { "Accept-Encoding", "gzip", "Accept-Language", "de, en;q=0.5" },
+    "accept-language: de, en;q=0.5\norigin:\naccept-encoding: gzip\n" },
+  { { NULL }, { "Accept-Encoding", "gzip" }, "" },
+};
+
+static void
+test_variant (void)
+{
+  g_autoptr(SoupMessageHeaders) spaced = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(SoupMessageHeaders) tight = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(SoupMessageHeaders) other = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  const char *const names[] = { "accept-encoding", NULL };
+  g_autofree char *spaced_variant = NULL;
+  g_autofree char *tight_variant = NULL;
+  g_autofree char *other_variant = NULL;
+  g_autofree char *no_names = NULL;
+
+  g_test_summary ("The variant of a request (RFC 9111, 4.1): \"name: value\" for each "
+                  "name Vary gives, values as lists with their whitespace normalised, "
+                  "\"name:\" when absent, \"\" for no names");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (variant_cases); i++)
+    {
+      const VariantCase *c = &variant_cases[i];
+      g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+      g_autofree char *variant = NULL;
+
+      for (gsize j = 0; j + 1 < G_N_ELEMENTS (c->headers) && c->headers[j] != NULL; j += 2)
+        soup_message_headers_append (headers, c->headers[j], c->headers[j + 1]);
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, c->variant);
+      variant = _cacheit_http_variant (c->names[0] != NULL ? c->names : NULL, headers);
+      g_assert_cmpstr (variant, ==, c->variant);
+    }
+
+  /* No names: "", not NULL, with headers or without. */
+  no_names = _cacheit_http_variant (NULL, NULL);
+  g_assert_cmpstr (no_names, ==, "");
+
+  /* Two requests are of one variant when their strings are equal. */
+  soup_message_headers_append (spaced, "Accept-Encoding", "gzip,   br");
+  soup_message_headers_append (tight, "accept-encoding", "gzip, br");
+  soup_message_headers_append (other, "Accept-Encoding", "br, gzip");
+  spaced_variant = _cacheit_http_variant (names, spaced);
+  tight_variant = _cacheit_http_variant (names, tight);
+  other_variant = _cacheit_http_variant (names, other);
+  g_assert_cmpstr (spaced_variant, ==, tight_variant);
+  g_assert_cmpstr (spaced_variant, !=, other_variant);
 }
 
 /* HTTP-dates */
@@ -1431,6 +1566,8 @@ main (int   argc,
   g_test_add_func ("/cacheit/http/lifetime/now", test_lifetime_now);
   g_test_add_func ("/cacheit/http/caching", test_caching);
   g_test_add_func ("/cacheit/http/caching/now", test_caching_now);
+  g_test_add_func ("/cacheit/http/vary-names", test_vary_names);
+  g_test_add_func ("/cacheit/http/variant", test_variant);
   g_test_add_func ("/cacheit/http/parse-date", test_parse_date);
   g_test_add_func ("/cacheit/http/parse-date/century", test_parse_date_century);
   g_test_add_func ("/cacheit/http/parse-date/now", test_parse_date_now);
