@@ -559,20 +559,21 @@ _cacheit_http_may_store (CacheitSnapshotPolicy  policy,
                          gboolean               authorized,
                          const char            *cache_control)
 {
+  g_autoptr(GHashTable) directives = parse_directives (cache_control);
+
+  /* no-store binds every cache, and the application's policy too. */
+  if (has_directive (directives, "no-store"))
+    return FALSE;
   if (policy == CACHEIT_SNAPSHOT_ALL)
     return TRUE;
 
-  if (authorized)
+  /* As a shared cache would (RFC 9111, 3.5): never what is private, and
+   * an answer to a request with Authorization only when it says that a
+   * shared cache may keep it. */
+  if (has_directive (directives, "private"))
     return FALSE;
-
-  if (cache_control != NULL)
-    {
-      g_autoptr(GHashTable) directives = soup_header_parse_param_list (cache_control);
-
-      if (g_hash_table_contains (directives, "no-store") ||
-          g_hash_table_contains (directives, "private"))
-        return FALSE;
-    }
+  if (authorized)
+    return has_directive (directives, "public") || has_directive (directives, "s-maxage");
 
   return TRUE;
 }

@@ -93,11 +93,12 @@ typedef enum
  * CacheitSnapshotPolicy:
  * @CACHEIT_SNAPSHOT_NONE: no snapshot is read or written
  * @CACHEIT_SNAPSHOT_SHAREABLE: snapshots are read, and written for the
- *   responses a shared cache may store: not for a request that carried an
- *   `Authorization` header, nor a response marked `Cache-Control: no-store`
- *   or `private`
+ *   responses a shared cache may store: not a response marked
+ *   `Cache-Control: no-store` or `private`, nor one to a request that
+ *   carried an `Authorization` header unless it is marked `public` or
+ *   `s-maxage`
  * @CACHEIT_SNAPSHOT_ALL: snapshots are read, and written for every response,
- *   private ones included
+ *   private ones included, but those marked `Cache-Control: no-store`
  *
  * Which responses a resource keeps on disk: see
  * [property@Resource:snapshot-policy].

@@ -1322,17 +1322,23 @@ typedef struct
 {
   CacheitSnapshotPolicy  policy;
   gboolean               authorized;
-  const char            *cache_control;
+  const char            *cache_control;    /* A second line after a '\n'. */
   gboolean               may_store;
 } MayStoreCase;
 
 static const MayStoreCase may_store_cases[] = {
-  /* All: everything, private or not. */
+  /* All: everything, private or authorized, but no-store. */
   { CACHEIT_SNAPSHOT_ALL, FALSE, NULL, TRUE },
   { CACHEIT_SNAPSHOT_ALL, TRUE, NULL, TRUE },
-  { CACHEIT_SNAPSHOT_ALL, FALSE, "no-store", TRUE },
   { CACHEIT_SNAPSHOT_ALL, FALSE, "private", TRUE },
-  { CACHEIT_SNAPSHOT_ALL, TRUE, "no-store, private", TRUE },
+  { CACHEIT_SNAPSHOT_ALL, TRUE, "private, max-age=60", TRUE },
+  { CACHEIT_SNAPSHOT_ALL, FALSE, "no-cache", TRUE },
+  { CACHEIT_SNAPSHOT_ALL, FALSE, "no-store", FALSE },
+  { CACHEIT_SNAPSHOT_ALL, TRUE, "no-store, private", FALSE },
+  { CACHEIT_SNAPSHOT_ALL, FALSE, "No-Store", FALSE },
+  { CACHEIT_SNAPSHOT_ALL, FALSE, "public, max-age=60, no-store", FALSE },
+  { CACHEIT_SNAPSHOT_ALL, FALSE, "max-age=60\nno-store", FALSE },
+  { CACHEIT_SNAPSHOT_ALL, FALSE, "x=\"no-store\"", TRUE },
 
   /* Shareable: what a shared cache may store. */
   { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, NULL, TRUE },
@@ -1342,7 +1348,8 @@ static const MayStoreCase may_store_cases[] = {
   { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "max-age=0, must-revalidate", TRUE },
   { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "privately", TRUE },
   { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, NULL, FALSE },
-  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "public", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "max-age=60", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "publicly", FALSE },
   { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "no-store", FALSE },
   { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "private", FALSE },
   { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "NO-STORE", FALSE },
@@ -1350,26 +1357,51 @@ static const MayStoreCase may_store_cases[] = {
   { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "private=\"Set-Cookie\"", FALSE },
   { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "public, max-age=60, no-store", FALSE },
   { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "max-age=60, private", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "max-age=60\nprivate", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, FALSE, "x=\"private, no-store\", max-age=60", TRUE },
+
+  /* Authorized: only what a shared cache may keep (RFC 9111, 3.5). */
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "public", TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "PUBLIC, max-age=60", TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "s-maxage=60", TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "max-age=60\ns-maxage=0", TRUE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "private, public", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "public, private=\"Set-Cookie\"", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "public, no-store", FALSE },
+  { CACHEIT_SNAPSHOT_SHAREABLE, TRUE, "s-maxage=60\nno-store", FALSE },
 };
 
 static void
 test_may_store (void)
 {
-  g_test_summary ("Under the all policy every response may be stored; otherwise none to "
-                  "a request with Authorization, nor one with no-store or private; the "
+  g_test_summary ("No response with no-store may be stored; under the all policy every "
+                  "other may; otherwise none with private, nor one to a request with "
+                  "Authorization unless it says public or s-maxage (RFC 9111, 3.5); the "
                   "none policy answers as shareable does (no snapshot is written anyway)");
 
   for (gsize i = 0; i < G_N_ELEMENTS (may_store_cases); i++)
     {
       const MayStoreCase *c = &may_store_cases[i];
+      g_auto(GStrv) lines = c->cache_control != NULL ? g_strsplit (c->cache_control, "\n", -1) : NULL;
+      /* As soup_message_headers_get_list() joins the lines. */
+      g_autofree char *list = lines != NULL ? g_strjoinv (", ", lines) : NULL;
+      g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, "https://example.com/a");
+      SoupMessageHeaders *response_headers = soup_message_get_response_headers (message);
 
       g_test_message ("case %" G_GSIZE_FORMAT ": policy %d, authorized %d, Cache-Control %s",
-                      i, c->policy, c->authorized, c->cache_control);
-      g_assert_cmpint (_cacheit_http_may_store (c->policy, c->authorized, c->cache_control),
-                       ==, c->may_store);
+                      i, c->policy, c->authorized, list);
+      g_assert_cmpint (_cacheit_http_may_store (c->policy, c->authorized, list), ==, c->may_store);
       if (c->policy == CACHEIT_SNAPSHOT_SHAREABLE)
-        g_assert_cmpint (_cacheit_http_may_store (CACHEIT_SNAPSHOT_NONE, c->authorized, c->cache_control),
+        g_assert_cmpint (_cacheit_http_may_store (CACHEIT_SNAPSHOT_NONE, c->authorized, list),
                          ==, c->may_store);
+
+      /* From a message: its Authorization, and all its Cache-Control lines. */
+      if (c->authorized)
+        soup_message_headers_append (soup_message_get_request_headers (message),
+                                     "Authorization", "Bearer token");
+      for (gsize j = 0; lines != NULL && lines[j] != NULL; j++)
+        soup_message_headers_append (response_headers, "Cache-Control", lines[j]);
+      g_assert_cmpint (_cacheit_http_message_may_store (c->policy, message), ==, c->may_store);
     }
 }
 

@@ -1339,7 +1339,8 @@ test_policy_not_shareable (Fixture       *fixture,
                            gconstpointer  data)
 {
   g_test_summary ("SHAREABLE writes no snapshot for Cache-Control no-store or private, nor "
-                  "for a request with Authorization; ALL writes them all");
+                  "for a request with Authorization unless the response says public or "
+                  "s-maxage (RFC 9111, 3.5); ALL writes them all but no-store");
 
   g_assert_true (written (fixture, "/public", NULL, FALSE, CACHEIT_SNAPSHOT_SHAREABLE));
   g_assert_true (written (fixture, "/public", "public, max-age=60", FALSE, CACHEIT_SNAPSHOT_SHAREABLE));
@@ -1350,9 +1351,13 @@ test_policy_not_shareable (Fixture       *fixture,
   g_assert_false (written (fixture, "/private", "private, max-age=60", FALSE, CACHEIT_SNAPSHOT_SHAREABLE));
   g_assert_false (written (fixture, "/auth", NULL, TRUE, CACHEIT_SNAPSHOT_SHAREABLE));
   g_assert_false (written (fixture, "/auth", "max-age=60", TRUE, CACHEIT_SNAPSHOT_SHAREABLE));
+  g_assert_false (written (fixture, "/auth", "private, public", TRUE, CACHEIT_SNAPSHOT_SHAREABLE));
   g_assert_false (written (fixture, "/public", NULL, FALSE, CACHEIT_SNAPSHOT_NONE));
+  g_assert_true (written (fixture, "/auth", "public", TRUE, CACHEIT_SNAPSHOT_SHAREABLE));
+  g_assert_true (written (fixture, "/auth", "s-maxage=60", TRUE, CACHEIT_SNAPSHOT_SHAREABLE));
 
-  g_assert_true (written (fixture, "/no-store", "no-store", FALSE, CACHEIT_SNAPSHOT_ALL));
+  g_assert_false (written (fixture, "/no-store", "no-store", FALSE, CACHEIT_SNAPSHOT_ALL));
+  g_assert_false (written (fixture, "/no-store", "no-store", TRUE, CACHEIT_SNAPSHOT_ALL));
   g_assert_true (written (fixture, "/private", "private", FALSE, CACHEIT_SNAPSHOT_ALL));
   g_assert_true (written (fixture, "/auth", NULL, TRUE, CACHEIT_SNAPSHOT_ALL));
   g_assert_true (written (fixture, "/public", NULL, FALSE, CACHEIT_SNAPSHOT_ALL));
