@@ -479,10 +479,10 @@ _cacheit_http_retry_after_ms (const char *value,
   if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT, &seconds, NULL))
     return (gint64) seconds * 1000;
 
-  when = soup_date_time_new_from_http_string (value);
+  now_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+  when = _cacheit_http_parse_date (value, now_at);
   if (when == NULL)
     return -1;
-  now_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
 
   return MAX (0, g_date_time_difference (when, now_at) / 1000);
 }

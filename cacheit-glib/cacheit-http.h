@@ -138,8 +138,8 @@ gboolean  _cacheit_http_status_is_transient (guint status);
 
 /* The pause a Retry-After header of @value asks for, in milliseconds, or -1
  * when @value is NULL or neither a number of seconds (0 to G_MAXINT) nor an
- * HTTP date. A date counts from @now (the current time when @now is NULL),
- * and one in the past gives 0. */
+ * HTTP-date (see _cacheit_http_parse_date()). A date counts from @now (the
+ * current time when @now is NULL), and one in the past gives 0. */
 gint64    _cacheit_http_retry_after_ms      (const char *value,
                                              GDateTime  *now);
 

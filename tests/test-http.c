@@ -1060,6 +1060,13 @@ static const RetryAfterCase retry_after_cases[] = {
   { "Sunday, 06-Nov-94 08:50:07 GMT", 30000 },
   { "Sun Nov  6 08:50:07 1994", 30000 },
   { "Mon, 07 Nov 1994 08:49:37 GMT", G_GINT64_CONSTANT (86400000) },
+
+  /* Dates as strictly as Expires (RFC 9110, 5.6.7). */
+  { "Sun, 06 Nov 1994 08:50:07 UTC", -1 },
+  { "Sun, 06 Nov 94 08:50:07 GMT", -1 },
+  { "Sun 06 Nov 1994 08:50:07 GMT", -1 },
+  { "Sun, 06 Nov 1994 8:50:07 GMT", -1 },
+  { "Mon, 06 Nov 1994 08:50:07 GMT", -1 },
 };
 
 static void
@@ -1067,8 +1074,8 @@ test_retry_after (void)
 {
   g_autoptr(GDateTime) now = fixed_now ();
 
-  g_test_summary ("Retry-After as seconds (0 to G_MAXINT) or as an HTTP date from now, "
-                  "in milliseconds; -1 for anything else");
+  g_test_summary ("Retry-After as seconds (0 to G_MAXINT) or as an HTTP-date from now "
+                  "(RFC 9110, 10.2.3 and 5.6.7), in milliseconds; -1 for anything else");
 
   for (gsize i = 0; i < G_N_ELEMENTS (retry_after_cases); i++)
     {
