@@ -2,11 +2,12 @@
  *
  * The rules a request follows that need nothing but the request and its
  * response: which URLs are fetched or written, which writes may be sent
- * again and where, how long a response stays fresh (Cache-Control, Expires,
- * Date, Age), which failures and statuses are worth another attempt, how
- * long to wait before it (Retry-After, or exponential backoff), which
- * responses may be kept on disk, the key a snapshot is kept under, and
- * what the server said in the body of an error answer.
+ * again and where, what a response says of its caching (Cache-Control,
+ * Expires, Date, Age, Vary: RFC 9111 as a private cache reads it), which
+ * failures and statuses are worth another attempt, how long to wait before
+ * it (Retry-After, or exponential backoff), which responses may be kept on
+ * disk, the key a snapshot is kept under, and what the server said in the
+ * body of an error answer. HTTP-dates are read in cacheit-http-date.c.
  *
  * Every function here takes strings, statuses, errors or headers and returns
  * a value: the unit holds no state, touches no GObject of the library (of it

@@ -1,6 +1,8 @@
-/* test-http.c: the pure HTTP policy of cacheit-http.c, in tables: lifetimes,
- * transient failures, Retry-After, backoff, may-store and snapshot keys. No
- * server, no main loop: every case is a function call and its value.
+/* test-http.c: the pure HTTP policy of cacheit-http.c and
+ * cacheit-http-date.c, in tables: lifetimes and what else a response says
+ * of its caching, HTTP-dates, Vary, transient failures, Retry-After,
+ * backoff, may-store and snapshot keys. No server, no main loop: every
+ * case is a function call and its value.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
