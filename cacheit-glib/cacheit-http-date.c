@@ -171,7 +171,8 @@ static void
 resolve_two_digit_year (DateFields *date,
                         GDateTime  *now)
 {
-  g_autoptr(GDateTime) now_utc = now != NULL ? g_date_time_to_utc (now) : g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now_utc = now != NULL ? g_date_time_to_utc (now)
+                                             : g_date_time_new_now_utc ();
   g_autoptr(GDateTime) limit = g_date_time_add_years (now_utc, 50);
   int now_year = g_date_time_get_year (now_utc);
   int two_digits = date->year;

@@ -175,7 +175,8 @@ parse_directives (const char *cache_control)
     {
       const char *item = l->data;
       const char *equals = strchr (item, '=');
-      g_autofree char *raw_name = equals != NULL ? g_strndup (item, equals - item) : g_strdup (item);
+      g_autofree char *raw_name = equals != NULL ? g_strndup (item, equals - item)
+                                                 : g_strdup (item);
       g_autofree char *name = g_ascii_strdown (g_strchomp (raw_name), -1);
 
       if (*name == '\0' || g_hash_table_contains (directives, name))
@@ -227,8 +228,9 @@ status_heuristically_cacheable (guint status)
 }
 
 /* The lifetime Expires gives, from Date, or from @now when Date is missing
- * or not a valid HTTP-date; an Expires that is not one (two lines of it
- * are not) is already expired (RFC 9111, 5.3). */
+ * or not a valid HTTP-date; an Expires that is not one is already expired
+ * (RFC 9111, 5.3). Both come as soup_message_headers_get_list() joins
+ * their lines: two of them are no date. */
 static gint64
 expires_lifetime (const char *expires,
                   const char *date,
@@ -300,13 +302,17 @@ _cacheit_http_caching (guint               status,
                        GDateTime          *now,
                        CacheitHttpCaching *caching)
 {
-  g_autoptr(GHashTable) directives = parse_directives (soup_message_headers_get_list (headers,
-                                                                                     "Cache-Control"));
-  const char *expires = soup_message_headers_get_list (headers, "Expires");
-  gboolean no_cache = has_directive (directives, "no-cache");
+  g_autoptr(GHashTable) directives = NULL;
+  const char *expires;
   const char *max_age;
+  gboolean no_cache;
 
+  g_return_if_fail (headers != NULL);
   g_return_if_fail (caching != NULL);
+
+  directives = parse_directives (soup_message_headers_get_list (headers, "Cache-Control"));
+  expires = soup_message_headers_get_list (headers, "Expires");
+  no_cache = has_directive (directives, "no-cache");
 
   /* proxy-revalidate and s-maxage's value are for shared caches. */
   caching->stale_while_revalidate = directive_seconds (directives, "stale-while-revalidate");
@@ -315,7 +321,8 @@ _cacheit_http_caching (guint               status,
   caching->immutable = has_directive (directives, "immutable");
   caching->no_store = has_directive (directives, "no-store");
   caching->is_private = has_directive (directives, "private");
-  caching->shareable = has_directive (directives, "public") || has_directive (directives, "s-maxage");
+  caching->shareable = has_directive (directives, "public") ||
+                       has_directive (directives, "s-maxage");
   caching->vary_any = varies_on_anything (headers);
 
   /* no-cache, even with field names, is the most restrictive: stale. */
@@ -329,7 +336,8 @@ _cacheit_http_caching (guint               status,
         caching->lifetime = 0;
     }
   else if (expires != NULL)
-    caching->lifetime = expires_lifetime (expires, soup_message_headers_get_list (headers, "Date"), now);
+    caching->lifetime = expires_lifetime (expires, soup_message_headers_get_list (headers, "Date"),
+                                          now);
   else
     caching->lifetime = status_heuristically_cacheable (status) ? -1 : 0;
 

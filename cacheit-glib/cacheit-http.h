@@ -119,9 +119,10 @@ char    **_cacheit_http_vary_names          (SoupMessageHeaders *headers);
 
 /* The variant of a request with @request_headers for @names (from
  * _cacheit_http_vary_names()): "name: value\n" for each, the value as
- * soup_message_headers_get_list() gives it, with its whitespace
- * normalised ("name:\n" when absent). Two requests are of one variant
- * when their strings are equal. */
+ * soup_message_headers_get_list() gives it, each run of spaces and tabs
+ * one space, none at either end ("name:\n" when absent, "name: \n" when
+ * empty); "" when @names is NULL. Two requests are of one variant when
+ * their strings are equal. */
 char     *_cacheit_http_variant             (const char *const  *names,
                                              SoupMessageHeaders *request_headers);
 

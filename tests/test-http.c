@@ -273,7 +273,8 @@ static const CachingCase caching_cases[] = {
   { 200, { "max-age=2147483648" }, NONE, NULL, NONE, NONE, DELTA_MAX, -1, -1, 0 },
   { 200, { "max-age=2147483649" }, NONE, NULL, NONE, NONE, DELTA_MAX, -1, -1, 0 },
   { 200, { "max-age=99999999999999999999" }, NONE, NULL, NONE, NONE, DELTA_MAX, -1, -1, 0 },
-  { 200, { "max-age=999999999999999999999999999999" }, NONE, NULL, NONE, NONE, DELTA_MAX, -1, -1, 0 },
+  { 200, { "max-age=999999999999999999999999999999" }, NONE, NULL, NONE, NONE,
+    DELTA_MAX, -1, -1, 0 },
   { 200, { "public", "max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, SHAREABLE },
   { 200, { ",, max-age=60 ,," }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
   /* Whitespace before '=' is tolerated, in a name. */
@@ -289,8 +290,10 @@ static const CachingCase caching_cases[] = {
   { 200, { "max-age=60, max-age=abc" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
 
   /* A comma or a directive in a quoted string is not one. */
-  { 200, { "community=\"max-age=1, no-store\", max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
-  { 200, { "private=\"Set-Cookie, X-Token\", max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, PRIVATE },
+  { 200, { "community=\"max-age=1, no-store\", max-age=60" }, NONE, NULL, NONE, NONE,
+    60, -1, -1, 0 },
+  { 200, { "private=\"Set-Cookie, X-Token\", max-age=60" }, NONE, NULL, NONE, NONE,
+    60, -1, -1, PRIVATE },
   { 200, { "community=\"a\\\"b, no-cache\", max-age=60" }, NONE, NULL, NONE, NONE, 60, -1, -1, 0 },
 
   /* An invalid max-age: stale (RFC 9111, 4.2.1), Expires not read. */
@@ -339,7 +342,8 @@ static const CachingCase caching_cases[] = {
    * else not given. */
   { 200, { "max-age=60, stale-while-revalidate=30" }, NONE, NULL, NONE, NONE, 60, 30, -1, 0 },
   { 200, { "max-age=60, stale-if-error=86400" }, NONE, NULL, NONE, NONE, 60, -1, 86400, 0 },
-  { 200, { "stale-while-revalidate=30, stale-if-error=600" }, NONE, NULL, NONE, NONE, -1, 30, 600, 0 },
+  { 200, { "stale-while-revalidate=30, stale-if-error=600" }, NONE, NULL, NONE, NONE,
+    -1, 30, 600, 0 },
   { 200, { "max-age=60", "stale-while-revalidate=30" }, NONE, NULL, NONE, NONE, 60, 30, -1, 0 },
   { 200, { "stale-while-revalidate=0, stale-if-error=0" }, NONE, NULL, NONE, NONE, -1, 0, 0, 0 },
   { 200, { "stale-while-revalidate=\"30\"" }, NONE, NULL, NONE, NONE, -1, 30, -1, 0 },
@@ -351,8 +355,10 @@ static const CachingCase caching_cases[] = {
   { 200, { "stale-if-error=30", "stale-if-error=60" }, NONE, NULL, NONE, NONE, -1, -1, 30, 0 },
   { 200, { "max-age=60, stale-while-revalidate, stale-if-error" }, NONE, NULL, NONE, NONE,
     60, -1, -1, 0 },
-  { 200, { "stale-while-revalidate=abc, stale-if-error=-1" }, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
-  { 200, { "stale-while-revalidate=1.5, stale-if-error=+30" }, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
+  { 200, { "stale-while-revalidate=abc, stale-if-error=-1" }, NONE, NULL, NONE, NONE,
+    -1, -1, -1, 0 },
+  { 200, { "stale-while-revalidate=1.5, stale-if-error=+30" }, NONE, NULL, NONE, NONE,
+    -1, -1, -1, 0 },
   { 200, { "stale-while-revalidate=, stale-if-error=3 0" }, NONE, NULL, NONE, NONE, -1, -1, -1, 0 },
   { 200, { "no-cache, stale-if-error=60" }, NONE, NULL, NONE, NONE, 0, -1, 60, MUST_REVALIDATE },
 
@@ -550,7 +556,8 @@ static const VaryNamesCase vary_names_cases[] = {
   { { "Accept-Encoding" }, "accept-encoding" },
   { { "Accept-Encoding, Accept-Language" }, "accept-encoding accept-language" },
   /* In order, lowercased, once each, over all lines. */
-  { { "Origin, Accept-Encoding", "accept-encoding, ORIGIN, Accept" }, "origin accept-encoding accept" },
+  { { "Origin, Accept-Encoding", "accept-encoding, ORIGIN, Accept" },
+    "origin accept-encoding accept" },
   { { "Accept", "Accept", "accept" }, "accept" },
   { { " ,Accept ,, Cookie," }, "accept cookie" },
   /* "*" is not a name (see vary_any), but the others stay. */
@@ -605,7 +612,8 @@ static const VariantCase variant_cases[] = {
   /* Two lines are one list; whitespace is normalised, nothing else. */
   { { "accept-encoding" }, { "Accept-Encoding", "gzip", "Accept-Encoding", "br" },
     "accept-encoding: gzip, br\n" },
-  { { "accept-encoding" }, { "Accept-Encoding", "  gzip,\t \tbr  " }, "accept-encoding: gzip, br\n" },
+  { { "accept-encoding" }, { "Accept-Encoding", "  gzip,\t \tbr  " },
+    "accept-encoding: gzip, br\n" },
   { { "accept-encoding" }, { "Accept-Encoding", "gzip,br" }, "accept-encoding: gzip,br\n" },
   { { "accept-encoding" }, { "Accept-Encoding", "GZIP" }, "accept-encoding: GZIP\n" },
   /* Each name in the order given, present or not. */
@@ -634,7 +642,8 @@ test_variant (void)
   for (gsize i = 0; i < G_N_ELEMENTS (variant_cases); i++)
     {
       const VariantCase *c = &variant_cases[i];
-      g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+      g_autoptr(SoupMessageHeaders) headers =
+        soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
       g_autofree char *variant = NULL;
 
       for (gsize j = 0; j + 1 < G_N_ELEMENTS (c->headers) && c->headers[j] != NULL; j += 2)
@@ -1391,7 +1400,8 @@ test_may_store (void)
   for (gsize i = 0; i < G_N_ELEMENTS (may_store_cases); i++)
     {
       const MayStoreCase *c = &may_store_cases[i];
-      g_auto(GStrv) lines = c->cache_control != NULL ? g_strsplit (c->cache_control, "\n", -1) : NULL;
+      g_auto(GStrv) lines = c->cache_control != NULL ? g_strsplit (c->cache_control, "\n", -1)
+                                                     : NULL;
       /* As soup_message_headers_get_list() joins the lines. */
       g_autofree char *list = lines != NULL ? g_strjoinv (", ", lines) : NULL;
       g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, "https://example.com/a");
