@@ -33,6 +33,12 @@ GError *_cacheit_error_new_http_answer    (const char   *safe_url,
 GError *_cacheit_error_new_for_url        (CacheitError  code,
                                            const char   *safe_url,
                                            const char   *detail);
+/* @error (taken), an error of the worker side (decoding, limits), which
+ * names no URL, as one that names @safe_url: a CACHEIT_ERROR is made anew
+ * for it (TOO_LARGE saying @max_size), any other is returned as it is. */
+GError *_cacheit_error_for_url_take       (GError       *error,
+                                           const char   *safe_url,
+                                           guint64       max_size);
 char   *_cacheit_uri_to_safe_string       (const char   *url);
 
 /* Binds the text domain, once. */

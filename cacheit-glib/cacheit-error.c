@@ -311,3 +311,23 @@ _cacheit_init_i18n (void)
       g_once_init_leave (&initialized, 1);
     }
 }
+
+GError *
+_cacheit_error_for_url_take (GError     *error,
+                             const char *safe_url,
+                             guint64     max_size)
+{
+  g_autofree char *detail = NULL;
+  GError *wrapped;
+
+  if (error->domain != CACHEIT_ERROR)
+    return error;
+
+  if (error->code == CACHEIT_ERROR_TOO_LARGE)
+    detail = g_format_size (max_size);
+
+  wrapped = _cacheit_error_new_for_url (error->code, safe_url, detail != NULL ? detail : error->message);
+  g_error_free (error);
+
+  return wrapped;
+}

@@ -2,16 +2,23 @@
  *
  * Data is fresh from when the server confirmed it (a 200 applied, or a 304)
  * for its lifetime: the application's max-age if it set one, else what the
- * server said (Cache-Control, Expires: see _cacheit_http_lifetime()), else
+ * server said (Cache-Control, Expires, Age: see _cacheit_http_caching()), else
  * for ever. Data from a snapshot counts from when the snapshot was stored.
  * Invalidated data is stale at once. A timer makes :stale change when the
  * lifetime runs out; nothing else polls.
+ *
+ * What stale data may still do (complete a fetch while it is revalidated,
+ * or when revalidating fails) follows what the server said beside the
+ * lifetime: must-revalidate and no-cache, stale-while-revalidate and
+ * stale-if-error, immutable, Vary. A snapshot keeps that as a short string
+ * of its own (see caching_to_string()), which only this unit reads.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cacheit-freshness.h"
@@ -28,6 +35,8 @@ _cacheit_freshness_init (CacheitFreshness        *self,
   self->context = context;
   self->changed = changed;
   self->server_lifetime = -1;
+  self->stale_while_revalidate = -1;
+  self->stale_if_error = -1;
   self->origin = CACHEIT_ORIGIN_NONE;
 }
 
@@ -48,6 +57,92 @@ _cacheit_freshness_clear (CacheitFreshness *self)
   g_clear_pointer (&self->etag, g_free);
   g_clear_pointer (&self->last_modified, g_free);
   g_clear_pointer (&self->last_updated, g_date_time_unref);
+  g_clear_pointer (&self->caching, g_free);
+}
+
+/* What is kept of the caching beside the lifetime */
+
+enum
+{
+  CACHING_MUST_REVALIDATE = 1 << 0,
+  CACHING_IMMUTABLE       = 1 << 1,
+  CACHING_VARIES          = 1 << 2,
+};
+
+/* The string a snapshot keeps: "1 SWR SIE FLAGS" (1 is its version), or
+ * NULL when there is nothing beyond the lifetime to keep. */
+static char *
+caching_to_string (gint64 stale_while_revalidate,
+                   gint64 stale_if_error,
+                   guint  flags)
+{
+  if (stale_while_revalidate < 0 && stale_if_error < 0 && flags == 0)
+    return NULL;
+
+  return g_strdup_printf ("1 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %u",
+                          stale_while_revalidate, stale_if_error, flags);
+}
+
+/* Reads caching_to_string()'s @string (nullable); anything else reads as
+ * nothing said. */
+static void
+caching_from_string (const char *string,
+                     gint64     *stale_while_revalidate,
+                     gint64     *stale_if_error,
+                     guint      *flags)
+{
+  *stale_while_revalidate = -1;
+  *stale_if_error = -1;
+  *flags = 0;
+
+  if (string == NULL ||
+      sscanf (string, "1 %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %u",
+              stale_while_revalidate, stale_if_error, flags) != 3)
+    {
+      *stale_while_revalidate = -1;
+      *stale_if_error = -1;
+      *flags = 0;
+    }
+}
+
+static void
+set_caching (CacheitFreshness *self,
+             gint64            stale_while_revalidate,
+             gint64            stale_if_error,
+             guint             flags)
+{
+  self->stale_while_revalidate = stale_while_revalidate;
+  self->stale_if_error = stale_if_error;
+  self->must_revalidate = (flags & CACHING_MUST_REVALIDATE) != 0;
+  self->immutable = (flags & CACHING_IMMUTABLE) != 0;
+  self->varies = (flags & CACHING_VARIES) != 0;
+  g_free (self->caching);
+  self->caching = caching_to_string (stale_while_revalidate, stale_if_error, flags);
+}
+
+/* Whether a response with @headers varies on a request header that may
+ * differ between two requests of the library: Accept and Accept-Encoding
+ * do not (application/json, and the session's decoders). */
+static gboolean
+varies_on_request (SoupMessageHeaders *headers)
+{
+  g_auto(GStrv) names = _cacheit_http_vary_names (headers);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    if (strcmp (names[i], "accept") != 0 && strcmp (names[i], "accept-encoding") != 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* How long data confirmed @age microseconds ago, fresh for @lifetime
+ * seconds (-1 for ever), has been stale, in microseconds (0 when it is
+ * not). */
+static gint64
+staleness (gint64 age,
+           gint64 lifetime)
+{
+  return lifetime < 0 ? 0 : MAX (0, age - lifetime * G_USEC_PER_SEC);
 }
 
 static gboolean
@@ -137,6 +232,7 @@ set_header_copy (char               **field,
 
 void
 _cacheit_freshness_confirm (CacheitFreshness   *self,
+                            guint               status,
                             SoupMessageHeaders *headers,
                             gboolean            not_modified,
                             int                 max_age)
@@ -146,8 +242,24 @@ _cacheit_freshness_confirm (CacheitFreshness   *self,
   set_header_copy (&self->last_modified, headers, "Last-Modified", not_modified);
   if (!not_modified ||
       soup_message_headers_get_one (headers, "Cache-Control") != NULL ||
-      soup_message_headers_get_one (headers, "Expires") != NULL)
-    self->server_lifetime = _cacheit_http_lifetime (headers, NULL);
+      soup_message_headers_get_one (headers, "Expires") != NULL ||
+      soup_message_headers_get_one (headers, "Vary") != NULL)
+    {
+      CacheitHttpCaching caching;
+      guint flags;
+
+      /* What a 304 says is of the response it confirms, a 200. */
+      _cacheit_http_caching (not_modified ? SOUP_STATUS_OK : status, headers, NULL, &caching);
+      /* Vary: * matches no later request (RFC 9111, 4.1): each fetch
+       * revalidates first. */
+      if (caching.vary_any)
+        caching.lifetime = 0;
+      flags = (caching.must_revalidate || caching.vary_any ? CACHING_MUST_REVALIDATE : 0) |
+              (caching.immutable ? CACHING_IMMUTABLE : 0) |
+              (caching.vary_any || varies_on_request (headers) ? CACHING_VARIES : 0);
+      self->server_lifetime = caching.lifetime;
+      set_caching (self, caching.stale_while_revalidate, caching.stale_if_error, flags);
+    }
 
   self->confirmed_at = g_get_monotonic_time ();
   self->invalidated = FALSE;
@@ -169,6 +281,13 @@ _cacheit_freshness_restore (CacheitFreshness *self,
   g_free (self->last_modified);
   self->last_modified = g_strdup (snapshot->last_modified);
   self->server_lifetime = snapshot->lifetime;
+  {
+    gint64 stale_while_revalidate, stale_if_error;
+    guint flags;
+
+    caching_from_string (snapshot->caching, &stale_while_revalidate, &stale_if_error, &flags);
+    set_caching (self, stale_while_revalidate, stale_if_error, flags);
+  }
   self->confirmed_at = g_get_monotonic_time () - age;
   self->invalidated = FALSE;
   set_last_updated (self, g_date_time_new_from_unix_local (snapshot->stored_at));
@@ -199,6 +318,7 @@ _cacheit_freshness_reset (CacheitFreshness *self)
   _cacheit_freshness_forget_validators (self);
   self->invalidated = FALSE;
   self->server_lifetime = -1;
+  set_caching (self, -1, -1, 0);
   self->confirmed_at = 0;
   if (self->last_updated != NULL)
     set_last_updated (self, NULL);
@@ -222,4 +342,71 @@ _cacheit_freshness_add_validators (CacheitFreshness   *self,
     }
 
   return conditional;
+}
+
+CacheitFreshnessUse
+_cacheit_freshness_use (CacheitFreshness *self,
+                        int               max_age)
+{
+  gint64 lifetime = max_age >= 0 ? max_age : self->server_lifetime;
+  gint64 age = g_get_monotonic_time () - self->confirmed_at;
+
+  /* The timer may not have run yet. */
+  _cacheit_freshness_update (self, TRUE, max_age);
+
+  if (!self->stale)
+    return CACHEIT_FRESHNESS_USE_FRESH;
+  /* RFC 9111, 4.2.4 and 5.2.2.2; 5.2.2.4 for no-cache. */
+  if (self->must_revalidate)
+    return CACHEIT_FRESHNESS_USE_REVALIDATE;
+  /* The server's own window (RFC 5861, 3), which an invalidation by the
+   * application does not open. */
+  if (self->stale_while_revalidate >= 0 && !self->invalidated &&
+      staleness (age, lifetime) > self->stale_while_revalidate * G_USEC_PER_SEC)
+    return CACHEIT_FRESHNESS_USE_REVALIDATE;
+
+  return CACHEIT_FRESHNESS_USE_STALE;
+}
+
+gboolean
+_cacheit_freshness_stale_if_error (CacheitFreshness *self,
+                                   int               max_age)
+{
+  gint64 lifetime = max_age >= 0 ? max_age : self->server_lifetime;
+  gint64 age = g_get_monotonic_time () - self->confirmed_at;
+
+  /* RFC 5861, 4. */
+  return self->stale_if_error >= 0 && staleness (age, lifetime) <= self->stale_if_error * G_USEC_PER_SEC;
+}
+
+gboolean
+_cacheit_freshness_skips_reload (CacheitFreshness *self)
+{
+  return self->immutable && !self->stale && !self->invalidated;
+}
+
+gboolean
+_cacheit_freshness_snapshot_usable (CacheitSnapshot *snapshot,
+                                    int              max_age)
+{
+  gint64 lifetime = max_age >= 0 ? max_age : snapshot->lifetime;
+  gint64 age = MAX (0, g_get_real_time () - snapshot->stored_at * G_USEC_PER_SEC);
+  gint64 stale_while_revalidate, stale_if_error;
+  gboolean stale;
+  guint flags;
+
+  caching_from_string (snapshot->caching, &stale_while_revalidate, &stale_if_error, &flags);
+
+  /* Its variant is known only once the request is made (Vary, RFC 9111,
+   * 4.1): it waits for the server's answer instead. */
+  if (flags & CACHING_VARIES)
+    return FALSE;
+
+  stale = lifetime == 0 || (lifetime > 0 && age >= lifetime * G_USEC_PER_SEC);
+  if (!stale)
+    return TRUE;
+  if (flags & CACHING_MUST_REVALIDATE)
+    return FALSE;
+
+  return stale_while_revalidate < 0 || staleness (age, lifetime) <= stale_while_revalidate * G_USEC_PER_SEC;
 }

@@ -44,11 +44,30 @@ typedef struct
   GDateTime               *last_updated;
   gint64                   confirmed_at;     /* Monotonic. */
   gint64                   server_lifetime;  /* Seconds, -1 for ever. */
+  /* What else the server said of reusing it (CacheitHttpCaching), and the
+   * string a snapshot keeps of that (NULL when there is nothing to keep). */
+  gint64                   stale_while_revalidate;   /* Seconds, -1: not said. */
+  gint64                   stale_if_error;           /* Seconds, -1: not said. */
+  char                    *caching;
   CacheitOrigin            origin;
   GSource                 *stale_source;
   guint                    stale : 1;
   guint                    invalidated : 1;
+  guint                    must_revalidate : 1;
+  guint                    immutable : 1;
+  /* It varies on request headers that may differ from one request to the
+   * next (Vary: *, or a name other than Accept and Accept-Encoding, which
+   * are the same on every request of the library). */
+  guint                    varies : 1;
 } CacheitFreshness;
+
+/* What a fetch without reload may do with the data in hand. */
+typedef enum
+{
+  CACHEIT_FRESHNESS_USE_FRESH,        /* Complete from it. */
+  CACHEIT_FRESHNESS_USE_STALE,        /* Complete from it, and revalidate. */
+  CACHEIT_FRESHNESS_USE_REVALIDATE,   /* Wait for a revalidation first. */
+} CacheitFreshnessUse;
 
 void        _cacheit_freshness_init          (CacheitFreshness        *self,
                                               GObject                 *owner,
@@ -67,9 +86,10 @@ void        _cacheit_freshness_update        (CacheitFreshness        *self,
                                               int                      max_age);
 
 /* The server confirmed the data in hand: it sent it (a 200 that was
- * applied), or said with @headers that it has not changed (@not_modified,
- * a 304, which updates only what it carries). */
+ * applied, @status), or said with @headers that it has not changed
+ * (@not_modified, a 304, which updates only what it carries). */
 void        _cacheit_freshness_confirm       (CacheitFreshness        *self,
+                                              guint                    status,
                                               SoupMessageHeaders      *headers,
                                               gboolean                 not_modified,
                                               int                      max_age);
@@ -89,6 +109,26 @@ void        _cacheit_freshness_forget_validators (CacheitFreshness    *self);
 void        _cacheit_freshness_reset         (CacheitFreshness        *self);
 void        _cacheit_freshness_set_origin    (CacheitFreshness        *self,
                                               CacheitOrigin            origin);
+
+/* What a fetch may do with the data in hand (see docs/freshness.md):
+ * fresh data completes it; stale data completes it and is revalidated (the
+ * library's data-first rule), unless the server said must-revalidate or
+ * no-cache, or gave a stale-while-revalidate window that passed: then the
+ * fetch waits for the revalidation. */
+CacheitFreshnessUse _cacheit_freshness_use   (CacheitFreshness        *self,
+                                              int                      max_age);
+/* Whether the data in hand, stale, may complete a fetch whose
+ * revalidation failed (stale-if-error, within its window). */
+gboolean    _cacheit_freshness_stale_if_error (CacheitFreshness       *self,
+                                               int                     max_age);
+/* Whether a reload of the data in hand needs no request: it is fresh and
+ * the server said immutable (RFC 8246). */
+gboolean    _cacheit_freshness_skips_reload  (CacheitFreshness        *self);
+/* Whether @snapshot may be shown, and complete a fetch, before the server
+ * confirmed it: not when it varies (see CacheitFreshness.varies), nor when
+ * it is stale and _cacheit_freshness_use() would wait. */
+gboolean    _cacheit_freshness_snapshot_usable (CacheitSnapshot       *snapshot,
+                                                int                    max_age);
 
 /* Adds the validators to a request's @headers; returns whether it is
  * conditional. */

@@ -31,6 +31,7 @@ _cacheit_resource_snapshot_write (CacheitResource       *self,
                                   GBytes                *body,
                                   const char            *etag,
                                   const char            *last_modified,
+                                  const char            *caching,
                                   gint64                 lifetime)
 {
   g_autoptr(CacheitStore) store = _cacheit_resource_snapshot_store (self);
@@ -39,6 +40,28 @@ _cacheit_resource_snapshot_write (CacheitResource       *self,
   if (store == NULL || key == NULL)
     return;
 
-  _cacheit_worker_write_snapshot (store, action, key, body, etag, last_modified, lifetime,
+  _cacheit_worker_write_snapshot (store, action, key, body, etag, last_modified, caching, lifetime,
                                   context, _cacheit_application_hold (context));
+}
+
+void
+_cacheit_resource_snapshot_follow (CacheitResource        *self,
+                                   GMainContext           *context,
+                                   const char             *url,
+                                   gboolean                not_modified,
+                                   GBytes                 *body,
+                                   gboolean                storable,
+                                   const CacheitFreshness *freshness)
+{
+  if (not_modified)
+    _cacheit_resource_snapshot_write (self, context, CACHEIT_SNAPSHOT_TOUCH, url, NULL,
+                                      freshness->etag, freshness->last_modified,
+                                      freshness->caching, freshness->server_lifetime);
+  else if (body != NULL && storable)
+    _cacheit_resource_snapshot_write (self, context, CACHEIT_SNAPSHOT_SAVE, url, body,
+                                      freshness->etag, freshness->last_modified,
+                                      freshness->caching, freshness->server_lifetime);
+  else if (body != NULL)
+    _cacheit_resource_snapshot_write (self, context, CACHEIT_SNAPSHOT_REMOVE, url, NULL,
+                                      NULL, NULL, NULL, -1);
 }

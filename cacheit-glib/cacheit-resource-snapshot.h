@@ -12,6 +12,7 @@
 
 #pragma once
 
+#include "cacheit-freshness.h"
 #include "cacheit-resource.h"
 #include "cacheit-store.h"
 #include "cacheit-worker.h"
@@ -31,6 +32,19 @@ void          _cacheit_resource_snapshot_write (CacheitResource       *self,
                                                 GBytes                *body,
                                                 const char            *etag,
                                                 const char            *last_modified,
+                                                const char            *caching,
                                                 gint64                 lifetime);
+
+/* The server confirmed the data of @url (@freshness says what it knows):
+ * the snapshot follows. A 304 (@not_modified) refreshes it; a new @body is
+ * saved when @storable, and else removes the older one (the data is now
+ * private, or not to be stored). */
+void          _cacheit_resource_snapshot_follow (CacheitResource        *self,
+                                                 GMainContext           *context,
+                                                 const char             *url,
+                                                 gboolean                not_modified,
+                                                 GBytes                 *body,
+                                                 gboolean                storable,
+                                                 const CacheitFreshness *freshness);
 
 G_END_DECLS

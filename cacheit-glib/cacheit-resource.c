@@ -424,6 +424,9 @@ cacheit_resource_fetch_async (CacheitResource     *self,
   g_return_if_fail (!cache_only || (flags & CACHEIT_FETCH_RELOAD) == 0);
 
   reload = !cache_only && ((flags & CACHEIT_FETCH_RELOAD) != 0 || cacheit_resource_get_reload (self));
+  /* Fresh data the server said is immutable needs no request (RFC 8246). */
+  if (reload && priv->result != NULL && _cacheit_freshness_skips_reload (&priv->freshness))
+    reload = FALSE;
 
   if (g_cancellable_is_cancelled (cancellable))
     {
@@ -438,10 +441,12 @@ cacheit_resource_fetch_async (CacheitResource     *self,
     }
 
   /* R3: completed from the cache, on a later iteration, unless a reload
-   * someone asked for is in flight. Stale data is revalidated in the
+   * someone asked for is in flight, or the server said its stale data is
+   * not to be used before it confirms it. Stale data is revalidated in the
    * background meanwhile, and so is data from disk that a cache-only fetch
    * left unconfirmed. */
-  if (!reload && priv->result != NULL && (priv->fetch == NULL || priv->fetch->background))
+  if (!reload && priv->result != NULL && (priv->fetch == NULL || priv->fetch->background) &&
+      _cacheit_freshness_use (&priv->freshness, cacheit_resource_get_max_age (self)) != CACHEIT_FRESHNESS_USE_REVALIDATE)
     {
       _cacheit_dispatch (g_main_context_get_thread_default (), callback, G_OBJECT (self), G_ASYNC_RESULT (priv->result),
                          user_data);
@@ -868,6 +873,7 @@ decode_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(Fetch) fetch = user_data;
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
   g_autoptr(GError) error = NULL;
   CacheitDecoded *decoded;
 
@@ -884,6 +890,15 @@ decode_cb (GObject      *object,
       if (decoded == NULL)
         {
           fetch_disk_miss (fetch, error);
+          return;
+        }
+      /* Data the server said is to be confirmed first waits for it, but
+       * for who asked for the cache alone (offline: RFC 9111, 4.2.4). */
+      if (_cacheit_callers_wants_network (&priv->callers) &&
+          !_cacheit_freshness_snapshot_usable (decoded->snapshot, cacheit_resource_get_max_age (fetch->self)))
+        {
+          _cacheit_decoded_free (decoded);
+          fetch_disk_miss (fetch, NULL);
           return;
         }
       fetch->snapshot = _cacheit_snapshot_ref (decoded->snapshot);
@@ -1062,22 +1077,11 @@ fetch_complete (Fetch        *fetch,
           if (!fetch->not_modified)
             priv->storable = fetch->storable;
 
-          _cacheit_freshness_confirm (&priv->freshness, fetch->response_headers,
+          _cacheit_freshness_confirm (&priv->freshness, priv->status, fetch->response_headers,
                                       fetch->not_modified, cacheit_resource_get_max_age (self));
 
-          /* The snapshot follows: a new body, or the same one confirmed. */
-          if (fetch->not_modified)
-            _cacheit_resource_snapshot_write (self, priv->context, CACHEIT_SNAPSHOT_TOUCH, fetch->snapshot_key, NULL,
-                                              priv->freshness.etag, priv->freshness.last_modified,
-                                              priv->freshness.server_lifetime);
-          else if (fetch->body != NULL && fetch->storable)
-            _cacheit_resource_snapshot_write (self, priv->context, CACHEIT_SNAPSHOT_SAVE, fetch->snapshot_key,
-                                              fetch->body, priv->freshness.etag, priv->freshness.last_modified,
-                                              priv->freshness.server_lifetime);
-          else if (fetch->body != NULL)
-            /* Now private or not to be stored: an older snapshot goes too. */
-            _cacheit_resource_snapshot_write (self, priv->context, CACHEIT_SNAPSHOT_REMOVE, fetch->snapshot_key,
-                                              NULL, NULL, NULL, -1);
+          _cacheit_resource_snapshot_follow (self, priv->context, fetch->snapshot_key, fetch->not_modified,
+                                             fetch->body, fetch->storable, &priv->freshness);
         }
       if (changed)
         g_signal_emit (self, signals[SIGNAL_SYNC], 0);
@@ -1105,7 +1109,20 @@ static void
 fetch_fail (Fetch  *fetch,
             GError *error)
 {
-  fetch_complete (fetch, error, FALSE);
+  CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
+
+  /* Stale data stands in for a server error or a dropped connection where
+   * the server said so (stale-if-error, RFC 5861, 4): the callers get it. */
+  if (priv->fetched && !fetch->from_disk &&
+      (_cacheit_http_error_is_transient (error) ||
+       (g_error_matches (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS) && priv->status >= 500)) &&
+      _cacheit_freshness_stale_if_error (&priv->freshness, cacheit_resource_get_max_age (fetch->self)))
+    {
+      g_debug ("%s: the stale data stands in for an error: %s", fetch->safe_url, error->message);
+      fetch_complete (fetch, NULL, FALSE);
+    }
+  else
+    fetch_complete (fetch, error, FALSE);
   g_error_free (error);
 }
 
@@ -1114,20 +1131,7 @@ static GError *
 fetch_wrap_error (Fetch  *fetch,
                   GError *error)
 {
-  g_autofree char *detail = NULL;
-  GError *wrapped;
-
-  if (error->domain != CACHEIT_ERROR)
-    return error;
-
-  if (error->code == CACHEIT_ERROR_TOO_LARGE)
-    detail = g_format_size (cacheit_resource_get_max_size (fetch->self));
-
-  wrapped = _cacheit_error_new_for_url (error->code, fetch->safe_url,
-                                        detail != NULL ? detail : error->message);
-  g_error_free (error);
-
-  return wrapped;
+  return _cacheit_error_for_url_take (error, fetch->safe_url, cacheit_resource_get_max_size (fetch->self));
 }
 
 void
@@ -1147,7 +1151,8 @@ _cacheit_resource_save_snapshot (CacheitResource *self,
     body = NULL;
 
   _cacheit_resource_snapshot_write (self, priv->context, body != NULL ? CACHEIT_SNAPSHOT_SAVE : CACHEIT_SNAPSHOT_REMOVE,
-                                    priv->url, body, NULL, NULL, priv->freshness.server_lifetime);
+                                    priv->url, body, NULL, NULL, priv->freshness.caching,
+                                    priv->freshness.server_lifetime);
 }
 
 /* A caller cancelled (R6): the request is aborted only when no caller is

@@ -41,21 +41,27 @@
  * made to increase strictly within a process, since file systems stamp files
  * with a coarse clock (a few milliseconds).
  *
- * The format (version 2), little-endian:
+ * The format (version 3), little-endian:
  *
  *     0  magic "\x89CACHEIT"
- *     8  u32 format version (2)
+ *     8  u32 format version (3)
  *    12  u32 flags, 0
- *    16  u32 CRC-32 of the header from offset 24 to the end of Last-Modified
+ *    16  u32 CRC-32 of the header from offset 24 to the end of the caching
  *    20  u32 CRC-32 of the body
  *    24  i64 stored_at
  *    32  i64 lifetime (-1 for ever)
  *    40  u32 length of the key (not 0)
  *    44  u32 length of the ETag, 0xffffffff for none
  *    48  u32 length of Last-Modified, 0xffffffff for none
- *    52  u32 reserved, 0
+ *    52  u32 length of the caching, 0xffffffff for none
  *    56  u64 length of the body
- *    64  the key, the ETag and Last-Modified (no NUL), then the body
+ *    64  the key, the ETag, Last-Modified and the caching (no NUL), then
+ *        the body
+ *
+ * The caching is what the freshness of the body needs beyond its lifetime
+ * (cacheit-freshness.c writes and reads it; the store keeps it as it is
+ * given). Version 2 had no caching (0 where its length is): its files are
+ * read as snapshots without one.
  *
  * Strings are at most MAX_STRING bytes, so the header cannot claim more than
  * the file holds without being caught by plain comparisons, whatever its
@@ -89,7 +95,9 @@
 
 #define MAGIC             "\x89" "CACHEIT"
 #define MAGIC_LENGTH      8
-#define FORMAT_VERSION    2
+#define FORMAT_VERSION    3
+/* The version before, read still: no caching string. */
+#define FORMAT_VERSION_2  2
 #define HEADER_SIZE       64
 #define CHECKSUM_START    24
 #define NO_STRING         G_MAXUINT32
@@ -153,6 +161,7 @@ _cacheit_snapshot_unref (CacheitSnapshot *self)
 
   g_clear_pointer (&self->body, g_bytes_unref);
   g_clear_pointer (&self->etag, g_free);
+  g_clear_pointer (&self->caching, g_free);
   g_clear_pointer (&self->last_modified, g_free);
   g_free (self);
 }
@@ -362,9 +371,11 @@ parse (const guint8  *data,
        gboolean       check_body,
        gsize         *prefix_out,
        guint32       *etag_length_out,
-       guint32       *last_modified_length_out)
+       guint32       *last_modified_length_out,
+       guint32       *caching_length_out)
 {
-  guint32 key_length, etag_length, last_modified_length;
+  guint32 key_length, etag_length, last_modified_length, caching_length;
+  guint32 version;
   guint64 body_length, prefix;
   gint64 lifetime;
 
@@ -372,10 +383,18 @@ parse (const guint8  *data,
     return "truncated header";
   if (memcmp (data, MAGIC, MAGIC_LENGTH) != 0)
     return "not a snapshot (no magic number)";
-  if (get_u32 (data + 8) != FORMAT_VERSION)
+  version = get_u32 (data + 8);
+  if (version != FORMAT_VERSION && version != FORMAT_VERSION_2)
     return "unknown format version";
-  if (get_u32 (data + 12) != 0 || get_u32 (data + 52) != 0)
+  if (get_u32 (data + 12) != 0)
     return "unknown flags";
+  caching_length = get_u32 (data + 52);
+  if (version == FORMAT_VERSION_2)
+    {
+      if (caching_length != 0)
+        return "unknown flags";
+      caching_length = NO_STRING;
+    }
 
   key_length = get_u32 (data + 40);
   etag_length = get_u32 (data + 44);
@@ -387,10 +406,12 @@ parse (const guint8  *data,
     return "invalid ETag length";
   if (last_modified_length != NO_STRING && last_modified_length > MAX_STRING)
     return "invalid Last-Modified length";
+  if (caching_length != NO_STRING && caching_length > MAX_STRING)
+    return "invalid caching length";
 
-  /* At most HEADER_SIZE + 3 * MAX_STRING: no overflow. */
+  /* At most HEADER_SIZE + 4 * MAX_STRING: no overflow. */
   prefix = HEADER_SIZE + (guint64) key_length + stored_length (etag_length)
-           + stored_length (last_modified_length);
+           + stored_length (last_modified_length) + stored_length (caching_length);
   if (prefix > size)
     return "truncated header";
   if (body_length > size - prefix)
@@ -415,6 +436,7 @@ parse (const guint8  *data,
   *prefix_out = prefix;
   *etag_length_out = etag_length;
   *last_modified_length_out = last_modified_length;
+  *caching_length_out = caching_length;
   return NULL;
 }
 
@@ -424,6 +446,7 @@ static guint8 *
 build_prefix (const char    *key,
               const char    *etag,
               const char    *last_modified,
+              const char    *caching,
               gint64         stored_at,
               gint64         lifetime,
               const guint8  *body,
@@ -434,8 +457,9 @@ build_prefix (const char    *key,
   guint32 key_length = strlen (key);
   guint32 etag_length = string_length (etag);
   guint32 last_modified_length = string_length (last_modified);
+  guint32 caching_length = string_length (caching);
   gsize prefix = HEADER_SIZE + key_length + stored_length (etag_length)
-                 + stored_length (last_modified_length);
+                 + stored_length (last_modified_length) + stored_length (caching_length);
   guint8 *data = g_malloc0 (prefix);
   guint8 *p = data + HEADER_SIZE;
 
@@ -446,6 +470,7 @@ build_prefix (const char    *key,
   put_u32 (data + 40, key_length);
   put_u32 (data + 44, etag_length);
   put_u32 (data + 48, last_modified_length);
+  put_u32 (data + 52, caching_length);
   put_u64 (data + 56, body_length);
 
   memcpy (p, key, key_length);
@@ -455,6 +480,9 @@ build_prefix (const char    *key,
   p += stored_length (etag_length);
   if (last_modified != NULL)
     memcpy (p, last_modified, last_modified_length);
+  p += stored_length (last_modified_length);
+  if (caching != NULL)
+    memcpy (p, caching, caching_length);
 
   put_u32 (data + 16, checksum (data + CHECKSUM_START, prefix - CHECKSUM_START));
   put_u32 (data + 20, body_checksum != NULL ? *body_checksum : checksum (body, body_length));
@@ -619,6 +647,7 @@ write_snapshot (CacheitStore  *self,
                 gsize          body_length,
                 const char    *etag,
                 const char    *last_modified,
+                const char    *caching,
                 gint64         stored_at,
                 gint64         lifetime,
                 const guint32 *body_checksum,
@@ -636,14 +665,15 @@ write_snapshot (CacheitStore  *self,
 
   if (strlen (key) > MAX_STRING
       || (etag != NULL && strlen (etag) > MAX_STRING)
-      || (last_modified != NULL && strlen (last_modified) > MAX_STRING))
+      || (last_modified != NULL && strlen (last_modified) > MAX_STRING)
+      || (caching != NULL && strlen (caching) > MAX_STRING))
     {
       g_debug ("Not keeping the snapshot %s: a key or validator is too long", path);
       remove_path (path);
       return TRUE;
     }
 
-  prefix = build_prefix (key, etag, last_modified, stored_at, lifetime, body, body_length,
+  prefix = build_prefix (key, etag, last_modified, caching, stored_at, lifetime, body, body_length,
                          body_checksum, &prefix_length);
   if (body_length > self->max_bytes || prefix_length > self->max_bytes - body_length)
     {
@@ -806,7 +836,7 @@ load (CacheitStore  *self,
   g_autofree char *path = NULL;
   g_autofree guint8 *data = NULL;
   CacheitSnapshot *snapshot;
-  guint32 etag_length, last_modified_length;
+  guint32 etag_length, last_modified_length, caching_length;
   const char *strings;
   const char *reason;
   struct stat st;
@@ -884,7 +914,8 @@ load (CacheitStore  *self,
     }
   memset (data + size, 0, 1 + CACHEIT_BODY_PADDING);
 
-  reason = parse (data, size, key, check_body, &prefix, &etag_length, &last_modified_length);
+  reason = parse (data, size, key, check_body, &prefix, &etag_length, &last_modified_length,
+                  &caching_length);
   if (reason != NULL)
     {
       close (fd);
@@ -903,6 +934,9 @@ load (CacheitStore  *self,
   strings += stored_length (etag_length);
   if (last_modified_length != NO_STRING)
     snapshot->last_modified = g_strndup (strings, last_modified_length);
+  strings += stored_length (last_modified_length);
+  if (caching_length != NO_STRING)
+    snapshot->caching = g_strndup (strings, caching_length);
   snapshot->stored_at = (gint64) get_u64 (data + 24);
   snapshot->lifetime = (gint64) get_u64 (data + 32);
   if (body_checksum != NULL)
@@ -929,6 +963,7 @@ _cacheit_store_save (CacheitStore  *self,
                      GBytes        *body,
                      const char    *etag,
                      const char    *last_modified,
+                     const char    *caching,
                      gint64         stored_at,
                      gint64         lifetime,
                      GError       **error)
@@ -946,7 +981,7 @@ _cacheit_store_save (CacheitStore  *self,
   path = _cacheit_store_get_path (self, key);
   data = g_bytes_get_data (body, &length);
   return write_snapshot (self, path, key, data, length, etag, last_modified,
-                         stored_at, lifetime, NULL, error);
+                         caching, stored_at, lifetime, NULL, error);
 }
 
 gboolean
@@ -954,6 +989,7 @@ _cacheit_store_touch (CacheitStore  *self,
                       const char    *key,
                       const char    *etag,
                       const char    *last_modified,
+                      const char    *caching,
                       gint64         stored_at,
                       gint64         lifetime,
                       GError       **error)
@@ -982,7 +1018,7 @@ _cacheit_store_touch (CacheitStore  *self,
   path = _cacheit_store_get_path (self, key);
   data = g_bytes_get_data (snapshot->body, &length);
   if (!write_snapshot (self, path, key, data, length, etag, last_modified,
-                       stored_at, lifetime, &body_checksum, error))
+                       caching, stored_at, lifetime, &body_checksum, error))
     return FALSE;
 
   return TRUE;

@@ -42,6 +42,9 @@ typedef struct
   gint64  stored_at;
   /* Seconds the body stays fresh after stored_at; -1 for ever. */
   gint64  lifetime;
+  /* What else its freshness needs (cacheit-freshness.c's string, kept as
+   * given); nullable. */
+  char   *caching;
 } CacheitSnapshot;
 
 CacheitSnapshot *_cacheit_snapshot_ref   (CacheitSnapshot *self);
@@ -89,7 +92,7 @@ CacheitSnapshot *_cacheit_store_load    (CacheitStore  *self,
  * directory only at times, not each time. A snapshot larger than
  * max-bytes on its own is not kept, and the older one of @key is removed:
  * that is not an error. @etag and @last_modified are the validators, NULL
- * when the response had none; @stored_at and @lifetime as in
+ * when the response had none; @caching, @stored_at and @lifetime as in
  * CacheitSnapshot. Errors are G_IO_ERROR; the previous snapshot of @key is
  * then untouched. */
 gboolean      _cacheit_store_save       (CacheitStore  *self,
@@ -97,13 +100,14 @@ gboolean      _cacheit_store_save       (CacheitStore  *self,
                                          GBytes        *body,
                                          const char    *etag,
                                          const char    *last_modified,
+                                         const char    *caching,
                                          gint64         stored_at,
                                          gint64         lifetime,
                                          GError       **error);
 
 /* After a 304 that confirmed the body with validators @etag and
  * @last_modified (NULL for none): if the snapshot of @key is that body, it
- * gets @stored_at and @lifetime and counts as used. Returns FALSE without an
+ * gets @caching, @stored_at and @lifetime and counts as used. Returns FALSE without an
  * error when there is no snapshot of @key, or one with other validators (a
  * newer body saved since, perhaps by another process), which is left as it
  * is. The file is rewritten, atomically; a save by another process between
@@ -112,6 +116,7 @@ gboolean      _cacheit_store_touch      (CacheitStore  *self,
                                          const char    *key,
                                          const char    *etag,
                                          const char    *last_modified,
+                                         const char    *caching,
                                          gint64         stored_at,
                                          gint64         lifetime,
                                          GError       **error);

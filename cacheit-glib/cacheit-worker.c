@@ -244,6 +244,7 @@ typedef struct
   GBytes                *body;
   char                  *etag;
   char                  *last_modified;
+  char                  *caching;
   gint64                 stored_at;
   gint64                 lifetime;
   GApplication          *application;   /* Held until the write is done. */
@@ -257,6 +258,7 @@ snapshot_write_free (SnapshotWrite *write)
   g_free (write->key);
   g_free (write->etag);
   g_free (write->last_modified);
+  g_free (write->caching);
   g_assert (write->application == NULL);
   g_free (write);
 }
@@ -274,12 +276,12 @@ snapshot_write_thread (GTask        *task,
     {
     case CACHEIT_SNAPSHOT_SAVE:
       _cacheit_store_save (write->store, write->key, write->body, write->etag,
-                           write->last_modified, write->stored_at, write->lifetime, &error);
+                           write->last_modified, write->caching, write->stored_at, write->lifetime, &error);
       break;
 
     case CACHEIT_SNAPSHOT_TOUCH:
       _cacheit_store_touch (write->store, write->key, write->etag, write->last_modified,
-                            write->stored_at, write->lifetime, &error);
+                            write->caching, write->stored_at, write->lifetime, &error);
       break;
 
     case CACHEIT_SNAPSHOT_REMOVE:
@@ -314,6 +316,7 @@ _cacheit_worker_write_snapshot (CacheitStore          *store,
                                 GBytes                *body,
                                 const char            *etag,
                                 const char            *last_modified,
+                                const char            *caching,
                                 gint64                 lifetime,
                                 GMainContext          *context,
                                 GApplication          *application)
@@ -327,6 +330,7 @@ _cacheit_worker_write_snapshot (CacheitStore          *store,
   write->body = body != NULL ? g_bytes_ref (body) : NULL;
   write->etag = g_strdup (etag);
   write->last_modified = g_strdup (last_modified);
+  write->caching = g_strdup (caching);
   write->stored_at = g_get_real_time () / G_USEC_PER_SEC;
   write->lifetime = lifetime;
   write->application = application;

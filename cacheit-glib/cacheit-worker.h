@@ -101,8 +101,8 @@ typedef enum
   CACHEIT_SNAPSHOT_REMOVE,
 } CacheitSnapshotAction;
 
-/* In the store's thread: saves @body (with its validators and lifetime, in
- * seconds, -1 for none) as the snapshot @key of @store, refreshes the
+/* In the store's thread: saves @body (with its validators, its caching
+ * string and lifetime, in seconds, -1 for none) as the snapshot @key of @store, refreshes the
  * validators and times of the one there (@body NULL), or removes it. A
  * failure is logged: a snapshot is a convenience. @application (nullable,
  * held by the caller, see _cacheit_application_hold()) is released in
@@ -114,6 +114,7 @@ void            _cacheit_worker_write_snapshot (CacheitStore           *store,
                                                 GBytes                 *body,
                                                 const char             *etag,
                                                 const char             *last_modified,
+                                                const char             *caching,
                                                 gint64                  lifetime,
                                                 GMainContext           *context,
                                                 GApplication           *application);

@@ -957,7 +957,7 @@ test_swr_after_failed_revalidation (Fixture       *fixture,
                   "the next plain fetch makes a new request and waits for it (R5)");
 
   cacheit_test_server_set (fixture->server, "/swr-fail", 200, "{\"id\": 1, \"title\": \"kept\"}");
-  cacheit_test_server_set_header (fixture->server, "/swr-fail", "Cache-Control", "no-cache");
+  cacheit_test_server_set_header (fixture->server, "/swr-fail", "Cache-Control", "max-age=0");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   counters_connect (&c, model);
 
@@ -1050,7 +1050,7 @@ test_swr_reload_still_reloads (Fixture       *fixture,
                   "joins it (R1); fresh data reloads too");
 
   cacheit_test_server_set (fixture->server, "/reload", 200, "{\"id\": 1, \"title\": \"old\"}");
-  cacheit_test_server_set_header (fixture->server, "/reload", "Cache-Control", "no-cache");
+  cacheit_test_server_set_header (fixture->server, "/reload", "Cache-Control", "max-age=0");
   cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
   g_assert_true (cacheit_resource_get_stale (R (model)));
 
@@ -1508,12 +1508,12 @@ test_refetch_reconnect (Fixture       *fixture,
   g_assert_true (g_network_monitor_get_network_available (g_network_monitor_get_default ()));
 
   cacheit_test_server_set (fixture->server, "/stale", 200, "{\"id\": 1}");
-  cacheit_test_server_set_header (fixture->server, "/stale", "Cache-Control", "no-cache");
+  cacheit_test_server_set_header (fixture->server, "/stale", "Cache-Control", "max-age=0");
   cacheit_test_server_set_etag (fixture->server, "/stale", "\"s\"");
   cacheit_test_server_set (fixture->server, "/fresh", 200, "{\"id\": 2}");
   cacheit_test_server_set_header (fixture->server, "/fresh", "Cache-Control", "max-age=3600");
   cacheit_test_server_set (fixture->server, "/off", 200, "{\"id\": 3}");
-  cacheit_test_server_set_header (fixture->server, "/off", "Cache-Control", "no-cache");
+  cacheit_test_server_set_header (fixture->server, "/off", "Cache-Control", "max-age=0");
   cacheit_test_server_set (fixture->server, "/failed", 200, "{\"id\": 4}");
 
   cacheit_resource_set_refetch_on_reconnect (R (stale), TRUE);
@@ -1590,7 +1590,7 @@ test_refetch_active (Fixture       *fixture,
                   "not fresh data; it can be bound to another object's boolean");
 
   cacheit_test_server_set (fixture->server, "/stale", 200, "{\"id\": 1}");
-  cacheit_test_server_set_header (fixture->server, "/stale", "Cache-Control", "no-cache");
+  cacheit_test_server_set_header (fixture->server, "/stale", "Cache-Control", "max-age=0");
   cacheit_test_server_set_etag (fixture->server, "/stale", "\"s\"");
   cacheit_test_server_set (fixture->server, "/fresh", 200, "{\"id\": 2}");
   cacheit_test_fetch_ok (stale, CACHEIT_FETCH_NONE);
@@ -1704,9 +1704,9 @@ check_paused (Fixture   *fixture,
   CacheitModel *unpaused = model_new (fixture, "/unpaused");
 
   cacheit_test_server_set (fixture->server, "/paused", 200, "{\"id\": 1}");
-  cacheit_test_server_set_header (fixture->server, "/paused", "Cache-Control", "no-cache");
+  cacheit_test_server_set_header (fixture->server, "/paused", "Cache-Control", "max-age=0");
   cacheit_test_server_set (fixture->server, "/unpaused", 200, "{\"id\": 2}");
-  cacheit_test_server_set_header (fixture->server, "/unpaused", "Cache-Control", "no-cache");
+  cacheit_test_server_set_header (fixture->server, "/unpaused", "Cache-Control", "max-age=0");
 
   cacheit_resource_set_refetch_on_reconnect (R (paused), TRUE);
   cacheit_resource_set_refetch_on_reconnect (R (unpaused), TRUE);

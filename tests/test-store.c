@@ -14,6 +14,8 @@
 #include <glib/gstdio.h>
 
 #include "cacheit-decode.h"
+#include <zlib.h>
+
 #include "cacheit-store.h"
 #include "cacheit-test-signals.h"
 
@@ -26,6 +28,7 @@
 #define OFFSET_KEY_LENGTH    40
 #define OFFSET_ETAG_LENGTH   44
 #define OFFSET_LM_LENGTH     48
+#define OFFSET_CACHING_LENGTH 52
 #define OFFSET_BODY_LENGTH   56
 #define HEADER_SIZE          64
 
@@ -142,7 +145,7 @@ save (CacheitStore *store,
   g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (_cacheit_store_save (store, key, bytes, etag, NULL, 1000, 60, &error));
+  g_assert_true (_cacheit_store_save (store, key, bytes, etag, NULL, NULL, 1000, 60, &error));
   g_assert_no_error (error);
 }
 
@@ -186,18 +189,19 @@ test_store_round_trip (Fixture       *fixture,
     gsize length;
     const char *etag;
     const char *last_modified;
+    const char *caching;
     gint64 stored_at;
     gint64 lifetime;
   } cases[] = {
-    { KEY_A, 7, "\"v1\"", "Wed, 21 Oct 2015 07:28:00 GMT", 1700000000, 60 },
-    { KEY_B, 0, NULL, NULL, 0, -1 },
-    { "https://example.com/empty-strings", 1, "", "", -5, 0 },
-    { "https://example.com/large?q=é", 1000003, "W/\"weak\"", NULL, G_MAXINT64, G_MAXINT64 },
-    { "https://example.com/lm-only", 8, NULL, "Thu, 01 Jan 1970 00:00:00 GMT", G_MININT64, 1 },
+    { KEY_A, 7, "\"v1\"", "Wed, 21 Oct 2015 07:28:00 GMT", "1 30 -1 1", 1700000000, 60 },
+    { KEY_B, 0, NULL, NULL, NULL, 0, -1 },
+    { "https://example.com/empty-strings", 1, "", "", "", -5, 0 },
+    { "https://example.com/large?q=é", 1000003, "W/\"weak\"", NULL, NULL, G_MAXINT64, G_MAXINT64 },
+    { "https://example.com/lm-only", 8, NULL, "Thu, 01 Jan 1970 00:00:00 GMT", "1 -1 5 0", G_MININT64, 1 },
   };
 
   g_test_summary ("A snapshot loads as it was saved: body bytes (padded with zeros), "
-                  "validators (NULL and \"\" apart), stored_at and lifetime");
+                  "validators and caching (NULL and \"\" apart), stored_at and lifetime");
   g_test_bug ("issue 8: persistent snapshots");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -213,7 +217,7 @@ test_store_round_trip (Fixture       *fixture,
       body = g_bytes_new_take (bytes, cases[i].length);
 
       g_assert_true (_cacheit_store_save (fixture->store, cases[i].key, body, cases[i].etag,
-                                          cases[i].last_modified, cases[i].stored_at,
+                                          cases[i].last_modified, cases[i].caching, cases[i].stored_at,
                                           cases[i].lifetime, &error));
       g_assert_no_error (error);
 
@@ -222,6 +226,7 @@ test_store_round_trip (Fixture       *fixture,
       g_assert_true (g_bytes_equal (snapshot->body, body));
       g_assert_cmpstr (snapshot->etag, ==, cases[i].etag);
       g_assert_cmpstr (snapshot->last_modified, ==, cases[i].last_modified);
+      g_assert_cmpstr (snapshot->caching, ==, cases[i].caching);
       g_assert_cmpint (snapshot->stored_at, ==, cases[i].stored_at);
       g_assert_cmpint (snapshot->lifetime, ==, cases[i].lifetime);
     }
@@ -262,14 +267,14 @@ test_store_overwrite (Fixture       *fixture,
   g_test_summary ("A save replaces the snapshot of its key; a snapshot already loaded is "
                   "not changed by it");
 
-  g_assert_true (_cacheit_store_save (fixture->store, KEY_A, body, NULL, NULL, 5, 6, &error));
+  g_assert_true (_cacheit_store_save (fixture->store, KEY_A, body, NULL, NULL, NULL, 5, 6, &error));
   g_assert_no_error (error);
   save (fixture->store, KEY_A, "{\"version\": 1, \"longer\": true}", "\"1\"");
   first = load (fixture->store, KEY_A);
   assert_body (first, "{\"version\": 1, \"longer\": true}");
   g_assert_cmpstr (first->etag, ==, "\"1\"");
 
-  g_assert_true (_cacheit_store_save (fixture->store, KEY_A, body, NULL, "Mon", 7, -1, &error));
+  g_assert_true (_cacheit_store_save (fixture->store, KEY_A, body, NULL, "Mon", NULL, 7, -1, &error));
   g_assert_no_error (error);
   second = load (fixture->store, KEY_A);
   assert_body (second, "{\"v\": 2}");
@@ -347,7 +352,7 @@ valid_file (Fixture    *fixture,
   char *contents;
 
   g_assert_true (_cacheit_store_save (fixture->store, key, body, "\"etag\"",
-                                      "Wed, 21 Oct 2015 07:28:00 GMT", 1000, 60, &error));
+                                      "Wed, 21 Oct 2015 07:28:00 GMT", "1 30 -1 1", 1000, 60, &error));
   g_assert_no_error (error);
   g_file_get_contents (path, &contents, length, &error);
   g_assert_no_error (error);
@@ -411,6 +416,39 @@ test_store_truncated (Fixture       *fixture,
     snapshot = load (fixture->store, KEY_A);
     assert_body (snapshot, "fresh");
   }
+}
+
+static void
+test_store_version_2 (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *path = _cacheit_store_get_path (fixture->store, KEY_A);
+  g_autoptr(GBytes) body = g_bytes_new_static ("[1]", 3);
+  g_autoptr(CacheitSnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *file = NULL;
+  gsize length;
+
+  g_test_summary ("A snapshot of the format before (version 2: no caching string, 0 where "
+                  "its length now is) still loads, without a caching string");
+
+  g_assert_true (_cacheit_store_save (fixture->store, KEY_A, body, "\"2\"", NULL, NULL, 1000, 60, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (path, (char **) &file, &length, &error);
+  g_assert_no_error (error);
+  /* What version 2 wrote: its version, 0 for "reserved", and the header's
+   * checksum over that. */
+  put_u32 (file + OFFSET_VERSION, 2);
+  put_u32 (file + OFFSET_CACHING_LENGTH, 0);
+  put_u32 (file + 16, (guint32) crc32 (0, file + 24, (uInt) (length - 3 - 24)));
+  g_file_set_contents (path, (const char *) file, length, &error);
+  g_assert_no_error (error);
+
+  snapshot = load (fixture->store, KEY_A);
+  assert_body (snapshot, "[1]");
+  g_assert_cmpstr (snapshot->etag, ==, "\"2\"");
+  g_assert_null (snapshot->caching);
+  g_assert_cmpint (snapshot->lifetime, ==, 60);
 }
 
 static void
@@ -510,6 +548,8 @@ test_store_hostile_lengths (Fixture       *fixture,
     { OFFSET_ETAG_LENGTH, FALSE, 64 * 1024, "truncated header" },
     { OFFSET_LM_LENGTH, FALSE, G_MAXUINT32 - 1, "invalid Last-Modified length" },
     { OFFSET_LM_LENGTH, FALSE, 1000, "truncated header" },
+    { OFFSET_CACHING_LENGTH, FALSE, G_MAXUINT32 - 1, "invalid caching length" },
+    { OFFSET_CACHING_LENGTH, FALSE, 1000, "truncated header" },
     { OFFSET_BODY_LENGTH, TRUE, G_MAXUINT64, "truncated body" },
     { OFFSET_BODY_LENGTH, TRUE, G_MAXUINT64 - length + 1, "truncated body" },
     { OFFSET_BODY_LENGTH, TRUE, (guint64) G_MAXINT64 + 1, "truncated body" },
@@ -727,7 +767,7 @@ save_version (CacheitStore *store,
   g_autofree char *etag = g_strdup_printf ("\"v%u\"", version);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (_cacheit_store_save (store, key, body, etag, NULL, version, 60, &error));
+  g_assert_true (_cacheit_store_save (store, key, body, etag, NULL, NULL, version, 60, &error));
   g_assert_no_error (error);
 }
 
@@ -956,11 +996,11 @@ test_store_touch (Fixture       *fixture,
   g_test_summary ("After a 304, touch gives the snapshot with the confirmed validators new "
                   "times and keeps its body; a snapshot with other validators is left alone");
 
-  g_assert_false (_cacheit_store_touch (fixture->store, KEY_A, "\"1\"", NULL, 10, 10, &error));
+  g_assert_false (_cacheit_store_touch (fixture->store, KEY_A, "\"1\"", NULL, NULL, 10, 10, &error));
   g_assert_no_error (error);
 
   save (fixture->store, KEY_A, "body one", "\"1\"");
-  g_assert_true (_cacheit_store_touch (fixture->store, KEY_A, "\"1\"", NULL, 2000, -1, &error));
+  g_assert_true (_cacheit_store_touch (fixture->store, KEY_A, "\"1\"", NULL, NULL, 2000, -1, &error));
   g_assert_no_error (error);
   snapshot = load (fixture->store, KEY_A);
   assert_body (snapshot, "body one");
@@ -970,9 +1010,9 @@ test_store_touch (Fixture       *fixture,
   g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
 
   /* Another body was saved since the request went out. */
-  g_assert_false (_cacheit_store_touch (fixture->store, KEY_A, "\"0\"", NULL, 3000, 5, &error));
+  g_assert_false (_cacheit_store_touch (fixture->store, KEY_A, "\"0\"", NULL, NULL, 3000, 5, &error));
   g_assert_no_error (error);
-  g_assert_false (_cacheit_store_touch (fixture->store, KEY_A, "\"1\"", "Mon", 3000, 5, &error));
+  g_assert_false (_cacheit_store_touch (fixture->store, KEY_A, "\"1\"", "Mon", NULL, 3000, 5, &error));
   g_assert_no_error (error);
   snapshot = load (fixture->store, KEY_A);
   g_assert_cmpint (snapshot->stored_at, ==, 2000);
@@ -988,7 +1028,7 @@ test_store_touch (Fixture       *fixture,
     g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
     contents[length - 1] ^= 0x01;
     g_assert_true (g_file_set_contents (path, contents, length, NULL));
-    g_assert_true (_cacheit_store_touch (fixture->store, KEY_A, "\"1\"", NULL, 4000, 5, &error));
+    g_assert_true (_cacheit_store_touch (fixture->store, KEY_A, "\"1\"", NULL, NULL, 4000, 5, &error));
     g_assert_no_error (error);
     g_assert_null (_cacheit_store_load (fixture->store, KEY_A, &error));
     g_assert_no_error (error);
@@ -1062,6 +1102,7 @@ main (int   argc,
   ADD ("/cacheit/store/remove", test_store_remove);
   ADD ("/cacheit/store/truncated", test_store_truncated);
   ADD ("/cacheit/store/corrupt", test_store_corrupt);
+  ADD ("/cacheit/store/version-2", test_store_version_2);
   ADD ("/cacheit/store/foreign", test_store_foreign);
   ADD ("/cacheit/store/hostile-lengths", test_store_hostile_lengths);
   ADD ("/cacheit/store/lru", test_store_lru);

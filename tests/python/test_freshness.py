@@ -367,18 +367,18 @@ def test_changed_after_not_modified(server):
 # Stale-while-revalidate
 
 
-@test("stale-while-revalidate: Cache-Control: no-cache makes data stale at once; plain fetches complete "
+@test("stale-while-revalidate: Cache-Control: max-age=0 makes data stale at once; plain fetches complete "
       "from the cache, start one background request, whose result arrives as sync/changed")
 def test_stale_while_revalidate(server):
     path = "/swr"
-    server.route(path, json={"title": "old", "views": 1}, etag=True, headers={"Cache-Control": "no-cache"})
+    server.route(path, json={"title": "old", "views": 1}, etag=True, headers={"Cache-Control": "max-age=0"})
     model = Article(url=server.url(path))
     check(model.fetch(NONE, None), "fetch")
-    check(model.props.stale, "stale is FALSE after a fetch answered Cache-Control: no-cache")
+    check(model.props.stale, "stale is FALSE after a fetch answered Cache-Control: max-age=0")
     eq(model.props.max_age, -1, "max-age")
 
     server.route(path, json={"title": "new", "views": 2}, etag=True,
-                 headers={"Cache-Control": "no-cache"}, hold=True)
+                 headers={"Cache-Control": "max-age=0"}, hold=True)
     log = Log(model)
     calls = Callbacks()
     seen = {}
@@ -412,8 +412,8 @@ def test_stale_while_revalidate(server):
     eq(model.props.status, 200, "status")
     eq(len(calls.done), 2, "completions")
 
-    # Still no-cache: the next plain fetch revalidates again, and gets a 304.
-    server.route(path, json={"title": "new", "views": 2}, etag=True, headers={"Cache-Control": "no-cache"})
+    # Still stale at once: the next plain fetch revalidates again, and gets a 304.
+    server.route(path, json={"title": "new", "views": 2}, etag=True, headers={"Cache-Control": "max-age=0"})
     log.clear()
     check(model.fetch(NONE, None), "plain fetch of stale data")
     server.wait_event("done", path, n=3)
@@ -428,7 +428,7 @@ def test_stale_while_revalidate(server):
       "last-error, and the data is kept")
 def test_stale_background_failure(server):
     path = "/swr-failure"
-    server.route(path, json={"title": "kept"}, headers={"Cache-Control": "no-cache"})
+    server.route(path, json={"title": "kept"}, headers={"Cache-Control": "max-age=0"})
     model = Article(url=server.url(path))
     check(model.fetch(NONE, None), "fetch")
     server.route(path, status=500, body="broken")
@@ -452,10 +452,10 @@ def test_stale_background_failure(server):
 @test("stale-while-revalidate: a plain fetch while an explicit reload is in flight joins it (R1)")
 def test_plain_fetch_joins_reload(server):
     path = "/swr-join"
-    server.route(path, json={"title": "old"}, headers={"Cache-Control": "no-cache"})
+    server.route(path, json={"title": "old"}, headers={"Cache-Control": "max-age=0"})
     model = Article(url=server.url(path))
     check(model.fetch(NONE, None), "fetch")
-    server.route(path, json={"title": "new"}, headers={"Cache-Control": "no-cache"}, hold=True)
+    server.route(path, json={"title": "new"}, headers={"Cache-Control": "max-age=0"}, hold=True)
     calls = Callbacks()
     model.fetch_async(RELOAD, None, calls.make("reload"))
     server.wait_event("held", path)
