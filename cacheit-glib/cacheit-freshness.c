@@ -16,6 +16,7 @@
 
 #include "cacheit-freshness.h"
 #include "cacheit-http.h"
+#include "cacheit-invalidation.h"
 
 void
 _cacheit_freshness_init (CacheitFreshness        *self,
@@ -150,6 +151,7 @@ _cacheit_freshness_confirm (CacheitFreshness   *self,
     self->server_lifetime = _cacheit_http_lifetime (headers, NULL);
 
   self->confirmed_at = g_get_monotonic_time ();
+  self->confirmed_real = g_get_real_time ();
   self->invalidated = FALSE;
   set_last_updated (self, g_date_time_new_now_local ());
 
@@ -170,6 +172,9 @@ _cacheit_freshness_restore (CacheitFreshness *self,
   self->last_modified = g_strdup (snapshot->last_modified);
   self->server_lifetime = snapshot->lifetime;
   self->confirmed_at = g_get_monotonic_time () - age;
+  /* Older than the last look at the writes: looked at again. */
+  self->confirmed_real = snapshot->stored_at * G_USEC_PER_SEC;
+  self->writes_serial = 0;
   self->invalidated = FALSE;
   set_last_updated (self, g_date_time_new_from_unix_local (snapshot->stored_at));
 
@@ -200,6 +205,8 @@ _cacheit_freshness_reset (CacheitFreshness *self)
   self->invalidated = FALSE;
   self->server_lifetime = -1;
   self->confirmed_at = 0;
+  self->confirmed_real = 0;
+  self->writes_serial = 0;
   if (self->last_updated != NULL)
     set_last_updated (self, NULL);
 }
@@ -222,4 +229,52 @@ _cacheit_freshness_add_validators (CacheitFreshness   *self,
     }
 
   return conditional;
+}
+
+gboolean
+_cacheit_freshness_invalidated_by_writes (CacheitFreshness *self,
+                                          const char       *url)
+{
+  guint serial = _cacheit_invalidation_get_serial ();
+  g_autofree char *key = NULL;
+
+  /* No write was answered since the last look (serial 0: none ever). */
+  if (serial == self->writes_serial)
+    return FALSE;
+  self->writes_serial = serial;
+
+  if (self->invalidated)
+    return FALSE;
+
+  key = _cacheit_http_snapshot_key (url);
+  return key != NULL && _cacheit_invalidation_since (key, self->confirmed_real);
+}
+
+void
+_cacheit_freshness_wrote (CacheitFreshness *self,
+                          const char       *url,
+                          SoupMessage      *message)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *written_url = NULL;
+  gint64 own_time;
+
+  /* Only a success commits what was written: after a 3xx (not followed)
+   * the data is what it was, and the write's invalidation counts. */
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    return;
+
+  /* A write to another URL (the data's URL changed since it was asked, or
+   * a 307 led elsewhere) committed nothing of this URL's. */
+  key = _cacheit_http_snapshot_key (url);
+  written_url = g_uri_to_string (soup_message_get_uri (message));
+  written = _cacheit_http_snapshot_key (written_url);
+  if (key == NULL || g_strcmp0 (key, written) != 0)
+    return;
+
+  /* The data is as new as the write's own mark; another write of the URL
+   * since the data was confirmed leaves it to be invalidated. */
+  if (!_cacheit_invalidation_since_own (key, self->confirmed_real, &own_time))
+    self->confirmed_real = own_time;
 }

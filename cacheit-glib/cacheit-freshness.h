@@ -4,9 +4,10 @@
  * data: the validators (ETag, Last-Modified) it revalidates with, when the
  * server last confirmed it (monotonic and wall clock), how long the server
  * said it stays fresh, where it came from, whether it is stale, and the
- * timer for when fresh data goes stale. It tells its owner of each change of
- * what shows (:last-updated, :stale, :origin) through one callback. Main
- * context only.
+ * timer for when fresh data goes stale, and whether a write of the process
+ * invalidated the data since it was confirmed (it asks
+ * cacheit-invalidation.h). It tells its owner of each change of what shows
+ * (:last-updated, :stale, :origin) through one callback. Main context only.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -48,6 +49,12 @@ typedef struct
   GSource                 *stale_source;
   guint                    stale : 1;
   guint                    invalidated : 1;
+  /* Writes of the process that invalidate (cacheit-invalidation.h): the
+   * wall-clock time (microseconds) from which the data in hand is known
+   * to be the server's (its confirmation, its snapshot's stored_at, or
+   * its own write), and the serial of the marks last looked at. */
+  gint64                   confirmed_real;
+  guint                    writes_serial;
 } CacheitFreshness;
 
 void        _cacheit_freshness_init          (CacheitFreshness        *self,
@@ -94,5 +101,18 @@ void        _cacheit_freshness_set_origin    (CacheitFreshness        *self,
  * conditional. */
 gboolean    _cacheit_freshness_add_validators (CacheitFreshness       *self,
                                                SoupMessageHeaders     *headers);
+
+/* Whether a write of this process invalidated @url (the data's) after the
+ * data in hand was confirmed (RFC 9111, 4.4), and that was not told yet:
+ * the owner then invalidates it. Cheap when no write was answered since
+ * the last call. */
+gboolean    _cacheit_freshness_invalidated_by_writes (CacheitFreshness *self,
+                                                      const char       *url);
+/* @message, a write for the data of @url, was answered: the invalidation
+ * of its own success spares the data it committed (see docs/freshness.md);
+ * another write's since the data was confirmed still counts. */
+void        _cacheit_freshness_wrote         (CacheitFreshness        *self,
+                                              const char              *url,
+                                              SoupMessage             *message);
 
 G_END_DECLS

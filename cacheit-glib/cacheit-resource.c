@@ -438,11 +438,13 @@ cacheit_resource_fetch_async (CacheitResource     *self,
     }
 
   /* R3: completed from the cache, on a later iteration, unless a reload
-   * someone asked for is in flight. Stale data is revalidated in the
-   * background meanwhile, and so is data from disk that a cache-only fetch
-   * left unconfirmed. */
+   * someone asked for is in flight. Stale data (or written to since: RFC
+   * 9111, 4.4) is revalidated in the background meanwhile, and so is data
+   * from disk that a cache-only fetch left unconfirmed. */
   if (!reload && priv->result != NULL && (priv->fetch == NULL || priv->fetch->background))
     {
+      if (_cacheit_freshness_invalidated_by_writes (&priv->freshness, priv->url))
+        cacheit_resource_invalidate (self);
       _cacheit_dispatch (g_main_context_get_thread_default (), callback, G_OBJECT (self), G_ASYNC_RESULT (priv->result),
                          user_data);
       if (priv->freshness.stale || priv->freshness.origin == CACHEIT_ORIGIN_DISK)
@@ -1055,6 +1057,8 @@ fetch_complete (Fetch        *fetch,
         {
           _cacheit_freshness_restore (&priv->freshness, fetch->snapshot,
                                       cacheit_resource_get_max_age (self));
+          if (_cacheit_freshness_invalidated_by_writes (&priv->freshness, fetch->snapshot_key))
+            cacheit_resource_invalidate (self);
           priv->storable = TRUE;
         }
       else if (fetch->response_headers != NULL)
@@ -1203,6 +1207,7 @@ write_answered (CacheitResource *self,
                 SoupMessage     *message)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  CacheitResourcePrivate *target_priv = cacheit_resource_get_instance_private (target);
   guint status = soup_message_get_status (message);
 
   /* :status is the last status received, a write's too: on the resource
@@ -1210,6 +1215,7 @@ write_answered (CacheitResource *self,
   set_response (self, message);
   if (target != self)
     set_response (target, message);
+  _cacheit_freshness_wrote (&target_priv->freshness, target_priv->url, message);
 
   /* What the server accepted joins the data: it may make it private. */
   if (SOUP_STATUS_IS_SUCCESSFUL (status) && !_cacheit_http_message_may_store (cacheit_resource_get_snapshot_policy (self), message))

@@ -286,6 +286,10 @@ snapshot_write_thread (GTask        *task,
       _cacheit_store_remove (write->store, write->key);
       break;
 
+    case CACHEIT_SNAPSHOT_EXPIRE:
+      _cacheit_store_expire (write->store, write->key, &error);
+      break;
+
     default:
       g_assert_not_reached ();
     }

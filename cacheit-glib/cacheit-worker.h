@@ -99,15 +99,17 @@ typedef enum
   CACHEIT_SNAPSHOT_SAVE,
   CACHEIT_SNAPSHOT_TOUCH,
   CACHEIT_SNAPSHOT_REMOVE,
+  /* Invalidated by a write (RFC 9111, 4.4): see _cacheit_store_expire(). */
+  CACHEIT_SNAPSHOT_EXPIRE,
 } CacheitSnapshotAction;
 
 /* In the store's thread: saves @body (with its validators and lifetime, in
  * seconds, -1 for none) as the snapshot @key of @store, refreshes the
- * validators and times of the one there (@body NULL), or removes it. A
- * failure is logged: a snapshot is a convenience. @application (nullable,
- * held by the caller, see _cacheit_application_hold()) is released in
- * @context when it is done, so that quitting right after a fetch loses no
- * snapshot. */
+ * validators and times of the one there (@body NULL), removes it, or
+ * makes it stale (the other arguments unused). A failure is logged: a
+ * snapshot is a convenience. @application (nullable, held by the caller,
+ * see _cacheit_application_hold()) is released in @context when it is
+ * done, so that quitting right after a fetch loses no snapshot. */
 void            _cacheit_worker_write_snapshot (CacheitStore           *store,
                                                 CacheitSnapshotAction   action,
                                                 const char             *key,

@@ -896,6 +896,22 @@ cacheit_test_server_redirect_for_method (CacheitTestServer *server,
 }
 
 void
+cacheit_test_server_set_header_for_method (CacheitTestServer *server,
+                                           const char        *method,
+                                           const char        *path,
+                                           const char        *name,
+                                           const char        *value)
+{
+  Route *route = route_get (server, path);
+  Route *answer = g_hash_table_lookup (route->method_answers, method);
+
+  g_assert_nonnull (answer);
+  if (answer->extra_headers == NULL)
+    answer->extra_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  soup_message_headers_replace (answer->extra_headers, name, value);
+}
+
+void
 cacheit_test_server_drop_for_method (CacheitTestServer *server,
                                      const char        *method,
                                      const char        *path,
