@@ -737,6 +737,7 @@ static const CacheitResourceOps collection_ops = {
     .shared_unref = (GDestroyNotify) _cacheit_index_unref,
     .finish = collection_finish,
     .decoded_free = (GDestroyNotify) update_free,
+    .empty = "[]",
   },
   .from_node = collection_from_node,
   .apply = collection_apply_decoded,

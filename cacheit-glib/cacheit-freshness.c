@@ -22,7 +22,9 @@
 #include <string.h>
 
 #include "cacheit-freshness.h"
+#include "cacheit-error.h"
 #include "cacheit-http.h"
+#include "cacheit-invalidation.h"
 
 void
 _cacheit_freshness_init (CacheitFreshness        *self,
@@ -262,6 +264,7 @@ _cacheit_freshness_confirm (CacheitFreshness   *self,
     }
 
   self->confirmed_at = g_get_monotonic_time ();
+  self->confirmed_real = g_get_real_time ();
   self->invalidated = FALSE;
   set_last_updated (self, g_date_time_new_now_local ());
 
@@ -272,6 +275,7 @@ _cacheit_freshness_confirm (CacheitFreshness   *self,
 void
 _cacheit_freshness_restore (CacheitFreshness *self,
                             CacheitSnapshot  *snapshot,
+                            const char       *key,
                             int               max_age)
 {
   gint64 age = MAX (0, g_get_real_time () - snapshot->stored_at * G_USEC_PER_SEC);
@@ -289,10 +293,15 @@ _cacheit_freshness_restore (CacheitFreshness *self,
     set_caching (self, stale_while_revalidate, stale_if_error, flags);
   }
   self->confirmed_at = g_get_monotonic_time () - age;
+  /* Older than the last look at the writes: looked at again. */
+  self->confirmed_real = snapshot->stored_at * G_USEC_PER_SEC;
+  self->writes_serial = 0;
   self->invalidated = FALSE;
   set_last_updated (self, g_date_time_new_from_unix_local (snapshot->stored_at));
 
   _cacheit_freshness_set_origin (self, CACHEIT_ORIGIN_DISK);
+  /* A write of the process since it was stored (RFC 9111, 4.4). */
+  self->invalidated = _cacheit_freshness_invalidated_by_writes (self, key);
   _cacheit_freshness_update (self, TRUE, max_age);
 }
 
@@ -320,6 +329,8 @@ _cacheit_freshness_reset (CacheitFreshness *self)
   self->server_lifetime = -1;
   set_caching (self, -1, -1, 0);
   self->confirmed_at = 0;
+  self->confirmed_real = 0;
+  self->writes_serial = 0;
   if (self->last_updated != NULL)
     set_last_updated (self, NULL);
 }
@@ -370,12 +381,18 @@ _cacheit_freshness_use (CacheitFreshness *self,
 
 gboolean
 _cacheit_freshness_stale_if_error (CacheitFreshness *self,
-                                   int               max_age)
+                                   int               max_age,
+                                   const GError     *error,
+                                   guint             status)
 {
   gint64 lifetime = max_age >= 0 ? max_age : self->server_lifetime;
   gint64 age = g_get_monotonic_time () - self->confirmed_at;
 
-  /* RFC 5861, 4. */
+  /* RFC 5861, 4: what would be a 500, 502, 503 or 504, or no answer. */
+  if (!_cacheit_http_error_is_transient (error) &&
+      !(g_error_matches (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS) && status >= 500))
+    return FALSE;
+
   return self->stale_if_error >= 0 && staleness (age, lifetime) <= self->stale_if_error * G_USEC_PER_SEC;
 }
 
@@ -409,4 +426,52 @@ _cacheit_freshness_snapshot_usable (CacheitSnapshot *snapshot,
     return FALSE;
 
   return stale_while_revalidate < 0 || staleness (age, lifetime) <= stale_while_revalidate * G_USEC_PER_SEC;
+}
+
+gboolean
+_cacheit_freshness_invalidated_by_writes (CacheitFreshness *self,
+                                          const char       *url)
+{
+  guint serial = _cacheit_invalidation_get_serial ();
+  g_autofree char *key = NULL;
+
+  /* No write was answered since the last look (serial 0: none ever). */
+  if (serial == self->writes_serial)
+    return FALSE;
+  self->writes_serial = serial;
+
+  if (self->invalidated)
+    return FALSE;
+
+  key = _cacheit_http_snapshot_key (url);
+  return key != NULL && _cacheit_invalidation_since (key, self->confirmed_real);
+}
+
+void
+_cacheit_freshness_wrote (CacheitFreshness *self,
+                          const char       *url,
+                          SoupMessage      *message)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *written_url = NULL;
+  gint64 own_time;
+
+  /* Only a success commits what was written: after a 3xx (not followed)
+   * the data is what it was, and the write's invalidation counts. */
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    return;
+
+  /* A write to another URL (the data's URL changed since it was asked, or
+   * a 307 led elsewhere) committed nothing of this URL's. */
+  key = _cacheit_http_snapshot_key (url);
+  written_url = g_uri_to_string (soup_message_get_uri (message));
+  written = _cacheit_http_snapshot_key (written_url);
+  if (key == NULL || g_strcmp0 (key, written) != 0)
+    return;
+
+  /* The data is as new as the write's own mark; another write of the URL
+   * since the data was confirmed leaves it to be invalidated. */
+  if (!_cacheit_invalidation_since_own (key, self->confirmed_real, &own_time))
+    self->confirmed_real = own_time;
 }

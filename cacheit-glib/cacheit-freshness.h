@@ -4,9 +4,10 @@
  * data: the validators (ETag, Last-Modified) it revalidates with, when the
  * server last confirmed it (monotonic and wall clock), how long the server
  * said it stays fresh, where it came from, whether it is stale, and the
- * timer for when fresh data goes stale. It tells its owner of each change of
- * what shows (:last-updated, :stale, :origin) through one callback. Main
- * context only.
+ * timer for when fresh data goes stale, and whether a write of the process
+ * invalidated the data since it was confirmed (it asks
+ * cacheit-invalidation.h). It tells its owner of each change of what shows
+ * (:last-updated, :stale, :origin) through one callback. Main context only.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -59,6 +60,12 @@ typedef struct
    * next (Vary: *, or a name other than Accept and Accept-Encoding, which
    * are the same on every request of the library). */
   guint                    varies : 1;
+  /* Writes of the process that invalidate (cacheit-invalidation.h): the
+   * wall-clock time (microseconds) from which the data in hand is known
+   * to be the server's (its confirmation, its snapshot's stored_at, or
+   * its own write), and the serial of the marks last looked at. */
+  gint64                   confirmed_real;
+  guint                    writes_serial;
 } CacheitFreshness;
 
 /* What a fetch without reload may do with the data in hand. */
@@ -93,9 +100,11 @@ void        _cacheit_freshness_confirm       (CacheitFreshness        *self,
                                               SoupMessageHeaders      *headers,
                                               gboolean                 not_modified,
                                               int                      max_age);
-/* The data came from @snapshot: what it says of its freshness. */
+/* The data came from @snapshot, of @key: what it says of its freshness,
+ * and stale if a write of the process invalidated @key since it was stored. */
 void        _cacheit_freshness_restore       (CacheitFreshness        *self,
                                               CacheitSnapshot         *snapshot,
+                                              const char              *key,
                                               int                      max_age);
 /* The data in hand (if any) is to be revalidated on the next fetch. */
 void        _cacheit_freshness_invalidate    (CacheitFreshness        *self,
@@ -118,9 +127,13 @@ void        _cacheit_freshness_set_origin    (CacheitFreshness        *self,
 CacheitFreshnessUse _cacheit_freshness_use   (CacheitFreshness        *self,
                                               int                      max_age);
 /* Whether the data in hand, stale, may complete a fetch whose
- * revalidation failed (stale-if-error, within its window). */
+ * revalidation failed with @error (after an answer of @status): a server
+ * error (5xx) or a dropped connection, within the stale-if-error window
+ * the server gave (RFC 5861, 4). */
 gboolean    _cacheit_freshness_stale_if_error (CacheitFreshness       *self,
-                                               int                     max_age);
+                                               int                     max_age,
+                                               const GError           *error,
+                                               guint                   status);
 /* Whether a reload of the data in hand needs no request: it is fresh and
  * the server said immutable (RFC 8246). */
 gboolean    _cacheit_freshness_skips_reload  (CacheitFreshness        *self);
@@ -134,5 +147,18 @@ gboolean    _cacheit_freshness_snapshot_usable (CacheitSnapshot       *snapshot,
  * conditional. */
 gboolean    _cacheit_freshness_add_validators (CacheitFreshness       *self,
                                                SoupMessageHeaders     *headers);
+
+/* Whether a write of this process invalidated @url (the data's) after the
+ * data in hand was confirmed (RFC 9111, 4.4), and that was not told yet:
+ * the owner then invalidates it. Cheap when no write was answered since
+ * the last call. */
+gboolean    _cacheit_freshness_invalidated_by_writes (CacheitFreshness *self,
+                                                      const char       *url);
+/* @message, a write for the data of @url, was answered: the invalidation
+ * of its own success spares the data it committed (see docs/freshness.md);
+ * another write's since the data was confirmed still counts. */
+void        _cacheit_freshness_wrote         (CacheitFreshness        *self,
+                                              const char              *url,
+                                              SoupMessage             *message);
 
 G_END_DECLS

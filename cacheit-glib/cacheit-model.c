@@ -363,6 +363,7 @@ static const CacheitResourceOps model_ops = {
     .shared_unref = (GDestroyNotify) json_node_unref,
     .finish = model_finish,
     .decoded_free = (GDestroyNotify) json_node_unref,
+    .empty = "{}",
   },
   .from_node = model_from_node,
   .apply = model_apply_decoded,

@@ -35,6 +35,8 @@
  *   completes with that same result, on a later main-loop iteration. When
  *   the data is stale (see [property@Resource:stale]), it still completes
  *   so, and one revalidation starts in the background.
+ * - A `204 No Content` is a success with no data: a model without
+ *   attributes, an empty collection.
  * - `CACHEIT_FETCH_RELOAD`, or [property@Resource:reload], always starts a new
  *   request. A request still in flight is cancelled and its response is never
  *   applied, even if it arrives; its callers complete with the newest data.
@@ -70,7 +72,9 @@
  * Models and collections write data back ([method@Model.save_async],
  * [method@Model.destroy_async], [method@Collection.create_async]), one write
  * at a time; no fetch response is applied while one is pending
- * ([Saving](saving.html)).
+ * ([Saving](saving.html)). A write the server accepts makes the other
+ * resources of its URL, and their snapshots, stale (RFC 9111, 4.4): see
+ * “Writes invalidate” in the [Freshness](freshness.html) guide.
  *
  * ## Items follow their collection
  *

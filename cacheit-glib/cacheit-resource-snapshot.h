@@ -3,9 +3,12 @@
  * cacheit-resource-snapshot.c knows which store a resource's snapshots are
  * in (its snapshot policy and directory) and writes them there, in the
  * store's thread, holding the application until each write is done. It
- * reads the resource's settings through the public API and calls nothing
- * of cacheit-resource.c, which tells it what to write and when. Main
- * context only.
+ * also remembers the directories the resources of the process used (the
+ * CACHEIT_SNAPSHOT_MAX_DIRECTORIES used last), so that a write's
+ * invalidation expires the snapshots of its URLs in each. It reads the
+ * resource's settings through the public API and calls nothing of
+ * cacheit-resource.c or cacheit-write-queue.c, which tell it what to write
+ * and when. Main context only (the directories: any thread).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -46,5 +49,16 @@ void          _cacheit_resource_snapshot_follow (CacheitResource        *self,
                                                  GBytes                 *body,
                                                  gboolean                storable,
                                                  const CacheitFreshness *freshness);
+
+/* How many snapshot directories _cacheit_resource_snapshot_expire() knows. */
+#define CACHEIT_SNAPSHOT_MAX_DIRECTORIES 16
+
+/* A write of @self was answered without an error (RFC 9111, 4.4): the
+ * snapshots of @keys, in @self's store and in every directory the process's
+ * resources used, expire (CACHEIT_SNAPSHOT_EXPIRE), in the store's thread,
+ * holding the application of @context until it is done. */
+void          _cacheit_resource_snapshot_expire (CacheitResource       *self,
+                                                 GMainContext          *context,
+                                                 const char *const     *keys);
 
 G_END_DECLS

@@ -440,6 +440,10 @@ cacheit_resource_fetch_async (CacheitResource     *self,
       return;
     }
 
+  /* Written to since it was confirmed (RFC 9111, 4.4): stale. */
+  if (priv->result != NULL && _cacheit_freshness_invalidated_by_writes (&priv->freshness, priv->url))
+    cacheit_resource_invalidate (self);
+
   /* R3: completed from the cache, on a later iteration, unless a reload
    * someone asked for is in flight, or the server said its stale data is
    * not to be used before it confirms it. Stale data is revalidated in the
@@ -1068,7 +1072,7 @@ fetch_complete (Fetch        *fetch,
         }
       if (fetch->snapshot != NULL)
         {
-          _cacheit_freshness_restore (&priv->freshness, fetch->snapshot,
+          _cacheit_freshness_restore (&priv->freshness, fetch->snapshot, fetch->snapshot_key,
                                       cacheit_resource_get_max_age (self));
           priv->storable = TRUE;
         }
@@ -1111,12 +1115,10 @@ fetch_fail (Fetch  *fetch,
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
 
-  /* Stale data stands in for a server error or a dropped connection where
-   * the server said so (stale-if-error, RFC 5861, 4): the callers get it. */
+  /* Stale data stands in for the error where the server said so. */
   if (priv->fetched && !fetch->from_disk &&
-      (_cacheit_http_error_is_transient (error) ||
-       (g_error_matches (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS) && priv->status >= 500)) &&
-      _cacheit_freshness_stale_if_error (&priv->freshness, cacheit_resource_get_max_age (fetch->self)))
+      _cacheit_freshness_stale_if_error (&priv->freshness, cacheit_resource_get_max_age (fetch->self),
+                                         error, priv->status))
     {
       g_debug ("%s: the stale data stands in for an error: %s", fetch->safe_url, error->message);
       fetch_complete (fetch, NULL, FALSE);
@@ -1208,6 +1210,7 @@ write_answered (CacheitResource *self,
                 SoupMessage     *message)
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (self);
+  CacheitResourcePrivate *target_priv = cacheit_resource_get_instance_private (target);
   guint status = soup_message_get_status (message);
 
   /* :status is the last status received, a write's too: on the resource
@@ -1215,6 +1218,7 @@ write_answered (CacheitResource *self,
   set_response (self, message);
   if (target != self)
     set_response (target, message);
+  _cacheit_freshness_wrote (&target_priv->freshness, target_priv->url, message);
 
   /* What the server accepted joins the data: it may make it private. */
   if (SOUP_STATUS_IS_SUCCESSFUL (status) && !_cacheit_http_message_may_store (cacheit_resource_get_snapshot_policy (self), message))

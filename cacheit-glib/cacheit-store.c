@@ -1024,6 +1024,34 @@ _cacheit_store_touch (CacheitStore  *self,
   return TRUE;
 }
 
+gboolean
+_cacheit_store_expire (CacheitStore  *self,
+                       const char    *key,
+                       GError       **error)
+{
+  g_autoptr(CacheitSnapshot) snapshot = NULL;
+  g_autofree char *path = NULL;
+  guint32 body_checksum = 0;
+  gconstpointer data;
+  gsize length;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (key != NULL && *key != '\0', FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* As a refresh does: the body is copied with its checksum. */
+  snapshot = load (self, key, FALSE, &body_checksum, error);
+  if (snapshot == NULL)
+    return FALSE;
+  if (snapshot->lifetime == 0)
+    return TRUE;
+
+  path = _cacheit_store_get_path (self, key);
+  data = g_bytes_get_data (snapshot->body, &length);
+  return write_snapshot (self, path, key, data, length, snapshot->etag, snapshot->last_modified,
+                         snapshot->caching, snapshot->stored_at, 0, &body_checksum, error);
+}
+
 void
 _cacheit_store_remove (CacheitStore *self,
                        const char   *key)

@@ -121,6 +121,16 @@ gboolean      _cacheit_store_touch      (CacheitStore  *self,
                                          gint64         lifetime,
                                          GError       **error);
 
+/* After a write invalidated @key (RFC 9111, 4.4): the snapshot of @key, if
+ * there is one, gets a lifetime of 0, so that whoever reads it next, in any
+ * process, finds it stale and revalidates it; its body, validators and
+ * stored_at stay. Returns FALSE without an error when there is none. The
+ * file is rewritten atomically, as by _cacheit_store_touch(), unless its
+ * lifetime is 0 already. */
+gboolean      _cacheit_store_expire     (CacheitStore  *self,
+                                         const char    *key,
+                                         GError       **error);
+
 /* Removes the snapshot of @key, if there is one. Failures are only logged:
  * a snapshot that cannot be removed is replaced by the next save. */
 void          _cacheit_store_remove     (CacheitStore  *self,

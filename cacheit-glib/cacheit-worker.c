@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "cacheit-worker.h"
 #include "cacheit-decode.h"
 #include "cacheit-dispatch.h"
@@ -28,6 +30,7 @@ typedef struct
   CacheitStore           *store;
   char                   *key;
   guint                   use_parse : 1;
+  guint                   no_content : 1;   /* A 204: no body to decode. */
 } DecodeJob;
 
 static void
@@ -78,6 +81,30 @@ decode_shared (gpointer   user_data,
   return job->ops->decode_shared (job->prepared, job->body, job->root_pointer, error);
 }
 
+/* The data of an answer with no content: the kind's empty JSON, decoded as
+ * a body would be, but with no root pointer (there is no envelope). */
+static gpointer
+decode_empty (DecodeJob  *job,
+              GError    **error)
+{
+  gsize length = strlen (job->ops->empty);
+  guint8 *data = g_malloc0 (length + CACHEIT_BODY_PADDING);
+  g_autoptr(GBytes) body = NULL;
+  gpointer shared;
+  gpointer decoded = NULL;
+
+  memcpy (data, job->ops->empty, length);
+  body = g_bytes_new_take (data, length);
+  shared = job->ops->decode_shared (job->prepared, body, NULL, error);
+  if (shared != NULL)
+    {
+      decoded = job->ops->finish (job->prepared, shared, error);
+      job->ops->shared_unref (shared);
+    }
+
+  return decoded;
+}
+
 static void
 decode_thread (GTask        *task,
                gpointer      source_object,
@@ -110,7 +137,10 @@ decode_thread (GTask        *task,
   decoded->ops = job->ops;
   decoded->snapshot = g_steal_pointer (&snapshot);
 
-  if (job->use_parse)
+  /* No content: a 204, or its snapshot (the one kept with an empty body). */
+  if (job->no_content || (decoded->snapshot != NULL && length == 0))
+    decoded->decoded = decode_empty (job, &error);
+  else if (job->use_parse)
     decoded->node = _cacheit_decode_node (data, length, job->root_pointer,
                                           CACHEIT_SHAPE_ANY, &error);
   else
@@ -185,7 +215,8 @@ _cacheit_worker_decode (const CacheitDecodeOps *ops,
   g_autoptr(GTask) task = NULL;
 
   job->body = g_bytes_ref (_cacheit_flight_get_body (flight));
-  if (!use_parse)
+  job->no_content = soup_message_get_status (_cacheit_flight_get_message (flight)) == SOUP_STATUS_NO_CONTENT;
+  if (!use_parse && !job->no_content)
     {
       /* What makes two decodings the same: the kind of resource, the root
        * pointer, and the kind's own settings. */
@@ -286,6 +317,10 @@ snapshot_write_thread (GTask        *task,
 
     case CACHEIT_SNAPSHOT_REMOVE:
       _cacheit_store_remove (write->store, write->key);
+      break;
+
+    case CACHEIT_SNAPSHOT_EXPIRE:
+      _cacheit_store_expire (write->store, write->key, &error);
       break;
 
     default:

@@ -43,6 +43,9 @@ typedef struct
                               gpointer    shared,
                               GError    **error);
   GDestroyNotify decoded_free;
+  /* The JSON text of no data ("{}", "[]"): what an answer with no content
+   * (a 204) decodes to, without the root pointer and without parse(). */
+  const char *empty;
 } CacheitDecodeOps;
 
 /* What a decoding job gives back: the data to apply (made by finish()), or,
@@ -63,8 +66,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CacheitDecoded, _cacheit_decoded_free)
 /* Decodes the body of @flight (a success) in a worker thread, with the first
  * step shared by every resource of the flight that decodes it the same way
  * (same @ops, @root_pointer and share_key()); with @use_parse, into a whole
- * JsonNode instead. @prepared is freed with @ops->prepare_free. @callback
- * runs in @context; the result goes to _cacheit_worker_decode_finish(). */
+ * JsonNode instead. A 204 No Content decodes as @ops->empty, and so does
+ * a snapshot of one (an empty body: a snapshot of any other answer is
+ * JSON). @prepared is freed with @ops->prepare_free. @callback runs in
+ * @context; the result goes to _cacheit_worker_decode_finish(). */
 void            _cacheit_worker_decode         (const CacheitDecodeOps *ops,
                                                 gpointer                prepared,
                                                 CacheitFlight          *flight,
@@ -99,11 +104,14 @@ typedef enum
   CACHEIT_SNAPSHOT_SAVE,
   CACHEIT_SNAPSHOT_TOUCH,
   CACHEIT_SNAPSHOT_REMOVE,
+  /* Invalidated by a write (RFC 9111, 4.4): see _cacheit_store_expire(). */
+  CACHEIT_SNAPSHOT_EXPIRE,
 } CacheitSnapshotAction;
 
 /* In the store's thread: saves @body (with its validators, its caching
- * string and lifetime, in seconds, -1 for none) as the snapshot @key of @store, refreshes the
- * validators and times of the one there (@body NULL), or removes it. A
+ * string and lifetime, in seconds, -1 for none) as the snapshot @key of
+ * @store, refreshes the validators and times of the one there (@body
+ * NULL), removes it, or makes it stale (the other arguments unused). A
  * failure is logged: a snapshot is a convenience. @application (nullable,
  * held by the caller, see _cacheit_application_hold()) is released in
  * @context when it is done, so that quitting right after a fetch loses no

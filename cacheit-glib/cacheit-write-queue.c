@@ -12,6 +12,12 @@
  *
  * A write is never sent again without its body: see write_restarted_cb().
  *
+ * Each answer that says no error (below 400) may mean the server applied the
+ * write: it invalidates its URL, and the same-origin URLs of its Location
+ * and Content-Location, for every resource of the process and on disk
+ * (RFC 9111, 4.4; write_invalidates()). The writer's own data is then
+ * spared by the resource (_cacheit_freshness_wrote(), docs/freshness.md).
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -26,6 +32,8 @@
 #include "cacheit-error-private.h"
 #include "cacheit-flight.h"
 #include "cacheit-http.h"
+#include "cacheit-invalidation.h"
+#include "cacheit-resource-snapshot.h"
 
 typedef struct
 {
@@ -188,6 +196,20 @@ write_finish (Write   *write,
     write_send_next (self);
 }
 
+/* RFC 9111, 4.4: the answer to @write's current attempt did not say it
+ * failed (or its DELETE sent again found what it deleted gone): its URL,
+ * and the same-origin URLs of its Location and Content-Location, are
+ * invalidated for every resource of the process (cacheit-invalidation.h),
+ * and their snapshots on disk expire. */
+static void
+write_invalidates (Write *write)
+{
+  g_auto(GStrv) keys = _cacheit_invalidation_mark_answer (write->message);
+
+  _cacheit_resource_snapshot_expire (write_target (write), write->queue->context,
+                                     (const char *const *) keys);
+}
+
 /* Errors of the worker side name no URL: this gives them the write's. */
 static GError *
 wrap_error (GError     *error,
@@ -230,6 +252,7 @@ write_answered (Write  *write,
       (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE))
     {
       g_clear_error (&error);
+      write_invalidates (write);
       write_finish (write, NULL, write->ops->commit (owner, write->data, NULL));
       return;
     }
@@ -323,6 +346,11 @@ write_flight_cb (CacheitFlight *flight,
       write_finish (write, error, NULL);
       return;
     }
+
+  /* An answer (one followed below included) that is no error may mean the
+   * server applied the write. */
+  if (_cacheit_invalidation_status_invalidates (status))
+    write_invalidates (write);
 
   /* A 307 or 308 asks for the same request at another URL: sent again,
    * whole, up to a few times; after that the answer is a failure. */

@@ -4,10 +4,12 @@
  * waiting or in flight, the count of those of an item that its collection
  * sends, and the epoch that tells a fetch a write started or ended since its
  * request. Each attempt goes through a flight of its own (cacheit-flight.c),
- * which nobody else joins. What a write needs of the resources (::request,
- * the session, :status, the snapshot's storability) it asks through
- * CacheitWriteQueueHooks: the queue calls no function of cacheit-resource.c.
- * Main context only.
+ * which nobody else joins. An answer that is no error invalidates the URLs
+ * it names for every resource of the process (cacheit-invalidation.h) and
+ * expires their snapshots (cacheit-resource-snapshot.h). What a write needs
+ * of the resources (::request, the session, :status, the snapshot's
+ * storability) it asks through CacheitWriteQueueHooks: the queue calls no
+ * function of cacheit-resource.c. Main context only.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -424,6 +424,54 @@ raw_run_cb (GThreadedSocketService *service,
   return TRUE;
 }
 
+/* The ports the servers of this process listened on. A URL is never that
+ * of an earlier test: the library keeps process-wide state by URL (what
+ * writes invalidated, cacheit-invalidation.c), which a server on a port the
+ * system gave out again would inherit. */
+G_LOCK_DEFINE_STATIC (ports);
+static guint8 ports_used[65536 / 8];
+
+static gboolean
+port_take (guint16 port)
+{
+  gboolean taken;
+
+  G_LOCK (ports);
+  taken = (ports_used[port / 8] & (1 << (port % 8))) == 0;
+  ports_used[port / 8] |= 1 << (port % 8);
+  G_UNLOCK (ports);
+
+  return taken;
+}
+
+/* A SoupServer on @address, port chosen by the system, on a port no server
+ * of this process had; its port in @port. */
+static SoupServer *
+soup_server_new_on_new_port (GSocketAddress *address,
+                             guint16        *port)
+{
+  g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (;;)
+    {
+      SoupServer *soup_server = soup_server_new (NULL, NULL);
+      g_autoptr(GError) error = NULL;
+      GSList *uris;
+
+      soup_server_listen (soup_server, address, 0, &error);
+      g_assert_no_error (error);
+      uris = soup_server_get_uris (soup_server);
+      *port = (guint16) g_uri_get_port (uris->data);
+      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+      if (port_take (*port))
+        return soup_server;
+
+      /* Kept listening until a new port is found, so as not to get it back. */
+      g_ptr_array_add (refused, soup_server);
+      g_assert_cmpuint (refused->len, <, 1000);
+    }
+}
+
 CacheitTestServer *
 cacheit_test_server_new (void)
 {
@@ -432,20 +480,14 @@ cacheit_test_server_new (void)
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) effective = NULL;
   g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   server->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) route_free);
   server->arrivals = g_string_new (NULL);
   server->log = g_string_new (NULL);
 
-  server->server = soup_server_new (NULL, NULL);
+  server->server = soup_server_new_on_new_port (address, &server->port);
   soup_server_add_handler (server->server, NULL, handler_cb, server, NULL);
-  soup_server_listen (server->server, address, 0, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server->server);
-  server->port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   g_mutex_init (&server->lock);
   server->raw_service = g_threaded_socket_service_new (4);
@@ -454,6 +496,8 @@ cacheit_test_server_new (void)
                                  NULL, &effective, &error);
   g_assert_no_error (error);
   server->raw_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  /* Not given to a SoupServer of a later test. */
+  port_take (server->raw_port);
   g_signal_connect (server->raw_service, "run", G_CALLBACK (raw_run_cb), server);
   g_socket_service_start (server->raw_service);
 
@@ -893,6 +937,22 @@ cacheit_test_server_redirect_for_method (CacheitTestServer *server,
   answer->extra_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
   soup_message_headers_replace (answer->extra_headers, "Location", location);
   g_hash_table_replace (route->method_answers, g_strdup (method), answer);
+}
+
+void
+cacheit_test_server_set_header_for_method (CacheitTestServer *server,
+                                           const char        *method,
+                                           const char        *path,
+                                           const char        *name,
+                                           const char        *value)
+{
+  Route *route = route_get (server, path);
+  Route *answer = g_hash_table_lookup (route->method_answers, method);
+
+  g_assert_nonnull (answer);
+  if (answer->extra_headers == NULL)
+    answer->extra_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  soup_message_headers_replace (answer->extra_headers, name, value);
 }
 
 void

@@ -156,6 +156,14 @@ void               cacheit_test_server_redirect_for_method (CacheitTestServer *s
                                                             const char        *path,
                                                             guint              status,
                                                             const char        *location);
+/* A header the answer set for @method of @path (by
+ * cacheit_test_server_set_for_method() and the like, first) sends:
+ * Location, Content-Location... */
+void               cacheit_test_server_set_header_for_method (CacheitTestServer *server,
+                                                              const char        *method,
+                                                              const char        *path,
+                                                              const char        *name,
+                                                              const char        *value);
 /* Issue 14: the next @n @method requests of @path arrive (they count, are
  * logged as "METHOD PATH=dropped " and their body is kept, as a server that
  * applied them would) and then their connection is closed before any byte

@@ -648,6 +648,50 @@ test_items_released (Fixture       *fixture,
   g_assert_null (row);
 }
 
+static void
+test_no_content (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_sync = 0;
+
+  g_test_summary ("A 204 No Content to a fetch is a success with an empty list: one "
+                  "items-changed removes every item, n-items is notified once, sync; again, "
+                  "nothing");
+
+  g_signal_connect (fixture->collection, "sync", G_CALLBACK (count0_cb), &n_sync);
+  fetch_rows (fixture, "1 2 3");
+  g_assert_cmpstr (fixture->changes->str, ==, "0-0+3 ");
+  g_assert_cmpuint (n_sync, ==, 1);
+
+  g_string_truncate (fixture->changes, 0);
+  fixture->n_items_notify = 0;
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/rows", 204, NULL);
+  g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (fixture->collection), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->changes->str, ==, "0-3+0 ");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->collection)), ==, 0);
+  g_assert_cmpuint (fixture->n_items_notify, ==, 1);
+  g_assert_cmpuint (n_sync, ==, 2);
+  g_assert_cmpuint (cacheit_resource_get_status (CACHEIT_RESOURCE (fixture->collection)), ==, 204);
+
+  g_string_truncate (fixture->changes, 0);
+  g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (fixture->collection), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->changes->str, ==, "");
+  g_assert_cmpuint (fixture->n_items_notify, ==, 1);
+  g_assert_cmpuint (n_sync, ==, 2);
+
+  /* A 200 with an empty body is not JSON (R5): the list stays. */
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/rows", 200, "[{\"id\": 4, \"name\": \"4\"}]");
+  g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (fixture->collection), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_no_error (error);
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/rows", 200, "");
+  g_assert_false (cacheit_resource_fetch (CACHEIT_RESOURCE (fixture->collection), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_INVALID_JSON);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->collection)), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -673,6 +717,7 @@ main (int   argc,
   ADD ("/cacheit/collection/root-pointer", test_root_pointer);
   ADD ("/cacheit/collection/parse-override", test_parse_override);
   ADD ("/cacheit/collection/items-released", test_items_released);
+  ADD ("/cacheit/collection/no-content", test_no_content);
 
 #undef ADD
 

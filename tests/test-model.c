@@ -719,6 +719,106 @@ test_root_pointer (Fixture       *fixture,
   g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (model)), ==, 1);
 }
 
+static void
+test_no_content (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(CacheitModel) model = cacheit_model_new (fixture->url);
+  TestPerson *person = g_object_new (TEST_TYPE_PERSON, "url", fixture->url, NULL);
+  guint n_sync = 0;
+  guint n_error = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A 204 No Content to a fetch is a success with no data: every attribute "
+                  "goes, with exactly one changed each and a notify of each typed property "
+                  "that had a value, then sync; again, nothing; a 200 with an empty body, "
+                  "and a 205, stay errors that keep the data (R5)");
+
+  g_signal_connect (model, "changed", G_CALLBACK (log_changed_cb), fixture);
+  g_signal_connect (model, "sync", G_CALLBACK (count0_cb), &n_sync);
+  g_signal_connect (model, "error", G_CALLBACK (count_cb), &n_error);
+  refetch (fixture, model, "{\"a\": 1, \"b\": \"x\", \"c\": [1]}");
+  g_assert_cmpuint (n_sync, ==, 1);
+
+  /* Not 204: an empty body is no JSON. */
+  g_string_truncate (fixture->log, 0);
+  cacheit_test_server_set (fixture->server, "/person", 200, "");
+  g_assert_false (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_INVALID_JSON);
+  g_clear_error (&error);
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/person", 205, NULL);
+  g_assert_false (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_error (error, CACHEIT_ERROR, CACHEIT_ERROR_INVALID_JSON);
+  g_clear_error (&error);
+  g_assert_cmpuint (n_error, ==, 2);
+  g_assert_cmpstr (fixture->log->str, ==, "");
+  g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (model)), ==, 3);
+
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/person", 204, NULL);
+  g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->log->str, ==, "changed:a changed:b changed:c ");
+  g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (model)), ==, 0);
+  g_assert_cmpuint (n_sync, ==, 2);
+  g_assert_cmpuint (n_error, ==, 2);
+  g_assert_null (cacheit_resource_get_last_error (CACHEIT_RESOURCE (model)));
+  g_assert_cmpuint (cacheit_resource_get_status (CACHEIT_RESOURCE (model)), ==, 204);
+  g_assert_true (cacheit_resource_get_fetched (CACHEIT_RESOURCE (model)));
+
+  /* The same answer again: nothing changed. */
+  g_string_truncate (fixture->log, 0);
+  g_assert_true (cacheit_resource_fetch (CACHEIT_RESOURCE (model), CACHEIT_FETCH_RELOAD, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->log->str, ==, "");
+  g_assert_cmpuint (n_sync, ==, 2);
+
+  /* A typed model: its properties return to their defaults. */
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/person", 200,
+                                      "{\"first-name\": \"Ada\", \"age\": 36}");
+  cacheit_test_fetch_ok (person, CACHEIT_FETCH_RELOAD);
+  g_assert_cmpstr (person->first_name, ==, "Ada");
+  g_signal_connect (person, "notify", G_CALLBACK (log_notify_cb), fixture);
+  g_signal_connect (person, "changed", G_CALLBACK (log_changed_cb), fixture);
+  g_string_truncate (fixture->log, 0);
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/person", 204, NULL);
+  cacheit_test_fetch_ok (person, CACHEIT_FETCH_RELOAD);
+  g_assert_null (person->first_name);
+  g_assert_cmpint (person->age, ==, 0);
+  g_assert_nonnull (strstr (fixture->log->str, "changed:first-name "));
+  g_assert_nonnull (strstr (fixture->log->str, "changed:age "));
+  g_assert_nonnull (strstr (fixture->log->str, "notify:first-name "));
+  g_assert_nonnull (strstr (fixture->log->str, "notify:age "));
+  g_assert_null (strstr (fixture->log->str, "notify:score "));
+
+  g_assert_finalize_object (person);
+}
+
+static void
+test_no_content_envelope (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  TestEnveloped *enveloped = g_object_new (TEST_TYPE_ENVELOPED, "url", fixture->url, NULL);
+  g_autoptr(CacheitModel) pointed = cacheit_model_new (fixture->url);
+
+  g_test_summary ("A 204 has no envelope to open: with a root-pointer, or an overridden "
+                  "parse() (which is not called), it is a success with no attributes");
+
+  cacheit_resource_set_root_pointer (CACHEIT_RESOURCE (pointed), "/data");
+  refetch (fixture, CACHEIT_MODEL (enveloped), "{\"data\": {\"title\": \"inside\"}}");
+  cacheit_test_fetch_ok (pointed, CACHEIT_FETCH_RELOAD);
+  g_assert_cmpuint (enveloped->n_parse, ==, 1);
+  g_assert_cmpstr (cacheit_model_get_string (pointed, "title"), ==, "inside");
+
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/person", 204, NULL);
+  cacheit_test_fetch_ok (enveloped, CACHEIT_FETCH_RELOAD);
+  cacheit_test_fetch_ok (pointed, CACHEIT_FETCH_RELOAD);
+  g_assert_cmpuint (enveloped->n_parse, ==, 1);
+  g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (CACHEIT_MODEL (enveloped))), ==, 0);
+  g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (pointed)), ==, 0);
+
+  g_assert_finalize_object (enveloped);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -740,6 +840,8 @@ main (int   argc,
   ADD ("/cacheit/model/typed/warning-once-per-class-and-property", test_typed_warning_once);
   ADD ("/cacheit/model/parse-override", test_parse_override);
   ADD ("/cacheit/model/root-pointer", test_root_pointer);
+  ADD ("/cacheit/model/no-content", test_no_content);
+  ADD ("/cacheit/model/no-content-envelope", test_no_content_envelope);
 
 #undef ADD
 

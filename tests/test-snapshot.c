@@ -2910,6 +2910,61 @@ test_policies_collection (Fixture       *fixture,
   g_assert_finalize_object (empty);
 }
 
+static void
+test_no_content (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  CacheitModel *first = model_new (fixture, "/empty");
+  CacheitModel *model = model_new (fixture, "/empty");
+  CacheitCollection *first_rows = rows_new (fixture, "/empty-rows");
+  CacheitCollection *rows = rows_new (fixture, "/empty-rows");
+  g_autoptr(CacheitSnapshot) snapshot = NULL;
+
+  g_test_summary ("A 204 to a fetch is kept as a snapshot with an empty body, which a "
+                  "model reads back as no attributes and a collection as an empty list "
+                  "(origin DISK), while the server fails");
+
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/empty", 204, NULL);
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/empty-rows", 204, NULL);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (first_rows, CACHEIT_FETCH_NONE);
+  g_assert_cmpint (cacheit_resource_get_origin (R (first)), ==, CACHEIT_ORIGIN_NETWORK);
+  wait_snapshot_io (fixture);
+  snapshot = snapshot_load (fixture, "/empty");
+  assert_body (snapshot, "");
+  g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
+  snapshot = snapshot_load (fixture, "/empty-rows");
+  assert_body (snapshot, "");
+
+  /* The server is down: the snapshots answer. */
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/empty", 503, "{}");
+  cacheit_test_server_set_for_method (fixture->server, "GET", "/empty-rows", 503, "{}");
+  cacheit_resource_set_retry_limit (R (model), 0);
+  cacheit_resource_set_retry_limit (R (rows), 0);
+  cacheit_test_server_hold (fixture->server, "/empty");
+  cacheit_test_server_hold (fixture->server, "/empty-rows");
+  cacheit_test_fetch_ok (model, CACHEIT_FETCH_NONE);
+  cacheit_test_fetch_ok (rows, CACHEIT_FETCH_NONE);
+  g_assert_cmpint (cacheit_resource_get_origin (R (model)), ==, CACHEIT_ORIGIN_DISK);
+  g_assert_cmpint (cacheit_resource_get_origin (R (rows)), ==, CACHEIT_ORIGIN_DISK);
+  g_assert_true (cacheit_resource_get_fetched (R (model)));
+  g_assert_true (cacheit_resource_get_fetched (R (rows)));
+  g_assert_cmpuint (json_object_get_size (cacheit_model_get_attributes (model)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 0);
+  cacheit_test_server_wait_held (fixture->server, "/empty", 1);
+  cacheit_test_server_wait_held (fixture->server, "/empty-rows", 1);
+  cacheit_test_server_release (fixture->server, "/empty");
+  cacheit_test_server_release (fixture->server, "/empty-rows");
+  cacheit_test_wait_until (!cacheit_resource_get_fetching (R (model)) &&
+                           !cacheit_resource_get_fetching (R (rows)));
+
+  cacheit_test_drain ();
+  g_assert_finalize_object (first);
+  g_assert_finalize_object (model);
+  g_assert_finalize_object (first_rows);
+  g_assert_finalize_object (rows);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2962,6 +3017,7 @@ main (int   argc,
   ADD ("/cacheit/snapshot/cache-only/with-reload", test_cache_only_with_reload);
   ADD ("/cacheit/snapshot/skip-snapshot/first-fetch", test_skip_snapshot);
   ADD ("/cacheit/snapshot/policies/collection", test_policies_collection);
+  ADD ("/cacheit/snapshot/no-content", test_no_content);
 
 #undef ADD
 

@@ -1037,6 +1037,54 @@ test_store_touch (Fixture       *fixture,
 }
 
 static void
+test_store_expire (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CacheitSnapshot) snapshot = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+
+  g_test_summary ("RFC 9111, 4.4: after a write invalidated a key, expire makes its snapshot "
+                  "stale (lifetime 0) and keeps its body, validators and stored_at; with no "
+                  "snapshot it does nothing; a snapshot with an empty body (a 204's) expires "
+                  "too");
+
+  g_assert_false (_cacheit_store_expire (fixture->store, KEY_A, &error));
+  g_assert_no_error (error);
+  g_assert_false (exists (fixture->store, KEY_A));
+
+  save (fixture->store, KEY_A, "body one", "\"1\"");
+  save (fixture->store, KEY_B, "body two", "\"2\"");
+  g_assert_true (_cacheit_store_expire (fixture->store, KEY_A, &error));
+  g_assert_no_error (error);
+  snapshot = load (fixture->store, KEY_A);
+  assert_body (snapshot, "body one");
+  g_assert_cmpstr (snapshot->etag, ==, "\"1\"");
+  g_assert_null (snapshot->last_modified);
+  g_assert_cmpint (snapshot->stored_at, ==, 1000);
+  g_assert_cmpint (snapshot->lifetime, ==, 0);
+  g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
+
+  /* Twice is once; the other key is untouched. */
+  g_assert_true (_cacheit_store_expire (fixture->store, KEY_A, &error));
+  g_assert_no_error (error);
+  snapshot = load (fixture->store, KEY_A);
+  g_assert_cmpint (snapshot->lifetime, ==, 0);
+  g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
+  snapshot = load (fixture->store, KEY_B);
+  g_assert_cmpint (snapshot->lifetime, ==, 60);
+  g_clear_pointer (&snapshot, _cacheit_snapshot_unref);
+
+  g_assert_true (_cacheit_store_save (fixture->store, KEY_B, empty, NULL, NULL, NULL, 1000, 60, &error));
+  g_assert_no_error (error);
+  g_assert_true (_cacheit_store_expire (fixture->store, KEY_B, &error));
+  g_assert_no_error (error);
+  snapshot = load (fixture->store, KEY_B);
+  assert_body (snapshot, "");
+  g_assert_cmpint (snapshot->lifetime, ==, 0);
+}
+
+static void
 test_store_stale_temporary (Fixture       *fixture,
                             gconstpointer  data)
 {
@@ -1111,6 +1159,7 @@ main (int   argc,
   ADD ("/cacheit/store/processes", test_store_processes);
   ADD ("/cacheit/store/permissions", test_store_permissions);
   ADD ("/cacheit/store/touch", test_store_touch);
+  ADD ("/cacheit/store/expire", test_store_expire);
   ADD ("/cacheit/store/stale-temporary", test_store_stale_temporary);
   g_test_add_func ("/cacheit/store/default-directory", test_store_default_directory);
 
