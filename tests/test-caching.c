@@ -326,6 +326,36 @@ second_shows_snapshot (Fixture    *fixture,
   return cacheit_test_server_count_conditional (fixture->server, path) > conditional;
 }
 
+static void
+test_written_must_revalidate (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(CacheitModel) reader = model_new (fixture, "/w", FALSE);
+  g_autoptr(CacheitModel) writer = model_new (fixture, "/w", FALSE);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  CacheitTestCompletion saved = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Fresh data marked must-revalidate that another resource wrote to (RFC 9111 "
+                  "4.4) is stale, and its next fetch waits for the revalidation");
+
+  serve (fixture, "/w", "max-age=3600, must-revalidate");
+  cacheit_test_fetch_ok (reader, CACHEIT_FETCH_NONE);
+  g_assert_false (cacheit_resource_get_stale (R (reader)));
+
+  cacheit_test_server_set_for_method (fixture->server, "PUT", "/w", 200, "{\"v\": 1}");
+  json_object_set_int_member (changes, "v", 1);
+  cacheit_model_save_async (writer, changes, CACHEIT_SAVE_NONE, NULL, cacheit_test_completion_cb, &saved);
+  cacheit_test_wait_until (saved.done);
+  g_assert_true (cacheit_model_save_finish (writer, saved.result, &error));
+  g_assert_no_error (error);
+  cacheit_test_completion_clear (&saved);
+
+  g_assert_false (completes_before_answer (fixture, reader, "/w", &error));
+  g_assert_no_error (error);
+  g_assert_false (cacheit_resource_get_stale (R (reader)));
+}
+
 /* Whether the snapshot of @path is on disk: the store names its file by
  * the SHA-256 of the URL. */
 static gboolean
@@ -468,6 +498,7 @@ main (int   argc,
   ADD ("/cacheit/caching/vary-any", test_vary_any);
   ADD ("/cacheit/caching/status-not-reused", test_status_not_reused);
   ADD ("/cacheit/caching/age-and-expires", test_age_and_expires);
+  ADD ("/cacheit/caching/written/must-revalidate", test_written_must_revalidate);
   ADD ("/cacheit/caching/snapshot/must-revalidate", test_snapshot_must_revalidate);
   ADD ("/cacheit/caching/snapshot/vary", test_snapshot_vary);
   ADD ("/cacheit/caching/snapshot/no-store", test_snapshot_no_store);
