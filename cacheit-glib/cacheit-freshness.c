@@ -361,11 +361,14 @@ _cacheit_freshness_use (CacheitFreshness *self,
 {
   gint64 lifetime = max_age >= 0 ? max_age : self->server_lifetime;
   gint64 age = g_get_monotonic_time () - self->confirmed_at;
+  gboolean stale = self->stale || self->invalidated || lifetime == 0 ||
+                   (lifetime > 0 && age >= lifetime * G_USEC_PER_SEC);
 
-  /* The timer may not have run yet. */
-  _cacheit_freshness_update (self, TRUE, max_age);
-
-  if (!self->stale)
+  /* Asked at every fetch: the timer is set again only when it has not run
+   * yet for data that went stale. */
+  if (stale != (gboolean) self->stale)
+    _cacheit_freshness_update (self, TRUE, max_age);
+  if (!stale)
     return CACHEIT_FRESHNESS_USE_FRESH;
   /* RFC 9111, 4.2.4 and 5.2.2.2; 5.2.2.4 for no-cache. */
   if (self->must_revalidate)
