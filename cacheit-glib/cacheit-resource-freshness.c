@@ -12,6 +12,7 @@
 
 #include "cacheit-resource.h"
 #include "cacheit-resource-freshness.h"
+#include "cacheit-resource-class.h"
 #include "cacheit-freshness.h"
 
 /* Set once by the class: where an instance keeps its freshness, and the
@@ -82,4 +83,28 @@ cacheit_resource_get_origin (CacheitResource *self)
   g_return_val_if_fail (IS_RESOURCE (self), CACHEIT_ORIGIN_NONE);
 
   return FRESHNESS (self)->origin;
+}
+
+gboolean
+_cacheit_resource_freshness_get_property (GObject *object,
+                                          guint    prop_id,
+                                          GValue  *value)
+{
+  switch (prop_id)
+    {
+    case PROP_LAST_UPDATED:
+      g_value_set_boxed (value, FRESHNESS (object)->last_updated);
+      return TRUE;
+
+    case PROP_STALE:
+      g_value_set_boolean (value, FRESHNESS (object)->stale);
+      return TRUE;
+
+    case PROP_ORIGIN:
+      g_value_set_enum (value, FRESHNESS (object)->origin);
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
 }

@@ -165,9 +165,11 @@ struct _Fetch
   SoupMessageHeaders *response_headers;
   GBytes             *body;
 
-  /* Snapshots: the key of the URL, and the snapshot the data came from. */
+  /* Snapshots: the key of the URL, the snapshot the data came from, and
+   * one that waits for the server, shown only if it cannot be reached. */
   char               *snapshot_key;
   CacheitSnapshot    *snapshot;
+  CacheitDecoded     *held;
 
   /* The resource's epoch when the request was made. */
   guint               epoch;
@@ -193,6 +195,10 @@ G_STATIC_ASSERT (PROP_MAX_AGE - FIRST_SETTING_PROP == CACHEIT_RESOURCE_SETTING_M
 G_STATIC_ASSERT (PROP_SNAPSHOT_POLICY - FIRST_SETTING_PROP == CACHEIT_RESOURCE_SETTING_SNAPSHOT_POLICY);
 #define SETTING(prop_id)   ((guint) (prop_id) - FIRST_SETTING_PROP)
 
+/* Errors from the worker side name no URL: this gives them the fetch's. */
+#define WORKER_ERROR(fetch, error) \
+  _cacheit_error_for_url_take ((error), (fetch)->safe_url, cacheit_resource_get_max_size ((fetch)->self))
+
 static GParamSpec *properties[N_PROPS];
 
 static guint signals[N_SIGNALS];
@@ -206,7 +212,6 @@ static const GValue *setting (CacheitResource *self, guint prop_id);
 static JsonNode *cacheit_resource_real_parse (CacheitResource *self, JsonNode *response, GError **error);
 static void fetch_complete (Fetch *fetch, const GError *error, gboolean changed);
 static void fetch_fail (Fetch *fetch, GError *error);
-static GError *fetch_wrap_error (Fetch *fetch, GError *error);
 static void fetch_disk_miss (Fetch *fetch, const GError *error);
 static gboolean fetch_outdated (Fetch *fetch);
 static gboolean fetch_wants_answer (Fetch *fetch);
@@ -265,6 +270,7 @@ fetch_unref (Fetch *fetch)
   g_clear_pointer (&fetch->body, g_bytes_unref);
   g_clear_pointer (&fetch->snapshot_key, g_free);
   g_clear_pointer (&fetch->snapshot, _cacheit_snapshot_unref);
+  g_clear_pointer (&fetch->held, _cacheit_decoded_free);
   g_clear_pointer (&fetch->safe_url, g_free);
   g_clear_object (&fetch->self);
   g_free (fetch);
@@ -798,7 +804,7 @@ flight_cb (CacheitFlight *flight,
     {
       /* The body could not be read: a dropped connection is worth another try. */
       if (!_cacheit_http_error_is_transient (error) || !fetch_retry (fetch, NULL))
-        fetch_fail (fetch, fetch_wrap_error (fetch, g_error_copy (error)));
+        fetch_fail (fetch, WORKER_ERROR (fetch, g_error_copy (error)));
       return;
     }
 
@@ -901,8 +907,8 @@ decode_cb (GObject      *object,
       if (_cacheit_callers_wants_network (&priv->callers) &&
           !_cacheit_freshness_snapshot_usable (decoded->snapshot, cacheit_resource_get_max_age (fetch->self)))
         {
-          _cacheit_decoded_free (decoded);
           fetch_disk_miss (fetch, NULL);
+          fetch->held = decoded;
           return;
         }
       fetch->snapshot = _cacheit_snapshot_ref (decoded->snapshot);
@@ -910,7 +916,7 @@ decode_cb (GObject      *object,
 
   if (decoded == NULL)
     {
-      fetch_fail (fetch, fetch_wrap_error (fetch, g_steal_pointer (&error)));
+      fetch_fail (fetch, WORKER_ERROR (fetch, g_steal_pointer (&error)));
       return;
     }
 
@@ -1009,7 +1015,7 @@ fetch_apply (Fetch   *fetch,
         }
       if (error != NULL)
         {
-          fetch_fail (fetch, fetch_wrap_error (fetch, error));
+          fetch_fail (fetch, WORKER_ERROR (fetch, error));
           return;
         }
     }
@@ -1105,7 +1111,7 @@ fetch_complete (Fetch        *fetch,
 
   /* Data from disk is shown at once, then confirmed by the server, unless
    * every caller wanted the cache alone (the next fetch confirms it). */
-  if (error == NULL && fetch->snapshot != NULL && wants_network)
+  if (error == NULL && fetch->snapshot != NULL && wants_network && fetch->held == NULL)
     start_background (self);
 }
 
@@ -1115,7 +1121,19 @@ fetch_fail (Fetch  *fetch,
 {
   CacheitResourcePrivate *priv = cacheit_resource_get_instance_private (fetch->self);
 
-  /* Stale data stands in for the error where the server said so. */
+  /* A snapshot that waited for the server stands in when it cannot be
+   * reached (RFC 9111, 4.2.4), the error told too; stale data, where the
+   * server said so. */
+  if (fetch->held != NULL && _cacheit_http_error_is_transient (error))
+    {
+      g_autoptr(GError) told = g_steal_pointer (&error);
+
+      fetch->snapshot = _cacheit_snapshot_ref (fetch->held->snapshot);
+      fetch_apply (fetch, fetch->held);
+      set_last_error (fetch->self, told);
+      g_signal_emit (fetch->self, signals[SIGNAL_ERROR], 0, told);
+      return;
+    }
   if (priv->fetched && !fetch->from_disk &&
       _cacheit_freshness_stale_if_error (&priv->freshness, cacheit_resource_get_max_age (fetch->self),
                                          error, priv->status))
@@ -1126,14 +1144,6 @@ fetch_fail (Fetch  *fetch,
   else
     fetch_complete (fetch, error, FALSE);
   g_error_free (error);
-}
-
-/* Errors from the worker side name no URL; this gives them the fetch's. */
-static GError *
-fetch_wrap_error (Fetch  *fetch,
-                  GError *error)
-{
-  return _cacheit_error_for_url_take (error, fetch->safe_url, cacheit_resource_get_max_size (fetch->self));
 }
 
 void
@@ -1591,6 +1601,8 @@ cacheit_resource_get_property (GObject    *object,
       g_value_copy (setting (self, prop_id), value);
       return;
     }
+  if (_cacheit_resource_freshness_get_property (object, prop_id, value))
+    return;
 
   switch (prop_id)
     {
@@ -1630,20 +1642,8 @@ cacheit_resource_get_property (GObject    *object,
       g_value_set_uint (value, priv->status);
       break;
 
-    case PROP_LAST_UPDATED:
-      g_value_set_boxed (value, priv->freshness.last_updated);
-      break;
-
-    case PROP_STALE:
-      g_value_set_boolean (value, priv->freshness.stale);
-      break;
-
     case PROP_SAVING:
       g_value_set_boolean (value, cacheit_resource_get_saving (self));
-      break;
-
-    case PROP_ORIGIN:
-      g_value_set_enum (value, priv->freshness.origin);
       break;
 
     default:

@@ -290,6 +290,19 @@ count_files (const char *directory)
 }
 
 void
+cacheit_test_clear_snapshots (const char *directory)
+{
+  g_autoptr(CacheitClient) client = cacheit_client_new (NULL);
+  CacheitTestCompletion cleared = { 0 };
+
+  g_object_set (client, "snapshot-directory", directory, NULL);
+  cacheit_client_clear_async (client, NULL, cacheit_test_completion_cb, &cleared);
+  cacheit_test_wait_until (cleared.done);
+  g_assert_true (cacheit_client_clear_finish (client, cleared.result, NULL));
+  cacheit_test_completion_clear (&cleared);
+}
+
+void
 remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);

@@ -105,6 +105,10 @@ void  assert_attributes     (gpointer           model,
 /* The :last-updated of @resource, a new reference (or NULL). */
 GDateTime *dup_last_updated (gpointer           resource);
 
+/* Waits until the snapshot thread did every write asked for so far, and
+ * removes the snapshots of @directory (as cacheit_client_clear_async()),
+ * before a test removes @directory: a revalidation may have queued one. */
+void  cacheit_test_clear_snapshots (const char    *directory);
 /* Removes the file or directory @path and all below it, if it exists. */
 void  remove_tree           (const char        *path);
 /* How many entries @directory has (0 when it does not exist). */

@@ -46,7 +46,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   cacheit_test_drain ();
   cacheit_test_server_free (fixture->server);
-  cacheit_test_drain ();
+  cacheit_test_clear_snapshots (fixture->dir);
   remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
@@ -407,6 +407,52 @@ test_snapshot_must_revalidate (Fixture       *fixture,
 }
 
 static void
+on_error_count (CacheitResource *resource,
+                GError          *error,
+                guint           *n_errors)
+{
+  (*n_errors)++;
+}
+
+static void
+test_snapshot_disconnected (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  CacheitTestServer *gone = cacheit_test_server_new ();
+  g_autofree char *url = cacheit_test_server_url (gone, "/d");
+  g_autoptr(CacheitModel) first = NULL;
+  g_autoptr(CacheitModel) again = NULL;
+  guint n_errors = 0;
+
+  g_test_summary ("A snapshot that must be confirmed first stands in when the server cannot "
+                  "be reached (a disconnected cache, RFC 9111 4.2.4): the fetch succeeds "
+                  "with it (origin DISK), the error is told, and no second request is made");
+
+  cacheit_test_server_set (gone, "/d", 200, "{\"v\": 1}");
+  cacheit_test_server_set_header (gone, "/d", "Cache-Control", "no-cache");
+  first = g_object_new (CACHEIT_TYPE_MODEL, "url", url, "snapshot-policy", CACHEIT_SNAPSHOT_ALL,
+                        "snapshot-directory", fixture->dir, NULL);
+  cacheit_test_fetch_ok (first, CACHEIT_FETCH_NONE);
+  cacheit_test_drain ();
+  g_clear_object (&first);
+  cacheit_test_server_free (gone);
+
+  again = g_object_new (CACHEIT_TYPE_MODEL, "url", url, "retry-limit", 0, "snapshot-policy",
+                        CACHEIT_SNAPSHOT_ALL, "snapshot-directory", fixture->dir, NULL);
+  g_signal_connect (again, "error", G_CALLBACK (on_error_count), &n_errors);
+  cacheit_test_wait_until (count_files (fixture->dir) == 1);
+  cacheit_test_fetch_ok (again, CACHEIT_FETCH_NONE);
+  g_assert_cmpint (cacheit_resource_get_origin (R (again)), ==, CACHEIT_ORIGIN_DISK);
+  g_assert_cmpint (cacheit_model_get_int (again, "v"), ==, 1);
+  g_assert_true (cacheit_resource_get_stale (R (again)));
+  cacheit_test_wait_until (n_errors == 1);
+  g_assert_nonnull (cacheit_resource_get_last_error (R (again)));
+  cacheit_test_drain ();
+  g_assert_false (cacheit_resource_get_fetching (R (again)));
+  g_assert_cmpuint (n_errors, ==, 1);
+}
+
+static void
 test_snapshot_vary (Fixture       *fixture,
                     gconstpointer  data)
 {
@@ -500,6 +546,7 @@ main (int   argc,
   ADD ("/cacheit/caching/age-and-expires", test_age_and_expires);
   ADD ("/cacheit/caching/written/must-revalidate", test_written_must_revalidate);
   ADD ("/cacheit/caching/snapshot/must-revalidate", test_snapshot_must_revalidate);
+  ADD ("/cacheit/caching/snapshot/disconnected", test_snapshot_disconnected);
   ADD ("/cacheit/caching/snapshot/vary", test_snapshot_vary);
   ADD ("/cacheit/caching/snapshot/no-store", test_snapshot_no_store);
   ADD ("/cacheit/caching/snapshot/authorized-public", test_snapshot_authorized_public);

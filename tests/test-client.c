@@ -41,15 +41,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  CacheitTestCompletion cleared = { 0 };
-
-  /* The snapshot thread may still have a write to do (a revalidation's):
-   * a clear runs after every write asked before, and removes the snapshots. */
   cacheit_test_drain ();
-  cacheit_client_clear_async (fixture->client, NULL, cacheit_test_completion_cb, &cleared);
-  cacheit_test_wait_until (cleared.done);
-  g_assert_true (cacheit_client_clear_finish (fixture->client, cleared.result, NULL));
-  cacheit_test_completion_clear (&cleared);
+  cacheit_test_clear_snapshots (fixture->dir);
   g_assert_finalize_object (fixture->client);
   cacheit_test_drain ();
   cacheit_test_server_free (fixture->server);

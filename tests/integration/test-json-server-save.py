@@ -36,10 +36,12 @@
 #   by item;
 # - start-up from a snapshot with the server down: collection A fetches
 #   /posts with a snapshot directory; json-server is killed; collection B of
-#   the same URL and directory, with retry-limit 0, completes its fetch from
-#   the snapshot (origin DISK, items equal to A's, stale as json-server's
-#   `Cache-Control: no-cache` says), then its background revalidation fails
-#   (one `error` signal, the data stays, origin stays DISK). json-server is
+#   the same URL and directory, with retry-limit 0, asks json-server first
+#   (its `Cache-Control: no-cache` says the snapshot must be confirmed), and
+#   as it cannot be reached completes its fetch from the snapshot (RFC 9111,
+#   4.2.4: a disconnected cache; origin DISK, items equal to A's, stale),
+#   with one `error` signal for the failed request; the data stays, origin
+#   stays DISK. json-server is
 #   started again on the same port, and a reload gets the data from the
 #   network (origin NETWORK).
 # - lost connections (issue 14), through jsonserver.DropProxy, a TCP proxy
@@ -421,7 +423,7 @@ def test_snapshot(tap, server, snapshots):
     tap.equal(b.props.stale, True, "snapshot: stale, as json-server's Cache-Control: no-cache says")
     tap.ok(b.props.last_updated is not None, "snapshot: last-updated is set")
 
-    tap.ok(iterate_until(lambda: counter["error"] > 0), "snapshot: the background revalidation failed")
+    tap.ok(iterate_until(lambda: counter["error"] > 0), "snapshot: the request to json-server failed")
     iterate_for(0.2)
     tap.equal((counter["request"], counter["error"]), (1, 1),
               "snapshot: one revalidation request (retry-limit 0), one error signal")
