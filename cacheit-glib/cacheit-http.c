@@ -246,7 +246,9 @@ expires_lifetime (const char *expires,
   if (date_at == NULL)
     date_at = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
 
-  return MAX (0, g_date_time_difference (expires_at, date_at) / G_TIME_SPAN_SECOND);
+  /* An Expires far ahead is a delta of 2^31 at most too (RFC 9111, 1.2.2):
+   * found by fuzz-http, year 3988. */
+  return CLAMP (g_date_time_difference (expires_at, date_at) / G_TIME_SPAN_SECOND, 0, DELTA_SECONDS_MAX);
 }
 
 /* The first member of @list (up to its first comma), without the spaces

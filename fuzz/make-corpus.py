@@ -98,3 +98,22 @@ pairs = {
 }
 for name, (a, b) in pairs.items():
     write('fuzz-model', name, struct.pack('>H', len(a.encode())) + a.encode() + b.encode())
+
+
+# fuzz-http: two bytes of status, then lines of a header index (0
+# Cache-Control, 1 Expires, 2 Date, 3 Age, 4 Vary, 5 Pragma) and a value.
+def headers(status, lines):
+    return struct.pack('>H', status - 100) + b''.join(bytes([i]) + v.encode() + b'\n' for i, v in lines)
+
+
+http_seeds = {
+    'max-age-age': (200, [(0, 'max-age=3600'), (3, '7200, 0')]),
+    'two-max-age': (200, [(0, 'max-age=1800'), (0, 'max-age=1, no-cache="Set-Cookie"')]),
+    'windows': (200, [(0, 'max-age=0, stale-while-revalidate=30, stale-if-error=99999999999999999999')]),
+    'expires': (201, [(1, 'Sun, 06 Nov 1994 08:49:37 GMT'), (2, 'Sunday, 06-Nov-94 08:49:37 GMT')]),
+    'asctime': (203, [(1, 'Sun Nov  6 08:49:37 1994'), (1, 'Thu, 01 Jan 1970 00:00:00 UTC')]),
+    'vary': (200, [(4, 'Accept-Encoding, ACCEPT-language'), (4, '*'), (0, 'public, immutable, max-age=2147483648')]),
+    'no-store': (404, [(0, 'private, no-store, must-revalidate'), (5, 'no-cache')]),
+}
+for name, (status, lines) in http_seeds.items():
+    write('fuzz-http', name, headers(status, lines))

@@ -93,6 +93,8 @@ static const LifetimeCase lifetime_cases[] = {
   { "public", NOW_PLUS_120, NOW, NULL, 120 },
   { NULL, "Sunday, 06-Nov-94 08:51:37 GMT", NOW, NULL, 120 },
   { NULL, "Sun Nov  6 08:51:37 1994", NOW, NULL, 120 },
+  /* Far ahead: 2^31 at most (RFC 9111, 1.2.2; found by fuzz-http). */
+  { NULL, "Sun, 06 Nov 3988 08:49:37 GMT", NOW, NULL, G_GINT64_CONSTANT (2147483648) },
 
   /* An Expires that is not a date: already expired. */
   { NULL, "0", NOW, NULL, 0 },
