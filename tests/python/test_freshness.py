@@ -470,6 +470,31 @@ def test_plain_fetch_joins_reload(server):
     eq(server.count(path), 2, "requests in all")
 
 
+@test("the server's own rules (RFC 9111): must-revalidate makes a plain fetch of stale data wait "
+      "for the revalidation; a reload of fresh immutable data makes no request")
+def test_server_rules(server):
+    path = "/must"
+    server.route(path, json={"title": "old"}, etag=True, headers={"Cache-Control": "max-age=0, must-revalidate"})
+    model = Article(url=server.url(path))
+    check(model.fetch(NONE, None), "fetch")
+    server.route(path, json={"title": "new"}, etag=True,
+                 headers={"Cache-Control": "max-age=0, must-revalidate"}, hold=True)
+    calls = Callbacks()
+    model.fetch_async(NONE, None, calls.make("plain"))
+    server.wait_event("held", path)
+    run_for(0.2)
+    check(not calls.has("plain"), "the plain fetch of must-revalidate data completed before the server answered")
+    server.release(path)
+    calls.wait("plain")
+    eq(model.props.title, "new", "the caller got the revalidation's data")
+
+    server.route("/frozen", json={"title": "v1"}, headers={"Cache-Control": "max-age=3600, immutable"})
+    frozen = Article(url=server.url("/frozen"))
+    check(frozen.fetch(NONE, None), "fetch of immutable data")
+    check(frozen.fetch(RELOAD, None), "reload of immutable data")
+    eq(server.count("/frozen"), 1, "requests for fresh immutable data")
+
+
 @test("max-age: -1 follows Cache-Control max-age (minus Age) and Expires - Date; 0 is always stale; "
       "a set max-age overrides the server; stale turns TRUE by itself with notify::stale")
 def test_max_age(server):
