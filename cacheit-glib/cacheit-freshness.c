@@ -279,19 +279,16 @@ _cacheit_freshness_restore (CacheitFreshness *self,
                             int               max_age)
 {
   gint64 age = MAX (0, g_get_real_time () - snapshot->stored_at * G_USEC_PER_SEC);
+  gint64 stale_while_revalidate, stale_if_error;
+  guint flags;
 
   g_free (self->etag);
   self->etag = g_strdup (snapshot->etag);
   g_free (self->last_modified);
   self->last_modified = g_strdup (snapshot->last_modified);
   self->server_lifetime = snapshot->lifetime;
-  {
-    gint64 stale_while_revalidate, stale_if_error;
-    guint flags;
-
-    caching_from_string (snapshot->caching, &stale_while_revalidate, &stale_if_error, &flags);
-    set_caching (self, stale_while_revalidate, stale_if_error, flags);
-  }
+  caching_from_string (snapshot->caching, &stale_while_revalidate, &stale_if_error, &flags);
+  set_caching (self, stale_while_revalidate, stale_if_error, flags);
   self->confirmed_at = g_get_monotonic_time () - age;
   /* Older than the last look at the writes: looked at again. */
   self->confirmed_real = snapshot->stored_at * G_USEC_PER_SEC;

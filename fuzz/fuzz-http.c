@@ -77,6 +77,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   CacheitHttpCaching caching;
   const char *cache_control;
   guint n_lines = 0;
+  guint n_newlines = 0;
 
   fuzz_init ();
 
@@ -126,13 +127,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     }
   variant = _cacheit_http_variant ((const char *const *) vary, request);
   g_assert_nonnull (variant);
-  {
-    guint n_newlines = 0;
-
-    for (const char *p = variant; *p != '\0'; p++)
-      n_newlines += *p == '\n';
-    g_assert_cmpuint (n_newlines, ==, vary != NULL ? g_strv_length (vary) : 0);
-  }
+  for (const char *p = variant; *p != '\0'; p++)
+    n_newlines += *p == '\n';
+  g_assert_cmpuint (n_newlines, ==, vary != NULL ? g_strv_length (vary) : 0);
 
   return 0;
 }
