@@ -160,33 +160,42 @@ stale_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* How long the data in hand stays fresh by time, in microseconds from now,
+ * with the application's max-age (-1: the server's lifetime): 0 or less
+ * once its lifetime ran out (minus how long ago), G_MAXINT64 for data with
+ * no lifetime. An invalidation is not counted here. */
+static gint64
+fresh_left (CacheitFreshness *self,
+            int               max_age)
+{
+  gint64 lifetime = max_age >= 0 ? max_age : self->server_lifetime;
+
+  if (lifetime < 0)
+    return G_MAXINT64;
+
+  return self->confirmed_at + lifetime * G_USEC_PER_SEC - g_get_monotonic_time ();
+}
+
 void
 _cacheit_freshness_update (CacheitFreshness *self,
                            gboolean          has_data,
                            int               max_age)
 {
-  gint64 lifetime = max_age >= 0 ? max_age : self->server_lifetime;
+  gint64 left = fresh_left (self, max_age);
   gboolean stale = FALSE;
 
   _cacheit_freshness_stop (self);
 
   if (has_data)
     {
-      if (self->invalidated || lifetime == 0)
+      if (self->invalidated || left <= 0)
         stale = TRUE;
-      else if (lifetime > 0)
+      else if (left != G_MAXINT64)
         {
-          gint64 left = self->confirmed_at + lifetime * G_USEC_PER_SEC - g_get_monotonic_time ();
-
-          if (left <= 0)
-            stale = TRUE;
-          else
-            {
-              self->stale_source = g_timeout_source_new ((guint) MIN ((left + 999) / 1000, G_MAXUINT));
-              g_source_set_static_name (self->stale_source, "[cacheit] stale");
-              g_source_set_callback (self->stale_source, stale_timeout_cb, self, NULL);
-              g_source_attach (self->stale_source, self->context);
-            }
+          self->stale_source = g_timeout_source_new ((guint) MIN ((left + 999) / 1000, G_MAXUINT));
+          g_source_set_static_name (self->stale_source, "[cacheit] stale");
+          g_source_set_callback (self->stale_source, stale_timeout_cb, self, NULL);
+          g_source_attach (self->stale_source, self->context);
         }
     }
 
@@ -356,10 +365,8 @@ CacheitFreshnessUse
 _cacheit_freshness_use (CacheitFreshness *self,
                         int               max_age)
 {
-  gint64 lifetime = max_age >= 0 ? max_age : self->server_lifetime;
-  gint64 age = g_get_monotonic_time () - self->confirmed_at;
-  gboolean stale = self->stale || self->invalidated || lifetime == 0 ||
-                   (lifetime > 0 && age >= lifetime * G_USEC_PER_SEC);
+  gint64 left = fresh_left (self, max_age);
+  gboolean stale = self->stale || self->invalidated || left <= 0;
 
   /* Asked at every fetch: the timer is set again only when it has not run
    * yet for data that went stale. */
@@ -373,7 +380,7 @@ _cacheit_freshness_use (CacheitFreshness *self,
   /* The server's own window (RFC 5861, 3), which an invalidation by the
    * application does not open. */
   if (self->stale_while_revalidate >= 0 && !self->invalidated &&
-      staleness (age, lifetime) > self->stale_while_revalidate * G_USEC_PER_SEC)
+      -left > self->stale_while_revalidate * G_USEC_PER_SEC)
     return CACHEIT_FRESHNESS_USE_REVALIDATE;
 
   return CACHEIT_FRESHNESS_USE_STALE;
@@ -385,15 +392,14 @@ _cacheit_freshness_stale_if_error (CacheitFreshness *self,
                                    const GError     *error,
                                    guint             status)
 {
-  gint64 lifetime = max_age >= 0 ? max_age : self->server_lifetime;
-  gint64 age = g_get_monotonic_time () - self->confirmed_at;
+  gint64 left = fresh_left (self, max_age);
 
   /* RFC 5861, 4: what would be a 500, 502, 503 or 504, or no answer. */
   if (!_cacheit_http_error_is_transient (error) &&
       !(g_error_matches (error, CACHEIT_ERROR, CACHEIT_ERROR_HTTP_STATUS) && status >= 500))
     return FALSE;
 
-  return self->stale_if_error >= 0 && staleness (age, lifetime) <= self->stale_if_error * G_USEC_PER_SEC;
+  return self->stale_if_error >= 0 && MAX (0, -left) <= self->stale_if_error * G_USEC_PER_SEC;
 }
 
 gboolean
